@@ -1,0 +1,145 @@
+"""The core types that flow through the pipeline.
+
+``read`` turns bytes into :class:`Article` values, ``enrich`` turns those into
+:class:`Entry` values (an article plus everything derived from it: slug, URL,
+summary, terms by taxonomy), ``archive`` indexes entries, and ``pages`` plans
+:class:`PageSpec` values that ``render`` turns into bytes.
+
+Every type is frozen; collections are tuples or read-only mappings, so values
+can be cached, hashed into fingerprints and sent to worker processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Literal
+
+from newsarchive.errors import Diagnostic
+
+__all__ = [
+    "TAXONOMIES",
+    "Article",
+    "BodyFormat",
+    "Entry",
+    "ReadResult",
+    "SourceFile",
+    "Term",
+]
+
+BodyFormat = Literal["text", "markdown", "html"]
+
+#: Every taxonomy newsarchive indexes, in the order the theme lists them.
+#: ``topics`` holds explicit front-matter terms (``topics``, ``tags``,
+#: ``keywords`` and ``categories`` all map here); ``places``, ``people``,
+#: ``organizations`` and ``subjects`` are explicit or derived from the text;
+#: ``sources`` and ``authors`` come from the article's fields.
+TAXONOMIES: tuple[str, ...] = (
+    "topics",
+    "places",
+    "people",
+    "organizations",
+    "subjects",
+    "sources",
+    "authors",
+)
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A discovered input file: its path relative to the source folder and its digest."""
+
+    source_path: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read from a source, before anything is derived from it.
+
+    ``source_path`` is the relative posix path of the file; ``record`` names the
+    record inside a multi-article file (a JSON array index or JSON Lines line
+    number as a string), ``""`` for single-article files.  ``body`` is kept as
+    written: prose paragraphs separated by blank lines when ``body_format`` is
+    ``"text"`` (never interpreted as Markdown), Markdown or sanitised HTML
+    otherwise.  ``published`` is timezone-aware or ``None`` (undated).
+    ``terms`` holds explicit taxonomy terms by taxonomy name; ``extra`` holds
+    every other front-matter key, passed through to templates.
+    ``body_line`` is the 1-based line where the body starts in the source.
+    """
+
+    source_path: str
+    title: str
+    body: str
+    body_format: BodyFormat = "text"
+    record: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    dateline: str = ""
+    agency: str = ""
+    copyright: str = ""
+    original_url: str = ""
+    lang: str = ""
+    slug: str = ""
+    summary: str = ""
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    draft: bool = False
+    body_line: int = 1
+
+    @property
+    def key(self) -> str:
+        """Identity of the article across builds: its path plus record, if any."""
+        return f"{self.source_path}#{self.record}" if self.record else self.source_path
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What a reader made of one source file: its articles and any diagnostics.
+
+    A file that yields no article and an error diagnostic is a skipped file.
+    """
+
+    articles: tuple[Article, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A value of a taxonomy, e.g. ``Term("places", "Iran", "iran")``."""
+
+    taxonomy: str
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An article plus what is derived from it, ready to be indexed and shown.
+
+    ``url`` is the site-relative path of its page (``2000/12/28/slug/``);
+    ``terms`` maps each taxonomy to its terms (explicit first, then derived);
+    ``body_html`` is the rendered, safe body; ``summary`` is plain text.
+    """
+
+    article: Article
+    slug: str
+    url: str
+    summary: str
+    body_html: str
+    terms: Mapping[str, tuple[Term, ...]]
+    digest: str
+
+    @property
+    def published(self) -> datetime | None:
+        return self.article.published
+
+    @property
+    def title(self) -> str:
+        return self.article.title
