@@ -12,7 +12,6 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -21,7 +20,7 @@ from newsarchive.errors import ConfigError, Diagnostic
 
 __all__ = ["Config", "ReadSettings", "TopicSettings", "load_config", "parse_config"]
 
-DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = dict(
     {
         "title": ("title", "headline", "name"),
         "date": ("date_publish", "date", "published", "pubDate", "datePublished",
@@ -52,7 +51,7 @@ class ReadSettings:
     timezone: str = "UTC"
     boilerplate: tuple[str, ...] = ()
     json_fields: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: DEFAULT_JSON_FIELDS
+        default_factory=lambda: dict(DEFAULT_JSON_FIELDS)
     )
     include_drafts: bool = False
 
@@ -67,14 +66,18 @@ class TopicSettings:
     """
 
     enabled: tuple[str, ...] = ("places", "people", "organizations", "subjects")
-    aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    aliases: Mapping[str, str] = field(default_factory=dict)
     block: tuple[str, ...] = ()
     min_salience: float = 2.0
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """The whole configuration of one archive.  Paths are absolute."""
+    """The whole configuration of one archive.  Paths are absolute.
+
+    ``index_html`` makes internal links end in ``index.html`` so the site also
+    works opened from disk; set it to false for ``/2000/12/``-style links.
+    """
 
     title: str = "News Archive"
     description: str = "A searchable archive of news articles."
@@ -89,6 +92,7 @@ class Config:
     static_dir: Path | None = None
     cache_dir: Path = Path(".newsarchive-cache")
     cname: str = ""
+    index_html: bool = True
     read: ReadSettings = field(default_factory=ReadSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
     config_path: Path | None = None
@@ -106,6 +110,7 @@ _TOP_KEYS = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "per_page": int, "feed_size": int, "source_dir": str, "output_dir": str,
     "templates_dir": str, "static_dir": str, "cache_dir": str, "cname": str,
+    "index_html": bool,
 }
 _READ_KEYS = {"boilerplate": list, "json_fields": dict, "include_drafts": bool}
 _TOPIC_KEYS = {"enabled": list, "aliases": dict, "block": list, "min_salience": float}
@@ -218,7 +223,7 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
                     f"fields: {', '.join(DEFAULT_JSON_FIELDS)}")
                 continue
             merged[name] = tuple([keys] if isinstance(keys, str) else [str(k) for k in keys])
-        read_values["json_fields"] = MappingProxyType(merged)
+        read_values["json_fields"] = merged
     if "enabled" in topic_values:
         unknown = [t for t in topic_values["enabled"] if t not in _TAXONOMIES]
         if unknown:
@@ -226,8 +231,7 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
                 f"taxonomies: {', '.join(_TAXONOMIES)}")
         topic_values["enabled"] = tuple(t for t in topic_values["enabled"] if t in _TAXONOMIES)
     if "aliases" in topic_values:
-        topic_values["aliases"] = MappingProxyType(
-            {str(k): str(v) for k, v in topic_values["aliases"].items()})
+        topic_values["aliases"] = {str(k): str(v) for k, v in topic_values["aliases"].items()}
     if "block" in topic_values:
         topic_values["block"] = tuple(str(b) for b in topic_values["block"])
     if "min_salience" in topic_values:

@@ -5,7 +5,8 @@
 summary, terms by taxonomy), ``archive`` indexes entries, and ``pages`` plans
 :class:`PageSpec` values that ``render`` turns into bytes.
 
-Every type is frozen; collections are tuples or read-only mappings, so values
+Every type is frozen; collections are tuples, or dicts typed as read-only
+``Mapping`` (never ``MappingProxyType``, which cannot be pickled), so values
 can be cached, hashed into fingerprints and sent to worker processes.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Literal
 
 from newsarchive.errors import Diagnostic
@@ -46,7 +46,6 @@ TAXONOMIES: tuple[str, ...] = (
     "authors",
 )
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +87,8 @@ class Article:
     lang: str = ""
     slug: str = ""
     summary: str = ""
-    terms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
-    extra: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
     draft: bool = False
     body_line: int = 1
 
@@ -124,8 +123,10 @@ class Entry:
     """An article plus what is derived from it, ready to be indexed and shown.
 
     ``url`` is the site-relative path of its page (``2000/12/28/slug/``);
-    ``terms`` maps each taxonomy to its terms (explicit first, then derived);
-    ``body_html`` is the rendered, safe body; ``summary`` is plain text.
+    ``terms`` maps each taxonomy to its term names (explicit, else derived);
+    ``body_html`` is the rendered, safe body; ``summary`` is plain text;
+    ``local`` is ``published`` in the archive's timezone (it decides the date
+    pages); ``lang`` and ``direction`` (``ltr``/``rtl``) are the article's.
     """
 
     article: Article
@@ -133,8 +134,11 @@ class Entry:
     url: str
     summary: str
     body_html: str
-    terms: Mapping[str, tuple[Term, ...]]
+    terms: Mapping[str, tuple[str, ...]]
     digest: str
+    local: datetime | None = None
+    lang: str = ""
+    direction: str = "ltr"
 
     @property
     def published(self) -> datetime | None:
@@ -143,3 +147,7 @@ class Entry:
     @property
     def title(self) -> str:
         return self.article.title
+
+    @property
+    def key(self) -> str:
+        return self.article.key

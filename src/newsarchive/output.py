@@ -5,11 +5,16 @@ No other module writes to disk (the cache module writes only its own cache folde
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["write_bytes_atomic"]
+from newsarchive.errors import OutputError
+
+__all__ = ["file_digest", "prune", "safe_target", "static_files", "write_bytes_atomic",
+           "write_outputs"]
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> bool:
@@ -34,3 +39,58 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def safe_target(output_dir: Path, relative_path: str) -> Path:
+    """``output_dir / relative_path``, refusing any path that would leave ``output_dir``."""
+    parts = relative_path.split("/")
+    if (not relative_path or relative_path.startswith("/") or "\\" in relative_path
+            or any(p in ("", ".", "..") for p in parts)):
+        raise OutputError(f"refusing to write outside the output folder: {relative_path!r}")
+    return output_dir.joinpath(*parts)
+
+
+def write_outputs(output_dir: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+    """Write each ``(relative path, bytes)``; returns (written, unchanged) counts."""
+    written = unchanged = 0
+    for relative_path, data in files:
+        if write_bytes_atomic(safe_target(output_dir, relative_path), data):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged
+
+
+def prune(output_dir: Path, stale: Iterable[str]) -> int:
+    """Delete the listed files (only those) and the folders they leave empty."""
+    removed = 0
+    for relative_path in sorted(stale):
+        try:
+            target = safe_target(output_dir, relative_path)
+        except OutputError:
+            continue
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+            removed += 1
+        parent = target.parent
+        while parent != output_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return removed
+
+
+def static_files(folders: Iterable[Path]) -> dict[str, Path]:
+    """Map ``static/<relative path>`` to its file; later folders override earlier ones."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
+                found["static/" + path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,163 @@
+"""Index entries by date and by taxonomy term; assign final URLs; paginate stably.
+
+Indexing is done in full on every build (cheap, and where stale-page bugs are
+avoided); only reading and rendering are incremental.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TypeVar
+
+from newsarchive.errors import Diagnostic
+from newsarchive.model import TAXONOMIES, Entry, Term
+from newsarchive.urls import article_url, term_slug
+
+__all__ = ["Archive", "ListingPage", "TermIndex", "build_archive", "paginate"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class TermIndex:
+    """One term and its entries, oldest first."""
+
+    term: Term
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """The whole collection, indexed.  Every tuple of entries is oldest first.
+
+    ``dated`` is in chronological order (ties by source key), which is also
+    the previous/next order of article pages; ``undated`` is sorted by title.
+    """
+
+    dated: tuple[Entry, ...]
+    undated: tuple[Entry, ...]
+    by_year: Mapping[int, tuple[Entry, ...]]
+    by_month: Mapping[tuple[int, int], tuple[Entry, ...]]
+    by_day: Mapping[tuple[int, int, int], tuple[Entry, ...]]
+    by_term: Mapping[str, tuple[TermIndex, ...]]
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.dated + self.undated
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """One page of a paginated listing, numbered stably from the oldest page.
+
+    ``number`` 0 is the newest page (the listing's own URL); pages 1.. hold
+    exactly ``per_page`` items each, counted from the oldest, so adding a new
+    article changes the newest page only and never renumbers older ones.
+    ``items`` are newest first; ``older``/``newer`` are page numbers or None.
+    """
+
+    number: int
+    items: tuple[Entry, ...]
+    older: int | None
+    newer: int | None
+
+
+def paginate(items: Sequence[Entry], per_page: int) -> tuple[ListingPage, ...]:
+    """Split ``items`` (oldest first) into stable pages.
+
+    The newest page holds the last full chunk plus the remainder (between
+    ``per_page`` and ``2*per_page - 1`` items); earlier chunks are pages
+    ``1 .. full-1``.
+    """
+    full = len(items) // per_page
+    if full <= 1:
+        return (ListingPage(0, tuple(reversed(items)), None, None),)
+    pages = [ListingPage(0, tuple(reversed(items[(full - 1) * per_page:])), full - 1, None)]
+    for number in range(full - 1, 0, -1):
+        chunk = items[(number - 1) * per_page: number * per_page]
+        newer = number + 1 if number + 1 < full else 0
+        pages.append(ListingPage(number, tuple(reversed(chunk)), number - 1 or None, newer))
+    return tuple(pages)
+
+
+def _assign_urls(entries: Iterable[Entry]) -> tuple[list[Entry], list[Diagnostic]]:
+    """Give each entry its URL; entries sharing one get a stable digest suffix."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[article_url(entry.local, entry.slug)].append(entry)
+    placed: list[Entry] = []
+    problems: list[Diagnostic] = []
+    for url, group in groups.items():
+        group.sort(key=lambda e: e.key)
+        placed.append(dataclasses.replace(group[0], url=url))
+        for other in group[1:]:
+            suffix = hashlib.sha1(other.key.encode("utf-8")).hexdigest()[:6]
+            slug = f"{other.slug}-{suffix}"
+            placed.append(dataclasses.replace(other, slug=slug,
+                                              url=article_url(other.local, slug)))
+            problems.append(Diagnostic(
+                other.article.source_path, 0, 0,
+                f"URL /{url} is also claimed by {group[0].key}; this article gets /"
+                f"{article_url(other.local, slug)}",
+                "give one of them a distinct `slug:` in its front matter", "warning"))
+    return placed, problems
+
+
+def _unique_entries(group: Sequence[Entry]) -> tuple[Entry, ...]:
+    seen: set[str] = set()
+    kept = []
+    for entry in group:
+        if entry.key not in seen:
+            seen.add(entry.key)
+            kept.append(entry)
+    return tuple(kept)
+
+
+def _index_terms(entries: Sequence[Entry]) -> dict[str, tuple[TermIndex, ...]]:
+    members: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for entry in entries:
+        for taxonomy, values in entry.terms.items():
+            for name in values:
+                key = (taxonomy, term_slug(name))
+                members[key].append(entry)
+                names[key][name] += 1
+    by_term: dict[str, list[TermIndex]] = {t: [] for t in TAXONOMIES}
+    for (taxonomy, slug), group in members.items():
+        # The spelling most articles use names the term; ties go to the first in order.
+        name = min(names[(taxonomy, slug)].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        by_term.setdefault(taxonomy, []).append(
+            TermIndex(Term(taxonomy, name, slug), _unique_entries(group)))
+    return {t: tuple(sorted(v, key=lambda ti: ti.term.slug)) for t, v in by_term.items()}
+
+
+def build_archive(entries: Iterable[Entry]) -> tuple[Archive, tuple[Diagnostic, ...]]:
+    """Index ``entries`` (any order) into an Archive; report URL collisions."""
+    placed, problems = _assign_urls(entries)
+    dated = sorted((e for e in placed if e.local is not None),
+                   key=lambda e: (e.local, e.key))
+    undated = sorted((e for e in placed if e.local is None), key=lambda e: (e.title, e.key))
+    by_year: dict[int, list[Entry]] = defaultdict(list)
+    by_month: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    by_day: dict[tuple[int, int, int], list[Entry]] = defaultdict(list)
+    for entry in dated:
+        assert entry.local is not None
+        day = entry.local
+        by_year[day.year].append(entry)
+        by_month[(day.year, day.month)].append(entry)
+        by_day[(day.year, day.month, day.day)].append(entry)
+    ordered = dated + undated
+    archive = Archive(
+        dated=tuple(dated),
+        undated=tuple(undated),
+        by_year=MappingProxyType({k: tuple(v) for k, v in by_year.items()}),
+        by_month=MappingProxyType({k: tuple(v) for k, v in by_month.items()}),
+        by_day=MappingProxyType({k: tuple(v) for k, v in by_day.items()}),
+        by_term=MappingProxyType(_index_terms(ordered)),
+    )
+    return archive, tuple(problems)

@@ -1,0 +1,215 @@
+"""Command line: argument parsing and printing only; the work is done by the builder.
+
+Exit status: 0 ok; 1 when any source file was skipped (every valid article is
+still built); 2 for usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from newsarchive import __version__
+from newsarchive.config import Config, load_config
+from newsarchive.errors import ConfigError, Diagnostic, OutputError
+
+__all__ = ["main"]
+
+_SHOWN_PER_KIND = 20
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Build a static, searchable HTML archive from a folder of news articles.")
+    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--source", type=Path, help="folder of articles (default: seeds/)")
+        sub.add_argument("--output", type=Path, help="output folder (default: site/)")
+        sub.add_argument("--config", type=Path,
+                         help="config file (default: archive.yaml if present)")
+        sub.add_argument("--base-url", help="absolute URL the site is served from")
+        sub.add_argument("--quiet", "-q", action="store_true",
+                         help="print only errors and the summary line")
+        sub.add_argument("--verbose", "-v", action="store_true", help="print every warning")
+
+    build = commands.add_parser("build", help="build the archive (the default command)")
+    common(build)
+    build.add_argument("--full", action="store_true",
+                       help="render every page again, ignoring the page fingerprints")
+    build.add_argument("--executor", default=None,
+                       help="where work runs: local (default), serial, dask://HOST:PORT")
+    check = commands.add_parser("check", help="read, index and plan without writing")
+    common(check)
+    serve = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    imp = commands.add_parser("import", help="write sources as front-matter Markdown pages")
+    imp.add_argument("sources", nargs="+", type=Path, help="files or folders to import")
+    imp.add_argument("--to", type=Path, required=True, help="folder to write pages into")
+    imp.add_argument("--config", type=Path, help="config file (default: archive.yaml)")
+    imp.add_argument("--quiet", "-q", action="store_true")
+    imp.add_argument("--verbose", "-v", action="store_true")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    cwd = Path.cwd()
+    path: Path | None = args.config
+    if path is None and (cwd / "archive.yaml").is_file():
+        path = cwd / "archive.yaml"
+    root = path.resolve().parent if path is not None else cwd
+    overrides: dict[str, Any] = {}
+    if getattr(args, "base_url", None) is not None:
+        overrides["base_url"] = args.base_url
+    config = load_config(path, root, overrides)
+    import dataclasses
+
+    changes: dict[str, Any] = {}
+    if getattr(args, "source", None) is not None:
+        changes["source_dir"] = args.source.resolve()
+    if getattr(args, "output", None) is not None:
+        changes["output_dir"] = args.output.resolve()
+    return dataclasses.replace(config, **changes) if changes else config
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], verbose: bool, out: TextIO) -> None:
+    """Every error, and warnings up to a few per kind unless ``verbose``."""
+    shown: Counter[str] = Counter()
+    hidden = 0
+    for diag in diagnostics:
+        kind = diag.message.split(";")[0].split(":")[0][:40]
+        if diag.severity == "warning" and not verbose and shown[kind] >= _SHOWN_PER_KIND:
+            hidden += 1
+            continue
+        shown[kind] += 1
+        print(diag.format(), file=out)
+    if hidden:
+        print(f"... and {hidden} more warnings (--verbose shows them all)", file=out)
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal, shown once a build passes one second."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.monotonic() - self.start < 1.0 or not total:
+            return
+        width = 30
+        filled = width * done // total
+        self.out.write(f"\r{stage:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.out.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.out.write("\r" + " " * 70 + "\r")
+            self.out.flush()
+
+
+def _build(args: argparse.Namespace, dry_run: bool) -> int:
+    from newsarchive.builder import build
+    from newsarchive.executor import make_executor
+
+    config = _config(args)
+    if not config.source_dir.is_dir():
+        print(f"newsarchive: error: source folder {config.source_dir} does not exist",
+              file=sys.stderr)
+        return 2
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        executor = make_executor(getattr(args, "executor", None))
+    except ValueError as exc:
+        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = build(config, full=getattr(args, "full", False), dry_run=dry_run,
+                       executor=executor, progress=bar)
+    except OutputError as exc:
+        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        executor.close()
+        if bar:
+            bar.clear()
+    diagnostics = report.diagnostics if not args.quiet else report.errors
+    print_diagnostics(diagnostics, args.verbose, sys.stderr)
+    print(summary(report, config))
+    for path, reason in sorted(report.skipped.items()):
+        print(f"  skipped {path}: {reason}")
+    return report.exit_status
+
+
+def summary(report: Any, config: Config) -> str:
+    """The closing summary line of a build."""
+    head = "Checked" if report.dry_run else "Built"
+    pages = (f"{report.pages} pages planned" if report.dry_run else
+             f"pages {report.written} written, {report.unchanged} unchanged, "
+             f"{report.removed} removed")
+    return (f"{head} {report.articles} articles ({report.undated} undated, "
+            f"{report.duplicates} duplicates, {len(report.skipped)} skipped files) "
+            f"into {config.output_dir}: {pages}; {len(report.warnings)} warnings, "
+            f"{len(report.errors)} errors; {report.seconds:.2f} s")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from newsarchive.importer import import_archive
+
+    config = _config(args)
+    report = import_archive(args.sources, args.to, config)
+    diagnostics = report.diagnostics
+    if args.quiet:
+        diagnostics = tuple(d for d in diagnostics if d.severity == "error")
+    print_diagnostics(diagnostics, args.verbose, sys.stderr)
+    print(f"Imported into {args.to}: {len(report.written)} pages written, "
+          f"{report.unchanged} unchanged; "
+          f"{sum(1 for d in report.diagnostics if d.severity == 'error')} errors")
+    return 1 if any(d.severity == "error" for d in report.diagnostics) else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from newsarchive.server import serve
+
+    config = _config(args)
+    return serve(config, host=args.host, port=args.port, quiet=args.quiet)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsarchive`` command; returns the exit status."""
+    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "build")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args, dry_run=False)
+        if args.command == "check":
+            return _build(args, dry_run=True)
+        if args.command == "import":
+            return _import(args)
+        if args.command == "serve":
+            return _serve(args)
+    except ConfigError as exc:
+        print_diagnostics(exc.diagnostics, True, sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

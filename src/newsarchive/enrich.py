@@ -1,0 +1,160 @@
+"""Derive what a page needs from an :class:`Article`: slug, summary, safe body HTML, terms.
+
+Pure and per-article, so its result is cached by the article's digest and
+computed in worker processes.  The final URL (which depends on other articles
+sharing a slug) is assigned by ``archive``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import zoneinfo
+from collections.abc import Mapping
+from functools import cache
+from urllib.parse import urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+
+from newsarchive.config import Config, TopicSettings
+from newsarchive.model import Article, Entry
+from newsarchive.urls import slugify
+
+__all__ = ["ENRICH_VERSION", "body_html", "enrich", "plain_text", "summarize"]
+
+#: Bump when the enrichment of an unchanged article would change (invalidates caches).
+ENRICH_VERSION = "1"
+_SUMMARY_CHARS = 280
+_RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+_PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_DERIVED = ("places", "people", "organizations", "subjects")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # A link or image the archive cannot resolve (site-relative paths of the
+    # site the article came from) would be a broken link: drop it, keep text.
+    if attribute in ("href", "src"):
+        if value.startswith(_SAFE_SCHEMES) or (attribute == "href" and value.startswith("#")):
+            return value
+        return None
+    return value
+
+
+def _text_html(body: str) -> str:
+    paragraphs = [p.strip("\n") for p in _PARA_SPLIT.split(body.strip("\n")) if p.strip()]
+    return "\n".join(
+        "<p>" + "<br>\n".join(html.escape(line, quote=False) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+
+
+def body_html(article: Article) -> str:
+    """Safe HTML of the article body.
+
+    Prose (``body_format == "text"``) becomes escaped paragraphs, so ``*``,
+    ``#`` or ``<b>`` stay visible text; Markdown and HTML bodies are converted
+    and sanitised with nh3 (no scripts, no event handlers, no unresolvable links).
+    """
+    if article.body_format == "text":
+        return _text_html(article.body)
+    raw = _markdown().render(article.body) if article.body_format == "markdown" else article.body
+    cleaned: str = nh3.clean(raw, attribute_filter=_attribute_filter,
+                             link_rel="noopener noreferrer nofollow")
+    return cleaned.strip()
+
+
+def plain_text(article: Article, rendered: str) -> str:
+    """Plain text of the body: paragraphs separated by blank lines."""
+    if article.body_format == "text":
+        return "\n\n".join(p.strip() for p in _PARA_SPLIT.split(article.body) if p.strip())
+    blocks = re.sub(r"</(p|h[1-6]|li|blockquote|pre|tr|div)>", "\n\n", rendered)
+    text = html.unescape(nh3.clean(blocks, tags=set()))
+    return "\n\n".join(p.strip() for p in _PARA_SPLIT.split(text) if p.strip())
+
+
+def summarize(text: str, limit: int = _SUMMARY_CHARS) -> str:
+    """The lead of ``text`` cut at a word boundary to at most ``limit`` characters."""
+    lead = " ".join(text.split("\n\n", 1)[0].split()) if text else ""
+    if len(lead) <= limit:
+        return lead
+    cut = lead[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
+    return cut + "…"
+
+
+def _direction(lang: str, text: str) -> str:
+    if lang.split("-")[0].lower() in _RTL:
+        return "rtl"
+    sample = text[:400]
+    rtl = sum(1 for ch in sample if "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc")
+    letters = sum(1 for ch in sample if ch.isalpha())
+    return "rtl" if letters and rtl / letters > 0.5 else "ltr"
+
+
+def _derived_terms(title: str, text: str, settings: TopicSettings,
+                   explicit: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    wanted = [t for t in settings.enabled if t not in explicit]
+    if not wanted:
+        return {}
+    from newsarchive.topics import extract_terms
+
+    derived = extract_terms(title, text, settings)
+    return {t: derived.get(t, ()) for t in wanted}
+
+
+def _unique(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(str(name).split())
+        if clean and slugify(clean) not in seen:
+            seen[slugify(clean)] = clean
+    return tuple(seen.values())
+
+
+def entry_digest(article: Article, config: Config) -> str:
+    """Digest of everything an Entry is computed from."""
+    material = repr((ENRICH_VERSION, article, config.timezone, config.language,
+                     config.topics))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def enrich(article: Article, config: Config) -> Entry:
+    """Turn an Article into an Entry (url left empty; ``archive`` assigns it)."""
+    rendered = body_html(article)
+    text = plain_text(article, rendered)
+    terms: dict[str, tuple[str, ...]] = {}
+    explicit = {k: v for k, v in article.terms.items() if k != "topics"}
+    terms["topics"] = _unique(article.terms.get("topics", ()))
+    derived = _derived_terms(article.title, text, config.topics, explicit)
+    for taxonomy in _DERIVED:
+        if taxonomy in explicit:
+            terms[taxonomy] = _unique(explicit[taxonomy])
+        else:
+            terms[taxonomy] = _unique(derived.get(taxonomy, ()))
+    terms["sources"] = _unique([article.source] if article.source else [])
+    terms["authors"] = _unique(article.authors)
+    local = None
+    if article.published is not None:
+        local = article.published.astimezone(zoneinfo.ZoneInfo(config.timezone))
+    lang = article.lang or config.language
+    host = urlsplit(article.original_url).hostname or ""
+    fallback = slugify(host) if host else ""
+    return Entry(
+        article=article,
+        slug=slugify(article.slug or article.title, fallback=fallback),
+        url="",
+        summary=article.summary.strip() or summarize(text),
+        body_html=rendered,
+        terms={k: v for k, v in terms.items() if v},
+        digest=entry_digest(article, config),
+        local=local,
+        lang=lang,
+        direction=_direction(lang, article.title + " " + text[:400]),
+    )

@@ -1,0 +1,178 @@
+"""Turn a planned page into bytes: the Jinja environment, its filters, the page context.
+
+Templates come from the user's templates folder first, then the default
+theme inside the package, so a user overrides single templates.  Everything
+here is deterministic: no clock, no randomness, sorted iteration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from markupsafe import Markup
+
+from newsarchive.config import Config
+from newsarchive.model import Entry
+from newsarchive.pages import PageSpec
+from newsarchive.urls import absolute, day_url, month_url, output_path, relative, year_url
+
+__all__ = ["DEFAULT_BASE_URL", "RenderJob", "environment", "page_context", "render_job",
+           "site_url", "template_digests"]
+
+#: Used for absolute URLs (feeds, sitemap, canonical links) when base_url is unset.
+DEFAULT_BASE_URL = "http://localhost:8000/"
+RenderJob = tuple[str, str, dict[str, Any]]  # output path, template, context
+
+
+def _theme_dir() -> str:
+    return str(resources.files("newsarchive") / "templates")
+
+
+@cache
+def environment(templates_dir: str | None) -> jinja2.Environment:
+    """The Jinja environment for a user templates folder (or none), cached per process."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir:
+        loaders.append(jinja2.FileSystemLoader(templates_dir))
+    loaders.append(jinja2.FileSystemLoader(_theme_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = long_date
+    env.filters["isodate"] = iso_date
+    env.filters["number"] = lambda n: f"{n:,}"
+    env.globals["href"] = _href
+    env.globals["abs_url"] = _abs_url
+    return env
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse("en")
+
+
+def long_date(value: datetime | None, lang: str = "en") -> str:
+    """``28 December 2000`` / ``December 28, 2000`` / ``28 décembre 2000`` by ``lang``."""
+    if value is None:
+        return "Undated"
+    return str(format_date(value.date(), format="long", locale=_locale(lang or "en")))
+
+
+def iso_date(value: datetime | None) -> str:
+    """RFC 3339 timestamp (``2000-12-28T02:00:00+00:00``); empty when undated."""
+    return value.isoformat(timespec="seconds") if value is not None else ""
+
+
+@jinja2.pass_context
+def _href(ctx: jinja2.runtime.Context, url: str) -> str:
+    """Link from the page being rendered to the site-relative ``url``."""
+    if ctx["page"]["absolute_links"]:
+        return str(ctx["site"]["base_path"]) + url
+    return relative(ctx["page"]["url"], url, ctx["site"]["index_html"])
+
+
+@jinja2.pass_context
+def _abs_url(ctx: jinja2.runtime.Context, url: str) -> str:
+    return absolute(ctx["site"]["url"], url)
+
+
+def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> Iterator[str]:
+    if name in seen:
+        return
+    seen.add(name)
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    yield name + "\0" + source
+    for ref in sorted(r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r):
+        yield from _sources(env, ref, seen)
+
+
+def template_digests(templates_dir: str | None, names: set[str]) -> dict[str, str]:
+    """Digest of each template's closure (itself and all it extends, includes, imports)."""
+    env = environment(templates_dir)
+    digests = {}
+    for name in sorted(names):
+        hasher = hashlib.sha256()
+        for part in _sources(env, name, set()):
+            hasher.update(part.encode("utf-8"))
+        digests[name] = hasher.hexdigest()
+    return digests
+
+
+def site_url(config: Config) -> str:
+    """The absolute base URL used in feeds, the sitemap and canonical links."""
+    return config.base_url or DEFAULT_BASE_URL
+
+
+def _card(entry: Entry) -> dict[str, Any]:
+    article = entry.article
+    return {"title": entry.title, "url": entry.url, "published": entry.local,
+            "summary": entry.summary, "source": article.source, "lang": entry.lang,
+            "dir": entry.direction, "authors": list(article.authors),
+            "updated": article.updated}
+
+
+def _full(entry: Entry) -> dict[str, Any]:
+    article = entry.article
+    card = _card(entry)
+    card.update(body_html=Markup(entry.body_html), dateline=article.dateline,
+                agency=article.agency, copyright=article.copyright,
+                original_url=article.original_url, updated=article.updated,
+                extra=dict(article.extra), terms=dict(entry.terms))
+    if entry.local is not None:
+        y, m, d = entry.local.year, entry.local.month, entry.local.day
+        card["periods"] = {"year": year_url(y), "month": month_url(y, m), "day": day_url(y, m, d)}
+    return card
+
+
+def page_context(spec: PageSpec, entries: Mapping[str, Entry], config: Config) -> dict[str, Any]:
+    """Everything the template of ``spec`` sees, resolved from entries and config."""
+    site = {"title": config.title, "description": config.description,
+            "language": config.language, "url": site_url(config),
+            "base_path": config.base_path, "index_html": config.index_html,
+            "feed": "feed.xml"}
+    page = {**spec.params, "url": spec.url, "output_path": output_path(spec.url),
+            "absolute_links": spec.url == "404.html",
+            "canonical": absolute(site_url(config), spec.url)}
+    context: dict[str, Any] = {"site": site, "page": page}
+    full_items = spec.template == "feed.xml" and bool(spec.params.get("full"))
+    context["items"] = [(_full if full_items else _card)(entries[k]) for k in spec.keys]
+    if spec.article:
+        context["article"] = _full(entries[spec.article])
+    if spec.template == "feed.xml":
+        dates = [e.article.updated or e.local for k in spec.keys
+                 if (e := entries[k]).local is not None]
+        context["updated"] = max((d for d in dates if d is not None), default=None)
+    return context
+
+
+def render_job(templates_dir: str | None, job: RenderJob) -> bytes:
+    """Render one job; runs in worker processes, so it takes only picklable values."""
+    _, template, context = job
+    if not template:
+        return str(context["page"]["text"]).encode("utf-8")
+    text = environment(templates_dir).get_template(template).render(context)
+    return text.encode("utf-8")
+
+
+def theme_path() -> Path:
+    """Folder of the default theme's templates."""
+    return Path(_theme_dir())

@@ -1,0 +1,140 @@
+"""The one place that knows the URL scheme.
+
+A page's ``url`` is site-relative, never starts with ``/`` and ends with ``/``
+for directory pages (``2000/12/28/iran-russia/``) or is a file name
+(``feed.xml``); the front page is ``""``.  Its output path is the url plus
+``index.html`` for directory pages.  Links between pages are relative
+(:func:`relative`), so one build works at a domain root, under a subpath and
+from disk.  Every path component that comes from content passes through
+:func:`slugify`, which cannot produce ``.``, ``..``, ``/`` or markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from datetime import datetime
+
+__all__ = [
+    "RESERVED_SLUGS",
+    "absolute",
+    "article_url",
+    "day_url",
+    "month_url",
+    "output_path",
+    "page_url",
+    "relative",
+    "slugify",
+    "taxonomy_url",
+    "term_url",
+    "year_url",
+]
+
+#: Slugs a term may not take, because the scheme uses them below a taxonomy.
+RESERVED_SLUGS = frozenset({"page", "a-z", "feed.xml", "index.html", "by-count"})
+_MAX_SLUG = 80
+_DROP = re.compile(r"[\u2018\u2019'\u02bc`\"]")
+
+
+def slugify(text: str, fallback: str = "") -> str:
+    """Return a lowercase URL slug of ``text`` that keeps letters of every script.
+
+    ``"Iran, Russia Reach ‘New Chapter’"`` -> ``"iran-russia-reach-new-chapter"``;
+    ``"Россия"`` -> ``"россия"``.  Anything that is not a letter, a digit or a
+    combining mark becomes a single ``-``.  The result is at most 80
+    characters, never empty (``fallback`` or a digest of ``text``) and never
+    ``.``/``..``.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DROP.sub("", text)
+    out: list[str] = []
+    dash = False
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] in "LN" or (category[0] == "M" and out):
+            out.append(char)
+            dash = False
+        elif out and not dash:
+            out.append("-")
+            dash = True
+    slug = "".join(out).strip("-")
+    if len(slug) > _MAX_SLUG:
+        cut = slug[:_MAX_SLUG]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[_MAX_SLUG // 2:] else cut
+        slug = slug.strip("-")
+    if not slug:
+        slug = fallback or "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return slug
+
+
+def term_slug(name: str) -> str:
+    """Slug of a taxonomy term; never one of :data:`RESERVED_SLUGS`."""
+    slug = slugify(name)
+    return f"{slug}-term" if slug in RESERVED_SLUGS else slug
+
+
+def article_url(published: datetime | None, slug: str) -> str:
+    """``2000/12/28/<slug>/`` for a dated article, ``undated/<slug>/`` otherwise."""
+    if published is None:
+        return f"undated/{slug}/"
+    return f"{published:%Y/%m/%d}/{slug}/"
+
+
+def year_url(year: int) -> str:
+    """``2000/``"""
+    return f"{year:04d}/"
+
+
+def month_url(year: int, month: int) -> str:
+    """``2000/12/``"""
+    return f"{year:04d}/{month:02d}/"
+
+
+def day_url(year: int, month: int, day: int) -> str:
+    """``2000/12/28/``"""
+    return f"{year:04d}/{month:02d}/{day:02d}/"
+
+
+def taxonomy_url(taxonomy: str) -> str:
+    """``places/``"""
+    return f"{taxonomy}/"
+
+
+def term_url(taxonomy: str, slug: str) -> str:
+    """``places/iran/``"""
+    return f"{taxonomy}/{slug}/"
+
+
+def page_url(base: str, number: int) -> str:
+    """URL of page ``number`` of a paginated listing whose first page is ``base``.
+
+    Page numbers count from the oldest page (see ``archive.paginate``); the
+    newest page is ``base`` itself, signalled by ``number == 0``.
+    """
+    return base if number == 0 else f"{base}page/{number}/"
+
+
+def output_path(url: str) -> str:
+    """Relative output file path of ``url``: directory pages get ``index.html``."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+def relative(from_url: str, to_url: str, index_html: bool = True) -> str:
+    """Relative link from the page at ``from_url`` to ``to_url`` (both site-relative).
+
+    With ``index_html`` a link to a directory page ends in ``index.html`` so
+    the site also works opened from disk (``file://`` serves no directory
+    index).  An empty result (the page itself) becomes ``./``.
+    """
+    target = output_path(to_url) if index_html else to_url
+    start = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
+    depth = start.count("/")
+    link = "../" * depth + target
+    return link or "./"
+
+
+def absolute(base_url: str, url: str) -> str:
+    """Absolute URL of a site-relative ``url`` under ``base_url`` (which ends in ``/``)."""
+    return base_url + url
