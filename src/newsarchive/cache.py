@@ -51,8 +51,9 @@ class Cache:
         return found
 
     def store_sources(self, settings: str, rows: Iterable[tuple[str, str, Any]],
-                      keep: Iterable[str]) -> None:
-        """Save ``(path, digest, payload)`` rows and forget sources not in ``keep``."""
+                      removed: Iterable[str] = ()) -> None:
+        """Save ``(path, digest, payload)`` rows, forget ``removed`` paths and every
+        row made with other settings."""
         if self._db is None:
             return
         with self._db:
@@ -61,11 +62,8 @@ class Cache:
                 "VALUES (?, ?, ?, ?)",
                 ((p, d, settings, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))
                  for p, d, v in rows))
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep(path TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM keep")
-            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keep))
-            self._db.execute("DELETE FROM sources WHERE path NOT IN (SELECT path FROM keep)"
-                             " OR settings != ?", (settings,))
+            self._db.executemany("DELETE FROM sources WHERE path = ?", ((r,) for r in removed))
+            self._db.execute("DELETE FROM sources WHERE settings != ?", (settings,))
 
     def load_manifest(self, output_dir: Path) -> dict[str, str]:
         """``output path -> fingerprint`` of every file the last build of ``output_dir`` wrote."""
@@ -75,15 +73,18 @@ class Cache:
                                 (str(output_dir),))
         return dict(rows)
 
-    def save_manifest(self, output_dir: Path, files: Mapping[str, str]) -> None:
-        """Replace the manifest of ``output_dir`` (called last, after every write)."""
+    def update_manifest(self, output_dir: Path, changed: Mapping[str, str],
+                        removed: Iterable[str]) -> None:
+        """Record new fingerprints and forget removed files (called last, after every write)."""
         if self._db is None:
             return
+        where = str(output_dir)
         with self._db:
-            self._db.execute("DELETE FROM outputs WHERE output_dir = ?", (str(output_dir),))
             self._db.executemany(
-                "INSERT INTO outputs(output_dir, path, fingerprint) VALUES (?, ?, ?)",
-                ((str(output_dir), p, f) for p, f in sorted(files.items())))
+                "INSERT OR REPLACE INTO outputs(output_dir, path, fingerprint) VALUES (?, ?, ?)",
+                ((where, p, f) for p, f in sorted(changed.items())))
+            self._db.executemany("DELETE FROM outputs WHERE output_dir = ? AND path = ?",
+                                 ((where, p) for p in sorted(removed)))
 
     def close(self) -> None:
         """Close the database."""

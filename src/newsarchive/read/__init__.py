@@ -1,0 +1,107 @@
+"""Readers: source bytes in, :class:`~newsarchive.model.ReadResult` out.
+
+:func:`read_source` picks the reader by file suffix and content:
+
+- ``.md`` / ``.markdown``: front matter plus Markdown (:mod:`.frontmatter`);
+- ``.txt``: raw news text (:mod:`.rawtext`), or a page when it starts with
+  front matter (then its body is prose unless ``format:`` says otherwise);
+- ``.json`` / ``.jsonl`` / ``.ndjson``: scraper records (:mod:`.records`).
+
+It never raises: every problem becomes a Diagnostic.  A draft is skipped
+(no article, no diagnostic) unless ``settings.include_drafts``.  An article
+without a date is kept with ``published=None`` and an ``undated`` warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time
+
+from newsarchive.config import ReadSettings
+from newsarchive.errors import ContentError, Diagnostic
+from newsarchive.model import Article, ReadResult
+from newsarchive.read.dates import date_from_filename, zone
+from newsarchive.read.frontmatter import has_front_matter, read_page
+from newsarchive.read.rawtext import read_text
+from newsarchive.read.records import read_records
+from newsarchive.read.text import boilerplate_matcher, decode
+
+__all__ = ["SUFFIXES", "read_source"]
+
+#: File suffixes the build reads (lower case).
+SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".json", ".jsonl", ".ndjson")
+
+_MARKDOWN = (".md", ".markdown")
+_RECORDS = (".json", ".jsonl", ".ndjson")
+_UNDATED_HINT = {
+    "text": "add a line such as 'Published December 28, 2000' under the title",
+    "page": "add a `date: 2000-12-28` line to the front matter",
+}
+
+
+def read_source(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
+    """Read one source file's bytes into its articles and diagnostics; never raises.
+
+    ``source_path`` is the file's relative posix path; its suffix picks the
+    reader.  Errors (the file, or one record of it, is skipped) and warnings
+    come back as Diagnostics.
+    """
+    try:
+        return _read(source_path, data, settings)
+    except ContentError as exc:
+        return ReadResult((), (exc.diagnostic,))
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop a build
+        return ReadResult((), (Diagnostic(
+            source_path, 0, 0, f"internal error while reading: {type(exc).__name__}: {exc}",
+            "please report this file to the newsarchive maintainers"),))
+
+
+def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
+    name = source_path.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in _MARKDOWN and name.lower().startswith("_index."):
+        return ReadResult((), (Diagnostic(
+            source_path, 0, 0, "a Hugo section index (_index.md) is not an article; skipped",
+            "", "warning"),))
+    text = decode(source_path, data)
+    if suffix in _RECORDS:
+        return read_records(source_path, text, settings, lines=suffix != ".json")
+    diagnostics: list[Diagnostic] = []
+    article: Article | None
+    if suffix in _MARKDOWN or has_front_matter(text):
+        article, diagnostics = read_page(source_path, text, settings,
+                                         "markdown" if suffix in _MARKDOWN else "text")
+        kind = "page"
+    else:
+        article, diagnostics = read_text(source_path, text, settings)
+        kind = "text"
+    if article is None:
+        return ReadResult((), tuple(diagnostics))
+    if kind == "page":
+        article = replace(article, body=strip_boilerplate(article.body, settings.boilerplate))
+    if article.published is None:
+        named = date_from_filename(name)
+        if named is not None:
+            moment = datetime.combine(named, time(), zone(settings.timezone))
+            article = replace(article, published=moment)
+    if article.published is None:
+        diagnostics.append(Diagnostic(source_path, 0, 0, "undated: no date found; the article "
+                                      "is kept without a date", _UNDATED_HINT[kind], "warning"))
+    return ReadResult((article,), tuple(diagnostics))
+
+
+def strip_boilerplate(body: str, extra: tuple[str, ...]) -> str:
+    """``body`` without boilerplate lines (outside code fences); blank runs collapse."""
+    matcher = boilerplate_matcher(extra)
+    out: list[str] = []
+    fenced = False
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and stripped and matcher.fullmatch(stripped):
+            continue
+        if not fenced and not stripped and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")

@@ -1,0 +1,46 @@
+"""Finding duplicate articles: byte-identical copies, or the same title with the same body.
+
+Two articles are duplicates when their titles and bodies are equal after
+folding case and collapsing whitespace (so a copy saved with CRLF line ends,
+or re-wrapped, is still a copy).  Different articles that share a title are
+not duplicates; giving them distinct slugs is the enrich stage's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsarchive.errors import Diagnostic
+from newsarchive.model import Article
+
+__all__ = ["find_duplicates"]
+
+
+def _identity(article: Article) -> tuple[str, str]:
+    return (" ".join(article.title.split()).casefold(), " ".join(article.body.split()))
+
+
+def find_duplicates(articles: Sequence[Article]
+                    ) -> tuple[tuple[Article, ...], tuple[Diagnostic, ...]]:
+    """Keep the first (by key order) of each group of duplicates; report the others.
+
+    Returns the kept articles in their input order and one warning per dropped
+    article, naming the article it duplicates.  Never raises.
+    """
+    kept_by_identity: dict[tuple[str, str], Article] = {}
+    for article in sorted(articles, key=lambda a: a.key):
+        kept_by_identity.setdefault(_identity(article), article)
+    kept: list[Article] = []
+    diagnostics: list[Diagnostic] = []
+    for article in articles:
+        first = kept_by_identity[_identity(article)]
+        if first is article:
+            kept.append(article)
+            continue
+        where = f"record {article.record} " if article.record else ""
+        diagnostics.append(Diagnostic(
+            article.source_path, article.body_line if article.record else 0, 0,
+            f"duplicate: {where}has the same title and body as {first.key}; skipped",
+            "delete the copy, or edit one of them if they are different articles",
+            "warning"))
+    return tuple(kept), tuple(diagnostics)

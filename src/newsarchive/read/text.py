@@ -1,0 +1,228 @@
+"""Turning source bytes into clean text: decoding, newlines, mojibake, boilerplate.
+
+Everything here is pure.  :func:`decode` raises
+:class:`~newsarchive.errors.ContentError` for bytes that are no text at all;
+the other functions never raise.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import charset_normalizer
+import ftfy
+
+from newsarchive.errors import ContentError, Diagnostic
+
+__all__ = [
+    "DEFAULT_BOILERPLATE",
+    "boilerplate_matcher",
+    "decode",
+    "detect_lang",
+    "normalise_newlines",
+    "paragraphs",
+    "repair",
+]
+
+#: Whole-line rules (case-insensitive, matched against the stripped line) for
+#: scraped boilerplate.  ``read.boilerplate`` in archive.yaml adds to these.
+DEFAULT_BOILERPLATE: tuple[str, ...] = (
+    # newsletter and subscription prompts
+    r"subscribe( now| today| here)?\b.{0,60}",
+    r"(sign up|register|subscribe)( now)? (to|for) .{0,80}newsletters?\b.{0,80}",
+    r"sign up for daily( opinion)? newsletters?( manage newsletters)?",
+    r"(thank you|thanks) for (signing up|subscribing).{0,120}",
+    r"manage newsletters",
+    r"ready to fight back\? sign up for take action now.{0,120}",
+    r"get (our|the) .{0,40}newsletter.{0,80}",
+    # advertising
+    r"advertisements?:?( continue reading (the )?main story)?",
+    r"advertisement thanks for watching! visit website",
+    r"(story )?continue(s|d)? (reading )?below( (this )?advertisement)?",
+    r"continue reading (the )?main story",
+    r"skip (this )?ad(vertisement)?",
+    r"sponsored( content)?",
+    # video players and page chrome
+    r"close",
+    r"loading\.\.\.",
+    r"(replay|watch|play) video",
+    r"click here (for reprint permission|to get the .{1,40}app)\.?",
+    # photo credits
+    r"(photo|image|picture)s?( credit)?: .{1,80}",
+    r"(photo|image) (credit|courtesy|by) .{1,80}",
+    r"\((photo|image|picture)s?( credit)?:? .{1,80}\)",
+    r"image copyright .{1,60}",
+    r"photo",
+    r"[A-Z .'-]{2,40}/(AP|AFP|Reuters|Getty Images|EPA)",
+    # share buttons, also as Markdown link lists ("* [Partager sur X](https://...)")
+    r"(\* )?\[?(share|partager|teilen|compartir)( (this|on|sur|via|auf|en))*:?"
+    r"( (article|story|facebook|twitter|x|linkedin|whatsapp|e-?mail|pinterest|reddit|pocket))?"
+    r"\]?(\(\S*\))?",
+    r"(facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|e-?mail|print|tweet|pocket)",
+    r"réagirenregistrerpartager",
+    r"follow us on (twitter|facebook|instagram).{0,60}",
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_FIXER = ftfy.TextFixerConfig(
+    unescape_html=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=False,
+)
+
+
+def decode(source_path: str, data: bytes) -> str:
+    """Decode ``data`` to text with newlines normalised and mojibake repaired.
+
+    UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are tried first, then
+    charset-normalizer's best guess (cp1252, Latin-1, GBK ...).  Raises
+    ContentError for an empty file, a binary file or bytes no encoding fits.
+    """
+    if not data.strip():
+        raise ContentError(Diagnostic(source_path, 0, 0, "empty file",
+                                      "delete it, or write the article into it"))
+    text = _decode_bytes(source_path, data)
+    if "\x00" in text:
+        raise ContentError(Diagnostic(source_path, 0, 0, "binary file (contains NUL bytes)",
+                                      "only text, Markdown and JSON files can be read"))
+    return repair(normalise_newlines(text))
+
+
+def _decode_bytes(source_path: str, data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise ContentError(Diagnostic(
+                    source_path, 0, 0,
+                    f"cannot decode: the file starts with a {encoding.upper()} byte-order "
+                    f"mark but byte {exc.start} is not {encoding.upper()}",
+                    "re-save the file as UTF-8")) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise ContentError(Diagnostic(
+            source_path, 0, 0, "cannot decode: the bytes are not UTF-8 and no known "
+            "encoding fits them", "re-save the file as UTF-8"))
+    return str(best)
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn CRLF and stray CR into LF (a lone CR is an old Mac line end)."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def repair(text: str) -> str:
+    """Repair mojibake (``â€™`` -> ``’``) with ftfy, leaving correct text alone.
+
+    Only encoding-level fixes run: quotes, ligatures, full-width characters,
+    HTML entities and Unicode normal form are kept as written.
+    """
+    if text.isascii():
+        return text
+    return ftfy.fix_text(text, _FIXER)
+
+
+@lru_cache(maxsize=64)
+def _compile(rules: tuple[str, ...]) -> re.Pattern[str]:
+    parts = []
+    for rule in rules:
+        try:
+            re.compile(rule)
+        except re.error:
+            continue
+        parts.append(f"(?:{rule})")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+def boilerplate_matcher(extra: Sequence[str] = ()) -> re.Pattern[str]:
+    """The compiled default boilerplate rules plus ``extra`` (invalid rules are ignored)."""
+    return _compile(DEFAULT_BOILERPLATE + tuple(extra))
+
+
+def paragraphs(lines: Iterable[str]) -> list[list[str]]:
+    """Group lines into paragraphs at blank lines; trailing whitespace is stripped."""
+    result: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        stripped = line.rstrip()
+        if stripped:
+            current.append(stripped)
+        elif current:
+            result.append(current)
+            current = []
+    if current:
+        result.append(current)
+    return result
+
+
+_SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("ar", ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF),
+            (0xFE70, 0xFEFF))),
+    ("he", ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))),
+    ("ja", ((0x3040, 0x30FF), (0x31F0, 0x31FF))),
+    ("ko", ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))),
+    ("zh", ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))),
+    ("hy", ((0x0530, 0x058F),)),
+    ("el", ((0x0370, 0x03FF),)),
+    ("th", ((0x0E00, 0x0E7F),)),
+    ("ka", ((0x10A0, 0x10FF),)),
+)
+
+
+def _script_of(char: str) -> str:
+    code = ord(char)
+    for lang, ranges in _SCRIPTS:
+        for low, high in ranges:
+            if low <= code <= high:
+                return lang
+    return ""
+
+
+def detect_lang(text: str, sample: int = 4000) -> str:
+    """Guess a language tag from the script of the letters of ``text``, or ``""``.
+
+    Only scripts that (nearly) name one language are recognised: Arabic
+    script gives ``ar``, Hebrew ``he``, kana ``ja`` (kana wins over Han),
+    Hangul ``ko``, Han alone ``zh``, Armenian ``hy``, Greek ``el``, Thai
+    ``th``, Georgian ``ka``.  Latin or Cyrillic text gives ``""``.  A script
+    must cover more than half of the letters.
+    """
+    counts: dict[str, int] = {}
+    letters = 0
+    for char in text[:sample]:
+        if not char.isalpha() and unicodedata.category(char) != "Lo":
+            continue
+        letters += 1
+        script = _script_of(char)
+        if script:
+            counts[script] = counts.get(script, 0) + 1
+    if not letters:
+        return ""
+    if counts.get("ja", 0) and counts.get("ja", 0) + counts.get("zh", 0) > letters / 2:
+        return "ja"
+    for lang, count in sorted(counts.items(), key=lambda item: -item[1]):
+        if count > letters / 2:
+            return lang
+    return ""
