@@ -93,8 +93,8 @@ def _listing(base: str, template: str, params: dict[str, Any],
             "older": page_url(base, page.older) if page.older is not None else None,
             "newer": page_url(base, page.newer) if page.newer is not None else None,
         }
-        if page.number == 0 and front_only:
-            p.update(front_only)
+        for key, value in (front_only or {}).items():
+            p[key] = value if page.number == 0 else None
         specs.append(PageSpec(url, output_path(url), template, p,
                               tuple(e.key for e in page.items)))
     return specs
@@ -149,6 +149,7 @@ def _term_pages(taxonomy: str, terms: Sequence[TermIndex], per_page: int) -> lis
     for index in terms:
         base = term_url(taxonomy, index.term.slug)
         params = {"kind": "term", "taxonomy": taxonomy, "taxonomy_label": plural,
+                  "taxonomy_url": taxonomy_url(taxonomy),
                   "singular": singular, "title": index.term.name,
                   "feed": base + "feed.xml"}
         specs += _listing(base, "term.html", params, paginate(index.entries, per_page),
@@ -199,7 +200,8 @@ def _article_pages(archive: Archive) -> list[PageSpec]:
     specs = []
     for entries, chained in ((archive.dated, True), (archive.undated, False)):
         for i, entry in enumerate(entries):
-            params: dict[str, Any] = {"kind": "article", "title": entry.title}
+            params: dict[str, Any] = {"kind": "article", "title": entry.title,
+                                      "prev": None, "next": None}
             if chained:
                 prev_e = entries[i - 1] if i else None
                 next_e = entries[i + 1] if i + 1 < len(entries) else None
@@ -263,7 +265,8 @@ def plan_pages(archive: Archive, config: Config) -> tuple[PageSpec, ...]:
         specs += _listing("undated/", "period.html",
                           {"kind": "undated", "level": "undated", "title": "Undated",
                            "crumbs": [], "prev_period": None, "next_period": None},
-                          paginate(archive.undated, per_page), {"count": len(archive.undated)})
+                          paginate(archive.undated, per_page),
+                          {"count": len(archive.undated), "children": []})
     for taxonomy in TAXONOMIES:
         terms = archive.by_term.get(taxonomy, ())
         if terms:

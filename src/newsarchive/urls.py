@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: Slugs a term may not take, because the scheme uses them below a taxonomy.
-RESERVED_SLUGS = frozenset({"page", "a-z", "feed.xml", "index.html", "by-count"})
+RESERVED_SLUGS = frozenset({"page", "a-z", "all", "feed.xml", "index.html"})
 _MAX_SLUG = 80
 _DROP = re.compile(r"[\u2018\u2019'\u02bc`\"]")
 
@@ -98,8 +98,9 @@ def day_url(year: int, month: int, day: int) -> str:
 
 
 def taxonomy_url(taxonomy: str) -> str:
-    """``places/``"""
-    return f"{taxonomy}/"
+    """``places/``; the explicit ``topics`` taxonomy lists all its terms at
+    ``topics/all/``, because ``topics/`` is the overview of every taxonomy."""
+    return "topics/all/" if taxonomy == "topics" else f"{taxonomy}/"
 
 
 def term_url(taxonomy: str, slug: str) -> str:

@@ -1,0 +1,116 @@
+"""Helpers for whole-build tests: write small sites inline, build them, check links."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from newsarchive.builder import BuildReport, build
+from newsarchive.config import Config, load_config
+from newsarchive.executor import SerialExecutor
+
+NO_TOPICS = "topics:\n  enabled: []\n"
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``{relative path: text or bytes}`` below ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def make_site(root: Path, articles: dict[str, str | bytes], config: str = NO_TOPICS) -> Config:
+    """A site folder with ``archive.yaml`` and ``seeds/``; returns its Config."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "archive.yaml").write_text(config, encoding="utf-8")
+    write_files(root / "seeds", articles)
+    (root / "seeds").mkdir(exist_ok=True)
+    return load_config(root / "archive.yaml", root)
+
+
+def build_site(config: Config, **kwargs: object) -> BuildReport:
+    """Build in process (no worker pool: fast for small sites)."""
+    return build(config, executor=SerialExecutor(), **kwargs)  # type: ignore[arg-type]
+
+
+def md(title: str, date: str | None = None, body: str = "Body text.", **fields: object) -> str:
+    """A Markdown article with YAML front matter."""
+    lines = ["---", f"title: {title!r}" if "'" not in title else f'title: "{title}"']
+    if date:
+        lines.append(f"date: {date}")
+    for key, value in fields.items():
+        lines.append(f"{key}: {value}")
+    lines += ["---", body, ""]
+    return "\n".join(lines)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def broken_links(site: Path, base_path: str = "/") -> list[str]:
+    """Every internal href/src of every HTML file that does not resolve to a file.
+
+    The site is taken as served at ``base_path`` (``/archive/``): relative
+    links resolve against the page's own location, absolute paths must start
+    with ``base_path``.  Fragment links must name an id on the target page.
+    """
+    problems = []
+    ids: dict[Path, set[str]] = {}
+
+    def parse(page: Path) -> _Links:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        ids[page] = parser.ids
+        return parser
+
+    pages = sorted(site.rglob("*.html"))
+    parsed = {p: parse(p) for p in pages if "pagefind" not in p.parts}
+    for page, parser in parsed.items():
+        for link in parser.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                continue
+            path = unquote(parts.path)
+            if not path:
+                target = page
+            elif path.startswith("/"):
+                if not path.startswith(base_path):
+                    problems.append(f"{page.relative_to(site)}: {link} is outside {base_path}")
+                    continue
+                target = site / path[len(base_path):]
+            else:
+                target = (page.parent / path)
+            target = Path(re.sub(r"/+$", "", str(target.resolve()))) if path else target
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                problems.append(f"{page.relative_to(site)}: {link} -> missing")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                target_ids = ids.get(target) if target in ids else parse(target).ids
+                if parts.fragment not in target_ids:
+                    problems.append(f"{page.relative_to(site)}: {link} -> no id")
+    return problems
