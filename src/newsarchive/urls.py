@@ -130,8 +130,10 @@ def relative(from_url: str, to_url: str, index_html: bool = True) -> str:
     index).  An empty result (the page itself) becomes ``./``.
     """
     target = output_path(to_url) if index_html else to_url
-    start = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
-    depth = start.count("/")
+    if from_url.endswith("/") or from_url == "":
+        depth = from_url.count("/")
+    else:
+        depth = posixpath.dirname(from_url).count("/") + bool(posixpath.dirname(from_url))
     link = "../" * depth + target
     return link or "./"
 
