@@ -30,7 +30,7 @@ def test_build_prints_a_summary_and_exits_0(tmp_path: Path, monkeypatch: pytest.
                      r"pages \d+ written, 0 unchanged, 0 removed; 0 warnings, 0 errors; "
                      r"[\d.]+ s$", out, re.MULTILINE)
     assert err == ""
-    assert main(["--quiet"]) == 0  # build is the default command
+    assert main(["--quiet", "--base-url", "https://example.org/"]) == 0  # build is the default
     assert "pages 0 written" in capsys.readouterr().out
 
 
