@@ -86,7 +86,8 @@ def static_files(folders: Iterable[Path]) -> dict[str, Path]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
+            hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
+            if path.is_file() and not hidden:
                 found["static/" + path.relative_to(folder).as_posix()] = path
     return dict(sorted(found.items()))
 

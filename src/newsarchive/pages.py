@@ -129,7 +129,8 @@ def _periods(archive: Archive, per_page: int) -> list[PageSpec]:
             }
             children = []
             if level != "day":
-                child_groups = archive.by_month if level == "year" else archive.by_day
+                child_groups: Mapping[Any, tuple[Entry, ...]] = (
+                    archive.by_month if level == "year" else archive.by_day)
                 for child in sorted(k for k in child_groups if k[: len(key)] == key):
                     children.append({"label": _period_label(*child),
                                      "url": url_of[len(child)](child),
@@ -164,7 +165,7 @@ def _initial(name: str) -> str:
 
 def _taxonomy_overview(taxonomy: str, terms: Sequence[TermIndex]) -> list[PageSpec]:
     singular, plural = TAXONOMY_LABELS.get(taxonomy, (taxonomy, taxonomy))
-    rows = [{"name": t.term.name, "url": term_url(taxonomy, t.term.slug),
+    rows: list[dict[str, Any]] = [{"name": t.term.name, "url": term_url(taxonomy, t.term.slug),
              "count": len(t.entries)} for t in terms]
     rows.sort(key=lambda r: (r["name"].casefold(), r["url"]))
     by_count = sorted(rows, key=lambda r: (-r["count"], r["name"].casefold()))[:_TOP_TERMS]
@@ -174,7 +175,7 @@ def _taxonomy_overview(taxonomy: str, terms: Sequence[TermIndex]) -> list[PageSp
     base = taxonomy_url(taxonomy)
     split = len(rows) > _AZ_INLINE
     letter_slug = {letter: ("0" if letter == "#" else slugify(letter, "0")) for letter in letters}
-    letter_links = [{"letter": letter, "count": len(group),
+    letter_links: list[dict[str, Any]] = [{"letter": letter, "count": len(group),
                      "url": f"{base}a-z/{letter_slug[letter]}/" if split else None,
                      "anchor": f"letter-{letter_slug[letter]}"}
                     for letter, group in sorted(letters.items())]
