@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import NO_TOPICS, broken_links, build_site, make_site, md, snapshot
 
 from newsarchive.config import load_config
+
+from sitekit import NO_TOPICS, broken_links, build_site, make_site, md, snapshot
 
 SOURCES = ["Al Bawaba", "Reuters", "The Daily Wire", "Le Monde"]
 TOPICS = ["Energy", "Elections", "Trade", "Health", "Space", "Football"]
@@ -92,7 +93,7 @@ def test_front_page_lists_newest_first_and_paginates_from_the_oldest(site: Path)
 def test_article_page_links_its_terms_periods_and_neighbours(site: Path) -> None:
     page = next((site / "site" / "1998").rglob("story-number-0-about-energy/index.html"))
     html = page.read_text()
-    assert '<time datetime="1998-01-01T00:30:00+00:00">' in html
+    assert '<time datetime="1998-01-01T00:30:00+00:00"' in html
     assert "<em>emphasis</em>" in html
     for link in ("topics/energy/index.html", "topics/trade/index.html",
                  "sources/al-bawaba/index.html", "1998/index.html", "1998/01/index.html",

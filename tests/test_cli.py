@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from sitekit import NO_TOPICS, broken_links, md, write_files
 
 from newsarchive.cli import main
+
+from sitekit import NO_TOPICS, broken_links, md, write_files
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_SLUG = "iran-russia-reach-new-chapter-in-military-ties-leaving-us-fretting"
@@ -108,5 +109,5 @@ def test_the_seed_builds_into_a_complete_archive(tmp_path: Path,
     for boilerplate in ("Subscribe", "Sign up to our newsletter", "-- TEHRAN"):
         assert boilerplate not in body
     assert "© 2000 Al Bawaba (www.albawaba.com)" in html
-    assert '<time datetime="2000-12-28T02:00:00+00:00">' in html
+    assert '<time datetime="2000-12-28T02:00:00+00:00"' in html
     assert "TEHRAN (AFP)" in html

@@ -26,14 +26,14 @@ DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = dict(
         "date": ("date_publish", "date", "published", "pubDate", "datePublished",
                  "publish_date", "date_published", "created_at", "date_modify",
                  "date_download", "crawl_date"),
-        "body": ("maintext", "content", "text", "body", "article", "content_original",
+        "body": ("maintext", "content_original", "content", "text", "body", "article",
                  "description"),
         "authors": ("authors", "author", "byline"),
         "url": ("url", "link", "source_url"),
         "source": ("source_domain", "source", "source_name", "publisher", "outlet"),
         "summary": ("summary", "description", "abstract"),
         "lang": ("language", "lang"),
-        "topics": ("topics", "tags", "keywords", "categories"),
+        "topics": ("topics", "tags", "keywords", "categories", "topic"),
     }
 )
 

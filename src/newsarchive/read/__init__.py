@@ -50,7 +50,7 @@ def read_source(source_path: str, data: bytes, settings: ReadSettings) -> ReadRe
         return _read(source_path, data, settings)
     except ContentError as exc:
         return ReadResult((), (exc.diagnostic,))
-    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop a build
+    except Exception as exc:
         return ReadResult((), (Diagnostic(
             source_path, 0, 0, f"internal error while reading: {type(exc).__name__}: {exc}",
             "please report this file to the newsarchive maintainers"),))
@@ -63,7 +63,8 @@ def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
         return ReadResult((), (Diagnostic(
             source_path, 0, 0, "a Hugo section index (_index.md) is not an article; skipped",
             "", "warning"),))
-    text = decode(source_path, data)
+    # Record fields are repaired one by one (mojibake may hide in \u escapes).
+    text = decode(source_path, data, fix=suffix not in _RECORDS)
     if suffix in _RECORDS:
         return read_records(source_path, text, settings, lines=suffix != ".json")
     diagnostics: list[Diagnostic] = []

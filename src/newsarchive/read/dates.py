@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
@@ -31,7 +31,7 @@ _HOURS = {
     "CST": -6, "MDT": -6, "MST": -7, "PDT": -7, "PST": -8, "AKDT": -8, "AKST": -9,
     "HST": -10, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
 }
-_TZINFOS = {name: timezone(timedelta(hours=hours)) if hours else timezone.utc
+_TZINFOS = {name: timezone(timedelta(hours=hours)) if hours else UTC
             for name, hours in _HOURS.items()}
 
 _ISO = re.compile(
@@ -53,11 +53,11 @@ _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[-_]|$)")
 def zone(name: str) -> tzinfo:
     """The tzinfo of an IANA timezone name; UTC when the name is unknown."""
     if name in ("UTC", "utc", ""):
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 def _aware(value: datetime, default: tzinfo) -> datetime:
@@ -68,7 +68,7 @@ def _aware(value: datetime, default: tzinfo) -> datetime:
     offset = value.utcoffset()
     if offset is None:
         return value.replace(tzinfo=default)
-    return value.replace(tzinfo=timezone.utc if not offset else timezone(offset))
+    return value.replace(tzinfo=UTC if not offset else timezone(offset))
 
 
 def _checked(value: datetime) -> datetime:
@@ -85,7 +85,7 @@ def _parse_iso(match: re.Match[str], default: tzinfo) -> datetime:
     if not offset:
         return value.replace(tzinfo=default)
     if offset.upper() in ("Z", "UTC", "GMT"):
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     sign = -1 if offset[0] == "-" else 1
     digits = offset[1:].replace(":", "")
     hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]),
@@ -93,7 +93,7 @@ def _parse_iso(match: re.Match[str], default: tzinfo) -> datetime:
     delta = timedelta(hours=hours, minutes=minutes) * sign
     if abs(delta) >= timedelta(hours=24):
         raise ValueError(f"time zone offset {offset} is out of range")
-    return value.replace(tzinfo=timezone(delta) if delta else timezone.utc)
+    return value.replace(tzinfo=timezone(delta) if delta else UTC)
 
 
 def parse_date(text: str, timezone_name: str = "UTC") -> datetime:
@@ -151,7 +151,7 @@ def coerce_date(value: object, timezone_name: str = "UTC") -> datetime:
     if isinstance(value, int | float):
         seconds = float(value) / 1000 if abs(value) > 1e11 else float(value)
         try:
-            moment = datetime.fromtimestamp(seconds, timezone.utc)
+            moment = datetime.fromtimestamp(seconds, UTC)
         except (OverflowError, OSError, ValueError):
             raise ValueError(f"{value} is not a timestamp") from None
         return _checked(moment)

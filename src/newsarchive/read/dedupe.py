@@ -28,7 +28,7 @@ def find_duplicates(articles: Sequence[Article]
     article, naming the article it duplicates.  Never raises.
     """
     kept_by_identity: dict[tuple[str, str], Article] = {}
-    for article in sorted(articles, key=lambda a: a.key):
+    for article in sorted(articles, key=lambda a: (a.source_path, a.record.zfill(20))):
         kept_by_identity.setdefault(_identity(article), article)
     kept: list[Article] = []
     diagnostics: list[Diagnostic] = []

@@ -58,9 +58,8 @@ TERM_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
 #: Keys with a meaning when a page is read back; a JSON record's leftover key
 #: with one of these names is kept in ``extra`` as ``record_<key>``.
 CANONICAL_KEYS: frozenset[str] = frozenset(
-    {keys[0] for keys in FIELD_KEYS.values()}
+    {key for keys in FIELD_KEYS.values() for key in keys}
     | {key for keys in TERM_KEYS.values() for key in keys}
-    | {"published"}
 )
 
 _TEXT_FIELDS = ("title", "source", "dateline", "agency", "copyright", "original_url", "lang",
@@ -147,14 +146,17 @@ def article_from_meta(
         draft = not published_flag
     for name, keys in FIELD_KEYS.items():
         for lower in keys:
-            key = by_lower.get(lower)
-            if key is None or key in used or not _present(meta[key]):
+            found_key = by_lower.get(lower)
+            if found_key is None or found_key in used:
                 continue
-            if name == "original_url" and lower == "url" and not str(meta[key]).startswith(
-                    ("http://", "https://")):
+            if not _present(meta[found_key]):
+                used.add(found_key)  # an empty value says nothing; drop it
                 continue
-            used.add(key)
-            values[name] = (key, meta[key])
+            if name == "original_url" and lower == "url" and not str(
+                    meta[found_key]).startswith(("http://", "https://")):
+                continue
+            used.add(found_key)
+            values[name] = (found_key, meta[found_key])
             break
 
     for name in _TEXT_FIELDS:
@@ -200,11 +202,11 @@ def article_from_meta(
     for taxonomy, keys in TERM_KEYS.items():
         names: list[str] = []
         for lower in keys:
-            key = by_lower.get(lower)
-            if key is None:
+            term_key = by_lower.get(lower)
+            if term_key is None:
                 continue
-            used.add(key)
-            names.extend(_names(meta[key], True))
+            used.add(term_key)
+            names.extend(_names(meta[term_key], True))
         found_terms = dedupe(names)
         if found_terms:
             terms[taxonomy] = found_terms

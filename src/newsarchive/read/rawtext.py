@@ -56,8 +56,11 @@ _START_DATELINE = re.compile(
 _END_DATELINE = re.compile(rf"\s*{_DASH}\s*({_PLACE})\s*\(([^()]{{1,30}})\)\s*$")
 _ONLY_DATELINE = re.compile(rf"(?:{_DASH}\s*)?({_PLACE})\s*\(([^()]{{1,30}})\)")
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright\s+(?:©|\(c\)|\d{4})).{0,200}", re.IGNORECASE)
-_ROLE = re.compile(r"\b(contributor|correspondent|writer|editor|reporter|columnist|staff|"
-                   r"opinion|analyst|associated press|reuters|special to)\b", re.IGNORECASE)
+_ROLE_WORD = (r"(?:senior|staff|opinion|special|guest|chief|contributing|political|foreign|"
+              r"national|white house|washington|news|sports|business|associate|managing|"
+              r"contributor|correspondent|writer|editor|reporter|columnist|analyst|"
+              r"producer|intern|bureau chief|fellow)s?")
+_ROLE = re.compile(rf"(?:{_ROLE_WORD}\s*)+|special to .+", re.IGNORECASE)
 
 MetaKind = Literal["published", "updated", "byline", "source", "weak", "baddate"]
 _DATEISH = re.compile(r"(?=.*\d)[\w ,:/.+()-]+")
@@ -95,7 +98,7 @@ def split_paragraphs(text: str, first_line: int = 1) -> list[Paragraph]:
 def split_authors(text: str) -> tuple[str, ...]:
     """Authors named in a byline: ``Jane Doe and John Roe, Opinion Contributor`` -> two names."""
     parts = re.split(r"\s*(?:,|;|&|\band\b|\|)\s*", text)
-    return dedupe(part for part in parts if part and not _ROLE.search(part))
+    return dedupe(part for part in parts if part and not _ROLE.fullmatch(part))
 
 
 def clean_body(paragraphs: Sequence[Paragraph], boilerplate: Sequence[str] = ()) -> Cleaned:
@@ -124,11 +127,11 @@ def clean_body(paragraphs: Sequence[Paragraph], boilerplate: Sequence[str] = ())
         elif end and end.start() > 0:
             dateline, agency = end.group(1), end.group(2)
             kept[-1] = (start, (*lines[:-1], lines[-1][:end.start()].rstrip()))
-    if kept and not dateline:
+    if kept:
         start, lines = kept[0]
         match = _START_DATELINE.match(lines[0])
         if match and len(match.group(1).replace(" ", "")) >= 3:
-            dateline, agency = match.group(1), match.group(2) or ""
+            dateline, agency = match.group(1), match.group(2) or agency
             kept[0] = (start, (lines[0][match.end():], *lines[1:]))
     return Cleaned(tuple(kept), dateline.strip(), agency.strip(), copyright_line)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -64,6 +63,8 @@ DEFAULT_BOILERPLATE: tuple[str, ...] = (
     r"\]?(\(\S*\))?",
     r"(facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|e-?mail|print|tweet|pocket)",
     r"réagirenregistrerpartager",
+    # clipboard markers pasted from Word or a browser
+    r"<!--\s*(start|end)fragment\s*-->\\*",
     r"follow us on (twitter|facebook|instagram).{0,60}",
 )
 
@@ -75,6 +76,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# Mojibake, C1 controls, surrogates and terminal escapes always show one of
+# these (UTF-8 read as cp1252/Latin-1, or as cp1251/cp1253); text without
+# them (Arabic, Chinese, most of any language) skips ftfy, which is slow.
+_SUSPECT = re.compile("[\x1b\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                      "\u02c6\u02dc\u0370-\u04ff\u2013-\u203a\u20ac\u2122\ud800-\udfff]")
 _FIXER = ftfy.TextFixerConfig(
     unescape_html=False,
     fix_latin_ligatures=False,
@@ -86,8 +92,8 @@ _FIXER = ftfy.TextFixerConfig(
 )
 
 
-def decode(source_path: str, data: bytes) -> str:
-    """Decode ``data`` to text with newlines normalised and mojibake repaired.
+def decode(source_path: str, data: bytes, fix: bool = True) -> str:
+    """Decode ``data`` to text with newlines normalised and (if ``fix``) mojibake repaired.
 
     UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are tried first, then
     charset-normalizer's best guess (cp1252, Latin-1, GBK ...).  Raises
@@ -100,7 +106,8 @@ def decode(source_path: str, data: bytes) -> str:
     if "\x00" in text:
         raise ContentError(Diagnostic(source_path, 0, 0, "binary file (contains NUL bytes)",
                                       "only text, Markdown and JSON files can be read"))
-    return repair(normalise_newlines(text))
+    text = normalise_newlines(text)
+    return repair(text) if fix else text
 
 
 def _decode_bytes(source_path: str, data: bytes) -> str:
@@ -139,7 +146,7 @@ def repair(text: str) -> str:
     Only encoding-level fixes run: quotes, ligatures, full-width characters,
     HTML entities and Unicode normal form are kept as written.
     """
-    if text.isascii():
+    if text.isascii() or not _SUSPECT.search(text):
         return text
     return ftfy.fix_text(text, _FIXER)
 
@@ -191,16 +198,14 @@ _SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
 )
 
 
-def _script_of(char: str) -> str:
-    code = ord(char)
-    for lang, ranges in _SCRIPTS:
-        for low, high in ranges:
-            if low <= code <= high:
-                return lang
-    return ""
+_SCRIPT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (lang, re.compile("[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in ranges) + "]"))
+    for lang, ranges in _SCRIPTS
+)
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def detect_lang(text: str, sample: int = 4000) -> str:
+def detect_lang(text: str, sample: int = 1000) -> str:
     """Guess a language tag from the script of the letters of ``text``, or ``""``.
 
     Only scripts that (nearly) name one language are recognised: Arabic
@@ -209,17 +214,12 @@ def detect_lang(text: str, sample: int = 4000) -> str:
     ``th``, Georgian ``ka``.  Latin or Cyrillic text gives ``""``.  A script
     must cover more than half of the letters.
     """
-    counts: dict[str, int] = {}
-    letters = 0
-    for char in text[:sample]:
-        if not char.isalpha() and unicodedata.category(char) != "Lo":
-            continue
-        letters += 1
-        script = _script_of(char)
-        if script:
-            counts[script] = counts.get(script, 0) + 1
+    text = text[:sample]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return ""
+    counts = {lang: found for lang, pattern in _SCRIPT_PATTERNS
+              if (found := len(pattern.findall(text)))}
     if counts.get("ja", 0) and counts.get("ja", 0) + counts.get("zh", 0) > letters / 2:
         return "ja"
     for lang, count in sorted(counts.items(), key=lambda item: -item[1]):

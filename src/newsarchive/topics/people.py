@@ -1,0 +1,149 @@
+"""People: named persons with titles stripped, later surname mentions attached.
+
+A run of capitalized words in the body is a person's name when, after leading
+titles, roles, demonyms and place or organization names are stripped
+(``Iranian President Mohammad Khatami`` -> ``Mohammad Khatami``), two to five
+name words remain, none of them a calendar, organization or place word, and
+the text says it is a person: a title or role before it, a known given name
+first, or a speech verb or appositive next to it.  Single-word mentions
+(``Shamkhani added``, ``Mr. Vajpayee``) count for the full name introduced
+earlier whose family name they are; a lone surname never becomes a term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from newsarchive.topics.gazetteer import Gazetteer
+from newsarchive.topics.salience import Document, capitalized_spans
+
+__all__ = ["People", "find_people"]
+
+#: Bonus for a person introduced with a title or role, or quoted (an anchored mention).
+TITLE_BONUS = 1.0
+_SPEECH = frozenset({"said", "says", "told", "added", "asked", "wrote", "who", "whose",
+                     "announced", "urged", "declared", "warned", "insisted", "explained"})
+_APPOSITIVE = frozenset({"who", "a", "an", "the", "whose", "chief", "head", "president",
+                         "director", "chairman", "spokesman", "spokeswoman", "leader"})
+_SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V", "VI", "XVI",
+                       "XXIII", "XIII", "XII"})
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """Scores by full name, the tokens that are parts of names, and name words."""
+
+    scores: Mapping[str, float]
+    covered: frozenset[int]
+    name_words: frozenset[str]
+
+
+def _has_context(doc: Document, start: int, end: int, titles: frozenset[str]) -> tuple[bool, bool]:
+    """(role before the span, speech verb or appositive around it)."""
+    tokens = doc.tokens
+    before = tokens[start - 1].text.lower() if start > doc.title_end else ""
+    before2 = tokens[start - 2].text.lower() if start - 1 > doc.title_end else ""
+    role = before in titles or (before == "," and before2 in titles)
+    after = tokens[end].text.lower() if end < len(tokens) else ""
+    after2 = tokens[end + 1].text.lower() if end + 1 < len(tokens) else ""
+    speech = (after in _SPEECH or before in ("said", "says") or
+              (after == "," and (after2 in _APPOSITIVE or after2.isdigit())))
+    return role, speech
+
+
+def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[int]
+                ) -> People:
+    """Find people in ``doc``; ``entity_tokens`` are tokens already matched as places/orgs."""
+    tokens = doc.tokens
+    scores: dict[str, float] = {}
+    anchored: set[str] = set()
+    covered: set[int] = set()
+    names: dict[str, tuple[str, ...]] = {}
+    titles = gazetteer.titles
+    for start, end in capitalized_spans(doc):
+        stripped_title = ""
+        i = start
+        while i < end:
+            word = tokens[i].text
+            lower = word.lower()
+            if lower in titles or word in gazetteer.non_names:
+                stripped_title = lower if lower in titles else stripped_title
+                i += 1
+            elif i in entity_tokens and word not in gazetteer.given_names:
+                i += 1
+            else:
+                break
+        given = i < end and tokens[i].text in gazetteer.given_names
+        j = end
+        while j > i and (tokens[j - 1].text in gazetteer.non_names or (
+                not given and (j - 1) in entity_tokens and tokens[j - 1].text not in _SUFFIXES)):
+            j -= 1
+        words = tuple(t.text for t in tokens[i:j])
+        core = [w for w in words if w not in _SUFFIXES and not w[:1].islower()]
+        royal = stripped_title in gazetteer.royal_titles and len(core) == 1
+        if not royal and not 2 <= len(core) <= 5:
+            continue
+        if any(w in gazetteer.non_names or (w.isupper() and "." not in w and len(w) > 1
+                                              and w not in _SUFFIXES) for w in core):
+            continue
+        if not given and any(k in entity_tokens and tokens[k].text not in gazetteer.given_names
+                             for k in range(i, j)):
+            continue
+        role, speech = _has_context(doc, i, j, titles)
+        role = role or bool(stripped_title)
+        if not (role or given or speech):
+            continue
+        name = " ".join(words)
+        if royal:
+            name = f"{stripped_title.title()} {name}"
+        for other, other_words in names.items():
+            if len(words) < len(other_words) and other_words[-len(words):] == words:
+                name = other
+                break
+        names.setdefault(name, words)
+        scores[name] = scores.get(name, 0.0) + tokens[i].weight
+        if role or speech:
+            anchored.add(name)
+        covered.update(range(i, j))
+    _attach_surnames(doc, names, scores, covered)
+    for name in anchored:
+        scores[name] += TITLE_BONUS
+    name_words = frozenset(w for words in names.values() for w in words)
+    return People(scores, frozenset(covered), name_words)
+
+
+def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],
+                     scores: dict[str, float], covered: set[int]) -> None:
+    """Count lone family names (and full names in the title) for known people."""
+    by_surname: dict[str, str] = {}
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name, words in names.items():
+        core = [w for w in words if w not in _SUFFIXES and not w[:1].islower()]
+        if len(core) >= 2:
+            by_surname.setdefault(core[-1], name)
+        by_first.setdefault(words[0], []).append((words, name))
+    tokens = doc.tokens
+    i = 0
+    while i < len(tokens):
+        if i in covered:
+            i += 1
+            continue
+        word = tokens[i].text
+        matched = False
+        for words, name in by_first.get(word, ()):
+            if doc.is_title(i) and tuple(t.text for t in tokens[i:i + len(words)]) == words:
+                scores[name] += tokens[i].weight
+                covered.update(range(i, i + len(words)))
+                i += len(words)
+                matched = True
+                break
+        if matched:
+            continue
+        name_of = by_surname.get(word)
+        if name_of is not None:
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            if not (nxt[:1].isupper() and not doc.is_title(i)):
+                scores[name_of] += tokens[i].weight
+                covered.add(i)
+        i += 1

