@@ -149,7 +149,18 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
     print(summary(report, config))
     for path, reason in sorted(report.skipped.items()):
         print(f"  skipped {path}: {reason}")
-    return report.exit_status
+    if dry_run:
+        return report.exit_status
+    from newsarchive.search import index_site
+
+    searched = index_site(config.output_dir, language=config.language,
+                          changed=bool(report.written or report.removed))
+    if searched.diagnostic is not None:
+        print(searched.diagnostic.format(), file=sys.stderr)
+    if searched.status == "indexed" and not args.quiet:
+        print(f"Search index: {searched.pages} pages indexed by Pagefind; "
+              f"{searched.seconds:.2f} s")
+    return max(report.exit_status, 1 if searched.status == "failed" else 0)
 
 
 def summary(report: Any, config: Config) -> str:
@@ -173,10 +184,16 @@ def _import(args: argparse.Namespace) -> int:
     if args.quiet:
         diagnostics = tuple(d for d in diagnostics if d.severity == "error")
     print_diagnostics(diagnostics, args.verbose, sys.stderr)
-    print(f"Imported into {args.to}: {len(report.written)} pages written, "
-          f"{report.unchanged} unchanged; "
-          f"{sum(1 for d in report.diagnostics if d.severity == 'error')} errors")
-    return 1 if any(d.severity == "error" for d in report.diagnostics) else 0
+    errors = sum(1 for d in report.diagnostics if d.severity == "error")
+    print(f"Imported {report.articles} articles ({report.undated} undated, "
+          f"{report.duplicates} duplicates, {len(report.skipped)} skipped files) into "
+          f"{args.to}: pages {len(report.written)} written, {report.unchanged} unchanged; "
+          f"{len(report.diagnostics) - errors} warnings, {errors} errors")
+    for path in sorted(report.skipped):
+        reason = next((d.message for d in report.diagnostics
+                       if d.path == path and d.severity == "error"), "")
+        print(f"  skipped {path}: {reason}")
+    return 1 if errors else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -190,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsarchive`` command; returns the exit status."""
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
     args = parser.parse_args(argv)
     try:

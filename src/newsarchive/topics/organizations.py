@@ -41,6 +41,11 @@ _GENERIC = frozenset({
 })
 
 
+#: Tokens that may separate the members of a list of organizations.
+_LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Corp.", "Co.", "Ltd", "plc", "PLC",
+                           "LLC", "AG", "SA", "NV"})
+
+
 @dataclass(frozen=True, slots=True)
 class OrgCandidates:
     """Per-article surfaces: organization names built in the text and defined acronyms."""
@@ -78,7 +83,10 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
         known = [e for toks, e in first if list(toks) == words]
         if known and known[0].taxonomy == "organizations":
             canonical = known[0].name
-        elif _is_pattern_org(words, gazetteer):
+        elif _is_pattern_org(words, gazetteer) and not (
+                end < len(tokens) and tokens[end].text in ("'s", "’s")):
+            # a name cut by a possessive ("... of the National People" + "'s
+            # Congress") is not a name: leave the words to the curated list
             canonical = " ".join(words)
             add(tuple(words), canonical)
         if canonical and end + 2 < len(tokens) and tokens[end].text == "(" \
@@ -94,7 +102,7 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
                         gazetteer: Gazetteer) -> dict[str, float]:
     """Salience of each organization matched in ``doc`` (people's tokens excluded)."""
     tokens = doc.tokens
-    scores: dict[str, float] = {}
+    kept: list[Match] = []
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "organizations" or not entity.name:
@@ -104,8 +112,39 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
         if entity.name in AGENCIES and 0 < match.start < len(tokens) - 1 and \
                 tokens[match.start - 1].text == "(":
             continue
-        weight = tokens[match.start].weight
-        if entity.name not in scores and entity.name in gazetteer.organizations:
-            weight += CURATED_BONUS
-        scores[entity.name] = scores.get(entity.name, 0.0) + weight
-    return scores
+        kept.append(match)
+    listed = _listed(kept, doc)
+    scores: dict[str, float] = {}
+    anchored: set[str] = set()
+    for index, match in enumerate(kept):
+        name = match.entity.name
+        scores[name] = scores.get(name, 0.0) + tokens[match.start].weight
+        if index not in listed and name in gazetteer.organizations:
+            anchored.add(name)
+    # The curated bonus needs one mention outside a list of three or more bodies:
+    # "rivals Amazon, Alphabet and Microsoft" names them in passing.
+    return {name: score + (CURATED_BONUS if name in anchored else 0.0)
+            for name, score in scores.items()}
+
+
+def _listed(kept: Sequence[Match], doc: Document) -> set[int]:
+    """Indexes of body mentions below the lead that sit in a list of three or more."""
+    tokens = doc.tokens
+    listed: set[int] = set()
+    group: list[int] = []
+
+    def close() -> None:
+        if len(group) >= 3:
+            listed.update(i for i in group if tokens[kept[i].start].paragraph > 0)
+
+    for index, match in enumerate(kept):
+        if group:
+            between = [t.text for t in tokens[kept[group[-1]].end:match.start]]
+            if not (0 < len(between) <= 3
+                    and all(w in _LIST_JOINERS for w in between)
+                    and tokens[match.start].paragraph == tokens[kept[group[-1]].start].paragraph):
+                close()
+                group = []
+        group.append(index)
+    close()
+    return listed

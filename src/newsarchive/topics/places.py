@@ -6,15 +6,18 @@ because capitals are so often metonyms (``annoy Washington``); every mention
 of a city or region also counts for its country, and an attached city or
 region always brings its country along.  :func:`place_parent` exposes the
 containing country.  A place name that is part of a person's name (``Michael
-Jordan``) is not a place.
+Jordan``) is not a place.  A country or region is also anchored when the
+sentence makes it an actor (``Italy has``, ``Pakistan's foreign minister``,
+``Iranian officials``, ``Hubei province``), and places joined in one list
+(``in Kyiv, Kharkiv and Odesa``) share their anchoring.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from newsarchive.topics.gazetteer import Gazetteer, Match, load_gazetteer
+from newsarchive.topics.gazetteer import Gazetteer, Match, Place, load_gazetteer
 from newsarchive.topics.people import People
 from newsarchive.topics.salience import BODY_WEIGHT, Document, split_words
 
@@ -23,7 +26,34 @@ __all__ = ["LOCATIVE_BONUS", "place_parent", "score_places"]
 #: Bonus for a place that is the location of an event (an anchored mention).
 LOCATIVE_BONUS = 0.5
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around",
-                       "throughout", "within", "into", "toward", "towards"})
+                       "throughout", "within", "into", "toward", "towards", "off", "along"})
+#: Direction words that may sit between the preposition and the place ("in southern India").
+_DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north",
+                         "south", "east", "west", "northeastern", "northwestern",
+                         "southeastern", "southwestern", "downtown", "suburban", "coastal",
+                         "rural", "neighbouring", "neighboring"})
+#: Words joining places in one list; a list shares its members' anchoring.
+_COORDINATORS = frozenset({",", "and", "or"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+#: A country (or region) followed by one of these acts in the sentence.
+_ACTOR_VERBS = frozenset({
+    "said", "says", "has", "have", "had", "is", "was", "were", "will", "would", "could",
+    "can", "may", "might", "must", "should", "did", "does", "announced", "accused",
+    "warned", "agreed", "rejected", "signed", "sent", "launched", "called", "urged",
+    "denied", "condemned", "told", "plans", "wants", "voted", "reported", "declared",
+    "confirmed", "threatened", "demanded", "insisted", "refused", "imposed", "recorded",
+    "won", "beat", "lost", "joined", "expelled", "recalled", "pledged", "promised",
+})
+#: Nouns that make a preceding country or demonym an actor ("the Iranian government").
+_STATE_NOUNS = frozenset({
+    "government", "governments", "officials", "authorities", "forces", "troops", "military",
+    "army", "navy", "police", "embassy", "diplomats", "delegation", "negotiators",
+    "leaders", "leader", "leadership", "regime", "parliament", "cabinet", "administration",
+    "state", "spokesman", "spokeswoman", "ambassador", "regulators", "soldiers",
+})
+#: Subdivision words: "Hubei province", "Sindh and Balochistan provinces".
+_SUBDIVISIONS = frozenset({"province", "provinces", "prefecture", "state", "region",
+                           "county", "district", "coast", "desert", "valley"})
 _DATELINE = re.compile(
     r"^([A-Z][A-Z'.\- ]*[A-Z.])(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)*))?\s*(?:\(|,|:|-|—|–)")
 
@@ -52,6 +82,26 @@ def _dateline_places(lead: str, gazetteer: Gazetteer) -> list[str]:
     return found
 
 
+def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
+                  anchored: set[str], places: Mapping[str, Place]) -> None:
+    """Anchor every member of a coordinated list when one member is anchored.
+
+    A locative anchors cities, regions and countries alike; an actor cue
+    (verb, possessive, state noun) anchors only countries and regions.
+    """
+    members = [kept[i] for i in group]
+    locative = any(loc for _m, loc, _a in members)
+    actor = any(act for _m, _loc, act in members)
+    for match, loc, act in members:
+        entity = match.entity
+        kind = places[entity.name].kind
+        if entity.adjective:
+            if act:
+                anchored.add(entity.name)
+        elif loc or locative or ((act or actor) and kind != "city"):
+            anchored.add(entity.name)
+
+
 def score_places(doc: Document, matches: Sequence[Match], people: People,
                  gazetteer: Gazetteer, threshold: float) -> dict[str, float]:
     """Final salience of each place; only names reaching ``threshold`` are kept.
@@ -66,26 +116,50 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     for name in _dateline_places(doc.lead, gazetteer):
         scores[name] = scores.get(name, 0.0) + BODY_WEIGHT
         anchored.add(name)
-    previous_end, previous_locative = -1, False
+    places = gazetteer.places
+    kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "places" or not entity.name:
             continue
-        span = range(match.start, match.end)
-        if any(k in people.covered for k in span) or (
-                match.end - match.start == 1 and tokens[match.start].text in people.name_words):
+        start, end = match.start, match.end
+        if any(k in people.covered for k in range(start, end)) or (
+                end - start == 1 and tokens[start].text in people.name_words):
             continue
-        before = tokens[match.start - 1].text if match.start > 0 else ""
-        if before == "the" and match.start > 1:
-            before = tokens[match.start - 2].text
-        locative = not entity.adjective and (
-            before.lower() in _LOCATIVE
-            or (before == "," and previous_end == match.start - 1 and previous_locative))
-        scores[entity.name] = scores.get(entity.name, 0.0) + tokens[match.start].weight
-        if locative:
-            anchored.add(entity.name)
-        is_city = gazetteer.places[entity.name].kind == "city"
-        previous_end, previous_locative = match.end, locative and is_city
+        scores[entity.name] = scores.get(entity.name, 0.0) + tokens[start].weight
+        kind = places[entity.name].kind
+        k = start - 1
+        if k >= 0 and tokens[k].text.lower() in _DIRECTIONS:
+            k -= 1
+        if k >= 0 and tokens[k].text == "the":
+            k -= 1
+        before = tokens[k].text.lower() if k >= 0 else ""
+        after = tokens[end].text if end < len(tokens) else ""
+        locative = not entity.adjective and before in _LOCATIVE
+        lower = after.lower()
+        if entity.adjective:
+            actor = lower in _STATE_NOUNS  # "Iranian officials", not "French President X"
+        elif kind == "city":
+            actor = False  # "Moscow said": a metonym, evidence for the country only
+        else:
+            following = tokens[end + 1].text if end + 1 < len(tokens) else ""
+            # possessive before a lower-case word: not "Germany's Bundesbank"
+            actor = ((after in _POSSESSIVE and following[:1].islower())
+                     or lower in _ACTOR_VERBS or lower in _STATE_NOUNS
+                     or lower in _SUBDIVISIONS
+                     or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
+        kept.append((match, locative, actor))
+    # Coordination: "in Kyiv, Kharkiv and Odesa", "Spain, France and Germany have".
+    group: list[int] = []
+    for index, (match, _locative, _actor) in enumerate(kept):
+        if group:
+            previous = kept[group[-1]][0]
+            between = [t.text for t in tokens[previous.end:match.start]]
+            if not (0 < len(between) <= 2 and all(w in _COORDINATORS for w in between)):
+                _anchor_group(group, kept, anchored, places)
+                group = []
+        group.append(index)
+    _anchor_group(group, kept, anchored, places)
     final: dict[str, float] = {}
     for name, score in scores.items():
         place = gazetteer.places[name]

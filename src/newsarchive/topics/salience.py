@@ -116,20 +116,32 @@ def split_words(text: str) -> list[str]:
     return words
 
 
+#: Per-word (capitalized, namelike) flags, memoised across articles (bounded).
+_SHAPES: dict[str, tuple[bool, bool]] = {}
+_SHAPE_CACHE_SIZE = 200_000
+
+
 def tokenize(title: str, text: str) -> Document:
     """Split ``title`` and ``text`` (paragraphs separated by blank lines) into tokens."""
     tokens: list[Token] = []
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     parts: list[tuple[int, str]] = [(-1, title), *enumerate(paragraphs)]
     title_end = 0
+    append = tokens.append
+    new = tuple.__new__  # Token(...) without the generated __new__ wrapper (hot loop)
+    shapes = _SHAPES
     for paragraph, part in parts:
         weight = zone_weight(paragraph)
         start = True
         for word in split_words(part):
-            capitalized = word[:1].isupper()
-            tokens.append(Token(word, paragraph, weight, start, capitalized,
-                                (capitalized and is_namelike(word))
-                                or word[:3] in ("al-", "el-")))
+            shape = shapes.get(word)
+            if shape is None:
+                capitalized = word[:1].isupper()
+                shape = (capitalized, (capitalized and is_namelike(word))
+                         or word[:3] in ("al-", "el-"))
+                if len(shapes) < _SHAPE_CACHE_SIZE:
+                    shapes[word] = shape
+            append(new(Token, (word, paragraph, weight, start, *shape)))
             if word in _SENTENCE_END:
                 start = True
             elif word not in _QUOTES:
