@@ -51,9 +51,11 @@ def md(title: str, date: str | None = None, body: str = "Body text.", **fields: 
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` by relative path."""
+    """Every file below ``folder`` by relative path, but Pagefind's search index
+    (whose file names Pagefind varies from run to run)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"}
 
 
 class _Links(HTMLParser):

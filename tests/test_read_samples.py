@@ -100,15 +100,15 @@ GOLDEN: dict[str, tuple[list[dict[str, Any]], list[str]]] = {
     "json/array.json": ([
         {"title": "First", "body": "One.\n\nTwo.", "record": "0",
          "published": datetime(2017, 7, 23, tzinfo=UTC), "authors": ("A. Writer",),
-         "extra": {"topic": "elections"}},
+         "terms": {"topics": ("elections",)}},
         {"title": "Bogus date", "body": "Body.", "record": "3"},
         {"title": "A record with no title but a body that is long enough to be cut at a word…",
          "body": "A record with no title but a body that is long enough to be cut at a word "
                  "boundary somewhere.", "record": "4"},
     ], [
         "json/array.json:3: error: record 1: the record has neither a title nor a body\n"
-        "  hint: looked for: title, headline, name, maintext, content, text, body, article, "
-        "content_original, description",
+        "  hint: looked for: title, headline, name, maintext, content_original, content, text, "
+        "body, article, description",
         "json/array.json:4: error: record 2: the record is an array, not an object\n"
         '  hint: each record must be a JSON object such as {"title": ..., "text": ...}',
         "json/array.json:5: warning: record 3: cannot use the date '0001-11-30' of 'date' (year "

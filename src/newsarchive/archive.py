@@ -121,10 +121,14 @@ def _unique_entries(group: Sequence[Entry]) -> tuple[Entry, ...]:
 def _index_terms(entries: Sequence[Entry]) -> dict[str, tuple[TermIndex, ...]]:
     members: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    slugs: dict[str, str] = {}  # term names repeat across articles; slugify once each
     for entry in entries:
         for taxonomy, values in entry.terms.items():
             for name in values:
-                key = (taxonomy, term_slug(name))
+                slug = slugs.get(name)
+                if slug is None:
+                    slug = slugs[name] = term_slug(name)
+                key = (taxonomy, slug)
                 members[key].append(entry)
                 names[key][name] += 1
     by_term: dict[str, list[TermIndex]] = {t: [] for t in TAXONOMIES}

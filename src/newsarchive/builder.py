@@ -10,33 +10,36 @@ and writing skips unchanged bytes.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsarchive import __version__, tasks
 from newsarchive.archive import build_archive
-from newsarchive.cache import Cache, open_cache
+from newsarchive.cache import Cache, SourceRow, open_cache
 from newsarchive.config import Config
 from newsarchive.enrich import ENRICH_VERSION
 from newsarchive.errors import Diagnostic, OutputError
-from newsarchive.executor import Executor, LocalExecutor, SerialExecutor
+from newsarchive.executor import Executor, LocalExecutor, SerialExecutor, shares_files
 from newsarchive.feeds import plan_site_files
+from newsarchive.loading import SourceIndex, batches, refresh
 from newsarchive.model import Entry
 from newsarchive.output import file_digest, prune, safe_target, static_files, write_bytes_atomic
 from newsarchive.pages import PageSpec, fingerprint, plan_pages
-from newsarchive.read import SUFFIXES
 from newsarchive.read.dedupe import find_duplicates
-from newsarchive.render import DEFAULT_BASE_URL, page_context, template_digests
-from newsarchive.sources import discover, read_sources
+from newsarchive.render import DEFAULT_BASE_URL, template_digests
+from newsarchive.sources import read_sources
 
 __all__ = ["BuildReport", "Progress", "Session", "build"]
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
-_BATCH = 64
+_RENDER_BATCH = 48
+#: Render batches in flight at once: bounds the bodies held in memory.
+_WINDOW = 64
 Progress = Callable[[str, int, int], None]
 
 
@@ -90,10 +93,6 @@ def config_digest(config: Config) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
-
-
 @dataclass(slots=True)
 class _Plan:
     specs: list[PageSpec]
@@ -118,8 +117,7 @@ class Session:
         self._settings = settings_digest(config)
         self._cache: Cache | None = None
         self._cache_warning = ""
-        self._loaded: dict[str, tuple[str, tasks.Loaded]] | None = None
-        self._unreadable: dict[str, str] = {}
+        self._sources = SourceIndex()
         self._manifest: dict[str, str] | None = None
 
     def _open(self) -> Cache:
@@ -140,68 +138,23 @@ class Session:
     def _runner(self, work: int) -> Executor:
         return self._executor if work >= _PARALLEL_MIN else SerialExecutor()
 
-    def _load(self, changed: Collection[str] | None, progress: Progress | None
-              ) -> tuple[int, list[tuple[str, str, tasks.Loaded]], list[str]]:
-        """Bring the loaded sources up to date; returns (files read, new rows, removed)."""
-        config = self.config
-        if self._loaded is None:
-            self._loaded = {p: (d, v) for p, (d, v)
-                            in self._open().load_sources(self._settings).items()}
-            changed = None
-        exclude = (config.output_dir, config.cache_dir)
-        if changed is None:
-            paths = discover(config.source_dir, SUFFIXES, exclude)
-            removed = sorted(set(self._loaded) - set(paths))
-        else:
-            present = [p for p in sorted(set(changed))
-                       if p.lower().endswith(SUFFIXES) and (config.source_dir / p).is_file()]
-            removed = sorted(set(changed) - set(present))
-            paths = present
-        for path in removed:
-            self._loaded.pop(path, None)
-            self._unreadable.pop(path, None)
-        fresh: list[tuple[str, bytes]] = []
-        digests: dict[str, str] = {}
-        for path, data, digest in read_sources(config.source_dir, paths):
-            self._unreadable.pop(path, None)
-            if data is None:
-                self._loaded.pop(path, None)
-                self._unreadable[path] = digest
-                continue
-            digests[path] = digest
-            cached = self._loaded.get(path)
-            if cached is None or cached[0] != digest:
-                fresh.append((path, data))
-        runner = self._runner(len(fresh))
-        results: list[tasks.Loaded] = []
-        batches = _batches(fresh, _BATCH)
-        for i, batch_result in enumerate(runner.map(tasks.load_batch,
-                                                    [(config, b) for b in batches])):
-            results.extend(batch_result)
-            if progress:
-                progress("reading", min((i + 1) * _BATCH, len(fresh)), len(fresh))
-        rows = []
-        for (path, _), result in zip(fresh, results, strict=True):
-            self._loaded[path] = (digests[path], result)
-            rows.append((path, digests[path], result))
-        return len(fresh), rows, removed
-
     def _plan(self) -> tuple[_Plan, dict[str, str]]:
-        assert self._loaded is not None
+        sources = self._sources
         entries: list[Entry] = []
         diagnostics: list[Diagnostic] = []
         skipped: dict[str, str] = {}
-        for path, reason in sorted(self._unreadable.items()):
+        for path, reason in sorted(sources.unreadable.items()):
             skipped[path] = f"cannot read: {reason}"
             diagnostics.append(Diagnostic(path, 0, 0, f"cannot read file: {reason}",
                                           "check the file's permissions"))
-        for path in sorted(self._loaded):
-            read_result, file_entries = self._loaded[path][1]
+        for path in sorted(sources.rows):
+            read_result, file_entries = sources.rows[path].loaded
             diagnostics.extend(read_result.diagnostics)
             entries.extend(file_entries)
-            errors = [d for d in read_result.diagnostics if d.severity == "error"]
-            if not file_entries and errors:
-                skipped[path] = errors[0].message
+            if not file_entries:
+                errors = [d for d in read_result.diagnostics if d.severity == "error"]
+                if errors:
+                    skipped[path] = errors[0].message
         kept_articles, dup_diags = find_duplicates([e.article for e in entries])
         kept_keys = {a.key for a in kept_articles}
         archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
@@ -220,23 +173,26 @@ class Session:
     def build(self, changed: Collection[str] | None = None, *, full: bool = False,
               dry_run: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build, re-reading only ``changed`` source paths (relative to the source
-        folder) when given, else every source.
+        folder) when given, else every source whose bytes changed.
 
         ``full`` renders every page even when its fingerprint is unchanged
         (files are still written only when their bytes differ); ``dry_run``
         reads, indexes and plans without writing.  Problems in sources never
         raise: they are collected in the report.  Raises OutputError when two
-        pages claim one output path.
+        pages claim one output path.  ``progress(stage, done, total)`` is called
+        as batches finish during the long stages (reading, rendering).
         """
         started = time.perf_counter()
         config = self.config
-        read_count, rows, removed_sources = self._load(changed, progress)
+        cache = self._open()
+        loaded = refresh(self._sources, config, cache, self._settings, changed,
+                         self._runner, shares_files, progress)
+        if progress:
+            progress("planning", 0, 1)
         plan, skipped = self._plan()
+        if progress:
+            progress("planning", 1, 1)
         diagnostics = plan.diagnostics
-        if self._cache_warning:
-            diagnostics.insert(0, Diagnostic(str(config.cache_dir), 0, 0, self._cache_warning,
-                                             "", "warning"))
-            self._cache_warning = ""
         if not config.base_url:
             where = config.config_path.name if config.config_path else "archive.yaml"
             diagnostics.append(Diagnostic(
@@ -253,16 +209,49 @@ class Session:
             safe_target(config.output_dir, path)
         counts: dict[str, Any] = dict(
             articles=len(plan.entries), undated=plan.undated, duplicates=plan.duplicates,
-            skipped=skipped, sources=len(self._loaded or {}) + len(self._unreadable),
-            sources_read=read_count, pages=len(plan.specs) + len(statics))
+            skipped=skipped, sources=len(self._sources.rows) + len(self._sources.unreadable),
+            sources_read=loaded.parsed, pages=len(plan.specs) + len(statics))
         if dry_run:
-            return BuildReport(**counts, diagnostics=tuple(diagnostics), dry_run=True,
-                               seconds=time.perf_counter() - started)
-        cache = self._open()
-        cache.store_sources(self._settings, rows, removed_sources)
+            return BuildReport(**counts, diagnostics=self._with_cache_warning(diagnostics),
+                               dry_run=True, seconds=time.perf_counter() - started)
+        cache.store_sources(self._settings,
+                            [self._with_bodies(r) for r in loaded.fresh],
+                            loaded.removed, loaded.stats)
+        if cache.enabled:
+            self._sources.pending.clear()
         result = self._write(plan, statics, full, progress)
-        return BuildReport(**counts, **result, diagnostics=tuple(diagnostics),
+        return BuildReport(**counts, **result, diagnostics=self._with_cache_warning(diagnostics),
                            seconds=time.perf_counter() - started)
+
+    def _with_bodies(self, row: SourceRow) -> SourceRow:
+        return SourceRow(row.path, row.digest, row.stat, row.loaded,
+                         self._sources.pending.get(row.path, row.bodies))
+
+    def _with_cache_warning(self, diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+        cache = self._cache
+        if cache is not None and cache.warning is not None:
+            self._cache_warning = self._cache_warning or cache.warning.message
+            cache.warning = None
+        if self._cache_warning:
+            diagnostics.insert(0, Diagnostic(str(self.config.cache_dir), 0, 0,
+                                             self._cache_warning, "", "warning"))
+            self._cache_warning = ""
+        return tuple(diagnostics)
+
+    def _blobs(self, paths: set[str]) -> dict[str, bytes]:
+        """Bodies blobs of ``paths``: waiting in memory, else from the cache, else
+        (the cache lost them) by reading and enriching the file again."""
+        sources = self._sources
+        found = {p: sources.pending[p] for p in paths if p in sources.pending}
+        wanted = {p: sources.rows[p].digest for p in paths if p not in found}
+        found.update(self._open().load_bodies(wanted))
+        missing = sorted(p for p in paths if p not in found)
+        for path, data, digest in read_sources(self.config.source_dir, missing):
+            if data is not None and digest == sources.rows[path].digest:
+                _, found[path] = tasks.load_one(self.config, path, data)
+            else:  # changed under us: show it without a body rather than a stale one
+                found[path] = tasks.empty_bodies(sources.rows[path].loaded)
+        return found
 
     def _write(self, plan: _Plan, statics: dict[str, Path], full: bool,
                progress: Progress | None) -> dict[str, Any]:
@@ -271,36 +260,27 @@ class Session:
         if self._manifest is None:
             self._manifest = cache.load_manifest(config.output_dir)
         previous = self._manifest
-        templates_dir = str(config.templates_dir) if config.templates_dir else None
-        digests = template_digests(templates_dir, {s.template for s in plan.specs if s.template})
+        digests = template_digests(
+            str(config.templates_dir) if config.templates_dir else None,
+            {s.template for s in plan.specs if s.template})
         conf = config_digest(config)
+        out = str(config.output_dir)
         manifest: dict[str, str] = {}
         todo: list[PageSpec] = []
         for spec in plan.specs:
             fp = fingerprint(spec, plan.entries, digests.get(spec.template, ""), conf)
             manifest[spec.output_path] = fp
-            if full or previous.get(spec.output_path) != fp or not (
-                    config.output_dir / spec.output_path).is_file():
+            if full or previous.get(spec.output_path) != fp or not os.path.isfile(
+                    os.path.join(out, spec.output_path)):
                 todo.append(spec)
-        jobs = [(s.output_path, s.template, page_context(s, plan.entries, config)) for s in todo]
-        batches = _batches(jobs, _BATCH)
-        outputs = self._runner(len(jobs)).map(tasks.render_batch,
-                                             [(templates_dir, b) for b in batches])
-        written_paths: list[str] = []
-        done = 0
-        for batch_jobs, batch_out in zip(batches, outputs, strict=True):
-            for (path, _, _), data in zip(batch_jobs, batch_out, strict=True):
-                if write_bytes_atomic(safe_target(config.output_dir, path), data):
-                    written_paths.append(path)
-            done += len(batch_jobs)
-            if progress:
-                progress("writing", done, len(jobs))
+        written_paths = self._render(plan, todo, progress)
         for path, source in statics.items():
             digest = file_digest(source)
             manifest[path] = digest
-            if full or previous.get(path) != digest or not (config.output_dir / path).is_file():
-                if write_bytes_atomic(safe_target(config.output_dir, path), source.read_bytes()):
-                    written_paths.append(path)
+            if (full or previous.get(path) != digest or not (config.output_dir / path).is_file()
+                    ) and write_bytes_atomic(safe_target(config.output_dir, path),
+                                             source.read_bytes()):
+                written_paths.append(path)
         stale = sorted(set(previous) - set(manifest))
         removed = prune(config.output_dir, stale)
         changed = {p: f for p, f in manifest.items() if previous.get(p) != f}
@@ -309,6 +289,46 @@ class Session:
         return dict(rendered=len(todo), written=len(written_paths),
                     unchanged=len(manifest) - len(written_paths), removed=removed,
                     written_paths=tuple(written_paths), removed_paths=tuple(stale))
+
+    def _render(self, plan: _Plan, todo: list[PageSpec], progress: Progress | None
+                ) -> list[str]:
+        """Render ``todo`` in batches on the executor; returns the paths written.
+
+        Workers on this machine write their pages themselves; a remote cluster
+        returns bytes, written here.  Bodies are fetched per window of batches,
+        so memory stays bounded however large the archive.
+        """
+        config = self.config
+        executor = self._runner(len(todo))
+        local = shares_files(executor)
+        written: list[str] = []
+        done = 0
+        work = batches(todo, _RENDER_BATCH)
+        for start in range(0, len(work), _WINDOW):
+            window = work[start:start + _WINDOW]
+            needed = {plan.entries[k].article.source_path
+                      for specs in window for spec in specs for k in tasks.full_keys(spec)}
+            blobs = self._blobs(needed)
+            jobs: list[tasks.RenderBatch] = []
+            for specs in window:
+                keys = {k for spec in specs for k in (*spec.keys, spec.article) if k}
+                entries = {k: plan.entries[k] for k in keys}
+                paths = {entries[k].article.source_path
+                         for spec in specs for k in tasks.full_keys(spec)}
+                jobs.append((config, config.output_dir if local else None, specs, entries,
+                             {p: blobs[p] for p in paths}))
+            for specs, results in zip(window, executor.map(tasks.render_batch, jobs),
+                                      strict=True):
+                for spec, result in zip(specs, results, strict=True):
+                    if isinstance(result, bytes):
+                        result = write_bytes_atomic(
+                            safe_target(config.output_dir, spec.output_path), result)
+                    if result:
+                        written.append(spec.output_path)
+                done += len(specs)
+                if progress:
+                    progress("rendering", done, len(todo))
+        return written
 
 
 def build(config: Config, *, full: bool = False, dry_run: bool = False,

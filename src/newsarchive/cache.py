@@ -3,13 +3,22 @@
 One SQLite file in the cache folder (git-ignored, beside the config).  SQLite
 gives atomic commits and locking, so concurrent builds and a build killed
 half-way leave it consistent; a damaged or foreign file is discarded with a
-warning, never trusted.  Source results are keyed by the source's path, its
-content digest and the digest of the settings that shape the result, never
-by modification time.  This module writes only inside the cache folder.
+warning, never trusted (at open, and again if a query later finds damage).
+
+Source results are keyed by the source's path, its content digest and the
+digest of the settings that shape the result, never by modification time.
+Each row keeps the light result (diagnostics and entries without bodies,
+what indexing and planning need) apart from the bodies blob, so a warm build
+unpickles no body.  A row also keeps the file's stat signature, which lets a
+build skip re-hashing a file whose size, times and inode are unchanged (as
+git's index does); a signature taken too close to the file's last change is
+not stored, so a quick second edit is never missed.  This module writes only
+inside the cache folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -17,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Cache", "CacheWarning", "open_cache"]
+__all__ = ["Cache", "CacheWarning", "SourceRow", "open_cache"]
 
-_SCHEMA = 3
+_SCHEMA = 4
 _FILE = "cache.sqlite3"
+_CHUNK = 500  # SQLite's default limit on host parameters is 999
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,47 +40,120 @@ class CacheWarning:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One cached source file: digest, stat signature, light result, bodies blob."""
+
+    path: str
+    digest: str
+    stat: str
+    loaded: Any
+    bodies: bytes = b""
+
+
 class Cache:
-    """Source results and output manifest in one SQLite database."""
+    """Source results and output manifest in one SQLite database.
 
-    def __init__(self, connection: sqlite3.Connection | None) -> None:
+    Damage found after opening (a query raising ``sqlite3.DatabaseError``)
+    discards the file; :attr:`warning` then says so, and the cache behaves as
+    an empty, disabled one for the rest of the build.
+    """
+
+    def __init__(self, connection: sqlite3.Connection | None, path: Path | None = None) -> None:
         self._db = connection
+        self._path = path
+        self.warning: CacheWarning | None = None
 
-    def load_sources(self, settings: str) -> dict[str, tuple[str, Any]]:
-        """Every cached ``path -> (digest, payload)`` made with ``settings``."""
+    @property
+    def enabled(self) -> bool:
+        """Whether rows are stored (False when disabled or discarded)."""
+        return self._db is not None
+
+    def _discard(self, exc: Exception) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        if self._path is not None:
+            _delete(self._path)
+        self.warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
+
+    def load_sources(self, settings: str) -> dict[str, SourceRow]:
+        """Every cached source made with ``settings``, without bodies.  A row that
+        cannot be unpickled is left out (a miss, never trusted)."""
         if self._db is None:
             return {}
-        rows = self._db.execute(
-            "SELECT path, digest, payload FROM sources WHERE settings = ?", (settings,))
-        found = {}
-        for path, digest, payload in rows:
+        found: dict[str, SourceRow] = {}
+        try:
+            rows = self._db.execute(
+                "SELECT path, digest, stat, meta FROM sources WHERE settings = ?",
+                (settings,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        for path, digest, stat, meta in rows:
             try:
-                found[path] = (digest, pickle.loads(payload))
-            except Exception:  # noqa: BLE001 - a damaged row is a miss, never trusted
+                found[path] = SourceRow(path, digest, stat, pickle.loads(meta))
+            except Exception:  # a damaged row is a miss, never trusted
                 continue
         return found
 
-    def store_sources(self, settings: str, rows: Iterable[tuple[str, str, Any]],
-                      removed: Iterable[str] = ()) -> None:
-        """Save ``(path, digest, payload)`` rows, forget ``removed`` paths and every
-        row made with other settings."""
+    def load_bodies(self, digests: Mapping[str, str]) -> dict[str, bytes]:
+        """Bodies blobs of the given ``path -> digest``; a path whose row is missing
+        or holds another digest (a concurrent build changed it) is left out."""
+        if self._db is None or not digests:
+            return {}
+        found: dict[str, bytes] = {}
+        paths = sorted(digests)
+        try:
+            for start in range(0, len(paths), _CHUNK):
+                chunk = paths[start:start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for path, digest, blob in self._db.execute(
+                        f"SELECT path, digest, bodies FROM sources WHERE path IN ({marks})",
+                        chunk):
+                    if digests.get(path) == digest and blob:
+                        found[path] = bytes(blob)
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        return found
+
+    def store_sources(self, settings: str, rows: Iterable[SourceRow],
+                      removed: Iterable[str] = (), stats: Mapping[str, str] | None = None
+                      ) -> None:
+        """Save ``rows``, update the stat signature of unchanged ``stats`` paths,
+        forget ``removed`` paths and every row made with other settings."""
         if self._db is None:
             return
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO sources(path, digest, settings, payload) "
-                "VALUES (?, ?, ?, ?)",
-                ((p, d, settings, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))
-                 for p, d, v in rows))
-            self._db.executemany("DELETE FROM sources WHERE path = ?", ((r,) for r in removed))
-            self._db.execute("DELETE FROM sources WHERE settings != ?", (settings,))
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO sources(path, digest, settings, stat, meta, bodies)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    ((r.path, r.digest, settings, r.stat,
+                      pickle.dumps(r.loaded, protocol=pickle.HIGHEST_PROTOCOL), r.bodies)
+                     for r in rows))
+                if stats:
+                    self._db.executemany("UPDATE sources SET stat = ? WHERE path = ?",
+                                         ((s, p) for p, s in sorted(stats.items())))
+                self._db.executemany("DELETE FROM sources WHERE path = ?",
+                                     ((r,) for r in removed))
+                self._db.execute("DELETE FROM sources WHERE settings != ?", (settings,))
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
 
     def load_manifest(self, output_dir: Path) -> dict[str, str]:
         """``output path -> fingerprint`` of every file the last build of ``output_dir`` wrote."""
         if self._db is None:
             return {}
-        rows = self._db.execute("SELECT path, fingerprint FROM outputs WHERE output_dir = ?",
-                                (str(output_dir),))
+        try:
+            rows = self._db.execute(
+                "SELECT path, fingerprint FROM outputs WHERE output_dir = ?",
+                (str(output_dir),)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
         return dict(rows)
 
     def update_manifest(self, output_dir: Path, changed: Mapping[str, str],
@@ -79,12 +162,16 @@ class Cache:
         if self._db is None:
             return
         where = str(output_dir)
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO outputs(output_dir, path, fingerprint) VALUES (?, ?, ?)",
-                ((where, p, f) for p, f in sorted(changed.items())))
-            self._db.executemany("DELETE FROM outputs WHERE output_dir = ? AND path = ?",
-                                 ((where, p) for p in sorted(removed)))
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO outputs(output_dir, path, fingerprint)"
+                    " VALUES (?, ?, ?)",
+                    ((where, p, f) for p, f in sorted(changed.items())))
+                self._db.executemany("DELETE FROM outputs WHERE output_dir = ? AND path = ?",
+                                     ((where, p) for p in sorted(removed)))
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
 
     def close(self) -> None:
         """Close the database."""
@@ -93,24 +180,33 @@ class Cache:
             self._db = None
 
 
+def _delete(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=60, isolation_level=None)
-    db.isolation_level = ""  # implicit transactions, committed by `with db:`
-    db.execute("PRAGMA journal_mode=WAL")
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (0, _SCHEMA):
+    # The default isolation level: implicit transactions, committed by `with db:`.
+    db = sqlite3.connect(path, timeout=60)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; fsync per checkpoint
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+        with db:
+            if version not in (0, _SCHEMA):  # another version's cache: start afresh, quietly
+                db.execute("DROP TABLE IF EXISTS sources")
+                db.execute("DROP TABLE IF EXISTS outputs")
+            db.execute("CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, digest TEXT,"
+                       " settings TEXT, stat TEXT, meta BLOB, bodies BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS outputs(output_dir TEXT, path TEXT,"
+                       " fingerprint TEXT, PRIMARY KEY(output_dir, path))")
+            db.execute(f"PRAGMA user_version = {_SCHEMA}")
+    except BaseException:
         db.close()
-        raise sqlite3.DatabaseError(f"cache schema {version}, expected {_SCHEMA}")
-    check = db.execute("PRAGMA quick_check").fetchone()[0]
-    if check != "ok":
-        db.close()
-        raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-    with db:
-        db.execute("CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, digest TEXT,"
-                   " settings TEXT, payload BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS outputs(output_dir TEXT, path TEXT,"
-                   " fingerprint TEXT, PRIMARY KEY(output_dir, path))")
-        db.execute(f"PRAGMA user_version = {_SCHEMA}")
+        raise
     return db
 
 
@@ -121,9 +217,8 @@ def open_cache(cache_dir: Path, enabled: bool = True) -> tuple[Cache, CacheWarni
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / _FILE
     try:
-        return Cache(_connect(path)), None
+        return Cache(_connect(path), path), None
     except sqlite3.DatabaseError as exc:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        _delete(path)
         warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
-        return Cache(_connect(path)), warning
+        return Cache(_connect(path), path), warning

@@ -155,7 +155,8 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
 
     searched = index_site(config.output_dir, language=config.language,
                           changed=bool(report.written or report.removed))
-    if searched.diagnostic is not None:
+    if searched.diagnostic is not None and not (
+            args.quiet and searched.diagnostic.severity == "warning"):
         print(searched.diagnostic.format(), file=sys.stderr)
     if searched.status == "indexed" and not args.quiet:
         print(f"Search index: {searched.pages} pages indexed by Pagefind; "

@@ -29,6 +29,7 @@ ENRICH_VERSION = "1"
 _SUMMARY_CHARS = 280
 _RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _DERIVED = ("places", "people", "organizations", "subjects")
 
@@ -93,8 +94,11 @@ def _direction(lang: str, text: str) -> str:
     if lang.split("-")[0].lower() in _RTL:
         return "rtl"
     sample = text[:400]
-    rtl = sum(1 for ch in sample if "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc")
-    letters = sum(1 for ch in sample if ch.isalpha())
+    rtl_chars = _RTL_CHARS.findall(sample)
+    if not rtl_chars:  # the common case, decided without counting letters
+        return "ltr"
+    rtl = len(rtl_chars)
+    letters = sum(map(str.isalpha, sample))
     return "rtl" if letters and rtl / letters > 0.5 else "ltr"
 
 
@@ -113,8 +117,8 @@ def _unique(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for name in names:
         clean = " ".join(str(name).split())
-        if clean and slugify(clean) not in seen:
-            seen[slugify(clean)] = clean
+        if clean:
+            seen.setdefault(slugify(clean), clean)
     return tuple(seen.values())
 
 

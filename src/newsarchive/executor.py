@@ -1,9 +1,13 @@
-"""Where batches of parse and render work run: in this process, or a local process pool.
+"""Where batches of parse and render work run: in this process, a local process
+pool, or a Dask cluster.
 
 An executor maps a picklable top-level function over batches and returns the
-results in order.  The builder chooses the local pool for large jobs and runs
+results in order.  The builder chooses the executor for large jobs and runs
 small ones (an incremental rebuild) in process, where starting workers would
-cost more than the work.
+cost more than the work.  Executors whose workers see this machine's disk
+(``shares_files``) read sources and write pages themselves; a cluster gets
+the bytes to parse and returns the bytes to write, so the builder reads and
+writes locally.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-__all__ = ["Executor", "LocalExecutor", "SerialExecutor", "make_executor"]
+__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "SerialExecutor", "make_executor",
+           "shares_files"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -28,8 +33,16 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
+def shares_files(executor: Executor) -> bool:
+    """Whether ``executor``'s workers read and write this machine's files
+    (an executor says so with a true ``shares_files`` attribute)."""
+    return bool(getattr(executor, "shares_files", False))
+
+
 class SerialExecutor:
     """Runs every batch in this process."""
+
+    shares_files = True
 
     def map(self, fn: Callable[[A], R], batches: Sequence[A]) -> list[R]:
         return [fn(batch) for batch in batches]
@@ -41,15 +54,18 @@ class SerialExecutor:
 class LocalExecutor:
     """A process pool over this machine's cores, started on first use."""
 
+    shares_files = True
+
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or _usable_cores()
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, fn: Callable[[A], R], batches: Sequence[A]) -> list[R]:
         if len(batches) <= 1 or self.workers == 1:
             return [fn(batch) for batch in batches]
         if self._pool is None:
-            # forkserver: safe beside the watcher's and server's threads.
+            # forkserver: safe beside the watcher's and server's threads; the
+            # preloaded modules make each worker start in milliseconds.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsarchive.tasks"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
@@ -61,11 +77,58 @@ class LocalExecutor:
             self._pool = None
 
 
+class DaskExecutor:
+    """Batches sent to a Dask distributed cluster (the ``dask`` extra).
+
+    Workers may run on other machines, so they get source bytes and return
+    page bytes (``shares_files`` is false).  ``address`` is a scheduler
+    address (``tcp://HOST:PORT``) or an existing ``distributed.Client``.
+    """
+
+    shares_files = False
+
+    def __init__(self, address: Any) -> None:
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ValueError("the dask executor needs the dask extra: "
+                             "pip install 'newsarchive[dask]'") from exc
+        connect: Any = Client  # untyped library: keep strict mypy quiet either way
+        self._client: Any = address if isinstance(address, Client) else connect(address)
+        self._own = not isinstance(address, Client)
+
+    def map(self, fn: Callable[[A], R], batches: Sequence[A]) -> list[R]:
+        if not batches:
+            return []
+        # pure=False: identical batches in two builds are still computed afresh.
+        futures = self._client.map(fn, list(batches), pure=False)
+        return list(self._client.gather(futures))
+
+    def close(self) -> None:
+        if self._own:
+            self._client.close()
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def make_executor(spec: str | None) -> Executor:
     """``None``/``"local"``: a local pool; ``"serial"``: in process;
-    ``"dask://HOST:PORT"``: a Dask cluster (needs the ``dask`` extra)."""
+    ``"dask://HOST:PORT"``: a Dask cluster (needs the ``dask`` extra).
+
+    Raises ValueError for an unknown spec or a missing Dask installation.
+    """
     if spec in (None, "", "local"):
         return LocalExecutor()
     if spec == "serial":
         return SerialExecutor()
+    if spec is not None and spec.startswith("dask://"):
+        host = spec.removeprefix("dask://").strip("/")
+        if not host:
+            raise ValueError("dask executor needs an address: dask://HOST:PORT")
+        return DaskExecutor(f"tcp://{host}")
     raise ValueError(f"unknown executor {spec!r}; use 'local', 'serial' or dask://HOST:PORT")

@@ -1,39 +1,139 @@
 """The units of work sent to executors: top-level, picklable, pure.
 
-``load_batch`` reads and enriches source files; ``render_batch`` renders pages.
+``load_batch`` reads (when given only a path), parses and enriches source
+files; ``render_batch`` renders pages and, when the worker shares this
+machine's disk, writes them.
+
+Entries travel *light*: an entry's ``body_html`` is empty and its article's
+``body`` is replaced by a digest of the whitespace-folded body (all that
+duplicate detection compares).  The bodies travel separately as one pickled
+blob per source file, kept in the cache and unpickled only by the worker that
+renders a page showing them, so the builder never holds every body at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import hashlib
+import pickle
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from newsarchive.config import Config
 from newsarchive.enrich import enrich
 from newsarchive.model import Entry, ReadResult
+from newsarchive.output import safe_target, write_bytes_atomic
+from newsarchive.pages import PageSpec
 from newsarchive.read import read_source
-from newsarchive.render import RenderJob, render_job
+from newsarchive.render import page_context, render_job
+from newsarchive.sources import read_sources
 
-__all__ = ["LoadItem", "Loaded", "load_batch", "render_batch"]
+__all__ = ["LoadItem", "LoadResult", "Loaded", "RenderBatch", "empty_bodies", "full_keys",
+           "light_entry",
+           "load_batch", "load_one", "render_batch", "restore_bodies"]
 
-LoadItem = tuple[str, bytes]
-#: What one source file becomes: its read result (diagnostics) and its entries.
+#: ``(source path, bytes or None, digest the cache holds or "")``: bytes None means
+#: the worker reads the file itself; a digest ``"!" + reason`` marks an unreadable file.
+LoadItem = tuple[str, bytes | None, str]
+#: What one source file becomes: its read result (diagnostics only) and its light entries.
 Loaded = tuple[ReadResult, tuple[Entry, ...]]
+#: ``(path, digest, loaded, bodies blob)``; loaded is None when the digest equals the
+#: cached one (nothing to redo), digest is ``"!" + reason`` when the file is unreadable.
+LoadResult = tuple[str, str, Loaded | None, bytes]
+#: ``(config, output folder or None, specs, light entries by key, body blobs by path)``.
+RenderBatch = tuple[Config, Path | None, Sequence[PageSpec], Mapping[str, Entry],
+                    Mapping[str, bytes]]
 
 
-def load_one(config: Config, source_path: str, data: bytes) -> Loaded:
-    """Read one source file and enrich its articles."""
+def light_entry(entry: Entry) -> Entry:
+    """``entry`` without its bodies (see the module docstring)."""
+    folded = " ".join(entry.article.body.split())
+    identity = "sha256:" + hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()
+    return dataclasses.replace(entry, body_html="",
+                               article=dataclasses.replace(entry.article, body=identity))
+
+
+def load_one(config: Config, source_path: str, data: bytes) -> tuple[Loaded, bytes]:
+    """Read one source file and enrich its articles: light entries plus the bodies blob."""
     result = read_source(source_path, data, config.read)
     entries = tuple(enrich(article, config) for article in result.articles)
-    return ReadResult((), result.diagnostics), entries
+    bodies = pickle.dumps({e.key: e.body_html for e in entries}, protocol=pickle.HIGHEST_PROTOCOL)
+    light = tuple(light_entry(e) for e in entries)
+    return (ReadResult((), result.diagnostics), light), bodies
 
 
-def load_batch(batch: tuple[Config, Sequence[LoadItem]]) -> list[Loaded]:
-    """``load_one`` over a batch of ``(source path, bytes)``."""
+def load_batch(batch: tuple[Config, Sequence[LoadItem]]) -> list[LoadResult]:
+    """Load a batch of sources; see :data:`LoadItem` and :data:`LoadResult`."""
     config, items = batch
-    return [load_one(config, path, data) for path, data in items]
+    results: list[LoadResult] = []
+    for path, data, known in items:
+        if known.startswith("!"):  # the builder could not read it
+            results.append((path, known, None, b""))
+            continue
+        digest = ""
+        if data is None:
+            for _, read, found in read_sources(config.source_dir, [path]):
+                data, digest = read, found
+            if data is None:
+                results.append((path, "!" + digest, None, b""))
+                continue
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+        if digest == known:
+            results.append((path, digest, None, b""))
+            continue
+        loaded, bodies = load_one(config, path, data)
+        results.append((path, digest, loaded, bodies))
+    return results
 
 
-def render_batch(batch: tuple[str | None, Sequence[RenderJob]]) -> list[bytes]:
-    """Render a batch of jobs with the templates folder ``batch[0]``."""
-    templates_dir, jobs = batch
-    return [render_job(templates_dir, job) for job in jobs]
+def empty_bodies(loaded: Loaded) -> bytes:
+    """A bodies blob with an empty body for each entry of ``loaded``."""
+    return pickle.dumps({e.key: "" for e in loaded[1]}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def full_keys(spec: PageSpec) -> tuple[str, ...]:
+    """Keys of the entries ``spec`` shows with their bodies (article page, full feed)."""
+    if spec.article:
+        return (spec.article,)
+    if spec.template == "feed.xml" and spec.params.get("full"):
+        return spec.keys
+    return ()
+
+
+def restore_bodies(entries: Mapping[str, Entry], keys: Sequence[str],
+                   blobs: Mapping[str, bytes]) -> dict[str, Entry]:
+    """``entries`` with the bodies of ``keys`` put back from the per-file ``blobs``.
+
+    Raises KeyError when a blob is missing (the builder always sends them).
+    """
+    restored = dict(entries)
+    opened: dict[str, Mapping[str, str]] = {}
+    for key in keys:
+        path = entries[key].article.source_path
+        if path not in opened:
+            opened[path] = pickle.loads(blobs[path])
+        restored[key] = dataclasses.replace(entries[key], body_html=opened[path][key])
+    return restored
+
+
+def render_batch(batch: RenderBatch) -> list[bytes | bool]:
+    """Render a batch of pages.
+
+    With an output folder the worker writes each page (only changed bytes) and
+    returns whether it wrote it; without one it returns the bytes, for the
+    builder to write.
+    """
+    config, output_dir, specs, entries, blobs = batch
+    keys = [k for spec in specs for k in full_keys(spec)]
+    full = restore_bodies(entries, keys, blobs) if keys else entries
+    templates_dir = str(config.templates_dir) if config.templates_dir else None
+    results: list[bytes | bool] = []
+    for spec in specs:
+        data = render_job(templates_dir, (spec.output_path, spec.template,
+                                          page_context(spec, full, config)))
+        if output_dir is None:
+            results.append(data)
+        else:
+            results.append(write_bytes_atomic(safe_target(output_dir, spec.output_path), data))
+    return results

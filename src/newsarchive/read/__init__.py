@@ -78,7 +78,9 @@ def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
         kind = "text"
     if article is None:
         return ReadResult((), tuple(diagnostics))
-    if kind == "page":
+    if kind == "page" and article.body_format == "markdown":
+        # A `format: text` page was cleaned when it was imported; an editor's
+        # text is never second-guessed.
         article = replace(article, body=strip_boilerplate(article.body, settings.boilerplate))
     if article.published is None:
         named = date_from_filename(name)

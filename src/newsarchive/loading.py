@@ -1,0 +1,149 @@
+"""The load stage of a build: bring what is known about every source file up to date.
+
+A :class:`SourceIndex` holds, per source path, its digest, stat signature and
+light result (see :mod:`newsarchive.tasks`).  :func:`refresh` stats the
+sources, re-reads only files whose stat signature changed (a file whose bytes
+turn out unchanged is not parsed again: results are keyed by content digest)
+and parses and enriches the rest in batches on the executor.  Bodies blobs of
+fresh results wait in :attr:`SourceIndex.pending` until the cache holds them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from newsarchive import tasks
+from newsarchive.cache import Cache, SourceRow
+from newsarchive.config import Config
+from newsarchive.executor import Executor
+from newsarchive.read import SUFFIXES
+from newsarchive.sources import discover, read_sources
+
+__all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh", "stat_signature"]
+
+#: A stat signature is trusted only for files last changed this long before it was taken.
+_SETTLED_NS = 2_000_000_000
+LOAD_BATCH = 32
+Progress = Callable[[str, int, int], None]
+
+
+def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    """``items`` cut into consecutive slices of ``size``."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def stat_signature(path: str, now_ns: int) -> str:
+    """``size:mtime:ctime:inode`` of ``path``, or ``""`` when it cannot be trusted
+    (the file changed within the last two seconds, or cannot be statted)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < _SETTLED_NS:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+@dataclass(slots=True)
+class SourceIndex:
+    """Every known source: ``rows`` by path, ``unreadable`` paths with their reason,
+    and ``pending`` bodies blobs not yet stored in the cache."""
+
+    rows: dict[str, SourceRow] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, bytes] = field(default_factory=dict)
+    primed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOutcome:
+    """What :func:`refresh` did: files parsed, fresh rows, removed paths, new stat
+    signatures of files found unchanged."""
+
+    parsed: int
+    fresh: tuple[SourceRow, ...]
+    removed: tuple[str, ...]
+    stats: dict[str, str]
+
+
+def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
+           ) -> tuple[list[str], list[str]]:
+    if changed is None:
+        paths = discover(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir))
+        known = set(index.rows) | set(index.unreadable)
+        return paths, sorted(known - set(paths))
+    present = [p for p in sorted(set(changed))
+               if p.lower().endswith(SUFFIXES) and (config.source_dir / p).is_file()]
+    return present, sorted(set(changed) - set(present))
+
+
+def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
+            changed: Collection[str] | None, runner: Callable[[int], Executor],
+            shares_files: Callable[[Executor], bool], progress: Progress | None
+            ) -> LoadOutcome:
+    """Bring ``index`` up to date with the source folder (or only the ``changed``
+    paths, relative to it).  ``runner(n)`` picks the executor for n files."""
+    if not index.primed:
+        index.rows = cache.load_sources(settings)
+        index.primed = True
+        changed = None
+    paths, removed = _paths(config, index, changed)
+    for path in removed:
+        index.rows.pop(path, None)
+        index.unreadable.pop(path, None)
+        index.pending.pop(path, None)
+    now = time.time_ns()
+    root = str(config.source_dir)
+    signatures: dict[str, str] = {}
+    todo: list[str] = []
+    for path in paths:
+        signature = stat_signature(os.path.join(root, path), now)
+        row = index.rows.get(path)
+        if row is not None and signature and row.stat == signature:
+            continue
+        signatures[path] = signature
+        todo.append(path)
+    executor = runner(len(todo))
+    items: list[tasks.LoadItem]
+    if shares_files(executor):
+        items = [(p, None, _known(index, p)) for p in todo]
+    else:
+        items = []
+        for path, data, digest in read_sources(config.source_dir, todo):
+            items.append((path, data, _known(index, path)) if data is not None
+                         else (path, b"", "!" + digest))
+    results: list[tasks.LoadResult] = []
+    work = batches(items, LOAD_BATCH)
+    for number, batch_result in enumerate(executor.map(tasks.load_batch,
+                                                       [(config, b) for b in work])):
+        results.extend(batch_result)
+        if progress:
+            progress("reading", min((number + 1) * LOAD_BATCH, len(items)), len(items))
+    fresh: list[SourceRow] = []
+    stats: dict[str, str] = {}
+    for path, digest, loaded, bodies in results:
+        index.unreadable.pop(path, None)
+        if digest.startswith("!"):
+            index.rows.pop(path, None)
+            index.pending.pop(path, None)
+            index.unreadable[path] = digest[1:]
+            continue
+        signature = signatures.get(path, "")
+        if loaded is None:  # same bytes as cached: only the stat signature is new
+            index.rows[path] = replace(index.rows[path], stat=signature)
+            stats[path] = signature
+            continue
+        row = SourceRow(path, digest, signature, loaded, bodies)
+        fresh.append(row)
+        index.rows[path] = replace(row, bodies=b"")
+        index.pending[path] = bodies
+    return LoadOutcome(len(fresh), tuple(fresh), tuple(removed), stats)
+
+
+def _known(index: SourceIndex, path: str) -> str:
+    row = index.rows.get(path)
+    return row.digest if row is not None else ""

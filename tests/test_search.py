@@ -1,0 +1,180 @@
+"""Search: the Pagefind step (search.py), its CLI messages, and the markup it indexes."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from browser_fixtures import ARTICLES, BuiltSite, require
+from newsarchive import cli, search
+from newsarchive.search import IndexResult, index_site, pagefind_available
+
+ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head>
+<body><main><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article></main></body></html>
+"""
+LISTING_PAGE = """<!doctype html><html lang="en"><head><title>List</title></head>
+<body><main><h1>List</h1><p>kangaroo listing</p></main></body></html>
+"""
+
+
+def _tiny_site(root: Path) -> Path:
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "index.html").write_text(ARTICLE_PAGE.format(title="Kangaroo", text="kangaroo"))
+    (root / "index.html").write_text(LISTING_PAGE)
+    return root
+
+
+def test_index_site_indexes_only_marked_pages(tmp_path: Path) -> None:
+    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    site = _tiny_site(tmp_path / "site")
+    result = index_site(site, language="en-GB")
+    assert result.status == "indexed", result.diagnostic
+    assert result.pages == 1
+    assert result.diagnostic is None
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert list((site / "pagefind").glob("wasm.en.pagefind"))
+
+
+def test_reindexing_replaces_the_bundle_without_leftovers(tmp_path: Path) -> None:
+    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    site = _tiny_site(tmp_path / "site")
+    assert index_site(site).status == "indexed"
+    first = sorted(p.name for p in (site / "pagefind").rglob("*"))
+    (site / "b").mkdir()
+    (site / "b" / "index.html").write_text(ARTICLE_PAGE.format(title="Wombat", text="wombat"))
+    assert index_site(site).pages == 2
+    second = sorted(p.name for p in (site / "pagefind").rglob("*"))
+    assert len(second) == len(first) + 1, "one more fragment, nothing left over"
+    assert sorted(p.name for p in site.iterdir()) == ["a", "b", "index.html", "pagefind"]
+
+
+def test_index_site_skips_when_nothing_changed(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind" / "pagefind.js").write_text("")
+    assert index_site(site, changed=False) == IndexResult("unchanged")
+
+
+def test_index_site_runs_again_when_the_bundle_is_missing(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "pagefind_available", lambda: False)
+    assert index_site(_tiny_site(tmp_path / "site"), changed=False).status == "unavailable"
+
+
+def test_missing_pagefind_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "pagefind_available", lambda: False)
+    result = index_site(tmp_path)
+    assert result.status == "unavailable"
+    assert result.diagnostic is not None
+    assert result.diagnostic.format() == (
+        f"{tmp_path.as_posix()}: warning: Pagefind is not installed, so the site has no search "
+        "index (the search page says search is unavailable)\n"
+        "  hint: install it with: pip install 'newsarchive[search]' "
+        "(or: pip install 'pagefind[bin]')")
+
+
+def test_failing_pagefind_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "pagefind_available", lambda: True)
+    monkeypatch.setattr(search.sys, "executable", "/bin/false")
+    result = index_site(tmp_path)
+    assert result.status == "failed"
+    assert result.diagnostic is not None and result.diagnostic.severity == "error"
+    assert result.diagnostic.message == "Pagefind failed to index the site: exit status 1"
+
+
+def _source(tmp_path: Path) -> list[str]:
+    source = tmp_path / "articles"
+    source.mkdir()
+    (source / "floods.md").write_text(ARTICLES["1998-floods.md"], encoding="utf-8")
+    config = tmp_path / "archive.yaml"
+    config.write_text("topics:\n  enabled: []\n", encoding="utf-8")
+    return ["build", "--config", str(config), "--source", str(source),
+            "--output", str(tmp_path / "site"), "--base-url", "https://example.org/"]
+
+
+def test_build_without_pagefind_says_so_once_and_succeeds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(search, "pagefind_available", lambda: False)
+    assert cli.main(_source(tmp_path)) == 0
+    out, err = capsys.readouterr()
+    assert err.count("Pagefind is not installed") == 1
+    assert "Search index" not in out
+    assert (tmp_path / "site" / "search" / "index.html").is_file()
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_build_indexes_the_site_as_its_last_step(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    argv = _source(tmp_path)
+    assert cli.main(argv) == 0
+    out, _ = capsys.readouterr()
+    assert re.search(r"^Search index: 1 pages indexed by Pagefind; [\d.]+ s$", out, re.MULTILINE)
+    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
+    assert cli.main(argv) == 0
+    out, _ = capsys.readouterr()
+    assert "Search index" not in out, "nothing changed, so the index is not rebuilt"
+
+
+def test_the_built_site_was_indexed(built_site: BuiltSite) -> None:
+    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    assert "Search index: 6 pages indexed by Pagefind" in built_site.log
+    assert built_site.search_indexed
+
+
+def test_only_article_pages_are_indexed(built_site: BuiltSite) -> None:
+    marked = {p.relative_to(built_site.output).as_posix() for p in built_site.html_files()
+              if "data-pagefind-body" in p.read_text(encoding="utf-8")}
+    assert len(marked) == 6
+    assert all(re.fullmatch(r"\d{4}/\d\d/\d\d/[^/]+/index\.html", path) for path in marked)
+
+
+def test_article_pages_carry_filters_and_result_metadata(built_site: BuiltSite) -> None:
+    html = (built_site.output / "1998/03/04/floods-close-the-old-harbour/index.html").read_text()
+    assert 'data-pagefind-filter="year:1998"' in html
+    assert 'data-pagefind-sort="date[datetime]"' in html
+    assert re.search(r'<time datetime="1998-03-04T09:30:00\+00:00" data-pagefind-meta="date"'
+                     r'[^>]*>March 4, 1998</time>', html)
+    assert '<span class="source" data-pagefind-meta="source">Coast Gazette</span>' in html
+    for taxonomy, term in (("places", "Lisbon"), ("subjects", "Weather"),
+                           ("sources", "Coast Gazette"), ("authors", "Ana Reis")):
+        assert f'data-pagefind-filter="{taxonomy}">{term}</a>' in html
+
+
+def test_search_page_markup(built_site: BuiltSite) -> None:
+    html = (built_site.output / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<label for="search-query">Search the archive</label>' in html
+    assert '<input id="search-query" name="q" type="search"' in html
+    assert '<script type="module" src="../static/search.js"></script>' in html
+    noscript = html[html.index("<noscript>"):html.index("</noscript>")]
+    assert "Search needs JavaScript" in noscript
+    assert 'href="../archive/index.html"' in noscript
+    script = (built_site.output / "static" / "search.js").read_text(encoding="utf-8")
+    assert 'new URL("../", import.meta.url)' in script, "bundle found relative to the script"
+    assert '"/pagefind' not in script
+
+
+def test_python_dash_m_pagefind_is_what_runs(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[list[str]] = []
+
+    class Done:
+        returncode = 0
+        stdout = "Indexed 3 pages\n"
+        stderr = ""
+
+    def fake_run(command: list[str], **_: object) -> Done:
+        seen.append(command)
+        (tmp_path / ".pagefind-new").mkdir()
+        return Done()
+
+    monkeypatch.setattr(search, "pagefind_available", lambda: True)
+    monkeypatch.setattr(search.subprocess, "run", fake_run)
+    assert index_site(tmp_path, language="fr-CA").pages == 3
+    assert seen == [[sys.executable, "-m", "pagefind", "--site", str(tmp_path),
+                     "--output-path", str(tmp_path / ".pagefind-new"),
+                     "--force-language", "fr"]]
