@@ -25,7 +25,7 @@ from newsarchive.urls import slugify
 __all__ = ["ENRICH_VERSION", "body_html", "enrich", "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "1"
+ENRICH_VERSION = "2"
 _SUMMARY_CHARS = 280
 _RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
@@ -49,6 +49,47 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+#: Prefix of every id inside an article body, so none can clash with the theme's ids.
+BODY_ID_PREFIX = "body-"
+_ALLOWED_ATTRIBUTES = {**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+                       "*": {"id"}}
+_ID = re.compile(r' id="([^"]*)"')
+_FRAGMENT = re.compile(r' href="#([^"]*)"')
+_IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]* src=)(?:[^>]* alt="([^"]*)")?[^>]*>')
+
+
+def _markdown_html(body: str) -> str:
+    """Markdown to HTML with headings one level down (the page title is the only
+    ``<h1>``) and GitHub/Hugo-style heading ids, so in-article links resolve."""
+    md = _markdown()
+    tokens = md.parse(body)
+    used: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        if token.type == "heading_open" and not token.attrGet("id"):
+            words = "".join(c.content for c in (tokens[i + 1].children or [])
+                            if c.type in ("text", "code_inline"))
+            slug = base = slugify(words, fallback="section")
+            n = 1
+            while slug in used:
+                n += 1
+                slug = f"{base}-{n}"
+            used.add(slug)
+            token.attrSet("id", slug)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+def _resolve_fragments(cleaned: str) -> str:
+    """Prefix body ids; keep a ``#fragment`` link only when its id is in the body;
+    an image whose source was dropped becomes its alt text."""
+    cleaned = _IMG_WITHOUT_SRC.sub(lambda m: m.group(1) or "", cleaned)
+    ids = set(_ID.findall(cleaned))
+    cleaned = _ID.sub(lambda m: f' id="{BODY_ID_PREFIX}{m.group(1)}"', cleaned)
+    return _FRAGMENT.sub(
+        lambda m: f' href="#{BODY_ID_PREFIX}{m.group(1)}"' if m.group(1) in ids else "", cleaned)
+
+
 def _text_html(body: str) -> str:
     paragraphs = [p.strip("\n") for p in _PARA_SPLIT.split(body.strip("\n")) if p.strip()]
     return "\n".join(
@@ -66,10 +107,11 @@ def body_html(article: Article) -> str:
     """
     if article.body_format == "text":
         return _text_html(article.body)
-    raw = _markdown().render(article.body) if article.body_format == "markdown" else article.body
-    cleaned: str = nh3.clean(raw, attribute_filter=_attribute_filter,
+    raw = _markdown_html(article.body) if article.body_format == "markdown" else article.body
+    cleaned: str = nh3.clean(raw, attributes=_ALLOWED_ATTRIBUTES,
+                             attribute_filter=_attribute_filter,
                              link_rel="noopener noreferrer nofollow")
-    return cleaned.strip()
+    return _resolve_fragments(cleaned).strip()
 
 
 def plain_text(article: Article, rendered: str) -> str:
