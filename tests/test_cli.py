@@ -111,3 +111,23 @@ def test_the_seed_builds_into_a_complete_archive(tmp_path: Path,
     assert "© 2000 Al Bawaba (www.albawaba.com)" in html
     assert '<time datetime="2000-12-28T02:00:00+00:00"' in html
     assert "TEHRAN (AFP)" in html
+
+
+def test_search_index_only_when_article_pages_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("pagefind", reason="the search extra (pagefind) is not installed")
+    _site(tmp_path, {"a.md": md("Alpha", "2001-01-01")})
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Search index: 1 pages indexed")
+    assert out[-1].startswith("Built 1 articles")  # the summary closes the output
+    assert (tmp_path / "site/pagefind/pagefind.js").is_file()
+    (tmp_path / "archive.yaml").write_text(NO_TOPICS + "title: Renamed\n")
+    assert main(["build"]) == 0   # every page changes, so the article page is indexed again
+    assert "Search index" in capsys.readouterr().out
+    assert main(["build", "--no-search"]) == 0
+    assert "Search index" not in capsys.readouterr().out
+    assert main(["build"]) == 0   # nothing changed: the index is kept as it is
+    assert "Search index" not in capsys.readouterr().out

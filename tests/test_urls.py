@@ -67,3 +67,18 @@ def test_url_scheme() -> None:
 ])
 def test_relative_links(src: str, dst: str, index: bool, link: str) -> None:
     assert relative(src, dst, index) == link
+
+
+@pytest.mark.parametrize(("path", "article"), [
+    ("2000/12/28/slug/index.html", True),
+    ("undated/slug/index.html", True),
+    ("undated/page/2/index.html", False),
+    ("2000/12/28/index.html", False),
+    ("2000/12/index.html", False),
+    ("places/iran/index.html", False),
+    ("feed.xml", False),
+])
+def test_is_article_path(path: str, article: bool) -> None:
+    from newsarchive.urls import is_article_path
+
+    assert is_article_path(path) is article

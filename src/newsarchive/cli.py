@@ -21,6 +21,8 @@ from newsarchive.errors import ConfigError, Diagnostic, OutputError
 __all__ = ["main"]
 
 _SHOWN_PER_KIND = 20
+#: Warn when the output passes 80% of GitHub Pages' 1 GB site limit.
+_PAGES_WARN_BYTES = 800_000_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("--full", action="store_true",
                        help="render every page again, ignoring the page fingerprints")
+    build.add_argument("--no-search", action="store_true",
+                       help="skip the Pagefind search index (also `search: false`)")
     build.add_argument("--executor", default=None,
                        help="where work runs: local (default), serial, dask://HOST:PORT")
     check = commands.add_parser("check", help="read, index and plan without writing")
@@ -144,24 +148,50 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
         executor.close()
         if bar:
             bar.clear()
-    diagnostics = report.diagnostics if not args.quiet else report.errors
+    diagnostics = list(report.diagnostics if not args.quiet else report.errors)
+    status = report.exit_status
+    search_line = ""
+    if not dry_run:
+        search_status, search_line, extra = _search(config, report, args)
+        diagnostics += extra
+        status = max(status, search_status)
     print_diagnostics(diagnostics, args.verbose, sys.stderr)
+    if search_line:
+        print(search_line)
     print(summary(report, config))
     for path, reason in sorted(report.skipped.items()):
         print(f"  skipped {path}: {reason}")
-    if dry_run:
-        return report.exit_status
-    from newsarchive.search import index_site
+    return status
 
-    searched = index_site(config.output_dir, language=config.language,
-                          changed=bool(report.written or report.removed))
-    if searched.diagnostic is not None and not (
-            args.quiet and searched.diagnostic.severity == "warning"):
-        print(searched.diagnostic.format(), file=sys.stderr)
-    if searched.status == "indexed" and not args.quiet:
-        print(f"Search index: {searched.pages} pages indexed by Pagefind; "
-              f"{searched.seconds:.2f} s")
-    return max(report.exit_status, 1 if searched.status == "failed" else 0)
+
+def _search(config: Config, report: Any, args: argparse.Namespace
+            ) -> tuple[int, str, list[Diagnostic]]:
+    """Index the site for search when article pages changed; warn near Pages' size limit."""
+    from newsarchive.output import folder_size
+    from newsarchive.search import index_site
+    from newsarchive.urls import is_article_path
+
+    diagnostics: list[Diagnostic] = []
+    line = ""
+    failed = 0
+    if config.search and not getattr(args, "no_search", False):
+        changed = any(is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
+        searched = index_site(config.output_dir, language=config.language, changed=changed)
+        if searched.diagnostic is not None and not (
+                args.quiet and searched.diagnostic.severity == "warning"):
+            diagnostics.append(searched.diagnostic)
+        if searched.status == "indexed" and not args.quiet:
+            line = (f"Search index: {searched.pages} pages indexed by Pagefind; "
+                    f"{searched.seconds:.2f} s")
+        failed = 1 if searched.status == "failed" else 0
+    if report.written or report.removed:
+        size = folder_size(config.output_dir)
+        if size > _PAGES_WARN_BYTES:
+            diagnostics.append(Diagnostic(
+                str(config.output_dir), 0, 0,
+                f"the output is {size / 2**30:.2f} GiB; GitHub Pages publishes at most 1 GB",
+                "split the archive or host it elsewhere", "warning"))
+    return failed, line, diagnostics
 
 
 def summary(report: Any, config: Config) -> str:

@@ -77,6 +77,7 @@ class Config:
 
     ``index_html`` makes internal links end in ``index.html`` so the site also
     works opened from disk; set it to false for ``/2000/12/``-style links.
+    ``search`` indexes the built site with Pagefind (when installed).
     """
 
     title: str = "News Archive"
@@ -93,6 +94,7 @@ class Config:
     cache_dir: Path = Path(".newsarchive-cache")
     cname: str = ""
     index_html: bool = True
+    search: bool = True
     read: ReadSettings = field(default_factory=ReadSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
     config_path: Path | None = None
@@ -110,7 +112,7 @@ _TOP_KEYS = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "per_page": int, "feed_size": int, "source_dir": str, "output_dir": str,
     "templates_dir": str, "static_dir": str, "cache_dir": str, "cname": str,
-    "index_html": bool,
+    "index_html": bool, "search": bool,
 }
 _READ_KEYS = {"boilerplate": list, "json_fields": dict, "include_drafts": bool}
 _TOPIC_KEYS = {"enabled": list, "aliases": dict, "block": list, "min_salience": float}

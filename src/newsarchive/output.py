@@ -13,8 +13,8 @@ from pathlib import Path
 
 from newsarchive.errors import OutputError
 
-__all__ = ["file_digest", "prune", "safe_target", "static_files", "write_bytes_atomic",
-           "write_outputs"]
+__all__ = ["file_digest", "folder_size", "prune", "safe_target", "static_files",
+           "write_bytes_atomic", "write_outputs"]
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> bool:
@@ -90,6 +90,18 @@ def static_files(folders: Iterable[Path]) -> dict[str, Path]:
             if path.is_file() and not hidden:
                 found["static/" + path.relative_to(folder).as_posix()] = path
     return dict(sorted(found.items()))
+
+
+def folder_size(folder: Path) -> int:
+    """Total size in bytes of the files below ``folder``."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
 
 
 def file_digest(path: Path) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "absolute",
     "article_url",
     "day_url",
+    "is_article_path",
     "month_url",
     "output_path",
     "page_url",
@@ -80,6 +81,14 @@ def article_url(published: datetime | None, slug: str) -> str:
     if published is None:
         return f"undated/{slug}/"
     return f"{published:%Y/%m/%d}/{slug}/"
+
+
+_ARTICLE_PATH = re.compile(r"^(?:\d{4}/\d\d/\d\d|undated)/(?!page/)[^/]+/index\.html$")
+
+
+def is_article_path(path: str) -> bool:
+    """Whether the output path ``path`` is an article page."""
+    return _ARTICLE_PATH.match(path) is not None
 
 
 def year_url(year: int) -> str:
