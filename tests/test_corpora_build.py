@@ -12,9 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import broken_links
 
 from newsarchive.cli import main
+
+from sitekit import broken_links
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 

@@ -6,9 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import snapshot, write_files
 
 from newsarchive.cli import main
+
+from sitekit import snapshot, write_files
 
 REPO = Path(__file__).resolve().parents[1]
 RAW = ("Markets Rally in Tokyo as Yen Weakens\n\nPublished: 3 Mar 2004\nBy Jane Doe\n\n"
