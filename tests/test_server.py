@@ -23,7 +23,8 @@ import pytest
 from newsarchive.builder import build
 from newsarchive.config import Config, load_config
 from newsarchive.executor import SerialExecutor
-from newsarchive.server import DevServer, Snapshot, inject
+from newsarchive.live import Snapshot, inject
+from newsarchive.server import DevServer
 from newsarchive.watch import Changes
 
 CONFIG = "source_dir: seeds\noutput_dir: site\ntopics: {enabled: []}\n"

@@ -24,11 +24,11 @@ from watchdog.events import (
 
 from newsarchive.config import Config, load_config
 from newsarchive.executor import SerialExecutor
+from newsarchive.rebuild import Rebuilder
 from newsarchive.watch import (
     Batcher,
     ChangeQueue,
     Changes,
-    Rebuilder,
     Watcher,
     changes_for_event,
     classify,

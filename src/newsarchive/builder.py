@@ -105,7 +105,8 @@ class _Plan:
 class Session:
     """Builds one archive repeatedly, keeping what it loaded and wrote in memory.
 
-    Not thread-safe: call ``build`` from one thread at a time.
+    Not thread-safe: use a session only from the thread that created it (its
+    SQLite cache connection belongs to that thread).
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,

@@ -28,7 +28,7 @@ from typing import Any
 
 __all__ = ["Cache", "CacheWarning", "SourceRow", "open_cache"]
 
-_SCHEMA = 4
+_SCHEMA = 5
 _FILE = "cache.sqlite3"
 _CHUNK = 500  # SQLite's default limit on host parameters is 999
 
@@ -173,6 +173,117 @@ class Cache:
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
 
+    def source_table(self, settings: str) -> dict[str, tuple[str, str]]:
+        """``path -> (digest, stat signature)`` of every source cached with ``settings``
+        (no result is unpickled: what a warm build compares with the folder)."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("SELECT path, digest, stat FROM sources WHERE settings = ?",
+                                    (settings,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        return {path: (digest, stat) for path, digest, stat in rows}
+
+    def load_rows(self, settings: str, paths: Iterable[str]) -> dict[str, SourceRow]:
+        """The light rows (no bodies) of ``paths``; a missing or damaged row is left out."""
+        if self._db is None:
+            return {}
+        found: dict[str, SourceRow] = {}
+        wanted = sorted(set(paths))
+        try:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start:start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for path, digest, stat, meta in self._db.execute(
+                        "SELECT path, digest, stat, meta FROM sources"
+                        f" WHERE settings = ? AND path IN ({marks})", (settings, *chunk)):
+                    try:
+                        found[path] = SourceRow(path, digest, stat, pickle.loads(meta))
+                    except Exception:  # a damaged row is a miss, never trusted
+                        continue
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        return found
+
+    def fingerprints(self, output_dir: Path, paths: Iterable[str]) -> dict[str, str]:
+        """The manifest's fingerprints of ``paths`` (those it holds)."""
+        if self._db is None:
+            return {}
+        where = str(output_dir)
+        wanted = sorted(set(paths))
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start:start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(
+                    "SELECT path, fingerprint FROM outputs"
+                    f" WHERE output_dir = ? AND path IN ({marks})", (where, *chunk)).fetchall())
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        return found
+
+    def output_paths(self, output_dir: Path) -> list[str]:
+        """Every path in the manifest of ``output_dir``."""
+        if self._db is None:
+            return []
+        try:
+            return [p for (p,) in self._db.execute(
+                "SELECT path FROM outputs WHERE output_dir = ?", (str(output_dir),))]
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return []
+
+    def load_state(self, output_dir: Path, names: Iterable[str]) -> dict[str, bytes]:
+        """Blobs the last build of ``output_dir`` saved under ``names`` (those present)."""
+        if self._db is None:
+            return {}
+        wanted = sorted(set(names))
+        found: dict[str, bytes] = {}
+        try:
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start:start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                for name, value in self._db.execute(
+                        f"SELECT name, value FROM state WHERE output_dir = ? AND name IN ({marks})",
+                        (str(output_dir), *chunk)):
+                    found[name] = bytes(value)
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        return found
+
+    def store_state(self, output_dir: Path, blobs: Iterable[tuple[str, bytes]],
+                    clear: bool = False) -> None:
+        """Save named blobs for ``output_dir`` (``clear``: forget every other one first)."""
+        if self._db is None:
+            return
+        where = str(output_dir)
+        try:
+            with self._db:
+                if clear:
+                    self._db.execute("DELETE FROM state WHERE output_dir = ?", (where,))
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO state(output_dir, name, value) VALUES (?, ?, ?)",
+                    ((where, name, value) for name, value in blobs))
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+
+    def forget_state(self, output_dir: Path, names: Iterable[str]) -> None:
+        """Delete the named blobs of ``output_dir``."""
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany("DELETE FROM state WHERE output_dir = ? AND name = ?",
+                                     ((str(output_dir), n) for n in names))
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+
     def close(self) -> None:
         """Close the database."""
         if self._db is not None:
@@ -199,10 +310,13 @@ def _connect(path: Path) -> sqlite3.Connection:
             if version not in (0, _SCHEMA):  # another version's cache: start afresh, quietly
                 db.execute("DROP TABLE IF EXISTS sources")
                 db.execute("DROP TABLE IF EXISTS outputs")
+                db.execute("DROP TABLE IF EXISTS state")
             db.execute("CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, digest TEXT,"
                        " settings TEXT, stat TEXT, meta BLOB, bodies BLOB)")
             db.execute("CREATE TABLE IF NOT EXISTS outputs(output_dir TEXT, path TEXT,"
                        " fingerprint TEXT, PRIMARY KEY(output_dir, path))")
+            db.execute("CREATE TABLE IF NOT EXISTS state(output_dir TEXT, name TEXT,"
+                       " value BLOB, PRIMARY KEY(output_dir, name))")
             db.execute(f"PRAGMA user_version = {_SCHEMA}")
     except BaseException:
         db.close()

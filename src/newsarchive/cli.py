@@ -231,7 +231,8 @@ def _serve(args: argparse.Namespace) -> int:
     from newsarchive.server import serve
 
     config = _config(args)
-    return serve(config, host=args.host, port=args.port, quiet=args.quiet)
+    return serve(config, host=args.host, port=args.port, quiet=args.quiet,
+                 reload_config=lambda: _config(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -87,7 +87,8 @@ def static_files(folders: Iterable[Path]) -> dict[str, Path]:
             continue
         for path in sorted(folder.rglob("*")):
             hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
-            if path.is_file() and not hidden:
+            temp = path.name.endswith(("~", ".swp", ".tmp")) or path.name.startswith("#")
+            if path.is_file() and not hidden and not temp:
                 found["static/" + path.relative_to(folder).as_posix()] = path
     return dict(sorted(found.items()))
 

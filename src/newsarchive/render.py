@@ -135,9 +135,11 @@ def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> Iterator[str
         return
     seen.add(name)
     assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, name)
+    source, filename, _ = env.loader.get_source(env, name)
     yield name + "\0" + source
-    for ref in sorted(r for r in jinja2.meta.find_referenced_templates(env.parse(source)) if r):
+    # Parsing with the file name makes a syntax error say which file it is in.
+    parsed = env.parse(source, name, filename)
+    for ref in sorted(r for r in jinja2.meta.find_referenced_templates(parsed) if r):
         yield from _sources(env, ref, seen)
 
 
