@@ -35,7 +35,8 @@ def test_golden_site(tmp_path: Path, request: pytest.FixtureRequest) -> None:
                        CONFIG)
     report = build_site(config)
     assert report.errors == ()
-    built = snapshot(tmp_path / "site")
+    # static/ holds byte copies of the theme's files: not worth a golden copy.
+    built = {k: v for k, v in snapshot(tmp_path / "site").items() if not k.startswith("static/")}
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for name, data in built.items():
