@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -359,32 +360,26 @@ def test_serve_command_builds_serves_and_stops_on_ctrl_c(site: Path) -> None:
 
 
 @pytest.mark.browser
-def test_a_browser_reloads_on_writes_and_shows_a_dismissable_overlay(server: DevServer,
-                                                                     site: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("/usr/bin/chromium is missing: apt-get install chromium")
+def test_a_browser_reloads_on_writes_and_shows_a_dismissable_overlay(
+        server: DevServer, site: Path, browser: Any) -> None:
     errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"http://127.0.0.1:{server.port}{ALPHA}")
-            page.wait_for_function("document.readyState === 'complete'")
-            page.evaluate("window.marker = 1")
-            (site / "seeds/a.md").write_text(article("Alpha", body="New."), encoding="utf-8")
-            page.wait_for_function("!window.marker", timeout=TIMEOUT * 1000)  # reloaded
-            page.wait_for_function("document.readyState === 'complete'")
-            page.evaluate("window.marker = 2")
-            (site / "seeds/z.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
-            page.wait_for_selector("#__newsarchive-overlay[role=alert]",
-                                   timeout=TIMEOUT * 1000)
-            assert page.inner_text("#__newsarchive-overlay pre").startswith("z.md:")
-            assert page.evaluate("window.marker") == 2  # nothing written: no reload
-            page.click("#__newsarchive-overlay button")
-            assert page.query_selector("#__newsarchive-overlay") is None
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"http://127.0.0.1:{server.port}{ALPHA}")
+        page.wait_for_function("document.readyState === 'complete'")
+        page.evaluate("window.marker = 1")
+        (site / "seeds/a.md").write_text(article("Alpha", body="New."), encoding="utf-8")
+        page.wait_for_function("!window.marker", timeout=TIMEOUT * 1000)  # reloaded
+        page.wait_for_function("document.readyState === 'complete'")
+        page.evaluate("window.marker = 2")
+        (site / "seeds/z.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+        page.wait_for_selector("#__newsarchive-overlay[role=alert]",
+                               timeout=TIMEOUT * 1000)
+        assert page.inner_text("#__newsarchive-overlay pre").startswith("z.md:")
+        assert page.evaluate("window.marker") == 2  # nothing written: no reload
+        page.click("#__newsarchive-overlay button")
+        assert page.query_selector("#__newsarchive-overlay") is None
+    finally:
+        page.close()
     assert errors == []
