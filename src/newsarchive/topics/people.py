@@ -80,8 +80,19 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
                 not given and (j - 1) in entity_tokens and tokens[j - 1].text not in _SUFFIXES)):
             j -= 1
         words = tuple(t.text for t in tokens[i:j])
+        if i < j and all(k in entity_tokens for k in range(i, j)):
+            continue  # "Zembla Marine Park Authority": a given name inside a known name
         core = [w for w in words if w not in _SUFFIXES and not w[:1].islower()]
         royal = stripped_title in gazetteer.royal_titles and len(core) == 1
+        if len(words) == 1 and stripped_title:
+            head = stripped_title
+            if head == "minister" and i >= 2 and tokens[i - 2].text.lower() == "prime":
+                head = "prime minister"
+            full = gazetteer.leaders.get((head, words[0]))
+            if full is not None:  # "President Clinton" -> Bill Clinton
+                _add(full, tuple(full.split()), tokens[i].weight, names, scores, anchored)
+                covered.update(range(i, j))
+                continue
         if not royal and not 2 <= len(core) <= 5:
             continue
         if any(w in gazetteer.non_names or (w.isupper() and "." not in w and len(w) > 1
@@ -111,6 +122,18 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
         scores[name] += TITLE_BONUS
     name_words = frozenset(w for words in names.values() for w in words)
     return People(scores, frozenset(covered), name_words)
+
+
+def _add(name: str, words: tuple[str, ...], weight: float, names: dict[str, tuple[str, ...]],
+         scores: dict[str, float], anchored: set[str]) -> None:
+    """Count an anchored mention of a known leader under an earlier or new full name."""
+    for other, other_words in names.items():
+        if other_words[-1:] == words[-1:] and other_words[:1] == words[:1]:
+            name = other
+            break
+    names.setdefault(name, words)
+    scores[name] = scores.get(name, 0.0) + weight
+    anchored.add(name)
 
 
 def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],

@@ -17,7 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from newsarchive.topics.gazetteer import Gazetteer, Match, Place, load_gazetteer
+from newsarchive.topics.gazetteer import (
+    SEATS_OF_POWER,
+    Gazetteer,
+    Match,
+    Place,
+    Town,
+    load_gazetteer,
+)
 from newsarchive.topics.people import People
 from newsarchive.topics.salience import BODY_WEIGHT, Document, split_words
 
@@ -54,6 +61,8 @@ _STATE_NOUNS = frozenset({
 #: Subdivision words: "Hubei province", "Sindh and Balochistan provinces".
 _SUBDIVISIONS = frozenset({"province", "provinces", "prefecture", "state", "region",
                            "county", "district", "coast", "desert", "valley"})
+#: After a city's name these make it the surrounding area ("Kumamoto prefecture").
+_CITY_SUBDIVISIONS = frozenset({"province", "prefecture", "region", "county", "district"})
 _DATELINE = re.compile(
     r"^([A-Z][A-Z'.\- ]*[A-Z.])(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)*))?\s*(?:\(|,|:|-|—|–)")
 
@@ -67,19 +76,70 @@ def place_parent(name: str) -> str | None:
     return place.parent or None if place is not None else None
 
 
-def _dateline_places(lead: str, gazetteer: Gazetteer) -> list[str]:
+def _lookup_place(words: tuple[str, ...], gazetteer: Gazetteer) -> str:
+    for tokens, entity in gazetteer.surfaces.get(words[0] if words else "", ()):
+        if tokens == words and entity.taxonomy == "places" and entity.name:
+            return entity.name
+    return ""
+
+
+def _fits(town: Town, qualifier: str, gazetteer: Gazetteer) -> bool:
+    """Whether ``qualifier`` (a place name after the comma) names the town's state or country."""
+    if not qualifier:
+        return False
+    if town.state and (qualifier == town.state or town.state.startswith(qualifier + " (")):
+        return True
+    place = gazetteer.places.get(qualifier)
+    if place is None:
+        return False
+    if place.kind == "country":
+        return town.country == qualifier
+    # a region of the town's country; a US town needs its own state
+    return bool(place.parent) and place.parent == town.country != "United States"
+
+
+def _pick_town(candidates: tuple[Town, ...], qualifier: str, gazetteer: Gazetteer
+               ) -> Town | None:
+    for town in candidates:
+        if _fits(town, qualifier, gazetteer):
+            return town
+    return None
+
+
+def _dateline(lead: str, gazetteer: Gazetteer) -> tuple[str, str, str]:
+    """``(place, town key, qualifier)`` of the dateline: a gazetteer place or a town.
+
+    ``OAKLAND, Calif.``: the state after the comma only disambiguates; it picks
+    a town (``GREELEY, Colo.``) and overrides a same-named city elsewhere
+    (``ATHENS, Ga.`` is not the Greek capital).
+    """
     match = _DATELINE.match(lead)
     if not match:
-        return []
-    found: list[str] = []
-    for group in match.groups()[:1]:  # "OAKLAND, Calif.": the state only disambiguates
-        words = tuple(split_words(" ".join(w.capitalize() if w.isupper() else w
-                                            for w in group.split())))
-        for tokens, entity in gazetteer.surfaces.get(words[0] if words else "", ()):
-            if tokens == words and entity.taxonomy == "places" and entity.name:
-                found.append(entity.name)
-                break
-    return found
+        return "", "", ""
+    city, rest = match.groups()
+    words = tuple(split_words(" ".join(w.capitalize() if w.isupper() else w
+                                        for w in city.split())))
+    qualifier = _lookup_place(tuple(split_words(rest)), gazetteer) if rest else ""
+    if not qualifier and rest and rest.split()[0] in gazetteer.places:
+        qualifier = rest.split()[0]
+    key = " ".join(words)
+    place = _lookup_place(words, gazetteer)
+    if place:
+        parent = gazetteer.places[place].parent
+        if qualifier and place != qualifier and parent != qualifier and \
+                gazetteer.places.get(qualifier, Place("", "", "")).parent != parent and \
+                _pick_town(gazetteer.towns.get(key, ()), qualifier, gazetteer):
+            return "", key, qualifier
+        return place, "", qualifier
+    if key in gazetteer.towns:
+        return "", key, qualifier
+    return "", "", qualifier
+
+
+def _dateline_length(lead: str) -> int:
+    """How many tokens the dateline (``BRUSSELS, Belgium (``) takes at the start of ``lead``."""
+    match = _DATELINE.match(lead)
+    return len(split_words(match.group(0))) if match else 0
 
 
 def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
@@ -113,16 +173,31 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     tokens = doc.tokens
     scores: dict[str, float] = {}
     anchored: set[str] = set()
-    for name in _dateline_places(doc.lead, gazetteer):
-        scores[name] = scores.get(name, 0.0) + BODY_WEIGHT
-        anchored.add(name)
+    dateline_place, dateline_town, qualifier = _dateline(doc.lead, gazetteer)
+    dateline_end = -1
+    if dateline_place:
+        scores[dateline_place] = BODY_WEIGHT
+        anchored.add(dateline_place)
+        if qualifier:
+            # "BRUSSELS, Belgium (AP)": the dateline counts once, for the city (and so
+            # for its country); the qualifier after the comma only disambiguates
+            dateline_end = doc.title_end + _dateline_length(doc.lead)
     places = gazetteer.places
+    # "the Pentagon in Virginia": a place after a named body is its address
+    org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
     kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "places" or not entity.name:
+            seat = SEATS_OF_POWER.get(entity.name)
+            if seat is not None:  # "the Kremlin said": evidence for Russia, not anchored
+                scores[seat] = scores.get(seat, 0.0) + tokens[match.start].weight
             continue
+        if dateline_town and entity.name == dateline_town:
+            continue  # "ATHENS, Ga.": the town, not the Greek capital
         start, end = match.start, match.end
+        if start < dateline_end and entity.name == qualifier:
+            continue
         if any(k in people.covered for k in range(start, end)) or (
                 end - start == 1 and tokens[start].text in people.name_words):
             continue
@@ -135,12 +210,17 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
             k -= 1
         before = tokens[k].text.lower() if k >= 0 else ""
         after = tokens[end].text if end < len(tokens) else ""
-        locative = not entity.adjective and before in _LOCATIVE
+        locative = not entity.adjective and before in _LOCATIVE and not (
+            k > 0 and (tokens[k - 1].text.lower() in _ADDRESS_WORDS or k in org_ends))
         lower = after.lower()
         if entity.adjective:
-            actor = lower in _STATE_NOUNS  # "Iranian officials", not "French President X"
+            # "Iranian officials", not "French President X"; below the lead a demonym
+            # is a side actor ("British troops consolidated their hold on Basra")
+            actor = lower in _STATE_NOUNS and tokens[start].paragraph <= 0
         elif kind == "city":
             actor = False  # "Moscow said": a metonym, evidence for the country only
+            if lower in _CITY_SUBDIVISIONS:
+                anchored.add(entity.name)  # "Kumamoto prefecture": the area, not a metonym
         else:
             following = tokens[end + 1].text if end + 1 < len(tokens) else ""
             # possessive before a lower-case word: not "Germany's Bundesbank"
@@ -160,6 +240,8 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
                 group = []
         group.append(index)
     _anchor_group(group, kept, anchored, places)
+    towns = _score_towns(doc, matches, people, gazetteer, threshold,
+                         (dateline_town, qualifier), scores)
     final: dict[str, float] = {}
     for name, score in scores.items():
         place = gazetteer.places[name]
@@ -176,4 +258,88 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
             if final[name] >= threshold:
                 lifted = max(lifted, final[name])
             final[parent] = lifted
+    for town, score in towns.items():
+        final[town.name] = score
+        if town.country in gazetteer.places:
+            final[town.country] = max(final.get(town.country, 0.0) + BODY_WEIGHT, score)
     return final
+
+
+#: Words before a locative that make the place an address or a site, not an event
+#: ("based in", "born in", "living in", "a refinery in"): no locative anchor for any
+#: place.  For any place a named body before the locative is its address too ("the
+#: Pentagon in Virginia"); for towns, any capitalized word ("the Jet Propulsion
+#: Laboratory in Pasadena").
+_ADDRESS_WORDS = frozenset({"based", "headquartered", "born", "raised", "lives", "lived",
+                            "living", "resides", "resided", "residing", "registered",
+                            "incorporated", "listed", "offices", "office", "headquarters",
+                            "plant", "plants", "factory", "factories", "refinery",
+                            "refineries", "mine", "mines", "mill", "mills", "warehouse",
+                            "warehouses", "store", "stores", "stations", "branch",
+                            "branches", "subsidiary", "base", "bases"})
+#: Locatives that put an event in a town (a narrower set than for known places).
+_TOWN_LOCATIVES = frozenset({"in", "at", "near", "outside"})
+
+
+def _score_towns(doc: Document, matches: Sequence[Match], people: People,
+                 gazetteer: Gazetteer, threshold: float, dateline: tuple[str, str],
+                 scores: Mapping[str, float]) -> dict[Town, float]:
+    """Towns below the city threshold, attached only with strong anchoring.
+
+    A town (``towns.tsv``) is attached when the dateline names it with its
+    state or country (``GREELEY, Colo.``), when the text says ``in <Town>,
+    <State or Country>``, or when it is the place of two locative mentions
+    (the dateline counts as one).  Addresses (``based in``, ``the Laboratory
+    in``) do not count.
+    """
+    table = gazetteer.towns
+    tokens = doc.tokens
+    n = len(tokens)
+    strong: dict[str, Town] = {}
+    weight: dict[str, float] = {}
+    count: dict[str, int] = {}
+    key, qualifier = dateline
+    if key:
+        town = _pick_town(table[key], qualifier, gazetteer)
+        if town is not None:
+            strong[key] = town
+        count[key] = 1
+        weight[key] = BODY_WEIGHT
+    taken = {k for m in matches if m.entity.name for k in range(m.start, m.end)}
+    place_at = {m.start: m.entity.name for m in matches
+                if m.entity.taxonomy == "places" and m.entity.name}
+    covered = people.covered
+    for i in range(doc.title_end, n - 1):
+        if tokens[i].text not in _TOWN_LOCATIVES:
+            continue
+        j = i + 1
+        if not tokens[j].namelike or j in taken or j in covered:
+            continue
+        previous = tokens[i - 1] if i > doc.title_end else None
+        if previous is not None and (previous.text.lower() in _ADDRESS_WORDS or (
+                previous.namelike and not previous.starts_sentence)):
+            continue
+        found = ""
+        for size in (3, 2, 1):
+            if j + size <= n:
+                candidate = " ".join(t.text for t in tokens[j:j + size])
+                if candidate in table:
+                    found, end = candidate, j + size
+                    break
+        if not found or (end < n and tokens[end].namelike):
+            continue
+        count[found] = count.get(found, 0) + 1
+        weight[found] = weight.get(found, 0.0) + tokens[j].weight
+        if found not in strong and end + 1 < n and tokens[end].text == ",":
+            town = _pick_town(table[found], place_at.get(end + 1, ""), gazetteer)
+            if town is not None:
+                strong[found] = town
+    attached: dict[Town, float] = {}
+    for found, total in count.items():
+        town = strong.get(found)
+        if town is None and total >= 2:
+            candidates = table[found]
+            town = next((t for t in candidates if t.country in scores), candidates[0])
+        if town is not None:
+            attached[town] = max(threshold, weight[found] + LOCATIVE_BONUS)
+    return attached
