@@ -14,6 +14,13 @@ for, such as forkserver workers); the larger of the two CPU figures and the
 tree's peak RSS are reported.  Pages written = files in the output folder
 that are new or whose mtime changed.
 
+Tools: ``newsarchive`` (``newsarchive build --no-search``, automatic topics
+off: the corpus has explicit topics and the peers extract none -- the
+like-for-like row), ``newsarchive+topics`` (automatic topics on) and
+``newsarchive+search`` (with the Pagefind step), each with its own output and
+cache folder over the same sources; ``hugo``; ``pelican``.  The two variants
+run below 100,000 articles only.
+
 Peers run at 100,000 articles only when ``--peers-100k`` names them, with a
 15-minute limit per build; a peer whose cold build took over 5 minutes skips
 its warm and edit runs there (its warm build is a full build anyway).
@@ -34,6 +41,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -53,6 +61,9 @@ WORK = HERE / "work"
 RESULTS = WORK / "results.jsonl"
 REPO = HERE.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
+NEWSARCHIVE = REPO / ".venv" / "bin" / "newsarchive"
+#: Variants (topics on, search on) run only below this many articles.
+VARIANTS_MAX = 100_000
 TIME = "/usr/bin/time"
 PEER_LIMIT = 15 * 60
 EDITED = 500  # the article edited in `edit` runs (its number)
@@ -175,19 +186,29 @@ def prepare(n: int) -> dict[str, Tool]:
         shutil.rmtree(root, ignore_errors=True)
         ours = root / "newsarchive"
         corpus.write_corpus(n, ours / "src")
-        (ours / "archive.yaml").write_text(
-            "title: Bench\nbase_url: https://bench.example.org/\nsource_dir: src\n"
-            "output_dir: site\ntopics: {enabled: []}\n", encoding="utf-8")
+        _write_configs(ours)
         peers.write_pelican(root / "pelican", records)
         peers.write_hugo(root / "hugo", records)
         marker.write_text("ok")
     edited = records[EDITED]
     ours = root / "newsarchive"
+    _write_configs(ours)
+    ours_edited = ours / "src" / corpus.file_name(edited, "md")
+
+    def variant(name: str, config: str, output: str, cache: str, search: bool) -> Tool:
+        command = [str(NEWSARCHIVE), "build", "--quiet", "--config", config]
+        return Tool(name, ours, command if search else [*command, "--no-search"],
+                    ours / output, (ours / cache,), ours_edited)
+
     return {
-        "newsarchive": Tool("newsarchive", ours, [str(PYTHON), str(HERE / "nabuild.py"),
-                                                  "archive.yaml"],
-                            ours / "site", (ours / ".newsarchive-cache",),
-                            ours / "src" / corpus.file_name(edited, "md")),
+        # The like-for-like row: explicit front-matter topics only, no search index.
+        "newsarchive": variant("newsarchive", "archive.yaml", "site", ".newsarchive-cache",
+                               False),
+        # Extra work the peers do not do, timed in rows of their own.
+        "newsarchive+topics": variant("newsarchive+topics", "archive-topics.yaml",
+                                      "site-topics", ".cache-topics", False),
+        "newsarchive+search": variant("newsarchive+search", "archive-search.yaml",
+                                      "site-search", ".cache-search", True),
         "pelican": Tool("pelican", root / "pelican",
                         [str(WORK / "pelican-venv" / "bin" / "pelican"), "content", "-s",
                          "pelicanconf.py", "-o", "output", "-q"],
@@ -198,6 +219,23 @@ def prepare(n: int) -> dict[str, Tool]:
                      root / "hugo" / "public", (root / "hugo" / "resources",),
                      root / "hugo" / "content" / "posts" / peers.hugo_name(edited)),
     }
+
+
+_CONFIG = "title: Bench\nbase_url: https://bench.example.org/\nsource_dir: src\n"
+
+
+def _write_configs(folder: Path) -> None:
+    """archive.yaml (automatic topics off: the corpus has explicit topics, and the
+    peers extract none), archive-topics.yaml (automatic topics on) and
+    archive-search.yaml (with the Pagefind step); each has its own output and cache."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rest in (("archive.yaml", "output_dir: site\ntopics: {enabled: []}\n"),
+                       ("archive-topics.yaml", "output_dir: site-topics\n"
+                                               "cache_dir: .cache-topics\n"),
+                       ("archive-search.yaml", "output_dir: site-search\n"
+                                               "cache_dir: .cache-search\n"
+                                               "topics: {enabled: []}\n")):
+        (folder / name).write_text(_CONFIG + rest, encoding="utf-8")
 
 
 def _edit(path: Path) -> None:
@@ -217,10 +255,13 @@ def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
     for rep in range(reps):
         order = tools[rep % len(tools):] + tools[:rep % len(tools)]
         for name in order:
+            ours = name.startswith("newsarchive")
             if n >= 100_000 and name != "newsarchive" and name not in peers_big:
                 continue
+            if "+" in name and n >= VARIANTS_MAX:
+                continue
             tool = described[name]
-            limit = PEER_LIMIT if name != "newsarchive" else 3600
+            limit = PEER_LIMIT if not ours else 3600
             _clean(tool)
             for kind in ("cold", "warm", "edit"):
                 if kind == "edit":
@@ -231,9 +272,18 @@ def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
                 record(result)
                 print(json.dumps(result), flush=True)
                 if result["status"] == "timeout" or (
-                        n >= 100_000 and name != "newsarchive" and float(
+                        n >= 100_000 and not ours and float(
                             str(result["wall"])) > 300):
                     break
+
+
+def _summary_seconds(row: dict[str, object]) -> float | None:
+    """The seconds newsarchive's summary line reports (the build inside the process,
+    without interpreter start-up and the CLI's own steps), if the row has one."""
+    tail = row.get("tail") or []
+    match = re.search(r"; ([0-9.]+) s$", str(tail[-1])) if isinstance(tail, list) and tail \
+        else None
+    return float(match.group(1)) if match else None
 
 
 def report(path: Path) -> str:
@@ -242,24 +292,28 @@ def report(path: Path) -> str:
     groups: dict[tuple[int, str, str], list[dict[str, object]]] = {}
     for row in rows:
         groups.setdefault((int(row["n"]), str(row["kind"]), str(row["tool"])), []).append(row)
-    lines = ["| articles | build | tool | runs | wall s (median) | CPU s | peak MiB (tree) "
-             "| pages written | wall ÷ newsarchive |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| articles | build | tool | runs | wall s (median) | in-build s | CPU s "
+             "| CPU ÷ wall | peak MiB (tree) | pages written | wall ÷ newsarchive |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     kinds = {"cold": 0, "warm": 1, "edit": 2}
-    for (n, kind, tool) in sorted(groups, key=lambda k: (k[0], kinds[k[1]], k[2] != "newsarchive",
-                                                         k[2])):
+    for (n, kind, tool) in sorted(groups, key=lambda k: (k[0], kinds[k[1]],
+                                                         not k[2].startswith("newsarchive"),
+                                                         k[2] != "newsarchive", k[2])):
         runs = [r for r in groups[(n, kind, tool)] if r["status"] == 0]
         if not runs:
             lines.append(f"| {n:,} | {kind} | {tool} | 0 | {groups[(n, kind, tool)][0]['status']}"
-                         " | | | | |")
+                         " | | | | | | |")
             continue
         wall = statistics.median(float(str(r["wall"])) for r in runs)
         ours = [float(str(r["wall"])) for r in groups.get((n, kind, "newsarchive"), [])
                 if r["status"] == 0]
         ratio = f"{wall / statistics.median(ours):.1f}×" if ours else ""
+        cpu = statistics.median(float(str(r["cpu"])) for r in runs)
+        inside = [s for s in map(_summary_seconds, runs) if s is not None]
         lines.append(
             f"| {n:,} | {kind} | {tool} | {len(runs)} | {wall:.2f} "
-            f"| {statistics.median(float(str(r['cpu'])) for r in runs):.1f} "
+            f"| {f'{statistics.median(inside):.2f}' if inside else ''} "
+            f"| {cpu:.1f} | {cpu / wall:.2f} "
             f"| {statistics.median(float(str(r['peak_tree_mib'])) for r in runs):.0f} "
             f"| {int(statistics.median(int(str(r['written'])) for r in runs)):,} | {ratio} |")
     return "\n".join(lines)
@@ -269,19 +323,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tiers", default="1000,10000,100000")
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--tools", default="newsarchive,hugo,pelican")
+    parser.add_argument("--tools", default="newsarchive,hugo,pelican,"
+                        "newsarchive+topics,newsarchive+search")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="JSON Lines file to append to / report from")
     parser.add_argument("--peers-100k", default="", help="peers to run at 100,000 articles")
     parser.add_argument("--report", action="store_true", help="print the table and exit")
     args = parser.parse_args()
     if args.report:
-        print(report(RESULTS))
+        print(report(args.results))
         return
     if not Path(TIME).exists():
         raise SystemExit(f"{TIME} is missing (apt-get install time)")
     tools = args.tools.split(",")
-    peers.install(WORK, [t for t in tools if t != "newsarchive"])
+    peers.install(WORK, [t for t in tools if not t.startswith("newsarchive")])
     WORK.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("a", encoding="utf-8") as out:
+    with args.results.open("a", encoding="utf-8") as out:
         def record(row: dict[str, object]) -> None:
             out.write(json.dumps(row) + "\n")
             out.flush()
@@ -289,7 +346,7 @@ def main() -> None:
         for n in (int(t) for t in args.tiers.split(",")):
             run_tier(n, args.reps if n < 100_000 else 1, tools,
                      set(filter(None, args.peers_100k.split(","))), record)
-    print(report(RESULTS))
+    print(report(args.results))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""``newsarchive build`` for the benchmark: the same build, without the Pagefind step.
+"""``newsarchive build`` without the CLI: the build alone, for profiling.
 
-Pelican and Hugo build no search index, so the comparison times the build
-alone; compare.py times Pagefind separately.  Prints the CLI's summary line.
+compare.py times the real command (``newsarchive build --no-search``); this
+script runs the same build in process (no Pagefind step, no output-size
+check) and prints the CLI's summary line, e.g. under ``python -m cProfile``.
 
 Usage: python benchmarks/nabuild.py CONFIG [--executor local|serial|dask://HOST:PORT]
 """

@@ -12,6 +12,7 @@ from newsarchive.executor import (
     SerialExecutor,
     make_executor,
     shares_files,
+    submit,
 )
 
 from sitekit import make_site, md, snapshot
@@ -50,6 +51,19 @@ def test_local_executor_keeps_batch_order() -> None:
         assert pool.map(_square, list(range(40))) == [n * n for n in range(40)]
     finally:
         pool.close()
+
+
+def test_submit_starts_work_and_keeps_order() -> None:
+    pool = LocalExecutor(workers=2)
+    try:
+        first = submit(pool, _square, list(range(30)))
+        second = submit(pool, _square, list(range(30, 50)))
+        assert second() == [n * n for n in range(30, 50)]
+        assert first() == [n * n for n in range(30)]
+    finally:
+        pool.close()
+    deferred = submit(SerialExecutor(), _square, [3, 4])  # no submit: a deferred map
+    assert deferred() == [9, 16]
 
 
 def test_make_executor_specs() -> None:

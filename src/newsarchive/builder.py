@@ -3,8 +3,11 @@
 A :class:`Session` remembers what it loaded and wrote, so ``newsarchive serve``
 rebuilds after a change by re-reading only the changed sources; :func:`build`
 is a one-shot session.  Reading is incremental (cache keyed by content
-digest), indexing is done in full, rendering is selective (page fingerprints)
-and writing skips unchanged bytes.
+digest), rendering is selective (page fingerprints) and writing skips
+unchanged bytes.  Indexing and planning are done in full, except on the two
+fast paths (:mod:`newsarchive.buildstate`): when nothing changed since the
+last build the saved state answers, and when a few articles were edited in
+place only the pages that show them are fingerprinted and rendered.
 """
 
 from __future__ import annotations
@@ -12,26 +15,37 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive import __version__, tasks
-from newsarchive.archive import build_archive
+from newsarchive import __version__, buildstate
+from newsarchive.buildstate import BuildState, PlanIndex, seal, unseal
 from newsarchive.cache import Cache, SourceRow, open_cache
 from newsarchive.config import Config
 from newsarchive.enrich import ENRICH_VERSION
 from newsarchive.errors import Diagnostic, OutputError
-from newsarchive.executor import Executor, LocalExecutor, SerialExecutor, shares_files
-from newsarchive.feeds import plan_site_files
-from newsarchive.loading import SourceIndex, batches, refresh
+from newsarchive.executor import (
+    Executor,
+    LocalExecutor,
+    SerialExecutor,
+    shares_files,
+    submit,
+)
+from newsarchive.loading import SourceIndex, batches, refresh, stat_signature
 from newsarchive.model import Entry
 from newsarchive.output import file_digest, prune, safe_target, static_files, write_bytes_atomic
-from newsarchive.pages import PageSpec, fingerprint, plan_pages
-from newsarchive.read.dedupe import find_duplicates
-from newsarchive.render import DEFAULT_BASE_URL, template_digests
-from newsarchive.sources import read_sources
+from newsarchive.pages import PageSpec, fingerprint
+from newsarchive.sources import discover, read_sources
+from newsarchive.urls import article_url
+
+if TYPE_CHECKING:
+    from newsarchive.tasks import RenderBatch
+
+# Reading, enriching, indexing and rendering (YAML, Markdown, Jinja, Babel) are
+# imported on first use: a warm build that changes nothing never needs them.
 
 __all__ = ["BuildReport", "Progress", "Session", "build"]
 
@@ -40,6 +54,9 @@ _PARALLEL_MIN = 200
 _RENDER_BATCH = 48
 #: Render batches in flight at once: bounds the bodies held in memory.
 _WINDOW = 64
+#: At most this many changed files are patched into the last build's plan;
+#: more take the full path.
+_PATCH_MAX = 64
 Progress = Callable[[str, int, int], None]
 
 
@@ -93,6 +110,12 @@ def config_digest(config: Config) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def _plain_relative(path: str) -> bool:
+    """Whether ``path`` passes ``output.safe_target``'s checks (without making Paths)."""
+    return bool(path) and path[0] != "/" and "\\" not in path and "//" not in path \
+        and not path.endswith("/") and not any(p in (".", "..") for p in path.split("/"))
+
+
 @dataclass(slots=True)
 class _Plan:
     specs: list[PageSpec]
@@ -100,6 +123,11 @@ class _Plan:
     diagnostics: list[Diagnostic]
     duplicates: int
     undated: int
+    read_diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    other_diagnostics: tuple[Diagnostic, ...] = ()
+    identities: dict[int, int] = field(default_factory=dict)
+    urls: dict[str, tuple[str, str]] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
 
 
 class Session:
@@ -107,6 +135,11 @@ class Session:
 
     Not thread-safe: use a session only from the thread that created it (its
     SQLite cache connection belongs to that thread).
+
+    Until a build needs the whole index (the first full build), a session
+    builds from the state the last build saved in the cache (see
+    :mod:`newsarchive.buildstate`): nothing changed -> nothing rendered; a few
+    articles edited in place -> only the pages that show them rendered.
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
@@ -120,10 +153,13 @@ class Session:
         self._cache_warning = ""
         self._sources = SourceIndex()
         self._manifest: dict[str, str] | None = None
+        self._saved_chunks: list[Sequence[PageSpec]] | None = None
+        self._verified = False
 
     def _open(self) -> Cache:
         if self._cache is None:
-            cache, warning = open_cache(self.config.cache_dir, enabled=self._use_cache)
+            cache, warning = open_cache(self.config.cache_dir, enabled=self._use_cache,
+                                        check=False)
             self._cache = cache
             self._cache_warning = warning.message if warning else ""
         return self._cache
@@ -140,10 +176,16 @@ class Session:
         return self._executor if work >= _PARALLEL_MIN else SerialExecutor()
 
     def _plan(self) -> tuple[_Plan, dict[str, str]]:
+        from newsarchive.archive import build_archive
+        from newsarchive.feeds import plan_site_files
+        from newsarchive.pages import plan_pages
+        from newsarchive.read.dedupe import find_duplicates
+
         sources = self._sources
         entries: list[Entry] = []
         diagnostics: list[Diagnostic] = []
         skipped: dict[str, str] = {}
+        read_diagnostics: dict[str, tuple[Diagnostic, ...]] = {}
         for path, reason in sorted(sources.unreadable.items()):
             skipped[path] = f"cannot read: {reason}"
             diagnostics.append(Diagnostic(path, 0, 0, f"cannot read file: {reason}",
@@ -151,6 +193,8 @@ class Session:
         for path in sorted(sources.rows):
             read_result, file_entries = sources.rows[path].loaded
             diagnostics.extend(read_result.diagnostics)
+            if read_result.diagnostics:
+                read_diagnostics[path] = tuple(read_result.diagnostics)
             entries.extend(file_entries)
             if not file_entries:
                 errors = [d for d in read_result.diagnostics if d.severity == "error"]
@@ -161,14 +205,21 @@ class Session:
         archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
         specs = list(plan_pages(archive, self.config))
         specs += plan_site_files(specs, self.config)
-        diagnostics += list(dup_diags) + list(url_diags)
+        other = list(dup_diags) + list(url_diags)
         for entry in archive.undated:
-            diagnostics.append(Diagnostic(
+            other.append(Diagnostic(
                 entry.article.source_path, 0, 0,
                 f"no date found; '{entry.title}' is listed under Undated",
                 "add a date line or a `date:` in front matter", "warning"))
+        diagnostics += other
         by_key = {e.key: e for e in archive.entries}
-        plan = _Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated))
+        slugs = {e.key: e.slug for e in entries}
+        plan = _Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
+                     read_diagnostics, tuple(other),
+                     dict(Counter(buildstate.identity(e.article) for e in entries)),
+                     {k: (e.slug, e.url) for k, e in by_key.items() if e.slug != slugs[k]},
+                     {k: e.article.source_path for k, e in by_key.items()
+                      if k != e.article.source_path})
         return plan, skipped
 
     def build(self, changed: Collection[str] | None = None, *, full: bool = False,
@@ -186,6 +237,20 @@ class Session:
         started = time.perf_counter()
         config = self.config
         cache = self._open()
+        if not (full or dry_run or self._sources.primed) and cache.enabled:
+            quick = self._quick(started)
+            if quick is not None:
+                return quick
+            if not cache.enabled and cache.warning is not None:  # damage found: start afresh
+                self._cache_warning = cache.warning.message
+                cache.warning = None
+                self._cache = None
+                warning = self._cache_warning
+                cache = self._open()
+                self._cache_warning = self._cache_warning or warning
+        if not self._verified:
+            cache.verify()
+            self._verified = True
         loaded = refresh(self._sources, config, cache, self._settings, changed,
                          self._runner, shares_files, progress)
         if progress:
@@ -194,12 +259,6 @@ class Session:
         if progress:
             progress("planning", 1, 1)
         diagnostics = plan.diagnostics
-        if not config.base_url:
-            where = config.config_path.name if config.config_path else "archive.yaml"
-            diagnostics.append(Diagnostic(
-                where, 0, 0,
-                f"base_url is not set; feeds, sitemap and canonical links use {DEFAULT_BASE_URL}",
-                "set base_url in archive.yaml or pass --base-url before deploying", "warning"))
         statics = static_files([Path(__file__).parent / "static",
                                 *([config.static_dir] if config.static_dir else [])])
         seen: set[str] = set()
@@ -207,26 +266,231 @@ class Session:
             if path in seen:
                 raise OutputError(f"two pages claim the output path {path}")
             seen.add(path)
-            safe_target(config.output_dir, path)
+            if not _plain_relative(path):
+                safe_target(config.output_dir, path)  # raises OutputError
         counts: dict[str, Any] = dict(
             articles=len(plan.entries), undated=plan.undated, duplicates=plan.duplicates,
             skipped=skipped, sources=len(self._sources.rows) + len(self._sources.unreadable),
-            sources_read=loaded.parsed, pages=len(plan.specs) + len(statics))
+            pages=len(plan.specs) + len(statics))
         if dry_run:
-            return BuildReport(**counts, diagnostics=self._with_cache_warning(diagnostics),
-                               dry_run=True, seconds=time.perf_counter() - started)
-        cache.store_sources(self._settings,
-                            [self._with_bodies(r) for r in loaded.fresh],
-                            loaded.removed, loaded.stats)
-        if cache.enabled:
-            self._sources.pending.clear()
-        result = self._write(plan, statics, full, progress)
+            return self._report(counts, diagnostics, dict(sources_read=loaded.parsed),
+                                started, dry_run=True)
+        # Whatever happens from here, the saved state no longer describes the output.
+        cache.forget_state(config.output_dir, [buildstate.STATE])
+        saving = cache.enabled and not self._sources.unreadable
+        state: list[BuildState] = []
+
+        def meanwhile(digests: dict[str, str]) -> None:
+            """Cache work, done while the workers render the first pages."""
+            cache.store_sources(self._settings,
+                                [self._with_bodies(r) for r in loaded.fresh],
+                                loaded.removed, loaded.stats)
+            if cache.enabled:
+                self._sources.pending.clear()
+            if saving:
+                state.append(self._save(plan, counts, digests))
+
+        result = self._write(plan, statics, full, progress, meanwhile)
+        if state:  # last: the state says the output is complete
+            cache.store_state(config.output_dir, [(buildstate.STATE, seal(state[0]))])
+        return self._report(counts, diagnostics, dict(sources_read=loaded.parsed, **result),
+                            started)
+
+    def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
+                result: Mapping[str, Any], started: float, dry_run: bool = False
+                ) -> BuildReport:
+        config = self.config
+        if not config.base_url:
+            from newsarchive.render import DEFAULT_BASE_URL
+
+            where = config.config_path.name if config.config_path else "archive.yaml"
+            diagnostics.append(Diagnostic(
+                where, 0, 0,
+                f"base_url is not set; feeds, sitemap and canonical links use {DEFAULT_BASE_URL}",
+                "set base_url in archive.yaml or pass --base-url before deploying", "warning"))
         return BuildReport(**counts, **result, diagnostics=self._with_cache_warning(diagnostics),
-                           seconds=time.perf_counter() - started)
+                           dry_run=dry_run, seconds=time.perf_counter() - started)
+
+    def _save(self, plan: _Plan, counts: Mapping[str, Any], digests: dict[str, str]
+              ) -> BuildState:
+        """Save what the next build compares with (see :mod:`newsarchive.buildstate`),
+        but the state itself, returned to be saved once the output is complete."""
+        config = self.config
+        cache = self._open()
+        chunks = buildstate.chunks_of(plan.specs)
+        deps: dict[str, set[int]] = {}
+        for number, chunk in enumerate(chunks):
+            for spec in chunk:
+                if spec.article:
+                    deps.setdefault(spec.article, set()).add(number)
+                for key in spec.keys:
+                    deps.setdefault(key, set()).add(number)
+        previous = self._saved_chunks or []
+        blobs: list[tuple[str, bytes]] = [
+            (buildstate.chunk_name(n), seal(list(chunk))) for n, chunk in enumerate(chunks)
+            if n >= len(previous) or previous[n] != chunk]
+        index = PlanIndex({k: tuple(sorted(v)) for k, v in deps.items()}, plan.urls, plan.paths)
+        state = BuildState(
+            inputs=buildstate.inputs_digest(config, self._settings),
+            table=buildstate.table_digest({p: r.digest for p, r in self._sources.rows.items()}),
+            counts=dict(counts), read_diagnostics=plan.read_diagnostics,
+            other_diagnostics=plan.other_diagnostics, template_digests=digests,
+            chunks=len(chunks))
+        blobs += [(buildstate.DEPS, seal(index)), (buildstate.IDENTITIES, seal(plan.identities))]
+        stale = [buildstate.chunk_name(n) for n in range(len(chunks), len(previous))]
+        if stale:
+            cache.forget_state(config.output_dir, stale)
+        cache.store_state(config.output_dir, blobs, clear=self._saved_chunks is None)
+        self._saved_chunks = chunks
+        return state
+
+    def _quick(self, started: float) -> BuildReport | None:
+        """A build from the saved state when no source changed or a few changed in
+        place; None when the full path is needed (nothing has been written then)."""
+        config = self.config
+        cache = self._open()
+        out = config.output_dir
+        state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
+        if not isinstance(state, BuildState):
+            return None
+        if state.inputs != buildstate.inputs_digest(config, self._settings):
+            return None
+        table = cache.source_table(self._settings)
+        if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
+            return None
+        from newsarchive.read import SUFFIXES
+
+        paths = discover(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir))
+        if len(paths) != len(table) or not all(p in table for p in paths):
+            return None
+        now = time.time_ns()
+        root = str(config.source_dir)
+        signatures: dict[str, str] = {}
+        for path in paths:
+            signature = stat_signature(os.path.join(root, path), now)
+            if not signature or signature != table[path][1]:
+                signatures[path] = signature
+        stats: dict[str, str] = {}
+        changed: list[tuple[str, bytes, str]] = []
+        for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
+            if data is None:
+                return None
+            if digest != table[path][0]:
+                changed.append((path, data, digest))
+                if len(changed) > _PATCH_MAX:
+                    return None
+            elif signatures[path]:
+                stats[path] = signatures[path]
+        if not changed:
+            for path in cache.output_paths(out):
+                if not os.path.isfile(os.path.join(out, path)):
+                    return None  # a page was deleted: the full path writes it again
+            if stats:
+                cache.store_sources(self._settings, [], (), stats)
+            return self._report(state.counts, state.diagnostics(),
+                                dict(unchanged=state.counts["pages"]), started)
+        return self._patch(state, table, changed, signatures, stats, started)
+
+    def _patch(self, state: BuildState, table: dict[str, tuple[str, str]],
+               changed: list[tuple[str, bytes, str]], signatures: dict[str, str],
+               stats: dict[str, str], started: float) -> BuildReport | None:
+        """Re-render only the pages showing the articles of ``changed`` files, when
+        those articles keep their shape (see :func:`buildstate.shape`)."""
+        from newsarchive import tasks
+
+        config = self.config
+        cache = self._open()
+        out = config.output_dir
+        saved = cache.load_state(out, [buildstate.DEPS, buildstate.IDENTITIES])
+        index = unseal(saved.get(buildstate.DEPS))
+        identities = unseal(saved.get(buildstate.IDENTITIES))
+        if not isinstance(index, PlanIndex) or not isinstance(identities, dict):
+            return None
+        olds = cache.load_rows(self._settings, [p for p, _, _ in changed])
+        fresh: list[SourceRow] = []
+        bodies: dict[str, bytes] = {}
+        identities = dict(identities)
+        for path, data, digest in changed:
+            old = olds.get(path)
+            if old is None or old.digest != table[path][0]:
+                return None
+            loaded, blob = tasks.load_one(config, path, data)
+            old_entries, new_entries = old.loaded[1], loaded[1]
+            if [buildstate.shape(e) for e in old_entries] != [
+                    buildstate.shape(e) for e in new_entries]:
+                return None
+            for before, after in zip(old_entries, new_entries, strict=True):
+                was, now = buildstate.identity(before.article), buildstate.identity(after.article)
+                if identities.get(was) != 1 or (now != was and now in identities):
+                    return None  # a duplicate is involved: the full path decides
+                del identities[was]
+                identities[now] = 1
+            fresh.append(SourceRow(path, digest, signatures.get(path, ""), loaded, b""))
+            bodies[path] = blob
+        keys = {e.key for row in fresh for e in row.loaded[1]}
+        numbers = sorted({n for k in keys for n in index.deps.get(k, ())})
+        names = [buildstate.chunk_name(n) for n in numbers]
+        chunk_blobs = cache.load_state(out, names)
+        specs: list[PageSpec] = []
+        for name in names:
+            chunk = unseal(chunk_blobs.get(name))
+            if not isinstance(chunk, list):
+                return None
+            specs += [s for s in chunk if s.article in keys or not keys.isdisjoint(s.keys)]
+        needed = {k for s in specs for k in (s.article, *s.keys) if k}
+        rows = {row.path: row for row in fresh}
+        rows.update(cache.load_rows(self._settings, {index.paths.get(k, k) for k in needed}
+                                    - set(rows)))
+        entries: dict[str, Entry] = {}
+        for row in rows.values():
+            if row.path not in bodies and row.digest != table.get(row.path, ("",))[0]:
+                return None  # the cache changed under us
+            for entry in row.loaded[1]:
+                if entry.key in needed:
+                    slug, url = index.urls.get(entry.key) or (
+                        entry.slug, article_url(entry.local, entry.slug))
+                    entries[entry.key] = replace(entry, slug=slug, url=url)
+        if not needed <= set(entries):
+            return None
+        # Committed to the patch from here on.
+        cache.forget_state(out, [buildstate.STATE])
+        cache.store_sources(self._settings, [replace(r, bodies=bodies[r.path]) for r in fresh],
+                            (), stats)
+        conf = config_digest(config)
+        prints = {s.output_path: fingerprint(s, entries, state.template_digests.get(s.template, ""),
+                                             conf) for s in specs}
+        before = cache.fingerprints(out, prints)
+        todo = [s for s in specs if before.get(s.output_path) != prints[s.output_path]
+                or not os.path.isfile(os.path.join(out, s.output_path))]
+        sources = SourceIndex(rows={p: replace(r, bodies=b"") for p, r in rows.items()},
+                              pending=bodies)
+        written = self._render(entries, todo, None, sources)
+        cache.update_manifest(out, {p: f for p, f in prints.items() if before.get(p) != f}, ())
+        self._manifest = None
+        counts = dict(state.counts)
+        skipped = dict(counts["skipped"])
+        for row in fresh:
+            diagnostics = tuple(row.loaded[0].diagnostics)
+            state.read_diagnostics.pop(row.path, None)
+            skipped.pop(row.path, None)
+            if diagnostics:
+                state.read_diagnostics[row.path] = diagnostics
+            errors = [d for d in diagnostics if d.severity == "error"]
+            if errors and not row.loaded[1]:
+                skipped[row.path] = errors[0].message
+            table[row.path] = (row.digest, row.stat)
+        counts["skipped"] = skipped
+        state.counts = counts
+        state.table = buildstate.table_digest({p: d for p, (d, _) in table.items()})
+        cache.store_state(out, [(buildstate.IDENTITIES, seal(identities)),
+                                (buildstate.STATE, seal(state))])
+        return self._report(counts, state.diagnostics(), dict(
+            sources_read=len(fresh), rendered=len(todo), written=len(written),
+            unchanged=counts["pages"] - len(written), written_paths=tuple(written)), started)
 
     def _with_bodies(self, row: SourceRow) -> SourceRow:
         return SourceRow(row.path, row.digest, row.stat, row.loaded,
-                         self._sources.pending.get(row.path, row.bodies))
+                         self._sources.pending.get(row.path, row.bodies), row.meta)
 
     def _with_cache_warning(self, diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
         cache = self._cache
@@ -239,10 +503,11 @@ class Session:
             self._cache_warning = ""
         return tuple(diagnostics)
 
-    def _blobs(self, paths: set[str]) -> dict[str, bytes]:
+    def _blobs(self, paths: set[str], sources: SourceIndex) -> dict[str, bytes]:
         """Bodies blobs of ``paths``: waiting in memory, else from the cache, else
         (the cache lost them) by reading and enriching the file again."""
-        sources = self._sources
+        from newsarchive import tasks
+
         found = {p: sources.pending[p] for p in paths if p in sources.pending}
         wanted = {p: sources.rows[p].digest for p in paths if p not in found}
         found.update(self._open().load_bodies(wanted))
@@ -255,7 +520,10 @@ class Session:
         return found
 
     def _write(self, plan: _Plan, statics: dict[str, Path], full: bool,
-               progress: Progress | None) -> dict[str, Any]:
+               progress: Progress | None, meanwhile: Callable[[dict[str, str]], None]
+               ) -> dict[str, Any]:
+        from newsarchive.render import template_digests
+
         config = self.config
         cache = self._open()
         if self._manifest is None:
@@ -274,7 +542,8 @@ class Session:
             if full or previous.get(spec.output_path) != fp or not os.path.isfile(
                     os.path.join(out, spec.output_path)):
                 todo.append(spec)
-        written_paths = self._render(plan, todo, progress)
+        written_paths = self._render(plan.entries, todo, progress, self._sources,
+                                     lambda: meanwhile(digests))
         for path, source in statics.items():
             digest = file_digest(source)
             manifest[path] = digest
@@ -291,36 +560,28 @@ class Session:
                     unchanged=len(manifest) - len(written_paths), removed=removed,
                     written_paths=tuple(written_paths), removed_paths=tuple(stale))
 
-    def _render(self, plan: _Plan, todo: list[PageSpec], progress: Progress | None
-                ) -> list[str]:
+    def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
+                progress: Progress | None, sources: SourceIndex,
+                meanwhile: Callable[[], None] | None = None) -> list[str]:
         """Render ``todo`` in batches on the executor; returns the paths written.
 
         Workers on this machine write their pages themselves; a remote cluster
         returns bytes, written here.  Bodies are fetched per window of batches,
         so memory stays bounded however large the archive.
         """
+        from newsarchive import tasks
+
         config = self.config
         executor = self._runner(len(todo))
         local = shares_files(executor)
         written: list[str] = []
         done = 0
-        work = batches(todo, _RENDER_BATCH)
-        for start in range(0, len(work), _WINDOW):
-            window = work[start:start + _WINDOW]
-            needed = {plan.entries[k].article.source_path
-                      for specs in window for spec in specs for k in tasks.full_keys(spec)}
-            blobs = self._blobs(needed)
-            jobs: list[tasks.RenderBatch] = []
-            for specs in window:
-                keys = {k for spec in specs for k in (*spec.keys, spec.article) if k}
-                entries = {k: plan.entries[k] for k in keys}
-                paths = {entries[k].article.source_path
-                         for spec in specs for k in tasks.full_keys(spec)}
-                jobs.append((config, config.output_dir if local else None, specs, entries,
-                             {p: blobs[p] for p in paths}))
-            for specs, results in zip(window, executor.map(tasks.render_batch, jobs),
-                                      strict=True):
-                for spec, result in zip(specs, results, strict=True):
+
+        def collect(window: Sequence[Sequence[PageSpec]],
+                    results: list[list[bytes | bool]]) -> None:
+            nonlocal done
+            for specs, batch_results in zip(window, results, strict=True):
+                for spec, result in zip(specs, batch_results, strict=True):
                     if isinstance(result, bytes):
                         result = write_bytes_atomic(
                             safe_target(config.output_dir, spec.output_path), result)
@@ -329,6 +590,41 @@ class Session:
                 done += len(specs)
                 if progress:
                     progress("rendering", done, len(todo))
+
+        from newsarchive.render import card_values
+
+        cards: dict[str, tuple[Any, ...]] = {}
+        work = batches(todo, _RENDER_BATCH)
+        running: tuple[Sequence[Sequence[PageSpec]], Callable[[], list[Any]]] | None = None
+        for start in range(0, len(work), _WINDOW):
+            window = work[start:start + _WINDOW]
+            needed = {entries[k].article.source_path
+                      for specs in window for spec in specs for k in tasks.full_keys(spec)}
+            blobs = self._blobs(needed, sources)
+            jobs: list[RenderBatch] = []
+            for specs in window:
+                shown = {k for spec in specs for k in (*tasks.full_keys(spec), spec.article) if k}
+                listed = {k for spec in specs for k in spec.keys}
+                for key in listed - cards.keys():
+                    cards[key] = card_values(entries[key])
+                jobs.append((config, config.output_dir if local else None, specs,
+                             {k: entries[k] for k in shown}, {k: cards[k] for k in listed},
+                             {p: blobs[p] for p in {entries[k].article.source_path
+                                                    for spec in specs
+                                                    for k in tasks.full_keys(spec)}}))
+            # The next window is handed out before this one is collected: workers
+            # never wait for the builder to fetch bodies.
+            started = submit(executor, tasks.render_batch, jobs)
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            if running is not None:
+                collect(running[0], running[1]())
+            running = (window, started)
+        if meanwhile is not None:
+            meanwhile()
+        if running is not None:
+            collect(running[0], running[1]())
         return written
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,13 +43,15 @@ class CacheWarning:
 
 @dataclass(frozen=True, slots=True)
 class SourceRow:
-    """One cached source file: digest, stat signature, light result, bodies blob."""
+    """One cached source file: digest, stat signature, light result, bodies blob
+    (and, when at hand, the light result already pickled)."""
 
     path: str
     digest: str
     stat: str
     loaded: Any
     bodies: bytes = b""
+    meta: bytes = b""
 
 
 class Cache:
@@ -74,9 +77,27 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+        if _busy(exc):  # another build holds a lock: not damage, leave the file alone
+            self.warning = CacheWarning(f"the cache is busy ({exc}); this build went without it")
+            return
         if self._path is not None:
             _delete(self._path)
         self.warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
+
+    def verify(self) -> None:
+        """Check the whole file's integrity; a damaged file is deleted and replaced
+        by an empty cache, and :attr:`warning` says so."""
+        if self._db is None or self._path is None:
+            return
+        try:
+            _quick_check(self._db)
+            return
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+        try:
+            self._db = _connect(self._path)
+        except sqlite3.DatabaseError:  # pragma: no cover - a fresh file is never damaged
+            self._db = None
 
     def load_sources(self, settings: str) -> dict[str, SourceRow]:
         """Every cached source made with ``settings``, without bodies.  A row that
@@ -132,7 +153,8 @@ class Cache:
                     "INSERT OR REPLACE INTO sources(path, digest, settings, stat, meta, bodies)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     ((r.path, r.digest, settings, r.stat,
-                      pickle.dumps(r.loaded, protocol=pickle.HIGHEST_PROTOCOL), r.bodies)
+                      r.meta or pickle.dumps(r.loaded, protocol=pickle.HIGHEST_PROTOCOL),
+                      r.bodies)
                      for r in rows))
                 if stats:
                     self._db.executemany("UPDATE sources SET stat = ? WHERE path = ?",
@@ -296,16 +318,27 @@ def _delete(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _busy(exc: Exception) -> bool:
+    """Whether ``exc`` is SQLite's "locked"/"busy" (a concurrent build), not damage."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def _quick_check(db: sqlite3.Connection) -> None:
+    check = db.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+
+
+def _connect(path: Path, check: bool = True) -> sqlite3.Connection:
     # The default isolation level: implicit transactions, committed by `with db:`.
     db = sqlite3.connect(path, timeout=60)
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; fsync per checkpoint
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+        if check:
+            _quick_check(db)
         with db:
             if version not in (0, _SCHEMA):  # another version's cache: start afresh, quietly
                 db.execute("DROP TABLE IF EXISTS sources")
@@ -324,14 +357,30 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def open_cache(cache_dir: Path, enabled: bool = True) -> tuple[Cache, CacheWarning | None]:
-    """Open (creating) the cache in ``cache_dir``; a damaged one is deleted and recreated."""
+def open_cache(cache_dir: Path, enabled: bool = True, check: bool = True
+               ) -> tuple[Cache, CacheWarning | None]:
+    """Open (creating) the cache in ``cache_dir``; a damaged one is deleted and recreated.
+
+    ``check=False`` skips the integrity check of the whole file (it reads every
+    page: seconds for a large archive); call :meth:`Cache.verify` before
+    trusting rows in bulk.
+    """
     if not enabled:
         return Cache(None), None
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / _FILE
+    for attempt in range(20):
+        try:
+            return Cache(_connect(path, check), path), None
+        except sqlite3.DatabaseError as exc:
+            if not _busy(exc):
+                break
+            if attempt == 19:  # pragma: no cover - a lock held for seconds
+                return Cache(None), CacheWarning(
+                    f"the cache is busy ({exc}); this build went without it")
+            time.sleep(0.05 * (attempt + 1))
     try:
-        return Cache(_connect(path), path), None
+        return Cache(_connect(path, check), path), None
     except sqlite3.DatabaseError as exc:
         _delete(path)
         warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")

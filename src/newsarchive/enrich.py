@@ -13,14 +13,15 @@ import re
 import zoneinfo
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import nh3
-from markdown_it import MarkdownIt
 
 from newsarchive.config import Config, TopicSettings
 from newsarchive.model import Article, Entry
 from newsarchive.urls import slugify
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 __all__ = ["ENRICH_VERSION", "body_html", "enrich", "plain_text", "summarize"]
 
@@ -36,6 +37,8 @@ _DERIVED = ("places", "people", "organizations", "subjects")
 
 @cache
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: warm builds never need it
+
     return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 
 
@@ -51,8 +54,14 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 #: Prefix of every id inside an article body, so none can clash with the theme's ids.
 BODY_ID_PREFIX = "body-"
-_ALLOWED_ATTRIBUTES = {**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-                       "*": {"id"}}
+
+
+@cache
+def _allowed_attributes() -> dict[str, set[str]]:
+    import nh3
+
+    return {**{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}, "*": {"id"}}
+
 _ID = re.compile(r' id="([^"]*)"')
 _FRAGMENT = re.compile(r' href="#([^"]*)"')
 _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]* src=)(?:[^>]* alt="([^"]*)")?[^>]*>')
@@ -108,7 +117,9 @@ def body_html(article: Article) -> str:
     if article.body_format == "text":
         return _text_html(article.body)
     raw = _markdown_html(article.body) if article.body_format == "markdown" else article.body
-    cleaned: str = nh3.clean(raw, attributes=_ALLOWED_ATTRIBUTES,
+    import nh3
+
+    cleaned: str = nh3.clean(raw, attributes=_allowed_attributes(),
                              attribute_filter=_attribute_filter,
                              link_rel="noopener noreferrer nofollow")
     return _resolve_fragments(cleaned).strip()
@@ -118,6 +129,8 @@ def plain_text(article: Article, rendered: str) -> str:
     """Plain text of the body: paragraphs separated by blank lines."""
     if article.body_format == "text":
         return "\n\n".join(p.strip() for p in _PARA_SPLIT.split(article.body) if p.strip())
+    import nh3
+
     blocks = re.sub(r"</(p|h[1-6]|li|blockquote|pre|tr|div)>", "\n\n", rendered)
     text = html.unescape(nh3.clean(blocks, tags=set()))
     return "\n\n".join(p.strip() for p in _PARA_SPLIT.split(text) if p.strip())

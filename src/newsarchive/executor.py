@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 __all__ = ["DaskExecutor", "Executor", "LocalExecutor", "SerialExecutor", "make_executor",
-           "shares_files"]
+           "shares_files", "submit"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -63,13 +63,28 @@ class LocalExecutor:
     def map(self, fn: Callable[[A], R], batches: Sequence[A]) -> list[R]:
         if len(batches) <= 1 or self.workers == 1:
             return [fn(batch) for batch in batches]
+        return list(self._start().map(fn, batches))
+
+    def submit(self, fn: Callable[[A], R], batches: Sequence[A]) -> Callable[[], list[R]]:
+        """Start ``map`` without waiting; the returned function waits for the results.
+
+        Lets the caller prepare the next batches while the workers run these,
+        so no core idles between two rounds.
+        """
+        if len(batches) <= 1 or self.workers == 1:
+            return lambda: [fn(batch) for batch in batches]
+        pool = self._start()
+        futures = [pool.submit(fn, batch) for batch in batches]
+        return lambda: [future.result() for future in futures]
+
+    def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # forkserver: safe beside the watcher's and server's threads; the
             # preloaded modules make each worker start in milliseconds.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsarchive.tasks"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        return list(self._pool.map(fn, batches))
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
@@ -107,6 +122,16 @@ class DaskExecutor:
     def close(self) -> None:
         if self._own:
             self._client.close()
+
+
+def submit(executor: Executor, fn: Callable[[A], R], batches: Sequence[A]
+           ) -> Callable[[], list[R]]:
+    """``executor.submit`` when it has one (work starts now), else a deferred ``map``."""
+    start = getattr(executor, "submit", None)
+    if start is not None:
+        started: Callable[[], list[R]] = start(fn, batches)
+        return started
+    return lambda: executor.map(fn, batches)
 
 
 def _usable_cores() -> int:

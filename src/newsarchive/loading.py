@@ -11,17 +11,20 @@ fresh results wait in :attr:`SourceIndex.pending` until the cache holds them.
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive import tasks
 from newsarchive.cache import Cache, SourceRow
 from newsarchive.config import Config
 from newsarchive.executor import Executor
 from newsarchive.read import SUFFIXES
 from newsarchive.sources import discover, read_sources
+
+if TYPE_CHECKING:
+    from newsarchive import tasks
 
 __all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh", "stat_signature"]
 
@@ -91,6 +94,8 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
         index.rows = cache.load_sources(settings)
         index.primed = True
         changed = None
+    from newsarchive import tasks
+
     paths, removed = _paths(config, index, changed)
     for path in removed:
         index.rows.pop(path, None)
@@ -125,7 +130,7 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             progress("reading", min((number + 1) * LOAD_BATCH, len(items)), len(items))
     fresh: list[SourceRow] = []
     stats: dict[str, str] = {}
-    for path, digest, loaded, bodies in results:
+    for path, digest, meta, bodies in results:
         index.unreadable.pop(path, None)
         if digest.startswith("!"):
             index.rows.pop(path, None)
@@ -133,13 +138,13 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             index.unreadable[path] = digest[1:]
             continue
         signature = signatures.get(path, "")
-        if loaded is None:  # same bytes as cached: only the stat signature is new
+        if meta is None:  # same bytes as cached: only the stat signature is new
             index.rows[path] = replace(index.rows[path], stat=signature)
             stats[path] = signature
             continue
-        row = SourceRow(path, digest, signature, loaded, bodies)
+        row = SourceRow(path, digest, signature, pickle.loads(meta), bodies, meta)
         fresh.append(row)
-        index.rows[path] = replace(row, bodies=b"")
+        index.rows[path] = replace(row, bodies=b"", meta=b"")
         index.pending[path] = bodies
     return LoadOutcome(len(fresh), tuple(fresh), tuple(removed), stats)
 

@@ -25,7 +25,7 @@ from newsarchive.model import Entry, ReadResult
 from newsarchive.output import safe_target, write_bytes_atomic
 from newsarchive.pages import PageSpec
 from newsarchive.read import read_source
-from newsarchive.render import page_context, render_job
+from newsarchive.render import CardValues, page_context_cards, render_job
 from newsarchive.sources import read_sources
 
 __all__ = ["LoadItem", "LoadResult", "Loaded", "RenderBatch", "empty_bodies", "full_keys",
@@ -37,12 +37,15 @@ __all__ = ["LoadItem", "LoadResult", "Loaded", "RenderBatch", "empty_bodies", "f
 LoadItem = tuple[str, bytes | None, str]
 #: What one source file becomes: its read result (diagnostics only) and its light entries.
 Loaded = tuple[ReadResult, tuple[Entry, ...]]
-#: ``(path, digest, loaded, bodies blob)``; loaded is None when the digest equals the
-#: cached one (nothing to redo), digest is ``"!" + reason`` when the file is unreadable.
-LoadResult = tuple[str, str, Loaded | None, bytes]
-#: ``(config, output folder or None, specs, light entries by key, body blobs by path)``.
+#: ``(path, digest, pickled loaded, bodies blob)``; loaded is None when the digest equals
+#: the cached one (nothing to redo), digest is ``"!" + reason`` when the file is unreadable.
+#: The light result travels pickled: the builder unpickles it once and stores these
+#: very bytes in the cache, instead of pickling it again.
+LoadResult = tuple[str, str, bytes | None, bytes]
+#: ``(config, output folder or None, specs, light entries shown in full by key, card
+#: values of listed entries by key, body blobs by path)``.
 RenderBatch = tuple[Config, Path | None, Sequence[PageSpec], Mapping[str, Entry],
-                    Mapping[str, bytes]]
+                    Mapping[str, CardValues], Mapping[str, bytes]]
 
 
 def light_entry(entry: Entry) -> Entry:
@@ -83,7 +86,8 @@ def load_batch(batch: tuple[Config, Sequence[LoadItem]]) -> list[LoadResult]:
             results.append((path, digest, None, b""))
             continue
         loaded, bodies = load_one(config, path, data)
-        results.append((path, digest, loaded, bodies))
+        results.append((path, digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL),
+                        bodies))
     return results
 
 
@@ -124,14 +128,14 @@ def render_batch(batch: RenderBatch) -> list[bytes | bool]:
     returns whether it wrote it; without one it returns the bytes, for the
     builder to write.
     """
-    config, output_dir, specs, entries, blobs = batch
+    config, output_dir, specs, entries, cards, blobs = batch
     keys = [k for spec in specs for k in full_keys(spec)]
     full = restore_bodies(entries, keys, blobs) if keys else entries
     templates_dir = str(config.templates_dir) if config.templates_dir else None
     results: list[bytes | bool] = []
     for spec in specs:
         data = render_job(templates_dir, (spec.output_path, spec.template,
-                                          page_context(spec, full, config)))
+                                          page_context_cards(spec, full, cards, config)))
         if output_dir is None:
             results.append(data)
         else:

@@ -20,11 +20,9 @@ from datetime import datetime, time
 from newsarchive.config import ReadSettings
 from newsarchive.errors import ContentError, Diagnostic
 from newsarchive.model import Article, ReadResult
-from newsarchive.read.dates import date_from_filename, zone
-from newsarchive.read.frontmatter import has_front_matter, read_page
-from newsarchive.read.rawtext import read_text
-from newsarchive.read.records import read_records
-from newsarchive.read.text import boilerplate_matcher, decode
+
+# The readers (YAML, ftfy, dateutil) are imported on first use: a warm build
+# that reads nothing, and tools that only need SUFFIXES, start faster.
 
 __all__ = ["SUFFIXES", "read_source"]
 
@@ -57,6 +55,12 @@ def read_source(source_path: str, data: bytes, settings: ReadSettings) -> ReadRe
 
 
 def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
+    from newsarchive.read.dates import date_from_filename, zone
+    from newsarchive.read.frontmatter import has_front_matter, read_page
+    from newsarchive.read.rawtext import read_text
+    from newsarchive.read.records import read_records
+    from newsarchive.read.text import decode
+
     name = source_path.rsplit("/", 1)[-1]
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix in _MARKDOWN and name.lower().startswith("_index."):
@@ -95,6 +99,8 @@ def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
 
 def strip_boilerplate(body: str, extra: tuple[str, ...]) -> str:
     """``body`` without boilerplate lines (outside code fences); blank runs collapse."""
+    from newsarchive.read.text import boilerplate_matcher
+
     matcher = boilerplate_matcher(extra)
     out: list[str] = []
     fenced = False

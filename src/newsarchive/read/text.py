@@ -203,6 +203,8 @@ _SCRIPT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for lang, ranges in _SCRIPTS
 )
 _LETTER = re.compile(r"[^\W\d_]")
+#: Below the lowest character of any script in _SCRIPTS, text names no language.
+_FIRST_SCRIPT_CHAR = chr(min(low for _, ranges in _SCRIPTS for low, _ in ranges))
 
 
 def detect_lang(text: str, sample: int = 1000) -> str:
@@ -215,6 +217,8 @@ def detect_lang(text: str, sample: int = 1000) -> str:
     must cover more than half of the letters.
     """
     text = text[:sample]
+    if not text or max(text) < _FIRST_SCRIPT_CHAR:  # Latin/Cyrillic only: no script to find
+        return ""
     letters = len(_LETTER.findall(text))
     if not letters:
         return ""

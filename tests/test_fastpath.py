@@ -1,0 +1,235 @@
+"""Warm and one-edit builds from the saved build state: same report, same bytes as a full build.
+
+A build whose inputs are unchanged renders nothing; a build after articles
+were edited in place re-renders only the pages showing them (without
+planning the whole archive); every other change takes the full path.  Each
+test compares with a from-scratch build of the same sources.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsarchive import buildstate
+from newsarchive.builder import BuildReport, Session
+from newsarchive.cache import open_cache
+from newsarchive.config import Config
+from newsarchive.executor import SerialExecutor
+
+from sitekit import build_site, make_site, md, snapshot
+
+ARTICLES: dict[str, str | bytes] = {
+    f"{year}/{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
+                         f"Paragraph about *item* {n}.\n\nSecond paragraph {year}.",
+                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
+    for year in (2001, 2002, 2003) for n in range(1, 8)
+}
+ARTICLES["undated.md"] = md("No date here", None, "Undated body.")
+ARTICLES["copy.md"] = ARTICLES["2001/1.md"]  # a duplicate: a warning on every build
+ARTICLES["broken.md"] = "---\ntitle: [unclosed\n---\nBody.\n"  # skipped with an error
+
+
+def _site(root: Path) -> Config:
+    return make_site(root, ARTICLES)
+
+
+def _facts(report: BuildReport) -> tuple[object, ...]:
+    return (report.articles, report.undated, report.duplicates, dict(report.skipped),
+            report.sources, report.pages, report.diagnostics, report.exit_status)
+
+
+def _reference(tmp_path: Path, config: Config) -> tuple[dict[str, bytes], BuildReport]:
+    """A from-scratch, cache-less build of ``config``'s current sources."""
+    root = tmp_path / "reference"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(config.source_dir, root / "seeds")
+    reference = dataclasses.replace(config, source_dir=root / "seeds", output_dir=root / "site",
+                                    cache_dir=root / "cache")
+    report = build_site(reference, use_cache=False)
+    return snapshot(reference.output_dir), report
+
+
+def _no_full_planning(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Session) -> None:
+        raise AssertionError("planned the whole archive")
+
+    monkeypatch.setattr(Session, "_plan", refuse)
+
+
+def _edit(config: Config, name: str, old: str, new: str) -> None:
+    path = config.source_dir / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_warm_build_answers_from_the_saved_state(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _site(tmp_path / "site")
+    first = build_site(config)
+    assert first.duplicates == 1 and first.undated == 1 and "broken.md" in first.skipped
+    with monkeypatch.context() as patch:
+        _no_full_planning(patch)
+        warm = build_site(config)
+    assert (warm.sources_read, warm.rendered, warm.written, warm.removed) == (0, 0, 0, 0)
+    assert warm.unchanged == warm.pages
+    assert _facts(warm) == _facts(first)
+
+
+def test_edit_in_place_renders_only_its_pages_and_equals_a_full_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _site(tmp_path / "site")
+    first = build_site(config)
+    _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
+    _edit(config, "2003/5.md", "Paragraph about", "A summary line about")
+    with monkeypatch.context() as patch:
+        _no_full_planning(patch)
+        report = build_site(config)
+    assert report.sources_read == 2
+    assert "2002/03/13/story-2002-3/index.html" in report.written_paths
+    assert report.rendered < 30
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full) == _facts(first)
+    with monkeypatch.context() as patch:
+        _no_full_planning(patch)
+        warm = build_site(config)
+    assert (warm.sources_read, warm.rendered, warm.written) == (0, 0, 0)
+    # A full build of the patched state renders everything and writes nothing.
+    assert build_site(config, full=True).written == 0
+
+
+def test_edit_of_a_skipped_file_updates_its_error(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    build_site(config)
+    (config.source_dir / "broken.md").write_text("---\ntitle: [still\n---\nBody.\n",
+                                                 encoding="utf-8")
+    report = build_site(config)
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
+@pytest.mark.parametrize("change", [
+    ("2002/3.md", "Story 2002 3", "Retitled story"),            # title and slug
+    ("2002/3.md", "2002-03-13", "2002-04-13"),                  # date
+    ("2002/3.md", "Beta0", "Gamma"),                            # terms
+    ("2002/4.md", "Paragraph about *item* 4.\n\nSecond paragraph 2002.",
+     "Paragraph about *item* 5.\n\nSecond paragraph 2002."),    # ...
+])
+def test_edits_that_change_the_shape_take_the_full_path(
+        tmp_path: Path, change: tuple[str, str, str]) -> None:
+    config = _site(tmp_path / "site")
+    build_site(config)
+    _edit(config, *change)
+    report = build_site(config)
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
+def test_edit_that_makes_a_duplicate_takes_the_full_path(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    build_site(config)
+    (config.source_dir / "2003/7.md").write_text(
+        md("Story 2003 7", "2003-07-17T10:00:00Z",
+           "Paragraph about *item* 6.\n\nSecond paragraph 2003.",
+           topics="[Alpha, Beta1]", source="Daily"), encoding="utf-8")
+    (config.source_dir / "2003/6.md").write_text(
+        md("Story 2003 7", "2003-06-16T10:00:00Z",
+           "Paragraph about *item* 6.\n\nSecond paragraph 2003.",
+           topics="[Alpha, Beta0]", source="Daily"), encoding="utf-8")
+    report = build_site(config)
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
+def test_added_and_removed_files_take_the_full_path(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    build_site(config)
+    (config.source_dir / "2001/2.md").unlink()
+    (config.source_dir / "2004.md").write_text(md("New one", "2004-01-01", "Fresh."),
+                                               encoding="utf-8")
+    report = build_site(config)
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+    assert report.removed_paths
+
+
+def test_template_change_renders_again(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    templates = tmp_path / "site" / "templates"
+    templates.mkdir()
+    theme = Path(__file__).parents[1] / "src" / "newsarchive" / "templates"
+    shutil.copy(theme / "article.html", templates / "article.html")
+    config = dataclasses.replace(config, templates_dir=templates)
+    build_site(config)
+    article = templates / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "</article>", "<p class=marker>changed</p></article>", 1), encoding="utf-8")
+    report = build_site(config)
+    assert report.written >= report.articles
+    assert b"marker" in (config.output_dir / "2002/03/13/story-2002-3/index.html").read_bytes()
+
+
+def test_static_and_config_changes_are_seen(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    static = tmp_path / "site" / "static"
+    static.mkdir()
+    (static / "extra.css").write_text("a{}", encoding="utf-8")
+    config = dataclasses.replace(config, static_dir=static)
+    build_site(config)
+    (static / "extra.css").write_text("b{}", encoding="utf-8")
+    assert build_site(config).written_paths == ("static/extra.css",)
+    retitled = dataclasses.replace(config, title="Another Title")
+    report = build_site(retitled)
+    assert report.written > 0
+    assert b"Another Title" in (config.output_dir / "index.html").read_bytes()
+
+
+def test_deleted_output_file_is_written_again(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    build_site(config)
+    page = config.output_dir / "2001/01/11/story-2001-1/index.html"
+    page.unlink()
+    report = build_site(config)
+    assert report.written_paths == ("2001/01/11/story-2001-1/index.html",)
+
+
+def test_damaged_state_is_a_miss(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    build_site(config)
+    cache, _ = open_cache(config.cache_dir)
+    for name in (buildstate.STATE, buildstate.DEPS, buildstate.chunk_name(0)):
+        blob = cache.load_state(config.output_dir, [name])[name]
+        cache.store_state(config.output_dir, [(name, blob[:-3] + b"xyz")])
+    cache.close()
+    _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
+    report = build_site(config)
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
+def test_session_builds_alternate_fast_and_full_paths(tmp_path: Path) -> None:
+    config = _site(tmp_path / "site")
+    session = Session(config, SerialExecutor())
+    try:
+        session.build()
+        _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
+        session.build(["2002/3.md"])
+        _edit(config, "2002/3.md", "Story 2002 3", "Retitled story")
+        session.build(["2002/3.md"])
+        _edit(config, "2002/4.md", "Second paragraph", "Edited again")
+        last = session.build(["2002/4.md"])
+    finally:
+        session.close()
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(last) == _facts(full)
+    warm = build_site(config)
+    assert (warm.rendered, warm.written) == (0, 0)
