@@ -131,3 +131,17 @@ def test_search_index_only_when_article_pages_change(
     assert "Search index" not in capsys.readouterr().out
     assert main(["build"]) == 0   # nothing changed: the index is kept as it is
     assert "Search index" not in capsys.readouterr().out
+
+
+def test_warns_when_the_output_nears_github_pages_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import newsarchive.cli
+
+    _site(tmp_path, {"a.md": md("Alpha", "2001-01-01")})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(newsarchive.cli, "_PAGES_WARN_BYTES", 1000)
+    assert main(["build", "--no-search", "--base-url", "https://example.org/"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"site: warning: the output is 0\.\d\d GiB; GitHub Pages publishes at most "
+                     r"1 GB\n  hint: split the archive or host it elsewhere", err)

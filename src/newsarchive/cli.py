@@ -184,7 +184,10 @@ def _search(config: Config, report: Any, args: argparse.Namespace
             line = (f"Search index: {searched.pages} pages indexed by Pagefind; "
                     f"{searched.seconds:.2f} s")
         failed = 1 if searched.status == "failed" else 0
-    if report.written or report.removed:
+    # Walking a 150,000-file output takes seconds: measure after builds that
+    # changed a sizeable share of it (a full build, a config change), not after
+    # every small edit.
+    if report.written + report.removed > report.pages // 100:
         size = folder_size(config.output_dir)
         if size > _PAGES_WARN_BYTES:
             diagnostics.append(Diagnostic(
