@@ -112,6 +112,8 @@ def get(port: int, path: str) -> tuple[int, str]:
         connection.request("GET", path)
         response = connection.getresponse()
         return response.status, response.read().decode("utf-8", "replace")
+    except (http.client.IncompleteRead, ConnectionResetError):
+        return 0, ""  # the page was being rewritten while read: poll again
     finally:
         connection.close()
 

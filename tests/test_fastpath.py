@@ -233,3 +233,55 @@ def test_session_builds_alternate_fast_and_full_paths(tmp_path: Path) -> None:
     assert _facts(last) == _facts(full)
     warm = build_site(config)
     assert (warm.rendered, warm.written) == (0, 0)
+
+
+def test_primed_session_patches_later_edits(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dev server's case: one Session, many builds with a few changed paths."""
+    config = _site(tmp_path / "site")
+    session = Session(config, SerialExecutor())
+    try:
+        first = session.build()
+        _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
+        with monkeypatch.context() as patch:
+            _no_full_planning(patch)
+            report = session.build(changed={"2002/3.md"})
+        assert report.sources_read == 1
+        assert "2002/03/13/story-2002-3/index.html" in report.written_paths
+        assert 0 < report.rendered < 30
+        expected, full = _reference(tmp_path, config)
+        assert snapshot(config.output_dir) == expected
+        assert _facts(report) == _facts(full) == _facts(first)
+        # A second body edit of the same file: the session's index followed the patch.
+        _edit(config, "2002/3.md", "An edited paragraph", "Edited twice")
+        with monkeypatch.context() as patch:
+            _no_full_planning(patch)
+            again = session.build(changed={"2002/3.md"})
+        assert 0 < again.rendered < 30
+        assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]
+        # A shape change (title and slug) takes the full path, still equal to a full build.
+        _edit(config, "2002/3.md", "Story 2002 3", "Retitled story")
+        retitled = session.build(changed={"2002/3.md"})
+        expected, full = _reference(tmp_path, config)
+        assert snapshot(config.output_dir) == expected
+        assert _facts(retitled) == _facts(full)
+        # Nothing changed: nothing rendered or written, without planning.
+        with monkeypatch.context() as patch:
+            _no_full_planning(patch)
+            idle = session.build(changed=set())
+        assert (idle.sources_read, idle.rendered, idle.written, idle.removed) == (0, 0, 0, 0)
+        assert _facts(idle) == _facts(full)
+        # And a body edit after the full path is patched again.
+        _edit(config, "2001/4.md", "Second paragraph", "Edited after the full path")
+        with monkeypatch.context() as patch:
+            _no_full_planning(patch)
+            late = session.build(changed={"2001/4.md"})
+        assert 0 < late.rendered < 30
+        expected, full = _reference(tmp_path, config)
+        assert snapshot(config.output_dir) == expected
+        assert _facts(late) == _facts(full)
+    finally:
+        session.close()
+    warm = build_site(config)
+    assert (warm.rendered, warm.written) == (0, 0)
+    assert build_site(config, full=True).written == 0

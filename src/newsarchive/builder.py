@@ -139,7 +139,9 @@ class Session:
     Until a build needs the whole index (the first full build), a session
     builds from the state the last build saved in the cache (see
     :mod:`newsarchive.buildstate`): nothing changed -> nothing rendered; a few
-    articles edited in place -> only the pages that show them rendered.
+    articles edited in place -> only the pages that show them rendered.  Once
+    primed, a build given its ``changed`` paths takes the same two fast paths
+    (see :meth:`_primed`), and keeps its index in step with what they did.
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
@@ -155,6 +157,8 @@ class Session:
         self._manifest: dict[str, str] | None = None
         self._saved_chunks: list[Sequence[PageSpec]] | None = None
         self._verified = False
+        #: The rows a patch read, for the session's index (see :meth:`_primed`).
+        self._patched: dict[str, SourceRow] = {}
 
     def _open(self) -> Cache:
         if self._cache is None:
@@ -248,6 +252,11 @@ class Session:
                 warning = self._cache_warning
                 cache = self._open()
                 self._cache_warning = self._cache_warning or warning
+        elif (changed is not None and not (full or dry_run) and cache.enabled
+              and len(changed) <= _PATCH_MAX):
+            primed = self._primed(changed, started)
+            if primed is not None:
+                return primed
         if not self._verified:
             cache.verify()
             self._verified = True
@@ -391,6 +400,65 @@ class Session:
                                 dict(unchanged=state.counts["pages"]), started)
         return self._patch(state, table, changed, signatures, stats, started)
 
+    def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
+        """The fast paths for a session that already holds every source: only the
+        ``changed`` paths are compared with the saved state (the session's own
+        last build).  None when the full path is needed (nothing written then)."""
+        config = self.config
+        cache = self._open()
+        sources = self._sources
+        if sources.unreadable or sources.pending:
+            return None
+        if any(p not in sources.rows for p in changed):
+            return None  # added, removed or unknown files: the full path decides
+        out = config.output_dir
+        state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
+        if not isinstance(state, BuildState):
+            return None
+        table = {p: (r.digest, r.stat) for p, r in sources.rows.items()}
+        if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
+            return None
+        if state.inputs != buildstate.inputs_digest(config, self._settings):
+            return None
+        now = time.time_ns()
+        root = str(config.source_dir)
+        signatures = {p: stat_signature(os.path.join(root, p), now) for p in sorted(changed)}
+        stats: dict[str, str] = {}
+        edits: list[tuple[str, bytes, str]] = []
+        for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
+            if data is None:
+                return None
+            if digest != table[path][0]:
+                edits.append((path, data, digest))
+            elif signatures[path] and signatures[path] != table[path][1]:
+                stats[path] = signatures[path]
+        if not edits:
+            for path in cache.output_paths(out):
+                if not os.path.isfile(os.path.join(out, path)):
+                    return None  # a page was deleted: the full path writes it again
+            if stats:
+                cache.store_sources(self._settings, [], (), stats)
+                for path, signature in stats.items():
+                    sources.rows[path] = replace(sources.rows[path], stat=signature)
+            return self._report(state.counts, state.diagnostics(),
+                                dict(unchanged=state.counts["pages"]), started)
+        try:
+            report = self._patch(state, table, edits, signatures, stats, started)
+        except BaseException:
+            # The cache may hold some of the patch: reload everything from it next time.
+            self._sources = SourceIndex()
+            self._manifest = None
+            raise
+        finally:
+            patched, self._patched = self._patched, {}
+        if report is None:
+            return None
+        for path, signature in stats.items():
+            sources.rows[path] = replace(sources.rows[path], stat=signature)
+        for path, _, _ in edits:
+            sources.rows[path] = replace(patched[path], bodies=b"", meta=b"")
+        return report
+
     def _patch(self, state: BuildState, table: dict[str, tuple[str, str]],
                changed: list[tuple[str, bytes, str]], signatures: dict[str, str],
                stats: dict[str, str], started: float) -> BuildReport | None:
@@ -427,6 +495,7 @@ class Session:
                 identities[now] = 1
             fresh.append(SourceRow(path, digest, signatures.get(path, ""), loaded, b""))
             bodies[path] = blob
+        self._patched = {row.path: row for row in fresh}
         keys = {e.key for row in fresh for e in row.loaded[1]}
         numbers = sorted({n for k in keys for n in index.deps.get(k, ())})
         names = [buildstate.chunk_name(n) for n in numbers]
