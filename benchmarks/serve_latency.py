@@ -137,12 +137,21 @@ def wait_until(check: object, timeout: float) -> None:
     raise TimeoutError("server did not get ready")
 
 
+#: What the timed edit changes: the title (the issue's case: every listing showing
+#: the article changes too) or the body (a correction inside the article).
+EDIT = {"kind": "title"}
+
+
 def time_edit(port: int, url: str, path: Path, record: Record, render: object, k: int
               ) -> float:
-    edited = dataclasses.replace(record, title=f"{record.title} edited {k}")
+    if EDIT["kind"] == "body":
+        needle = f"Correction number {k} was added by the editor."
+        edited = dataclasses.replace(record, paragraphs=(*record.paragraphs, needle))
+    else:
+        edited = dataclasses.replace(record, title=f"{record.title} edited {k}")
+        needle = edited.title
     started = time.perf_counter()
     save(path, render(edited))  # type: ignore[operator]
-    needle = edited.title
     while True:
         try:
             status, body = get(port, url)
@@ -271,9 +280,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--edit", choices=("title", "body"), default="title",
+                        help="what the timed edit changes (default: the title)")
     parser.add_argument("--hugo", choices=("auto", "off"), default="auto")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one rebuild of N")
     args = parser.parse_args()
+    EDIT["kind"] = args.edit
     WORK.mkdir(parents=True, exist_ok=True)
     if args.profile:
         profile(args.profile)

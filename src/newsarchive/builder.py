@@ -391,14 +391,23 @@ class Session:
             elif signatures[path]:
                 stats[path] = signatures[path]
         if not changed:
-            for path in cache.output_paths(out):
-                if not os.path.isfile(os.path.join(out, path)):
-                    return None  # a page was deleted: the full path writes it again
-            if stats:
-                cache.store_sources(self._settings, [], (), stats)
-            return self._report(state.counts, state.diagnostics(),
-                                dict(unchanged=state.counts["pages"]), started)
+            return self._nothing_changed(state, stats, started)
         return self._patch(state, table, changed, signatures, stats, started)
+
+    def _nothing_changed(self, state: BuildState, stats: dict[str, str], started: float
+                         ) -> BuildReport | None:
+        """The report of a build that has nothing to do, after checking that every
+        output file is still there (None when one is missing: the full path
+        writes it again); new file signatures are saved."""
+        cache = self._open()
+        out = self.config.output_dir
+        for path in cache.output_paths(out):
+            if not os.path.isfile(os.path.join(out, path)):
+                return None
+        if stats:
+            cache.store_sources(self._settings, [], (), stats)
+        return self._report(state.counts, state.diagnostics(),
+                            dict(unchanged=state.counts["pages"]), started)
 
     def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
         """The fast paths for a session that already holds every source: only the
@@ -433,15 +442,11 @@ class Session:
             elif signatures[path] and signatures[path] != table[path][1]:
                 stats[path] = signatures[path]
         if not edits:
-            for path in cache.output_paths(out):
-                if not os.path.isfile(os.path.join(out, path)):
-                    return None  # a page was deleted: the full path writes it again
-            if stats:
-                cache.store_sources(self._settings, [], (), stats)
+            report = self._nothing_changed(state, stats, started)
+            if report is not None:
                 for path, signature in stats.items():
                     sources.rows[path] = replace(sources.rows[path], stat=signature)
-            return self._report(state.counts, state.diagnostics(),
-                                dict(unchanged=state.counts["pages"]), started)
+            return report
         try:
             report = self._patch(state, table, edits, signatures, stats, started)
         except BaseException:

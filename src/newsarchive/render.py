@@ -173,15 +173,32 @@ def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> Iterator[str
 
 
 def template_digests(templates_dir: str | None, names: set[str]) -> dict[str, str]:
-    """Digest of each template's closure (itself and all it extends, includes, imports)."""
+    """Digest of each template's closure (itself and all it extends, includes, imports).
+
+    Parsing every template takes a quarter of a second, so the result is kept
+    for as long as no template file's bytes change (the key reads them all).
+    """
+    key = hashlib.sha256()
+    for folder in (templates_dir, _theme_dir()):
+        if folder and Path(folder).is_dir():
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    key.update(f"{path}\0".encode())
+                    key.update(path.read_bytes())
+    return dict(_closure_digests(templates_dir, key.hexdigest(), frozenset(names)))
+
+
+@lru_cache(maxsize=16)
+def _closure_digests(templates_dir: str | None, files_key: str, names: frozenset[str]
+                     ) -> tuple[tuple[str, str], ...]:
     env = environment(templates_dir)
-    digests = {}
+    digests = []
     for name in sorted(names):
         hasher = hashlib.sha256()
         for part in _sources(env, name, set()):
             hasher.update(part.encode("utf-8"))
-        digests[name] = hasher.hexdigest()
-    return digests
+        digests.append((name, hasher.hexdigest()))
+    return tuple(digests)
 
 
 def site_url(config: Config) -> str:
