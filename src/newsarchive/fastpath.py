@@ -1,0 +1,266 @@
+"""The saved-state fast paths of a build (see :mod:`newsarchive.buildstate`).
+
+:class:`FastPaths` is the part of :class:`newsarchive.builder.Session` that
+answers from the state the last full build saved: nothing changed -> nothing
+rendered; a few articles edited in place -> only the pages that show them
+fingerprinted and rendered.  Each method returns None when the full path is
+needed, having written nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
+from typing import Any
+
+from newsarchive import buildstate
+from newsarchive.buildstate import BuildState, PlanIndex, seal, unseal
+from newsarchive.cache import Cache, SourceRow
+from newsarchive.config import Config
+from newsarchive.errors import Diagnostic
+from newsarchive.loading import SourceIndex, stat_signature
+from newsarchive.model import Entry
+from newsarchive.pages import PageSpec, fingerprint
+from newsarchive.report import BuildReport, config_digest
+from newsarchive.sources import discover, read_sources
+from newsarchive.urls import article_url
+
+__all__ = ["PATCH_MAX", "FastPaths"]
+
+#: At most this many changed files are patched into the last build's plan;
+#: more take the full path.
+PATCH_MAX = 64
+
+
+class FastPaths:
+    """Mixin of ``Session``: the builds answered from the saved state."""
+
+    config: Config
+    _settings: str
+    _sources: SourceIndex
+    _manifest: dict[str, str] | None
+    _patched: dict[str, SourceRow]
+
+    def _open(self) -> Cache:
+        raise NotImplementedError
+
+    def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
+                result: Mapping[str, Any], started: float, dry_run: bool = False
+                ) -> BuildReport:
+        raise NotImplementedError
+
+    def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
+                progress: Callable[[str, int, int], None] | None, sources: SourceIndex,
+                meanwhile: Callable[[], None] | None = None) -> list[str]:
+        raise NotImplementedError
+
+    def _quick(self, started: float) -> BuildReport | None:
+        """A build from the saved state when no source changed or a few changed in
+        place; None when the full path is needed (nothing has been written then)."""
+        config = self.config
+        cache = self._open()
+        out = config.output_dir
+        state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
+        if not isinstance(state, BuildState):
+            return None
+        if state.inputs != buildstate.inputs_digest(config, self._settings):
+            return None
+        table = cache.source_table(self._settings)
+        if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
+            return None
+        from newsarchive.read import SUFFIXES
+
+        paths = discover(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir))
+        if len(paths) != len(table) or not all(p in table for p in paths):
+            return None
+        now = time.time_ns()
+        root = str(config.source_dir)
+        signatures: dict[str, str] = {}
+        for path in paths:
+            signature = stat_signature(os.path.join(root, path), now)
+            if not signature or signature != table[path][1]:
+                signatures[path] = signature
+        stats: dict[str, str] = {}
+        changed: list[tuple[str, bytes, str]] = []
+        for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
+            if data is None:
+                return None
+            if digest != table[path][0]:
+                changed.append((path, data, digest))
+                if len(changed) > PATCH_MAX:
+                    return None
+            elif signatures[path]:
+                stats[path] = signatures[path]
+        if not changed:
+            return self._nothing_changed(state, stats, started)
+        return self._patch(state, table, changed, signatures, stats, started)
+
+    def _nothing_changed(self, state: BuildState, stats: dict[str, str], started: float
+                         ) -> BuildReport | None:
+        """The report of a build that has nothing to do, after checking that every
+        output file is still there (None when one is missing: the full path
+        writes it again); new file signatures are saved."""
+        cache = self._open()
+        out = self.config.output_dir
+        for path in cache.output_paths(out):
+            if not os.path.isfile(os.path.join(out, path)):
+                return None
+        if stats:
+            cache.store_sources(self._settings, [], (), stats)
+        return self._report(state.counts, state.diagnostics(),
+                            dict(unchanged=state.counts["pages"]), started)
+
+    def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
+        """The fast paths for a session that already holds every source: only the
+        ``changed`` paths are compared with the saved state (the session's own
+        last build).  None when the full path is needed (nothing written then)."""
+        config = self.config
+        cache = self._open()
+        sources = self._sources
+        if sources.unreadable or sources.pending:
+            return None
+        if any(p not in sources.rows for p in changed):
+            return None  # added, removed or unknown files: the full path decides
+        out = config.output_dir
+        state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
+        if not isinstance(state, BuildState):
+            return None
+        table = {p: (r.digest, r.stat) for p, r in sources.rows.items()}
+        if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
+            return None
+        if state.inputs != buildstate.inputs_digest(config, self._settings):
+            return None
+        now = time.time_ns()
+        root = str(config.source_dir)
+        signatures = {p: stat_signature(os.path.join(root, p), now) for p in sorted(changed)}
+        stats: dict[str, str] = {}
+        edits: list[tuple[str, bytes, str]] = []
+        for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
+            if data is None:
+                return None
+            if digest != table[path][0]:
+                edits.append((path, data, digest))
+            elif signatures[path] and signatures[path] != table[path][1]:
+                stats[path] = signatures[path]
+        if not edits:
+            report = self._nothing_changed(state, stats, started)
+            if report is not None:
+                for path, signature in stats.items():
+                    sources.rows[path] = replace(sources.rows[path], stat=signature)
+            return report
+        try:
+            report = self._patch(state, table, edits, signatures, stats, started)
+        except BaseException:
+            # The cache may hold some of the patch: reload everything from it next time.
+            self._sources = SourceIndex()
+            self._manifest = None
+            raise
+        finally:
+            patched, self._patched = self._patched, {}
+        if report is None:
+            return None
+        for path, signature in stats.items():
+            sources.rows[path] = replace(sources.rows[path], stat=signature)
+        for path, _, _ in edits:
+            sources.rows[path] = replace(patched[path], bodies=b"", meta=b"")
+        return report
+
+    def _patch(self, state: BuildState, table: dict[str, tuple[str, str]],
+               changed: list[tuple[str, bytes, str]], signatures: dict[str, str],
+               stats: dict[str, str], started: float) -> BuildReport | None:
+        """Re-render only the pages showing the articles of ``changed`` files, when
+        those articles keep their shape (see :func:`buildstate.shape`)."""
+        from newsarchive import tasks
+
+        config = self.config
+        cache = self._open()
+        out = config.output_dir
+        saved = cache.load_state(out, [buildstate.DEPS, buildstate.IDENTITIES])
+        index = unseal(saved.get(buildstate.DEPS))
+        identities = unseal(saved.get(buildstate.IDENTITIES))
+        if not isinstance(index, PlanIndex) or not isinstance(identities, dict):
+            return None
+        olds = cache.load_rows(self._settings, [p for p, _, _ in changed])
+        fresh: list[SourceRow] = []
+        bodies: dict[str, bytes] = {}
+        identities = dict(identities)
+        for path, data, digest in changed:
+            old = olds.get(path)
+            if old is None or old.digest != table[path][0]:
+                return None
+            loaded, blob = tasks.load_one(config, path, data)
+            old_entries, new_entries = old.loaded[1], loaded[1]
+            if [buildstate.shape(e) for e in old_entries] != [
+                    buildstate.shape(e) for e in new_entries]:
+                return None
+            for before, after in zip(old_entries, new_entries, strict=True):
+                was, now = buildstate.identity(before.article), buildstate.identity(after.article)
+                if identities.get(was) != 1 or (now != was and now in identities):
+                    return None  # a duplicate is involved: the full path decides
+                del identities[was]
+                identities[now] = 1
+            fresh.append(SourceRow(path, digest, signatures.get(path, ""), loaded, b""))
+            bodies[path] = blob
+        self._patched = {row.path: row for row in fresh}
+        keys = {e.key for row in fresh for e in row.loaded[1]}
+        numbers = sorted({n for k in keys for n in index.deps.get(k, ())})
+        names = [buildstate.chunk_name(n) for n in numbers]
+        chunk_blobs = cache.load_state(out, names)
+        specs: list[PageSpec] = []
+        for name in names:
+            chunk = unseal(chunk_blobs.get(name))
+            if not isinstance(chunk, list):
+                return None
+            specs += [s for s in chunk if s.article in keys or not keys.isdisjoint(s.keys)]
+        needed = {k for s in specs for k in (s.article, *s.keys) if k}
+        rows = {row.path: row for row in fresh}
+        rows.update(cache.load_rows(self._settings, {index.paths.get(k, k) for k in needed}
+                                    - set(rows)))
+        entries: dict[str, Entry] = {}
+        for row in rows.values():
+            if row.path not in bodies and row.digest != table.get(row.path, ("",))[0]:
+                return None  # the cache changed under us
+            for entry in row.loaded[1]:
+                if entry.key in needed:
+                    slug, url = index.urls.get(entry.key) or (
+                        entry.slug, article_url(entry.local, entry.slug))
+                    entries[entry.key] = replace(entry, slug=slug, url=url)
+        if not needed <= set(entries):
+            return None
+        # Committed to the patch from here on.
+        cache.forget_state(out, [buildstate.STATE])
+        cache.store_sources(self._settings, [replace(r, bodies=bodies[r.path]) for r in fresh],
+                            (), stats)
+        conf = config_digest(config)
+        prints = {s.output_path: fingerprint(s, entries, state.template_digests.get(s.template, ""),
+                                             conf) for s in specs}
+        before = cache.fingerprints(out, prints)
+        todo = [s for s in specs if before.get(s.output_path) != prints[s.output_path]
+                or not os.path.isfile(os.path.join(out, s.output_path))]
+        sources = SourceIndex(rows={p: replace(r, bodies=b"") for p, r in rows.items()},
+                              pending=bodies)
+        written = self._render(entries, todo, None, sources)
+        cache.update_manifest(out, {p: f for p, f in prints.items() if before.get(p) != f}, ())
+        self._manifest = None
+        counts = dict(state.counts)
+        skipped = dict(counts["skipped"])
+        for row in fresh:
+            diagnostics = tuple(row.loaded[0].diagnostics)
+            state.read_diagnostics.pop(row.path, None)
+            skipped.pop(row.path, None)
+            if diagnostics:
+                state.read_diagnostics[row.path] = diagnostics
+            errors = [d for d in diagnostics if d.severity == "error"]
+            if errors and not row.loaded[1]:
+                skipped[row.path] = errors[0].message
+            table[row.path] = (row.digest, row.stat)
+        counts["skipped"] = skipped
+        state.counts = counts
+        state.table = buildstate.table_digest({p: d for p, (d, _) in table.items()})
+        cache.store_state(out, [(buildstate.IDENTITIES, seal(identities)),
+                                (buildstate.STATE, seal(state))])
+        return self._report(counts, state.diagnostics(), dict(
+            sources_read=len(fresh), rendered=len(todo), written=len(written),
+            unchanged=counts["pages"] - len(written), written_paths=tuple(written)), started)
