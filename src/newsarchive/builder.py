@@ -12,11 +12,9 @@ place only the pages that show them are fingerprinted and rendered.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,18 +28,17 @@ from newsarchive.executor import (
     LocalExecutor,
     SerialExecutor,
     shares_files,
-    submit,
 )
 from newsarchive.fastpath import PATCH_MAX, FastPaths
-from newsarchive.loading import SourceIndex, batches, refresh
+from newsarchive.loading import Progress, SourceIndex, refresh
 from newsarchive.model import Entry
-from newsarchive.output import file_digest, prune, safe_target, static_files, write_bytes_atomic
-from newsarchive.pages import PageSpec, fingerprint
-from newsarchive.report import BuildReport, config_digest, settings_digest
-from newsarchive.sources import read_sources
+from newsarchive.output import safe_target, static_files
+from newsarchive.pages import PageSpec
+from newsarchive.report import BuildReport, settings_digest
+from newsarchive.writer import Plan, Writer
 
 if TYPE_CHECKING:
-    from newsarchive.tasks import RenderBatch
+    pass
 
 # Reading, enriching, indexing and rendering (YAML, Markdown, Jinja, Babel) are
 # imported on first use: a warm build that changes nothing never needs them.
@@ -50,10 +47,6 @@ __all__ = ["BuildReport", "Progress", "Session", "build"]
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
-_RENDER_BATCH = 48
-#: Render batches in flight at once: bounds the bodies held in memory.
-_WINDOW = 64
-Progress = Callable[[str, int, int], None]
 
 
 def _plain_relative(path: str) -> bool:
@@ -62,21 +55,7 @@ def _plain_relative(path: str) -> bool:
         and not path.endswith("/") and not any(p in (".", "..") for p in path.split("/"))
 
 
-@dataclass(slots=True)
-class _Plan:
-    specs: list[PageSpec]
-    entries: dict[str, Entry]
-    diagnostics: list[Diagnostic]
-    duplicates: int
-    undated: int
-    read_diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
-    other_diagnostics: tuple[Diagnostic, ...] = ()
-    identities: dict[int, int] = field(default_factory=dict)
-    urls: dict[str, tuple[str, str]] = field(default_factory=dict)
-    paths: dict[str, str] = field(default_factory=dict)
-
-
-class Session(FastPaths):
+class Session(Writer, FastPaths):
     """Builds one archive repeatedly, keeping what it loaded and wrote in memory.
 
     Not thread-safe: use a session only from the thread that created it (its
@@ -125,7 +104,7 @@ class Session(FastPaths):
     def _runner(self, work: int) -> Executor:
         return self._executor if work >= _PARALLEL_MIN else SerialExecutor()
 
-    def _plan(self) -> tuple[_Plan, dict[str, str]]:
+    def _plan(self) -> tuple[Plan, dict[str, str]]:
         from newsarchive.archive import build_archive
         from newsarchive.feeds import plan_site_files
         from newsarchive.pages import plan_pages
@@ -164,7 +143,7 @@ class Session(FastPaths):
         diagnostics += other
         by_key = {e.key: e for e in archive.entries}
         slugs = {e.key: e.slug for e in entries}
-        plan = _Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
+        plan = Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
                      read_diagnostics, tuple(other),
                      dict(Counter(buildstate.identity(e.article) for e in entries)),
                      {k: (e.slug, e.url) for k, e in by_key.items() if e.slug != slugs[k]},
@@ -266,7 +245,7 @@ class Session(FastPaths):
         return BuildReport(**counts, **result, diagnostics=self._with_cache_warning(diagnostics),
                            dry_run=dry_run, seconds=time.perf_counter() - started)
 
-    def _save(self, plan: _Plan, counts: Mapping[str, Any], digests: dict[str, str]
+    def _save(self, plan: Plan, counts: Mapping[str, Any], digests: dict[str, str]
               ) -> BuildState:
         """Save what the next build compares with (see :mod:`newsarchive.buildstate`),
         but the state itself, returned to be saved once the output is complete."""
@@ -313,131 +292,6 @@ class Session(FastPaths):
                                              self._cache_warning, "", "warning"))
             self._cache_warning = ""
         return tuple(diagnostics)
-
-    def _blobs(self, paths: set[str], sources: SourceIndex) -> dict[str, bytes]:
-        """Bodies blobs of ``paths``: waiting in memory, else from the cache, else
-        (the cache lost them) by reading and enriching the file again."""
-        from newsarchive import tasks
-
-        found = {p: sources.pending[p] for p in paths if p in sources.pending}
-        wanted = {p: sources.rows[p].digest for p in paths if p not in found}
-        found.update(self._open().load_bodies(wanted))
-        missing = sorted(p for p in paths if p not in found)
-        for path, data, digest in read_sources(self.config.source_dir, missing):
-            if data is not None and digest == sources.rows[path].digest:
-                _, found[path] = tasks.load_one(self.config, path, data)
-            else:  # changed under us: show it without a body rather than a stale one
-                found[path] = tasks.empty_bodies(sources.rows[path].loaded)
-        return found
-
-    def _write(self, plan: _Plan, statics: dict[str, Path], full: bool,
-               progress: Progress | None, meanwhile: Callable[[dict[str, str]], None]
-               ) -> dict[str, Any]:
-        from newsarchive.render import template_digests
-
-        config = self.config
-        cache = self._open()
-        if self._manifest is None:
-            self._manifest = cache.load_manifest(config.output_dir)
-        previous = self._manifest
-        digests = template_digests(
-            str(config.templates_dir) if config.templates_dir else None,
-            {s.template for s in plan.specs if s.template})
-        conf = config_digest(config)
-        out = str(config.output_dir)
-        manifest: dict[str, str] = {}
-        todo: list[PageSpec] = []
-        for spec in plan.specs:
-            fp = fingerprint(spec, plan.entries, digests.get(spec.template, ""), conf)
-            manifest[spec.output_path] = fp
-            if full or previous.get(spec.output_path) != fp or not os.path.isfile(
-                    os.path.join(out, spec.output_path)):
-                todo.append(spec)
-        written_paths = self._render(plan.entries, todo, progress, self._sources,
-                                     lambda: meanwhile(digests))
-        for path, source in statics.items():
-            digest = file_digest(source)
-            manifest[path] = digest
-            if (full or previous.get(path) != digest or not (config.output_dir / path).is_file()
-                    ) and write_bytes_atomic(safe_target(config.output_dir, path),
-                                             source.read_bytes()):
-                written_paths.append(path)
-        stale = sorted(set(previous) - set(manifest))
-        removed = prune(config.output_dir, stale)
-        changed = {p: f for p, f in manifest.items() if previous.get(p) != f}
-        cache.update_manifest(config.output_dir, changed, stale)
-        self._manifest = manifest
-        return dict(rendered=len(todo), written=len(written_paths),
-                    unchanged=len(manifest) - len(written_paths), removed=removed,
-                    written_paths=tuple(written_paths), removed_paths=tuple(stale))
-
-    def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
-                progress: Progress | None, sources: SourceIndex,
-                meanwhile: Callable[[], None] | None = None) -> list[str]:
-        """Render ``todo`` in batches on the executor; returns the paths written.
-
-        Workers on this machine write their pages themselves; a remote cluster
-        returns bytes, written here.  Bodies are fetched per window of batches,
-        so memory stays bounded however large the archive.
-        """
-        from newsarchive import tasks
-
-        config = self.config
-        executor = self._runner(len(todo))
-        local = shares_files(executor)
-        written: list[str] = []
-        done = 0
-
-        def collect(window: Sequence[Sequence[PageSpec]],
-                    results: list[list[bytes | bool]]) -> None:
-            nonlocal done
-            for specs, batch_results in zip(window, results, strict=True):
-                for spec, result in zip(specs, batch_results, strict=True):
-                    if isinstance(result, bytes):
-                        result = write_bytes_atomic(
-                            safe_target(config.output_dir, spec.output_path), result)
-                    if result:
-                        written.append(spec.output_path)
-                done += len(specs)
-                if progress:
-                    progress("rendering", done, len(todo))
-
-        from newsarchive.render import card_values
-
-        cards: dict[str, tuple[Any, ...]] = {}
-        work = batches(todo, _RENDER_BATCH)
-        running: tuple[Sequence[Sequence[PageSpec]], Callable[[], list[Any]]] | None = None
-        for start in range(0, len(work), _WINDOW):
-            window = work[start:start + _WINDOW]
-            needed = {entries[k].article.source_path
-                      for specs in window for spec in specs for k in tasks.full_keys(spec)}
-            blobs = self._blobs(needed, sources)
-            jobs: list[RenderBatch] = []
-            for specs in window:
-                shown = {k for spec in specs for k in (*tasks.full_keys(spec), spec.article) if k}
-                listed = {k for spec in specs for k in spec.keys}
-                for key in listed - cards.keys():
-                    cards[key] = card_values(entries[key])
-                jobs.append((config, config.output_dir if local else None, specs,
-                             {k: entries[k] for k in shown}, {k: cards[k] for k in listed},
-                             {p: blobs[p] for p in {entries[k].article.source_path
-                                                    for spec in specs
-                                                    for k in tasks.full_keys(spec)}}))
-            # The next window is handed out before this one is collected: workers
-            # never wait for the builder to fetch bodies.
-            started = submit(executor, tasks.render_batch, jobs)
-            if meanwhile is not None:
-                meanwhile()
-                meanwhile = None
-            if running is not None:
-                collect(running[0], running[1]())
-            running = (window, started)
-        if meanwhile is not None:
-            meanwhile()
-        if running is not None:
-            collect(running[0], running[1]())
-        return written
-
 
 def build(config: Config, *, full: bool = False, dry_run: bool = False,
           executor: Executor | None = None, progress: Progress | None = None,

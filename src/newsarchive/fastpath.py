@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsarchive import buildstate
 from newsarchive.buildstate import BuildState, PlanIndex, seal, unseal
@@ -43,18 +43,19 @@ class FastPaths:
     _manifest: dict[str, str] | None
     _patched: dict[str, SourceRow]
 
-    def _open(self) -> Cache:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by Session; declared for the type checker only
+        def _open(self) -> Cache:
+            ...
 
-    def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
-                result: Mapping[str, Any], started: float, dry_run: bool = False
-                ) -> BuildReport:
-        raise NotImplementedError
+        def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
+                    result: Mapping[str, Any], started: float, dry_run: bool = False
+                    ) -> BuildReport:
+            ...
 
-    def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
-                progress: Callable[[str, int, int], None] | None, sources: SourceIndex,
-                meanwhile: Callable[[], None] | None = None) -> list[str]:
-        raise NotImplementedError
+        def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
+                    progress: Callable[[str, int, int], None] | None, sources: SourceIndex,
+                    meanwhile: Callable[[], None] | None = None) -> list[str]:
+            ...
 
     def _quick(self, started: float) -> BuildReport | None:
         """A build from the saved state when no source changed or a few changed in
