@@ -101,6 +101,52 @@ def test_edit_in_place_renders_only_its_pages_and_equals_a_full_build(
     assert build_site(config, full=True).written == 0
 
 
+def test_title_edit_with_a_fixed_slug_patches_listings_and_neighbours(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new title names the article on its listings and on its neighbours'
+    previous/next links: those pages are re-rendered, nothing is re-planned."""
+    config = _site(tmp_path / "site")
+    _edit(config, "2002/3.md", "date:", "slug: fixed-slug\ndate:")
+    build_site(config)
+    _edit(config, "2002/3.md", "Story 2002 3", "A much better headline")
+    with monkeypatch.context() as patch:
+        _no_full_planning(patch)
+        report = build_site(config)
+    written = set(report.written_paths)
+    assert {"2002/03/13/fixed-slug/index.html", "2002/02/12/story-2002-2/index.html",
+            "2002/04/14/story-2002-4/index.html", "2002/index.html", "index.html",
+            "feed.xml"} <= written
+    assert "2001/01/11/story-2001-1/index.html" not in written
+    neighbour = (config.output_dir / "2002/02/12/story-2002-2/index.html").read_text("utf-8")
+    assert "A much better headline" in neighbour and "Story 2002 3" not in neighbour
+    assert report.rendered < 30
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
+def test_title_edit_of_an_undated_article_takes_the_full_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undated articles are listed by title: a new title can move them."""
+    config = _site(tmp_path / "site")
+    _edit(config, "undated.md", "title:", "slug: kept\ntitle:")
+    build_site(config)
+    _edit(config, "undated.md", "No date here", "Aardvarks first")
+    planned: list[Session] = []
+    plan = Session._plan
+
+    def spy(self: Session) -> tuple[object, ...]:
+        planned.append(self)
+        return plan(self)
+
+    monkeypatch.setattr(Session, "_plan", spy)
+    report = build_site(config)
+    assert len(planned) == 1
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
 def test_edit_of_a_skipped_file_updates_its_error(tmp_path: Path) -> None:
     config = _site(tmp_path / "site")
     build_site(config)
@@ -285,3 +331,56 @@ def test_primed_session_patches_later_edits(tmp_path: Path,
     warm = build_site(config)
     assert (warm.rendered, warm.written) == (0, 0)
     assert build_site(config, full=True).written == 0
+
+
+def test_state_of_code_with_other_classes_is_a_miss(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans and rows are pickled dataclasses: when their fields change (a new
+    version), the saved state is not unpickled into them but rebuilt."""
+    config = _site(tmp_path / "site")
+    build_site(config)
+    real = buildstate.pickled_format
+    monkeypatch.setattr(buildstate, "pickled_format",
+                        lambda *classes: (*real(*classes), ("PageSpec", "new_field")))
+    planned: list[Session] = []
+    plan = Session._plan
+
+    def spy(self: Session) -> tuple[object, ...]:
+        planned.append(self)
+        return plan(self)
+
+    monkeypatch.setattr(Session, "_plan", spy)
+    report = build_site(config)
+    assert len(planned) == 1 and report.written == 0
+
+
+def test_session_started_on_a_built_site_compares_only_changed_paths(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` on an archive built before: the first build is answered from the
+    saved state, and later builds given their changed paths neither plan the
+    archive nor look at the other sources."""
+    from newsarchive import fastpath
+
+    config = _site(tmp_path / "site")
+    build_site(config)
+    session = Session(config, SerialExecutor())
+    try:
+        assert session.build().rendered == 0
+        _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
+        with monkeypatch.context() as patch:
+            _no_full_planning(patch)
+            patch.setattr(fastpath, "discover", lambda *a: pytest.fail("walked the sources"))
+            report = session.build(changed={"2002/3.md"})
+            assert report.sources_read == 1 and 0 < report.rendered < 30
+            _edit(config, "2002/4.md", "Second paragraph", "Another edit")
+            again = session.build(changed={"2002/4.md"})
+            assert again.sources_read == 1
+        assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]
+        # A new file is not in the saved table: the full path, still equal to a full build.
+        (config.source_dir / "2003/new.md").write_text(md("New one", "2003-09-09"), "utf-8")
+        added = session.build(changed={"2003/new.md"})
+        expected, full = _reference(tmp_path, config)
+        assert snapshot(config.output_dir) == expected
+        assert _facts(added) == _facts(full)
+    finally:
+        session.close()

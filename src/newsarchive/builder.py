@@ -64,9 +64,10 @@ class Session(Writer, FastPaths):
     Until a build needs the whole index (the first full build), a session
     builds from the state the last build saved in the cache (see
     :mod:`newsarchive.buildstate`): nothing changed -> nothing rendered; a few
-    articles edited in place -> only the pages that show them rendered.  Once
-    primed, a build given its ``changed`` paths takes the same two fast paths
-    (see :meth:`_primed`), and keeps its index in step with what they did.
+    articles edited in place -> only the pages that show them rendered.  After
+    such a build, or once primed, a build given its ``changed`` paths takes the
+    same two fast paths comparing only those paths (see :meth:`_primed`), and
+    keeps its index in step with what they did.
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
@@ -84,6 +85,9 @@ class Session(Writer, FastPaths):
         self._verified = False
         #: The rows a patch read, for the session's index (see :meth:`_primed`).
         self._patched: dict[str, SourceRow] = {}
+        #: Source table (path -> digest, stat) as this session's last build left it,
+        #: when that build was answered from the saved state (see :meth:`_quick`).
+        self._known: dict[str, tuple[str, str]] | None = None
 
     def _open(self) -> Cache:
         if self._cache is None:
@@ -166,7 +170,13 @@ class Session(Writer, FastPaths):
         started = time.perf_counter()
         config = self.config
         cache = self._open()
-        if not (full or dry_run or self._sources.primed) and cache.enabled:
+        known = self._sources.primed or self._known is not None
+        if (changed is not None and known and not (full or dry_run) and cache.enabled
+                and len(changed) <= PATCH_MAX):
+            primed = self._primed(changed, started)
+            if primed is not None:
+                return primed
+        elif not (full or dry_run or self._sources.primed) and cache.enabled:
             quick = self._quick(started)
             if quick is not None:
                 return quick
@@ -177,11 +187,7 @@ class Session(Writer, FastPaths):
                 warning = self._cache_warning
                 cache = self._open()
                 self._cache_warning = self._cache_warning or warning
-        elif (changed is not None and not (full or dry_run) and cache.enabled
-              and len(changed) <= PATCH_MAX):
-            primed = self._primed(changed, started)
-            if primed is not None:
-                return primed
+        self._known = None
         if not self._verified:
             cache.verify()
             self._verified = True
@@ -257,7 +263,7 @@ class Session(Writer, FastPaths):
             for spec in chunk:
                 if spec.article:
                     deps.setdefault(spec.article, set()).add(number)
-                for key in spec.keys:
+                for key in (*spec.keys, *spec.links):
                     deps.setdefault(key, set()).add(number)
         previous = self._saved_chunks or []
         blobs: list[tuple[str, bytes]] = [

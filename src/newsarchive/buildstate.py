@@ -9,7 +9,7 @@ default) and the duplicate-detection identities of every article.
 
 The next build compares instead of recomputing: when no input changed it
 renders and writes nothing; when a few files changed without changing the
-shape of the archive (same articles, dates, slugs, titles and terms, no
+shape of the archive (same articles, dates, slugs and terms, no
 duplicate involved) it re-renders only the pages that show them.  Anything
 else takes the full path.  Every blob is sealed with a digest of its bytes:
 a damaged one is a miss, never trusted.
@@ -29,6 +29,8 @@ from newsarchive import __version__
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article, Entry
+from newsarchive.pages import PageSpec
+from newsarchive.report import pickled_format
 
 __all__ = ["CHUNK", "DEPS", "IDENTITIES", "STATE", "BuildState", "PlanIndex", "chunk_name",
            "identity", "inputs_digest", "seal", "shape", "table_digest", "unseal"]
@@ -118,7 +120,8 @@ def inputs_digest(config: Config, settings: str) -> str:
     config, the version and source settings, every template file (the default
     theme's and the user's) and the stat signature of every static file."""
     here = Path(__file__).parent
-    parts = [__version__, settings, repr(config)]
+    parts = [__version__, settings, repr(config),
+             repr(pickled_format(PageSpec, BuildState, PlanIndex))]
     for folder in (here / "templates", config.templates_dir):
         parts.append(f"templates:{folder}")
         if folder is not None:
@@ -147,9 +150,10 @@ def identity(article: Article) -> int:
 
 
 def shape(entry: Entry) -> tuple[Any, ...]:
-    """What decides where an entry appears and how other pages link it: the
-    pages a change of anything else can touch are the pages that show it."""
-    return (entry.key, entry.local, entry.slug, entry.title,
+    """What decides where an entry appears and where other pages link it: the
+    pages a change of anything else can touch are the pages that show or link
+    it (a dated entry's title only names it; undated ones are sorted by title)."""
+    return (entry.key, entry.local, entry.slug, entry.title if entry.local is None else "",
             tuple(sorted((k, tuple(v)) for k, v in entry.terms.items())))
 
 

@@ -42,6 +42,7 @@ class FastPaths:
     _sources: SourceIndex
     _manifest: dict[str, str] | None
     _patched: dict[str, SourceRow]
+    _known: dict[str, tuple[str, str]] | None
 
     if TYPE_CHECKING:  # provided by Session; declared for the type checker only
         def _open(self) -> Cache:
@@ -95,8 +96,14 @@ class FastPaths:
             elif signatures[path]:
                 stats[path] = signatures[path]
         if not changed:
-            return self._nothing_changed(state, stats, started)
-        return self._patch(state, table, changed, signatures, stats, started)
+            report = self._nothing_changed(state, stats, started)
+        else:
+            report = self._patch(state, table, changed, signatures, stats, started)
+        if report is not None:
+            for path, signature in stats.items():
+                table[path] = (table[path][0], signature)
+            self._known = table  # the next build given its changed paths compares only those
+        return report
 
     def _nothing_changed(self, state: BuildState, stats: dict[str, str], started: float
                          ) -> BuildReport | None:
@@ -114,21 +121,27 @@ class FastPaths:
                             dict(unchanged=state.counts["pages"]), started)
 
     def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
-        """The fast paths for a session that already holds every source: only the
-        ``changed`` paths are compared with the saved state (the session's own
-        last build).  None when the full path is needed (nothing written then)."""
+        """The fast paths for a session that holds every source, or whose last build
+        was answered from the saved state: only the ``changed`` paths are compared
+        with the saved state (the session's own last build).  None when the full
+        path is needed (nothing written then)."""
         config = self.config
         cache = self._open()
         sources = self._sources
-        if sources.unreadable or sources.pending:
+        if sources.primed:
+            if sources.unreadable or sources.pending:
+                return None
+            table = {p: (r.digest, r.stat) for p, r in sources.rows.items()}
+        elif self._known is not None:
+            table = self._known
+        else:
             return None
-        if any(p not in sources.rows for p in changed):
+        if any(p not in table for p in changed):
             return None  # added, removed or unknown files: the full path decides
         out = config.output_dir
         state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
         if not isinstance(state, BuildState):
             return None
-        table = {p: (r.digest, r.stat) for p, r in sources.rows.items()}
         if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
             return None
         if state.inputs != buildstate.inputs_digest(config, self._settings):
@@ -147,25 +160,27 @@ class FastPaths:
                 stats[path] = signatures[path]
         if not edits:
             report = self._nothing_changed(state, stats, started)
-            if report is not None:
-                for path, signature in stats.items():
-                    sources.rows[path] = replace(sources.rows[path], stat=signature)
-            return report
-        try:
-            report = self._patch(state, table, edits, signatures, stats, started)
-        except BaseException:
-            # The cache may hold some of the patch: reload everything from it next time.
-            self._sources = SourceIndex()
-            self._manifest = None
-            raise
-        finally:
-            patched, self._patched = self._patched, {}
+            patched: dict[str, SourceRow] = {}
+        else:
+            try:
+                report = self._patch(state, table, edits, signatures, stats, started)
+            except BaseException:
+                # The cache may hold some of the patch: reload everything from it next time.
+                self._sources = SourceIndex()
+                self._manifest = None
+                self._known = None
+                raise
+            finally:
+                patched, self._patched = self._patched, {}
         if report is None:
             return None
         for path, signature in stats.items():
-            sources.rows[path] = replace(sources.rows[path], stat=signature)
-        for path, _, _ in edits:
-            sources.rows[path] = replace(patched[path], bodies=b"", meta=b"")
+            table[path] = (table[path][0], signature)
+        if sources.primed:
+            for path, signature in stats.items():
+                sources.rows[path] = replace(sources.rows[path], stat=signature)
+            for path, _, _ in edits:
+                sources.rows[path] = replace(patched[path], bodies=b"", meta=b"")
         return report
 
     def _patch(self, state: BuildState, table: dict[str, tuple[str, str]],
@@ -214,8 +229,9 @@ class FastPaths:
             chunk = unseal(chunk_blobs.get(name))
             if not isinstance(chunk, list):
                 return None
-            specs += [s for s in chunk if s.article in keys or not keys.isdisjoint(s.keys)]
-        needed = {k for s in specs for k in (s.article, *s.keys) if k}
+            specs += [s for s in chunk if s.article in keys or not keys.isdisjoint(s.keys)
+                      or not keys.isdisjoint(s.links)]
+        needed = {k for s in specs for k in (s.article, *s.keys, *s.links) if k}
         rows = {row.path: row for row in fresh}
         rows.update(cache.load_rows(self._settings, {index.paths.get(k, k) for k in needed}
                                     - set(rows)))

@@ -54,7 +54,9 @@ class PageSpec:
 
     ``template`` is a Jinja template name, or ``""`` for a file whose bytes
     are ``params["text"]``.  ``keys`` are the entries listed on the page (as
-    cards; in feeds, with their bodies); ``article`` is the entry shown in full.
+    cards; in feeds, with their bodies); ``article`` is the entry shown in full;
+    ``links`` are entries the page links to by title (an article's previous and
+    next, named by key in ``params``).
     """
 
     url: str
@@ -65,6 +67,7 @@ class PageSpec:
     article: str = ""
     in_sitemap: bool = True
     extra_digest: str = field(default="")
+    links: tuple[str, ...] = ()
 
 
 def fingerprint(spec: PageSpec, entries: Mapping[str, Entry], template_digest: str,
@@ -79,6 +82,10 @@ def fingerprint(spec: PageSpec, entries: Mapping[str, Entry], template_digest: s
             entry = entries[key]
             parts.append(entry.digest)
             parts.append(entry.url)
+    for key in spec.links:
+        entry = entries[key]
+        parts.append(entry.title)
+        parts.append(entry.url)
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -214,19 +221,21 @@ def _article_pages(archive: Archive) -> list[PageSpec]:
 
     for entries, chained in ((archive.dated, True), (archive.undated, False)):
         for i, entry in enumerate(entries):
-            params: dict[str, Any] = {"kind": "article", "title": entry.title,
-                                      "prev": None, "next": None}
+            # The title comes from the entry at render time (see render.page_context).
+            params: dict[str, Any] = {"kind": "article", "prev": None, "next": None}
+            links: tuple[str, ...] = ()
             if chained:
-                prev_e = entries[i - 1] if i else None
-                next_e = entries[i + 1] if i + 1 < len(entries) else None
-                params["prev"] = {"url": prev_e.url, "title": prev_e.title} if prev_e else None
-                params["next"] = {"url": next_e.url, "title": next_e.title} if next_e else None
+                # By key: the renderer resolves title and URL, so a neighbour's new
+                # title changes this page's fingerprint, not the saved plan.
+                params["prev"] = entries[i - 1].key if i else None
+                params["next"] = entries[i + 1].key if i + 1 < len(entries) else None
+                links = tuple(k for k in (params["prev"], params["next"]) if k)
             params["terms"] = [
                 {"taxonomy": tax, "label": TAXONOMY_LABELS[tax][1 if len(names) > 1 else 0],
                  "terms": [{"name": n, "url": url_of_term(tax, n)} for n in names]}
                 for tax in TAXONOMIES if (names := entry.terms.get(tax))]
             specs.append(PageSpec(entry.url, output_path(entry.url), "article.html", params,
-                                  article=entry.key))
+                                  article=entry.key, links=links))
     return specs
 
 

@@ -259,15 +259,15 @@ def _full(entry: Entry) -> dict[str, Any]:
 
 def page_context(spec: PageSpec, entries: Mapping[str, Entry], config: Config) -> dict[str, Any]:
     """Everything the template of ``spec`` sees, resolved from entries and config."""
-    return page_context_cards(spec, entries, {k: card_values(entries[k]) for k in spec.keys},
-                              config)
+    return page_context_cards(spec, entries, {k: card_values(entries[k])
+                                              for k in (*spec.keys, *spec.links)}, config)
 
 
 def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
                        cards: Mapping[str, CardValues], config: Config) -> dict[str, Any]:
     """:func:`page_context` with the listed entries given as :func:`card_values`;
     ``entries`` needs only the entries shown in full (``spec.article``, the
-    items of a full feed)."""
+    items of a full feed); ``cards`` holds ``spec.keys`` and ``spec.links``."""
     site = _Fields(title=config.title, description=config.description,
                    language=config.language, url=site_url(config),
                    base_path=config.base_path, index_html=config.index_html, feed="feed.xml")
@@ -279,7 +279,11 @@ def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
     context["items"] = ([_full(entries[k]) for k in spec.keys] if full_items
                         else [_card_of(cards[k]) for k in spec.keys])
     if spec.article:
-        context["article"] = _full(entries[spec.article])
+        context["article"] = article = _full(entries[spec.article])
+        page["title"] = article["title"]
+    for name in ("prev", "next"):
+        if (key := spec.params.get(name)) and key in spec.links:
+            page[name] = _Fields(title=cards[key][0], url=cards[key][1])
     if spec.template == "feed.xml":
         dates = [values[8] or values[2] for k in spec.keys
                  if (values := cards[k])[2] is not None]

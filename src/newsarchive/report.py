@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from newsarchive import __version__
 from newsarchive.config import Config
 from newsarchive.enrich import ENRICH_VERSION
 from newsarchive.errors import Diagnostic
+from newsarchive.model import Article, Entry, ReadResult, SourceFile, Term
 
-__all__ = ["BuildReport", "config_digest", "settings_digest"]
+__all__ = ["BuildReport", "config_digest", "pickled_format", "settings_digest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +50,17 @@ class BuildReport:
         return 1 if self.skipped or self.errors else 0
 
 
+def pickled_format(*classes: type) -> tuple[tuple[str, ...], ...]:
+    """The field names of dataclasses kept pickled in the cache: a cache written by
+    code whose classes had other fields is a miss, never unpickled into them."""
+    return tuple((c.__qualname__, *(f.name for f in fields(c))) for c in classes)
+
+
 def settings_digest(config: Config) -> str:
     """Digest of everything besides a source's bytes that shapes its cached result."""
     material = repr((__version__, ENRICH_VERSION, config.read, config.topics,
-                     config.timezone, config.language))
+                     config.timezone, config.language,
+                     pickled_format(SourceFile, Article, ReadResult, Term, Entry, Diagnostic)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

@@ -165,7 +165,7 @@ class Writer:
             jobs: list[RenderBatch] = []
             for specs in window:
                 shown = {k for spec in specs for k in (*tasks.full_keys(spec), spec.article) if k}
-                listed = {k for spec in specs for k in spec.keys}
+                listed = {k for spec in specs for k in (*spec.keys, *spec.links)}
                 for key in listed - cards.keys():
                     cards[key] = card_values(entries[key])
                 jobs.append((config, config.output_dir if local else None, specs,

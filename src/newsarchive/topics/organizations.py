@@ -41,6 +41,10 @@ _GENERIC = frozenset({
 })
 
 
+#: Before a body (``the`` may follow) these make it a venue, not an actor: "rose on
+#: the New York Stock Exchange", "crowds outside the Government Center".
+_VENUE_WORDS = frozenset({"on", "outside"})
+
 #: Tokens that may separate the members of a list of organizations.
 _LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Corp.", "Co.", "Ltd", "plc", "PLC",
                            "LLC", "AG", "SA", "NV"})
@@ -61,6 +65,35 @@ def _is_pattern_org(words: Sequence[str], gazetteer: Gazetteer) -> bool:
         return False
     return any(w[:1].isupper() and w not in _HEADS and w not in _GENERIC
                and w.lower() not in gazetteer.titles for w in words)
+
+
+#: Legal-form suffixes: part of a company's written name, not of the name indexed.
+_LEGAL_SUFFIXES = frozenset({"Inc.", "Inc", "Corp.", "Corp", "Co.", "Co", "Ltd", "Ltd.",
+                             "plc", "PLC", "LLC"})
+
+
+def _and_tail(doc: Document, words: Sequence[str], end: int, gazetteer: Gazetteer
+              ) -> list[str]:
+    """The words after ``and`` that finish an ``of A and B`` name, else ``[]``.
+
+    ``Department of Fisheries`` + ``and Oceans``: the part after ``and`` has no
+    head word, is capitalized, not a known name or title, and ends the run.
+    """
+    tokens = doc.tokens
+    if "of" not in words or end + 1 >= len(tokens) or tokens[end].text not in ("and", "&"):
+        return []
+    tail: list[str] = []
+    k = end + 1
+    while k < len(tokens) and tokens[k].namelike and len(tail) < 3 \
+            and tokens[k].paragraph == tokens[end].paragraph:
+        tail.append(tokens[k].text)
+        k += 1
+    if not tail or (k < len(tokens) and tokens[k].text in ("of", "for", "'s", "’s")):
+        return []
+    if any(w in _HEADS or w in gazetteer.surfaces or w.lower() in gazetteer.titles
+           or w in gazetteer.given_names for w in tail):
+        return []
+    return tail
 
 
 def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
@@ -107,11 +140,17 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
         known = [e for toks, e in first if list(toks) == words]
         if known and known[0].taxonomy == "organizations":
             canonical = known[0].name
-        elif _is_pattern_org(words, gazetteer) and not (
+        elif not known and _is_pattern_org(words, gazetteer) and not (
                 end < len(tokens) and tokens[end].text in ("'s", "’s")):
             # a name cut by a possessive ("... of the National People" + "'s
-            # Congress") is not a name: leave the words to the curated list
-            canonical = " ".join(words)
+            # Congress") is not a name: leave the words to the curated list; a
+            # known place ("Soviet Union") is not built as an organization
+            tail = _and_tail(doc, words, end, gazetteer)
+            if tail:  # "the Department of Fisheries" + "and Oceans": one name
+                words = [*words, *tail]
+                end += len(tail)
+            canonical = " ".join(w for w in words[:-1]) if words[-1] in _LEGAL_SUFFIXES \
+                and len(words) > 2 else " ".join(words)
             add(tuple(words), canonical)
         if canonical and end + 2 < len(tokens) and tokens[end].text == "(" \
                 and tokens[end + 2].text == ")":
@@ -147,7 +186,9 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
         k = match.start - 1
         if k >= 0 and tokens[k].text == "the":
             k -= 1
-        venue = k >= 0 and tokens[k].text == "on"  # "rose on the New York Stock Exchange"
+        venue = k >= 0 and (tokens[k].text in _VENUE_WORDS or (
+            # "Richard Bernstein, a strategist at Merrill Lynch": an affiliation
+            tokens[k].text == "at" and k >= 2 and tokens[k - 2].text in ("a", "an")))
         # "talks at the Federal Reserve Bank of New York, where ...": a venue
         where = tokens[match.end:match.end + 2] if match.end + 1 < len(tokens) else ()
         venue = venue or [t.text for t in where] == [",", "where"]
