@@ -276,3 +276,49 @@ def test_organization_as_meeting_place_is_a_venue() -> None:
             "Talks were held at the Federal Reserve Bank of New York, where officials "
             "pressed for a deal.")
     assert extract_terms("Talks", text, DEFAULT)["organizations"] == ()
+
+
+def test_of_a_and_b_name_and_legal_suffix() -> None:
+    text = ("The Zembla Department of Fisheries and Oceans closed the bay on Monday.\n\n"
+            "Boats stayed in port.\n\n"
+            "Norvik Pictures Entertainment Inc. agreed to buy the studio on Tuesday.")
+    orgs = extract_terms("Bay", text, DEFAULT)["organizations"]
+    assert "Zembla Department of Fisheries and Oceans" in orgs
+    assert "Norvik Pictures Entertainment" in orgs
+    assert not any(name.endswith("Inc.") for name in orgs)
+
+
+def test_known_place_is_not_built_as_an_organization() -> None:
+    text = "Mikhail Gorbachev resigned as president of the Soviet Union on Wednesday."
+    terms = extract_terms("Soviet Union Dissolved", text, DEFAULT)
+    assert "Soviet Union" not in terms["organizations"]
+    assert "Soviet Union" in terms["places"]
+
+
+def test_affiliation_after_a_role_is_not_an_actor() -> None:
+    text = ("Stocks fell sharply on Monday.\n\n"
+            '"It was a waterfall," said Richard Bernstein, a strategist at Zembla Bank.')
+    assert extract_terms("Crash", text, DEFAULT)["organizations"] == ()
+
+
+def test_named_venue_and_scene_setting_put_the_event_in_a_city() -> None:
+    text = ("Doctors walked out across the country on Tuesday.\n\n"
+            "Pickets formed early.\n\n"
+            "In Manchester, several hundred doctors marched to the town hall.")
+    assert "Manchester" in extract_terms("Strike", text, DEFAULT)["places"]
+    venue = ("The film won four awards on Sunday.\n\n"
+             "It swept the prizes at the Dolby Theatre in Los Angeles.")
+    assert "Los Angeles" in extract_terms("Awards", venue, DEFAULT)["places"]
+    reaction = ("Troops crossed the border on Friday.\n\n"
+                "In Washington, President George Bush said the attack was wrong.")
+    assert "Washington" not in extract_terms("War", reaction, DEFAULT)["places"]
+    affiliation = ("A virus was found.\n\n"
+                   "He had been a professor at Brown University in Providence, R.I.")
+    assert "Providence" not in extract_terms("Virus", affiliation, DEFAULT)["places"]
+
+
+def test_area_of_a_city_is_a_locative() -> None:
+    text = ("Forces pushed into the heart of Baghdad on Wednesday.\n\n"
+            "Crowds cheered.")
+    assert extract_terms("Forces Enter Baghdad", text, DEFAULT)["places"][:2] == (
+        "Baghdad", "Iraq")

@@ -33,12 +33,15 @@ TALLIES, TOP1 = EVAL.evaluate(CASES)
 def test_labelled_set_is_large_enough() -> None:
     own = [c for c in CASES if c.text]
     assert len(own) >= 60
-    assert {c.split for c in own} == {"dev", "holdout", "holdout2"}
+    assert {c.split for c in own} == {"dev", "holdout", "holdout2", "holdout3"}
     assert sum(c.split == "holdout2" for c in own) == 36
+    assert sum(c.split == "holdout3" for c in own) >= 24
 
 
 ORIGINAL = [c for c in CASES if c.split in ("dev", "holdout")]
 TALLIES_64, TOP1_64 = EVAL.evaluate(ORIGINAL)
+FIRST_100 = [c for c in CASES if EVAL.in_split(c, "first100")]
+TALLIES_100, TOP1_100 = EVAL.evaluate(FIRST_100)
 
 
 def test_issue_targets_met_on_original_64() -> None:
@@ -50,29 +53,47 @@ def test_issue_targets_met_on_original_64() -> None:
     assert TOP1_64 >= 0.85
 
 
+def test_issue_targets_met_on_first_100() -> None:
+    # Every issue #4 target on dev + holdout + holdout2 since the fifth round
+    # (benchmarks/TOPICS.md): places P 0.908 R 0.783, people P 0.893,
+    # organizations P 0.871, top-1 0.870.
+    assert len(FIRST_100) == 100
+    assert TALLIES_100["places"].precision >= 0.90
+    assert TALLIES_100["places"].recall >= 0.75
+    assert TALLIES_100["people"].precision >= 0.85
+    assert TALLIES_100["organizations"].precision >= 0.85
+    assert TOP1_100 >= 0.85
+
+
 def test_issue_targets_met_on_whole_set() -> None:
-    # Met on the 100-article set since the fourth round (benchmarks/TOPICS.md).
-    assert TALLIES["places"].precision >= 0.90
+    # Met on the whole set (126 articles, holdout3 included).
     assert TALLIES["people"].precision >= 0.85
     assert TOP1 >= 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="places recall (0.748) and organizations precision "
-                   "(0.832) miss the targets on the 100-article set (benchmarks/TOPICS.md); "
-                   "strict: remove this mark when they are met")
+@pytest.mark.xfail(strict=True, reason="on the 126-article set (holdout3 included) places "
+                   "precision 0.858, places recall 0.732 and organizations precision 0.822 "
+                   "miss the targets (benchmarks/TOPICS.md); strict: remove this mark when "
+                   "they are met")
 def test_issue_targets_still_missed_on_whole_set() -> None:
+    assert TALLIES["places"].precision >= 0.90
     assert TALLIES["places"].recall >= 0.75
     assert TALLIES["organizations"].precision >= 0.85
 
 
 def test_no_regression_below_measured_floor() -> None:
-    # Measured on the whole set (100 articles: dev, holdout, holdout2) after the
-    # fourth round: places P 0.907 R 0.748, people P 0.893 R 0.730, organizations
-    # P 0.832 R 0.610, subject top-1 0.870; raise these as quality improves.
-    assert TALLIES["places"].precision >= 0.905
-    assert TALLIES["places"].recall >= 0.745
-    assert TALLIES["people"].precision >= 0.89
-    assert TALLIES["people"].recall >= 0.725
-    assert TALLIES["organizations"].precision >= 0.83
-    assert TALLIES["organizations"].recall >= 0.605
-    assert TOP1 >= 0.865
+    # Measured after the fifth round.  First 100: places P 0.908 R 0.783, people
+    # P 0.893 R 0.730, organizations P 0.871 R 0.626, top-1 0.870.  Whole set (126):
+    # places P 0.858 R 0.732, people P 0.871 R 0.725, organizations P 0.822 R 0.543,
+    # top-1 0.873.  Raise these as quality improves.
+    assert TALLIES_100["places"].precision >= 0.905
+    assert TALLIES_100["places"].recall >= 0.78
+    assert TALLIES_100["people"].precision >= 0.89
+    assert TALLIES_100["people"].recall >= 0.725
+    assert TALLIES_100["organizations"].precision >= 0.865
+    assert TALLIES_100["organizations"].recall >= 0.62
+    assert TOP1_100 >= 0.865
+    assert TALLIES["places"].precision >= 0.855
+    assert TALLIES["places"].recall >= 0.73
+    assert TALLIES["organizations"].precision >= 0.815
+    assert TALLIES["organizations"].recall >= 0.54

@@ -46,8 +46,8 @@ _GENERIC = frozenset({
 _VENUE_WORDS = frozenset({"on", "outside"})
 
 #: Tokens that may separate the members of a list of organizations.
-_LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Corp.", "Co.", "Ltd", "plc", "PLC",
-                           "LLC", "AG", "SA", "NV"})
+_LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Inc", "Corp.", "Corp", "Co.", "Co",
+                           "Cos", "Ltd", "plc", "PLC", "LLC", "AG", "SA", "NV"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +147,8 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
             # known place ("Soviet Union") is not built as an organization
             tail = _and_tail(doc, words, end, gazetteer)
             if tail:  # "the Department of Fisheries" + "and Oceans": one name
-                words = [*words, *tail]
-                end += len(tail)
+                words = [*words, tokens[end].text, *tail]
+                end += len(tail) + 1
             canonical = " ".join(w for w in words[:-1]) if words[-1] in _LEGAL_SUFFIXES \
                 and len(words) > 2 else " ".join(words)
             add(tuple(words), canonical)

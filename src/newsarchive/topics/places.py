@@ -26,7 +26,7 @@ from newsarchive.topics.gazetteer import (
     load_gazetteer,
 )
 from newsarchive.topics.people import People
-from newsarchive.topics.salience import BODY_WEIGHT, Document, split_words
+from newsarchive.topics.salience import BODY_WEIGHT, Document, Token, split_words
 
 __all__ = ["LOCATIVE_BONUS", "place_parent", "score_places"]
 
@@ -39,6 +39,10 @@ _DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central"
                          "south", "east", "west", "northeastern", "northwestern",
                          "southeastern", "southwestern", "downtown", "suburban", "coastal",
                          "rural", "neighbouring", "neighboring"})
+#: "in the heart of Baghdad", "in the city of Basra": the area is the place's.
+_AREA_NOUNS = frozenset({"heart", "centre", "center", "streets", "outskirts", "suburbs",
+                         "middle", "city", "town", "village", "port", "province", "state",
+                         "region"})
 #: Words joining places in one list; a list shares its members' anchoring.
 _COORDINATORS = frozenset({",", "and", "or"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
@@ -142,6 +146,37 @@ def _dateline_length(lead: str) -> int:
     return len(split_words(match.group(0))) if match else 0
 
 
+def _at_venue(tokens: Sequence[Token], k: int) -> bool:
+    """Whether ``at/outside (the) <Name>`` ends just before the preposition at ``k``.
+
+    ``sweeping four Oscars at the Dolby Theatre in Los Angeles``: a named venue
+    puts the event in the city.  ``a professor at Brown University in
+    Providence`` is an affiliation (``a/an <word> at``), not an event.
+    """
+    j = k - 1
+    while j >= 0 and tokens[j].namelike and not tokens[j].starts_sentence:
+        j -= 1
+    if j == k - 1 or j < 0:
+        return False
+    if tokens[j].text == "the":
+        j -= 1
+    return j >= 0 and tokens[j].text in ("at", "outside") and not (
+        j >= 2 and tokens[j - 2].text in ("a", "an"))
+
+
+def _official_next(tokens: Sequence[Token], start: int, titles: frozenset[str]) -> bool:
+    """Whether a titled person opens the clause at ``start``: a title before a name
+    (``President George Bush``, ``the European commission president, Jean-Claude
+    Juncker``, ``Secretary of State X``), not ``party workers``."""
+    window = tokens[start:start + 5]
+    for index, token in enumerate(window[:-1]):
+        following = window[index + 1]
+        if token.text.lower() in titles and (
+                following.namelike or following.text in (",", "of")):
+            return True
+    return False
+
+
 def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
                   anchored: set[str], places: Mapping[str, Place]) -> None:
     """Anchor every member of a coordinated list when one member is anchored.
@@ -186,6 +221,7 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     # "the Pentagon in Virginia": a place after a named body is its address
     org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
     kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
+    venues: set[str] = set()
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "places" or not entity.name:
@@ -208,10 +244,23 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
             k -= 1
         if k >= 0 and tokens[k].text == "the":
             k -= 1
+        if k >= 2 and tokens[k].text == "of" and tokens[k - 1].text.lower() in _AREA_NOUNS:
+            k -= 2  # "into the heart of Baghdad", "in the streets of Manila"
+            if k >= 0 and tokens[k].text == "the":
+                k -= 1
         before = tokens[k].text.lower() if k >= 0 else ""
         after = tokens[end].text if end < len(tokens) else ""
         locative = not entity.adjective and before in _LOCATIVE and not (
             k > 0 and (tokens[k - 1].text.lower() in _ADDRESS_WORDS or k in org_ends))
+        if kind == "city" and before in ("in", "near") and k not in org_ends \
+                and _at_venue(tokens, k):
+            locative = True  # "at the Dolby Theatre in Los Angeles": the event's city
+            venues.add(entity.name)
+        if kind == "city" and before == "in" and tokens[k].starts_sentence and \
+                after == "," and not _official_next(tokens, end + 1, gazetteer.titles):
+            # "In Manchester, doctors marched": the scene of the sentence; not "In
+            # Washington, President Bush said" (an official's reaction from a capital)
+            venues.add(entity.name)
         lower = after.lower()
         if entity.adjective:
             # "Iranian officials", not "French President X"; below the lead a demonym
@@ -246,7 +295,9 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     for name, score in scores.items():
         place = gazetteer.places[name]
         total = score + (LOCATIVE_BONUS if name in anchored else 0.0)
-        if place.kind == "city" and (name not in anchored or score < threshold):
+        if place.kind == "city" and name in venues:
+            total = max(total, threshold)
+        elif place.kind == "city" and (name not in anchored or score < threshold):
             total = 0.0
         elif place.kind == "region" and not place.parent and score < 2 * threshold:
             total = 0.0  # continents and seas: only when the story is about them
