@@ -369,7 +369,7 @@ def test_session_started_on_a_built_site_compares_only_changed_paths(
         _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
         with monkeypatch.context() as patch:
             _no_full_planning(patch)
-            patch.setattr(fastpath, "discover", lambda *a: pytest.fail("walked the sources"))
+            patch.setattr(fastpath, "survey", lambda *a: pytest.fail("walked the sources"))
             report = session.build(changed={"2002/3.md"})
             assert report.sources_read == 1 and 0 < report.rendered < 30
             _edit(config, "2002/4.md", "Second paragraph", "Another edit")

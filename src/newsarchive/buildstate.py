@@ -38,8 +38,9 @@ __all__ = ["CHUNK", "DEPS", "IDENTITIES", "STATE", "BuildState", "PlanIndex", "c
 STATE = "build"
 DEPS = "deps"
 IDENTITIES = "identities"
-#: Pages per saved plan chunk.
-CHUNK = 256
+#: Pages per saved plan chunk: an edit unpickles the chunks listing the
+#: article (a dozen or two), so small chunks keep that cheap.
+CHUNK = 64
 
 
 def chunk_name(number: int) -> str:

@@ -141,10 +141,12 @@ class Cache:
         return found
 
     def store_sources(self, settings: str, rows: Iterable[SourceRow],
-                      removed: Iterable[str] = (), stats: Mapping[str, str] | None = None
-                      ) -> None:
+                      removed: Iterable[str] = (), stats: Mapping[str, str] | None = None,
+                      *, others: bool = True) -> None:
         """Save ``rows``, update the stat signature of unchanged ``stats`` paths,
-        forget ``removed`` paths and every row made with other settings."""
+        forget ``removed`` paths and (unless ``others`` is false: a build that
+        found the cache made with ``settings`` already) every row made with
+        other settings."""
         if self._db is None:
             return
         try:
@@ -161,7 +163,8 @@ class Cache:
                                          ((s, p) for p, s in sorted(stats.items())))
                 self._db.executemany("DELETE FROM sources WHERE path = ?",
                                      ((r,) for r in removed))
-                self._db.execute("DELETE FROM sources WHERE settings != ?", (settings,))
+                if others:  # a scan of every row: 0.2 s at 100,000 sources
+                    self._db.execute("DELETE FROM sources WHERE settings != ?", (settings,))
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
 
@@ -346,6 +349,10 @@ def _connect(path: Path, check: bool = True) -> sqlite3.Connection:
                 db.execute("DROP TABLE IF EXISTS state")
             db.execute("CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, digest TEXT,"
                        " settings TEXT, stat TEXT, meta BLOB, bodies BLOB)")
+            # What a warm build reads of every source, without the rows' blobs: a
+            # covering index is a tenth of the pages of the table at 100,000 sources.
+            db.execute("CREATE INDEX IF NOT EXISTS sources_table"
+                       " ON sources(settings, path, digest, stat)")
             db.execute("CREATE TABLE IF NOT EXISTS outputs(output_dir TEXT, path TEXT,"
                        " fingerprint TEXT, PRIMARY KEY(output_dir, path))")
             db.execute("CREATE TABLE IF NOT EXISTS state(output_dir TEXT, name TEXT,"

@@ -20,11 +20,11 @@ from newsarchive.buildstate import BuildState, PlanIndex, seal, unseal
 from newsarchive.cache import Cache, SourceRow
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
-from newsarchive.loading import SourceIndex, stat_signature
+from newsarchive.loading import SourceIndex
 from newsarchive.model import Entry
 from newsarchive.pages import PageSpec, fingerprint
 from newsarchive.report import BuildReport, config_digest
-from newsarchive.sources import discover, read_sources
+from newsarchive.sources import read_sources, stat_signature, survey
 from newsarchive.urls import article_url
 
 __all__ = ["PATCH_MAX", "FastPaths"]
@@ -74,16 +74,11 @@ class FastPaths:
             return None
         from newsarchive.read import SUFFIXES
 
-        paths = discover(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir))
-        if len(paths) != len(table) or not all(p in table for p in paths):
+        found = survey(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir),
+                       time.time_ns())
+        if len(found) != len(table) or not all(p in table for p in found):
             return None
-        now = time.time_ns()
-        root = str(config.source_dir)
-        signatures: dict[str, str] = {}
-        for path in paths:
-            signature = stat_signature(os.path.join(root, path), now)
-            if not signature or signature != table[path][1]:
-                signatures[path] = signature
+        signatures = {p: s for p, s in found.items() if not s or s != table[p][1]}
         stats: dict[str, str] = {}
         changed: list[tuple[str, bytes, str]] = []
         for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
@@ -116,7 +111,7 @@ class FastPaths:
             if not os.path.isfile(os.path.join(out, path)):
                 return None
         if stats:
-            cache.store_sources(self._settings, [], (), stats)
+            cache.store_sources(self._settings, [], (), stats, others=False)
         return self._report(state.counts, state.diagnostics(),
                             dict(unchanged=state.counts["pages"]), started)
 
@@ -249,7 +244,7 @@ class FastPaths:
         # Committed to the patch from here on.
         cache.forget_state(out, [buildstate.STATE])
         cache.store_sources(self._settings, [replace(r, bodies=bodies[r.path]) for r in fresh],
-                            (), stats)
+                            (), stats, others=False)
         conf = config_digest(config)
         prints = {s.output_path: fingerprint(s, entries, state.template_digests.get(s.template, ""),
                                              conf) for s in specs}

@@ -21,15 +21,12 @@ from newsarchive.cache import Cache, SourceRow
 from newsarchive.config import Config
 from newsarchive.executor import Executor
 from newsarchive.read import SUFFIXES
-from newsarchive.sources import discover, read_sources
+from newsarchive.sources import read_sources, stat_signature, survey
 
 if TYPE_CHECKING:
     from newsarchive import tasks
 
-__all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh", "stat_signature"]
-
-#: A stat signature is trusted only for files last changed this long before it was taken.
-_SETTLED_NS = 2_000_000_000
+__all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh"]
 LOAD_BATCH = 32
 Progress = Callable[[str, int, int], None]
 
@@ -37,18 +34,6 @@ Progress = Callable[[str, int, int], None]
 def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     """``items`` cut into consecutive slices of ``size``."""
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def stat_signature(path: str, now_ns: int) -> str:
-    """``size:mtime:ctime:inode`` of ``path``, or ``""`` when it cannot be trusted
-    (the file changed within the last two seconds, or cannot be statted)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return ""
-    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < _SETTLED_NS:
-        return ""
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 @dataclass(slots=True)
@@ -74,14 +59,18 @@ class LoadOutcome:
 
 
 def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
-           ) -> tuple[list[str], list[str]]:
+           ) -> tuple[dict[str, str], list[str]]:
+    """The present paths (all, or of ``changed``) with their stat signatures, and
+    the removed ones."""
+    now = time.time_ns()
     if changed is None:
-        paths = discover(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir))
+        found = survey(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir), now)
         known = set(index.rows) | set(index.unreadable)
-        return paths, sorted(known - set(paths))
-    present = [p for p in sorted(set(changed))
-               if p.lower().endswith(SUFFIXES) and (config.source_dir / p).is_file()]
-    return present, sorted(set(changed) - set(present))
+        return found, sorted(known - found.keys())
+    root = str(config.source_dir)
+    present = {p: stat_signature(os.path.join(root, p), now) for p in sorted(set(changed))
+               if p.lower().endswith(SUFFIXES) and (config.source_dir / p).is_file()}
+    return present, sorted(set(changed) - present.keys())
 
 
 def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
@@ -96,17 +85,14 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
         changed = None
     from newsarchive import tasks
 
-    paths, removed = _paths(config, index, changed)
+    found, removed = _paths(config, index, changed)
     for path in removed:
         index.rows.pop(path, None)
         index.unreadable.pop(path, None)
         index.pending.pop(path, None)
-    now = time.time_ns()
-    root = str(config.source_dir)
     signatures: dict[str, str] = {}
     todo: list[str] = []
-    for path in paths:
-        signature = stat_signature(os.path.join(root, path), now)
+    for path, signature in found.items():
         row = index.rows.get(path)
         if row is not None and signature and row.stat == signature:
             continue

@@ -1,0 +1,49 @@
+"""Finding source files: what is a source, and the stat signatures taken on the way."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from newsarchive.read import SUFFIXES
+from newsarchive.sources import discover, stat_signature, survey
+
+
+def _tree(root: Path) -> Path:
+    source = root / "seeds"
+    for name in ("a.md", "B.TXT", "sub/c.json", "sub/deeper/d.jsonl", ".hidden.md",
+                 ".git/e.md", "notes.md~", "f.md.swp", "image.png", "site/built.md"):
+        path = source / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    (root / "outside").mkdir()
+    (root / "outside" / "g.md").write_text("x", encoding="utf-8")
+    os.symlink(root / "outside" / "g.md", source / "linked.md")
+    os.symlink(root / "outside", source / "linked-folder")
+    os.symlink(source / "missing.md", source / "dangling.md")
+    return source
+
+
+def test_discover_keeps_sources_and_leaves_out_the_rest(tmp_path: Path) -> None:
+    source = _tree(tmp_path)
+    assert discover(source, SUFFIXES, (source / "site",)) == [
+        "B.TXT", "a.md", "linked.md", "sub/c.json", "sub/deeper/d.jsonl"]
+
+
+def test_survey_gives_discover_paths_with_their_signatures(tmp_path: Path) -> None:
+    source = _tree(tmp_path)
+    excluded = (source / "site",)
+    later = time.time_ns() + 10_000_000_000  # every file settled by then
+    found = survey(source, SUFFIXES, excluded, later)
+    assert list(found) == discover(source, SUFFIXES, excluded)
+    for path, signature in found.items():
+        assert signature == stat_signature(str(source / path), later) != ""
+    assert found["sub/c.json"].startswith("1:")  # size first
+    # Files changed within the last two seconds are not to be trusted yet.
+    assert set(survey(source, SUFFIXES, excluded, time.time_ns()).values()) == {""}
+
+
+def test_missing_folder_has_no_sources(tmp_path: Path) -> None:
+    assert discover(tmp_path / "nope", SUFFIXES) == []
+    assert survey(tmp_path / "nope", SUFFIXES, (), time.time_ns()) == {}
