@@ -246,13 +246,18 @@ def test_deleted_output_file_is_written_again(tmp_path: Path) -> None:
     assert report.written_paths == ("2001/01/11/story-2001-1/index.html",)
 
 
-def test_damaged_state_is_a_miss(tmp_path: Path) -> None:
+@pytest.mark.parametrize("names", [
+    [buildstate.STATE], [buildstate.INDEX], [buildstate.chunk_name(0)],
+    [f"deps:{n}" for n in range(buildstate.SHARDS)],
+    [f"identities:{n}" for n in range(buildstate.SHARDS)],
+], ids=["state", "index", "plan", "deps", "identities"])
+def test_damaged_state_is_a_miss(tmp_path: Path, names: list[str]) -> None:
     config = _site(tmp_path / "site")
     build_site(config)
     cache, _ = open_cache(config.cache_dir)
-    for name in (buildstate.STATE, buildstate.DEPS, buildstate.chunk_name(0)):
-        blob = cache.load_state(config.output_dir, [name])[name]
-        cache.store_state(config.output_dir, [(name, blob[:-3] + b"xyz")])
+    blobs = cache.load_state(config.output_dir, names)
+    assert blobs
+    cache.store_state(config.output_dir, [(n, b[:-3] + b"xyz") for n, b in blobs.items()])
     cache.close()
     _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
     report = build_site(config)

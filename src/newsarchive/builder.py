@@ -269,14 +269,17 @@ class Session(Writer, FastPaths):
         blobs: list[tuple[str, bytes]] = [
             (buildstate.chunk_name(n), seal(list(chunk))) for n, chunk in enumerate(chunks)
             if n >= len(previous) or previous[n] != chunk]
-        index = PlanIndex({k: tuple(sorted(v)) for k, v in deps.items()}, plan.urls, plan.paths)
+        index = PlanIndex(plan.urls, plan.paths)
         state = BuildState(
             inputs=buildstate.inputs_digest(config, self._settings),
             table=buildstate.table_digest({p: r.digest for p, r in self._sources.rows.items()}),
             counts=dict(counts), read_diagnostics=plan.read_diagnostics,
             other_diagnostics=plan.other_diagnostics, template_digests=digests,
             chunks=len(chunks))
-        blobs += [(buildstate.DEPS, seal(index)), (buildstate.IDENTITIES, seal(plan.identities))]
+        blobs.append((buildstate.INDEX, seal(index)))
+        blobs += buildstate.shards({k: tuple(sorted(v)) for k, v in deps.items()},
+                                   buildstate.deps_shard, "deps")
+        blobs += buildstate.shards(plan.identities, buildstate.identity_shard, "identities")
         stale = [buildstate.chunk_name(n) for n in range(len(chunks), len(previous))]
         if stale:
             cache.forget_state(config.output_dir, stale)

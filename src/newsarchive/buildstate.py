@@ -4,8 +4,9 @@ After a full build the cache holds, beside the source rows and the output
 manifest, the build's :class:`BuildState` (a digest of everything besides
 the sources that shapes the pages, a digest of the source table, the
 report's figures and diagnostics), its page plan in numbered chunks, a
-:class:`PlanIndex` (which chunks list each entry, URLs that are not the
-default) and the duplicate-detection identities of every article.
+:class:`PlanIndex` (URLs that are not the default), which chunks list each
+entry and the duplicate-detection identities of every article (both in
+shards).
 
 The next build compares instead of recomputing: when no input changed it
 renders and writes nothing; when a few files changed without changing the
@@ -20,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +34,16 @@ from newsarchive.model import Article, Entry
 from newsarchive.pages import PageSpec
 from newsarchive.report import pickled_format
 
-__all__ = ["CHUNK", "DEPS", "IDENTITIES", "STATE", "BuildState", "PlanIndex", "chunk_name",
-           "identity", "inputs_digest", "seal", "shape", "table_digest", "unseal"]
+__all__ = ["CHUNK", "INDEX", "SHARDS", "STATE", "BuildState", "PlanIndex", "chunk_name",
+           "deps_shard", "identity", "identity_shard", "inputs_digest", "seal", "shape",
+           "shards", "table_digest", "unseal"]
 
 STATE = "build"
-DEPS = "deps"
-IDENTITIES = "identities"
+INDEX = "index"
+#: The entry -> plan chunks index and the duplicate identities are saved in this
+#: many shards, so an edit loads and rewrites only the few it touches (as one
+#: blob, the index of 100,000 articles took 0.2 s to unpickle).
+SHARDS = 256
 #: Pages per saved plan chunk: an edit unpickles the chunks listing the
 #: article (a dozen or two), so small chunks keep that cheap.
 CHUNK = 64
@@ -45,6 +51,26 @@ CHUNK = 64
 
 def chunk_name(number: int) -> str:
     return f"plan:{number}"
+
+
+def deps_shard(key: str) -> str:
+    """Name of the shard holding ``key``'s plan chunk numbers."""
+    return f"deps:{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS}"
+
+
+def identity_shard(identity: int) -> str:
+    """Name of the shard holding the count of articles with ``identity``."""
+    return f"identities:{identity % SHARDS}"
+
+
+def shards(values: Mapping[Any, Any], name: Callable[[Any], str], prefix: str
+           ) -> list[tuple[str, bytes]]:
+    """``values`` as sealed shards by ``name``; every shard of ``prefix`` is
+    written, empty ones too, so none is left over from an earlier build."""
+    split: dict[str, dict[Any, Any]] = {f"{prefix}:{n}": {} for n in range(SHARDS)}
+    for key, value in values.items():
+        split[name(key)][key] = value
+    return [(shard, seal(part)) for shard, part in split.items()]
 
 
 def seal(value: Any) -> bytes:
@@ -87,11 +113,10 @@ class BuildState:
 
 @dataclass(slots=True)
 class PlanIndex:
-    """``deps``: entry key -> numbers of the plan chunks with a page showing it;
-    ``urls``: key -> (slug, url) of entries whose URL is not the default one
-    (a shared slug got a suffix); ``paths``: key -> source path where they differ."""
+    """``urls``: entry key -> (slug, url) of entries whose URL is not the default
+    one (a shared slug got a suffix); ``paths``: key -> source path where they
+    differ.  (Which plan chunks show each entry is saved in ``deps`` shards.)"""
 
-    deps: dict[str, tuple[int, ...]]
     urls: dict[str, tuple[str, str]]
     paths: dict[str, str]
 

@@ -188,15 +188,10 @@ class FastPaths:
         config = self.config
         cache = self._open()
         out = config.output_dir
-        saved = cache.load_state(out, [buildstate.DEPS, buildstate.IDENTITIES])
-        index = unseal(saved.get(buildstate.DEPS))
-        identities = unseal(saved.get(buildstate.IDENTITIES))
-        if not isinstance(index, PlanIndex) or not isinstance(identities, dict):
-            return None
         olds = cache.load_rows(self._settings, [p for p, _, _ in changed])
         fresh: list[SourceRow] = []
         bodies: dict[str, bytes] = {}
-        identities = dict(identities)
+        swaps: list[tuple[int, int]] = []  # (identity before, identity after) per article
         for path, data, digest in changed:
             old = olds.get(path)
             if old is None or old.digest != table[path][0]:
@@ -206,17 +201,27 @@ class FastPaths:
             if [buildstate.shape(e) for e in old_entries] != [
                     buildstate.shape(e) for e in new_entries]:
                 return None
-            for before, after in zip(old_entries, new_entries, strict=True):
-                was, now = buildstate.identity(before.article), buildstate.identity(after.article)
-                if identities.get(was) != 1 or (now != was and now in identities):
-                    return None  # a duplicate is involved: the full path decides
-                del identities[was]
-                identities[now] = 1
+            swaps += [(buildstate.identity(before.article), buildstate.identity(after.article))
+                      for before, after in zip(old_entries, new_entries, strict=True)]
             fresh.append(SourceRow(path, digest, signatures.get(path, ""), loaded, b""))
             bodies[path] = blob
-        self._patched = {row.path: row for row in fresh}
         keys = {e.key for row in fresh for e in row.loaded[1]}
-        numbers = sorted({n for k in keys for n in index.deps.get(k, ())})
+        wanted = ({buildstate.INDEX} | {buildstate.deps_shard(k) for k in keys}
+                  | {buildstate.identity_shard(i) for swap in swaps for i in swap})
+        saved = {name: unseal(blob) for name, blob in cache.load_state(out, wanted).items()}
+        index = saved.get(buildstate.INDEX)
+        if not isinstance(index, PlanIndex) or not all(
+                isinstance(saved.get(name), dict) for name in wanted - {buildstate.INDEX}):
+            return None
+        for was, now in swaps:
+            before = saved[buildstate.identity_shard(was)]
+            after = saved[buildstate.identity_shard(now)]
+            if before.get(was) != 1 or (now != was and now in after):
+                return None  # a duplicate is involved: the full path decides
+            del before[was]
+            after[now] = 1
+        self._patched = {row.path: row for row in fresh}
+        numbers = sorted({n for k in keys for n in saved[buildstate.deps_shard(k)].get(k, ())})
         names = [buildstate.chunk_name(n) for n in numbers]
         chunk_blobs = cache.load_state(out, names)
         specs: list[PageSpec] = []
@@ -271,7 +276,8 @@ class FastPaths:
         counts["skipped"] = skipped
         state.counts = counts
         state.table = buildstate.table_digest({p: d for p, (d, _) in table.items()})
-        cache.store_state(out, [(buildstate.IDENTITIES, seal(identities)),
+        touched = {buildstate.identity_shard(i) for swap in swaps for i in swap}
+        cache.store_state(out, [*((name, seal(saved[name])) for name in sorted(touched)),
                                 (buildstate.STATE, seal(state))])
         return self._report(counts, state.diagnostics(), dict(
             sources_read=len(fresh), rendered=len(todo), written=len(written),

@@ -14,24 +14,21 @@ sentence makes it an actor (``Italy has``, ``Pakistan's foreign minister``,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
-from newsarchive.topics.gazetteer import (
-    SEATS_OF_POWER,
-    Gazetteer,
-    Match,
-    Place,
-    Town,
-    load_gazetteer,
-)
+from newsarchive.topics.gazetteer import SEATS_OF_POWER, Gazetteer, Match, Place, load_gazetteer
 from newsarchive.topics.people import People
-from newsarchive.topics.salience import BODY_WEIGHT, Document, Token, split_words
+from newsarchive.topics.salience import BODY_WEIGHT, Document, Token
+from newsarchive.topics.towns import (
+    ADDRESS_WORDS,
+    LOCATIVE_BONUS,
+    dateline,
+    dateline_length,
+    score_towns,
+)
 
 __all__ = ["LOCATIVE_BONUS", "place_parent", "score_places"]
 
-#: Bonus for a place that is the location of an event (an anchored mention).
-LOCATIVE_BONUS = 0.5
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around",
                        "throughout", "within", "into", "toward", "towards", "off", "along"})
 #: Direction words that may sit between the preposition and the place ("in southern India").
@@ -67,8 +64,6 @@ _SUBDIVISIONS = frozenset({"province", "provinces", "prefecture", "state", "regi
                            "county", "district", "coast", "desert", "valley"})
 #: After a city's name these make it the surrounding area ("Kumamoto prefecture").
 _CITY_SUBDIVISIONS = frozenset({"province", "prefecture", "region", "county", "district"})
-_DATELINE = re.compile(
-    r"^([A-Z][A-Z'.\- ]*[A-Z.])(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)*))?\s*(?:\(|,|:|-|—|–)")
 
 
 def place_parent(name: str) -> str | None:
@@ -78,72 +73,6 @@ def place_parent(name: str) -> str | None:
     """
     place = load_gazetteer().places.get(name)
     return place.parent or None if place is not None else None
-
-
-def _lookup_place(words: tuple[str, ...], gazetteer: Gazetteer) -> str:
-    for tokens, entity in gazetteer.surfaces.get(words[0] if words else "", ()):
-        if tokens == words and entity.taxonomy == "places" and entity.name:
-            return entity.name
-    return ""
-
-
-def _fits(town: Town, qualifier: str, gazetteer: Gazetteer) -> bool:
-    """Whether ``qualifier`` (a place name after the comma) names the town's state or country."""
-    if not qualifier:
-        return False
-    if town.state and (qualifier == town.state or town.state.startswith(qualifier + " (")):
-        return True
-    place = gazetteer.places.get(qualifier)
-    if place is None:
-        return False
-    if place.kind == "country":
-        return town.country == qualifier
-    # a region of the town's country; a US town needs its own state
-    return bool(place.parent) and place.parent == town.country != "United States"
-
-
-def _pick_town(candidates: tuple[Town, ...], qualifier: str, gazetteer: Gazetteer
-               ) -> Town | None:
-    for town in candidates:
-        if _fits(town, qualifier, gazetteer):
-            return town
-    return None
-
-
-def _dateline(lead: str, gazetteer: Gazetteer) -> tuple[str, str, str]:
-    """``(place, town key, qualifier)`` of the dateline: a gazetteer place or a town.
-
-    ``OAKLAND, Calif.``: the state after the comma only disambiguates; it picks
-    a town (``GREELEY, Colo.``) and overrides a same-named city elsewhere
-    (``ATHENS, Ga.`` is not the Greek capital).
-    """
-    match = _DATELINE.match(lead)
-    if not match:
-        return "", "", ""
-    city, rest = match.groups()
-    words = tuple(split_words(" ".join(w.capitalize() if w.isupper() else w
-                                        for w in city.split())))
-    qualifier = _lookup_place(tuple(split_words(rest)), gazetteer) if rest else ""
-    if not qualifier and rest and rest.split()[0] in gazetteer.places:
-        qualifier = rest.split()[0]
-    key = " ".join(words)
-    place = _lookup_place(words, gazetteer)
-    if place:
-        parent = gazetteer.places[place].parent
-        if qualifier and place != qualifier and parent != qualifier and \
-                gazetteer.places.get(qualifier, Place("", "", "")).parent != parent and \
-                _pick_town(gazetteer.towns.get(key, ()), qualifier, gazetteer):
-            return "", key, qualifier
-        return place, "", qualifier
-    if key in gazetteer.towns:
-        return "", key, qualifier
-    return "", "", qualifier
-
-
-def _dateline_length(lead: str) -> int:
-    """How many tokens the dateline (``BRUSSELS, Belgium (``) takes at the start of ``lead``."""
-    match = _DATELINE.match(lead)
-    return len(split_words(match.group(0))) if match else 0
 
 
 def _at_venue(tokens: Sequence[Token], k: int) -> bool:
@@ -162,6 +91,51 @@ def _at_venue(tokens: Sequence[Token], k: int) -> bool:
         j -= 1
     return j >= 0 and tokens[j].text in ("at", "outside") and not (
         j >= 2 and tokens[j - 2].text in ("a", "an"))
+
+
+#: Words of a sentence about a market: a city there is where shares trade ("Shares
+#: in Carlsberg fell 3.4 per cent in Copenhagen", "in Tokyo trading").
+_MARKET_WORDS = frozenset({"shares", "stock", "stocks", "bonds", "trading", "traded",
+                           "closing", "bourse", "exchange"})
+#: A statement's verb: "she said in Brisbane", "told reporters in Brussels".
+_SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "announced"})
+#: Capitalized words before a demonym that make it part of a continent's adjective.
+_CONTINENT_PREFIXES = frozenset({"North", "South", "Latin", "Central"})
+
+
+def _inside_name(tokens: Sequence[Token], start: int, end: int, titles: frozenset[str]
+                 ) -> bool:
+    """Whether the demonym at ``start:end`` is a word of a longer proper name.
+
+    ``Yushu Tibetan Autonomous Prefecture``, ``the American League``: a demonym
+    followed by a capitalized word inside a sentence is part of a name (a title
+    such as ``French President`` is not); ``North American`` is a continent.
+    """
+    if start > 0 and tokens[start - 1].text in _CONTINENT_PREFIXES:
+        return True
+    if end >= len(tokens) or tokens[end].paragraph != tokens[start].paragraph:
+        return False
+    following = tokens[end]
+    return (following.namelike and not tokens[start].starts_sentence
+            and following.text.lower() not in titles and tokens[start].paragraph >= 0)
+
+
+def _aside(tokens: Sequence[Token], k: int, after: str) -> bool:
+    """Whether the locative at ``k`` is where shares trade or where a statement is made.
+
+    ``Toyota shares fell 1.2% in Tokyo trading``, ``she said in Brisbane``,
+    ``told a news conference in Washington``: the market and the podium are not
+    places the story is about.
+    """
+    if after.lower() in ("trading", "trade", "markets", "market"):
+        return True
+    j = k - 1
+    while j >= 0 and not tokens[j].starts_sentence:
+        word = tokens[j].text.lower()
+        if word in _MARKET_WORDS or (k - j <= 5 and word in _SPEECH_VERBS):
+            return True
+        j -= 1
+    return j >= 0 and tokens[j].text.lower() in _MARKET_WORDS
 
 
 def _official_next(tokens: Sequence[Token], start: int, titles: frozenset[str]) -> bool:
@@ -208,7 +182,7 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     tokens = doc.tokens
     scores: dict[str, float] = {}
     anchored: set[str] = set()
-    dateline_place, dateline_town, qualifier = _dateline(doc.lead, gazetteer)
+    dateline_place, dateline_town, qualifier = dateline(doc.lead, gazetteer)
     dateline_end = -1
     if dateline_place:
         scores[dateline_place] = BODY_WEIGHT
@@ -216,11 +190,12 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         if qualifier:
             # "BRUSSELS, Belgium (AP)": the dateline counts once, for the city (and so
             # for its country); the qualifier after the comma only disambiguates
-            dateline_end = doc.title_end + _dateline_length(doc.lead)
+            dateline_end = doc.title_end + dateline_length(doc.lead)
     places = gazetteer.places
     # "the Pentagon in Virginia": a place after a named body is its address
     org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
     kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
+    named: set[str] = set()  # places named at least once (not only by a demonym)
     venues: set[str] = set()
     for match in matches:
         entity = match.entity
@@ -237,7 +212,11 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         if any(k in people.covered for k in range(start, end)) or (
                 end - start == 1 and tokens[start].text in people.name_words):
             continue
+        if entity.adjective and _inside_name(tokens, start, end, gazetteer.titles):
+            continue  # "Yushu Tibetan Autonomous Prefecture", "North American rights"
         scores[entity.name] = scores.get(entity.name, 0.0) + tokens[start].weight
+        if not entity.adjective:
+            named.add(entity.name)
         kind = places[entity.name].kind
         k = start - 1
         if k >= 0 and tokens[k].text.lower() in _DIRECTIONS:
@@ -251,7 +230,8 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         before = tokens[k].text.lower() if k >= 0 else ""
         after = tokens[end].text if end < len(tokens) else ""
         locative = not entity.adjective and before in _LOCATIVE and not (
-            k > 0 and (tokens[k - 1].text.lower() in _ADDRESS_WORDS or k in org_ends))
+            k > 0 and (tokens[k - 1].text.lower() in ADDRESS_WORDS or k in org_ends)
+        ) and not _aside(tokens, k, after)
         if kind == "city" and before in ("in", "near") and k not in org_ends \
                 and _at_venue(tokens, k):
             locative = True  # "at the Dolby Theatre in Los Angeles": the event's city
@@ -289,12 +269,14 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
                 group = []
         group.append(index)
     _anchor_group(group, kept, anchored, places)
-    towns = _score_towns(doc, matches, people, gazetteer, threshold,
+    towns = score_towns(doc, matches, people, gazetteer, threshold,
                          (dateline_town, qualifier), scores)
     final: dict[str, float] = {}
     for name, score in scores.items():
         place = gazetteer.places[name]
         total = score + (LOCATIVE_BONUS if name in anchored else 0.0)
+        if name not in named and name not in anchored and name != dateline_place:
+            total = 0.0  # only "the Danish brewer": a nationality, not a place of the story
         if place.kind == "city" and name in venues:
             total = max(total, threshold)
         elif place.kind == "city" and (name not in anchored or score < threshold):
@@ -315,82 +297,3 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
             final[town.country] = max(final.get(town.country, 0.0) + BODY_WEIGHT, score)
     return final
 
-
-#: Words before a locative that make the place an address or a site, not an event
-#: ("based in", "born in", "living in", "a refinery in"): no locative anchor for any
-#: place.  For any place a named body before the locative is its address too ("the
-#: Pentagon in Virginia"); for towns, any capitalized word ("the Jet Propulsion
-#: Laboratory in Pasadena").
-_ADDRESS_WORDS = frozenset({"based", "headquartered", "born", "raised", "lives", "lived",
-                            "living", "resides", "resided", "residing", "registered",
-                            "incorporated", "listed", "offices", "office", "headquarters",
-                            "plant", "plants", "factory", "factories", "refinery",
-                            "refineries", "mine", "mines", "mill", "mills", "warehouse",
-                            "warehouses", "store", "stores", "stations", "branch",
-                            "branches", "subsidiary", "base", "bases"})
-#: Locatives that put an event in a town (a narrower set than for known places).
-_TOWN_LOCATIVES = frozenset({"in", "at", "near", "outside"})
-
-
-def _score_towns(doc: Document, matches: Sequence[Match], people: People,
-                 gazetteer: Gazetteer, threshold: float, dateline: tuple[str, str],
-                 scores: Mapping[str, float]) -> dict[Town, float]:
-    """Towns below the city threshold, attached only with strong anchoring.
-
-    A town (``towns.tsv``) is attached when the dateline names it with its
-    state or country (``GREELEY, Colo.``), when the text says ``in <Town>,
-    <State or Country>``, or when it is the place of two locative mentions
-    (the dateline counts as one).  Addresses (``based in``, ``the Laboratory
-    in``) do not count.
-    """
-    table = gazetteer.towns
-    tokens = doc.tokens
-    n = len(tokens)
-    strong: dict[str, Town] = {}
-    weight: dict[str, float] = {}
-    count: dict[str, int] = {}
-    key, qualifier = dateline
-    if key:
-        town = _pick_town(table[key], qualifier, gazetteer)
-        if town is not None:
-            strong[key] = town
-        count[key] = 1
-        weight[key] = BODY_WEIGHT
-    taken = {k for m in matches if m.entity.name for k in range(m.start, m.end)}
-    place_at = {m.start: m.entity.name for m in matches
-                if m.entity.taxonomy == "places" and m.entity.name}
-    covered = people.covered
-    for i in range(doc.title_end, n - 1):
-        if tokens[i].text not in _TOWN_LOCATIVES:
-            continue
-        j = i + 1
-        if not tokens[j].namelike or j in taken or j in covered:
-            continue
-        previous = tokens[i - 1] if i > doc.title_end else None
-        if previous is not None and (previous.text.lower() in _ADDRESS_WORDS or (
-                previous.namelike and not previous.starts_sentence)):
-            continue
-        found = ""
-        for size in (3, 2, 1):
-            if j + size <= n:
-                candidate = " ".join(t.text for t in tokens[j:j + size])
-                if candidate in table:
-                    found, end = candidate, j + size
-                    break
-        if not found or (end < n and tokens[end].namelike):
-            continue
-        count[found] = count.get(found, 0) + 1
-        weight[found] = weight.get(found, 0.0) + tokens[j].weight
-        if found not in strong and end + 1 < n and tokens[end].text == ",":
-            town = _pick_town(table[found], place_at.get(end + 1, ""), gazetteer)
-            if town is not None:
-                strong[found] = town
-    attached: dict[Town, float] = {}
-    for found, total in count.items():
-        town = strong.get(found)
-        if town is None and total >= 2:
-            candidates = table[found]
-            town = next((t for t in candidates if t.country in scores), candidates[0])
-        if town is not None:
-            attached[town] = max(threshold, weight[found] + LOCATIVE_BONUS)
-    return attached

@@ -1,0 +1,170 @@
+"""Towns and datelines: places below the city threshold, and the story's dateline.
+
+A town (``data/towns.tsv``) is attached only with strong anchoring (the dateline
+with its state or country, ``in <Town>, <State>``, or two locative mentions);
+the dateline (``CAIRO (Reuters) -``, ``OAKLAND, Calif. --``) names the city the
+story is filed from.  Split from :mod:`newsarchive.topics.places`, which calls
+:func:`dateline` and :func:`score_towns`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from newsarchive.topics.gazetteer import Gazetteer, Match, Place, Town
+from newsarchive.topics.people import People
+from newsarchive.topics.salience import BODY_WEIGHT, Document, split_words
+
+__all__ = ["ADDRESS_WORDS", "LOCATIVE_BONUS", "dateline", "dateline_length", "score_towns"]
+
+#: Bonus for a place that is the location of an event (an anchored mention).
+LOCATIVE_BONUS = 0.5
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z'.\- ]*[A-Z.])(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)*))?\s*(?:\(|,|:|-|—|–)")
+
+
+def _lookup_place(words: tuple[str, ...], gazetteer: Gazetteer) -> str:
+    for tokens, entity in gazetteer.surfaces.get(words[0] if words else "", ()):
+        if tokens == words and entity.taxonomy == "places" and entity.name:
+            return entity.name
+    return ""
+
+
+def _fits(town: Town, qualifier: str, gazetteer: Gazetteer) -> bool:
+    """Whether ``qualifier`` (a place name after the comma) names the town's state or country."""
+    if not qualifier:
+        return False
+    if town.state and (qualifier == town.state or town.state.startswith(qualifier + " (")):
+        return True
+    place = gazetteer.places.get(qualifier)
+    if place is None:
+        return False
+    if place.kind == "country":
+        return town.country == qualifier
+    # a region of the town's country; a US town needs its own state
+    return bool(place.parent) and place.parent == town.country != "United States"
+
+
+def _pick_town(candidates: tuple[Town, ...], qualifier: str, gazetteer: Gazetteer
+               ) -> Town | None:
+    for town in candidates:
+        if _fits(town, qualifier, gazetteer):
+            return town
+    return None
+
+
+def dateline(lead: str, gazetteer: Gazetteer) -> tuple[str, str, str]:
+    """``(place, town key, qualifier)`` of the dateline: a gazetteer place or a town.
+
+    ``OAKLAND, Calif.``: the state after the comma only disambiguates; it picks
+    a town (``GREELEY, Colo.``) and overrides a same-named city elsewhere
+    (``ATHENS, Ga.`` is not the Greek capital).
+    """
+    match = _DATELINE.match(lead)
+    if not match:
+        return "", "", ""
+    city, rest = match.groups()
+    words = tuple(split_words(" ".join(w.capitalize() if w.isupper() else w
+                                        for w in city.split())))
+    qualifier = _lookup_place(tuple(split_words(rest)), gazetteer) if rest else ""
+    if not qualifier and rest and rest.split()[0] in gazetteer.places:
+        qualifier = rest.split()[0]
+    key = " ".join(words)
+    place = _lookup_place(words, gazetteer)
+    if place:
+        parent = gazetteer.places[place].parent
+        if qualifier and place != qualifier and parent != qualifier and \
+                gazetteer.places.get(qualifier, Place("", "", "")).parent != parent and \
+                _pick_town(gazetteer.towns.get(key, ()), qualifier, gazetteer):
+            return "", key, qualifier
+        return place, "", qualifier
+    if key in gazetteer.towns:
+        return "", key, qualifier
+    return "", "", qualifier
+
+
+def dateline_length(lead: str) -> int:
+    """How many tokens the dateline (``BRUSSELS, Belgium (``) takes at the start of ``lead``."""
+    match = _DATELINE.match(lead)
+    return len(split_words(match.group(0))) if match else 0
+
+
+#: Words before a locative that make the place an address or a site, not an event
+#: ("based in", "born in", "living in", "a refinery in"): no locative anchor for any
+#: place.  For any place a named body before the locative is its address too ("the
+#: Pentagon in Virginia"); for towns, any capitalized word ("the Jet Propulsion
+#: Laboratory in Pasadena").
+ADDRESS_WORDS = frozenset({"based", "headquartered", "born", "raised", "lives", "lived",
+                            "living", "resides", "resided", "residing", "registered",
+                            "incorporated", "listed", "offices", "office", "headquarters",
+                            "plant", "plants", "factory", "factories", "refinery",
+                            "refineries", "mine", "mines", "mill", "mills", "warehouse",
+                            "warehouses", "store", "stores", "stations", "branch",
+                            "branches", "subsidiary", "base", "bases"})
+#: Locatives that put an event in a town (a narrower set than for known places).
+_TOWN_LOCATIVES = frozenset({"in", "at", "near", "outside"})
+
+
+def score_towns(doc: Document, matches: Sequence[Match], people: People,
+                 gazetteer: Gazetteer, threshold: float, dateline: tuple[str, str],
+                 scores: Mapping[str, float]) -> dict[Town, float]:
+    """Towns below the city threshold, attached only with strong anchoring.
+
+    A town (``towns.tsv``) is attached when the dateline names it with its
+    state or country (``GREELEY, Colo.``), when the text says ``in <Town>,
+    <State or Country>``, or when it is the place of two locative mentions
+    (the dateline counts as one).  Addresses (``based in``, ``the Laboratory
+    in``) do not count.
+    """
+    table = gazetteer.towns
+    tokens = doc.tokens
+    n = len(tokens)
+    strong: dict[str, Town] = {}
+    weight: dict[str, float] = {}
+    count: dict[str, int] = {}
+    key, qualifier = dateline
+    if key:
+        town = _pick_town(table[key], qualifier, gazetteer)
+        if town is not None:
+            strong[key] = town
+        count[key] = 1
+        weight[key] = BODY_WEIGHT
+    taken = {k for m in matches if m.entity.name for k in range(m.start, m.end)}
+    place_at = {m.start: m.entity.name for m in matches
+                if m.entity.taxonomy == "places" and m.entity.name}
+    covered = people.covered
+    for i in range(doc.title_end, n - 1):
+        if tokens[i].text not in _TOWN_LOCATIVES:
+            continue
+        j = i + 1
+        if not tokens[j].namelike or j in taken or j in covered:
+            continue
+        previous = tokens[i - 1] if i > doc.title_end else None
+        if previous is not None and (previous.text.lower() in ADDRESS_WORDS or (
+                previous.namelike and not previous.starts_sentence)):
+            continue
+        found = ""
+        for size in (3, 2, 1):
+            if j + size <= n:
+                candidate = " ".join(t.text for t in tokens[j:j + size])
+                if candidate in table:
+                    found, end = candidate, j + size
+                    break
+        if not found or (end < n and tokens[end].namelike):
+            continue
+        count[found] = count.get(found, 0) + 1
+        weight[found] = weight.get(found, 0.0) + tokens[j].weight
+        if found not in strong and end + 1 < n and tokens[end].text == ",":
+            town = _pick_town(table[found], place_at.get(end + 1, ""), gazetteer)
+            if town is not None:
+                strong[found] = town
+    attached: dict[Town, float] = {}
+    for found, total in count.items():
+        town = strong.get(found)
+        if town is None and total >= 2:
+            candidates = table[found]
+            town = next((t for t in candidates if t.country in scores), candidates[0])
+        if town is not None:
+            attached[town] = max(threshold, weight[found] + LOCATIVE_BONUS)
+    return attached
