@@ -11,9 +11,7 @@ import codecs
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-
-import charset_normalizer
-import ftfy
+from typing import Any
 
 from newsarchive.errors import ContentError, Diagnostic
 
@@ -81,15 +79,17 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # them (Arabic, Chinese, most of any language) skips ftfy, which is slow.
 _SUSPECT = re.compile("[\x1b\x80-\xff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
                       "\u02c6\u02dc\u0370-\u04ff\u2013-\u203a\u20ac\u2122\ud800-\udfff]")
-_FIXER = ftfy.TextFixerConfig(
-    unescape_html=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    normalization=None,
-    explain=False,
-)
+
+
+@lru_cache(maxsize=1)
+def _fixer() -> Any:
+    # ftfy and charset-normalizer are imported when first needed: most files are
+    # UTF-8 without suspect characters, and a one-edit build starts faster.
+    import ftfy
+
+    return ftfy, ftfy.TextFixerConfig(unescape_html=False, fix_latin_ligatures=False,
+                                      fix_character_width=False, uncurl_quotes=False,
+                                      fix_line_breaks=False, normalization=None, explain=False)
 
 
 def decode(source_path: str, data: bytes, fix: bool = True) -> str:
@@ -125,6 +125,8 @@ def _decode_bytes(source_path: str, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise ContentError(Diagnostic(
@@ -148,7 +150,8 @@ def repair(text: str) -> str:
     """
     if text.isascii() or not _SUSPECT.search(text):
         return text
-    return ftfy.fix_text(text, _FIXER)
+    ftfy, config = _fixer()
+    return str(ftfy.fix_text(text, config))
 
 
 @lru_cache(maxsize=64)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsarchive.topics.gazetteer import AGENCIES, SEATS_OF_POWER, Entity, Gazetteer, Match
-from newsarchive.topics.salience import Document, capitalized_spans
+from newsarchive.topics.salience import Document, Token, capitalized_spans
 
 __all__ = ["CURATED_BONUS", "OrgCandidates", "find_org_candidates", "score_organizations"]
 
@@ -191,7 +191,8 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
             tokens[k].text == "at" and k >= 2 and tokens[k - 2].text in ("a", "an")))
         # "talks at the Federal Reserve Bank of New York, where ...": a venue
         where = tokens[match.end:match.end + 2] if match.end + 1 < len(tokens) else ()
-        venue = venue or [t.text for t in where] == [",", "where"]
+        venue = venue or [t.text for t in where] == [",", "where"] or \
+            _in_passing(tokens, k, match.end)
         if index not in listed and not venue:
             anchored.add(name)
     # The bonus (curated or text-built names alike) needs one mention outside a list
@@ -200,6 +201,27 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
     # place of a meeting ("at the X, where").
     return {name: score + (CURATED_BONUS if name in anchored else 0.0)
             for name, score in scores.items()}
+
+
+#: After a body's name these make it a channel or a building, not an actor
+#: ("a BBC interview", "BBC reports", "the new Congress building").
+_CHANNEL_NOUNS = frozenset({"interview", "interviews", "report", "reports", "documentary",
+                            "programme", "program", "broadcast", "building", "buildings",
+                            "headquarters", "offices", "grounds", "stadium"})
+
+
+def _in_passing(tokens: Sequence[Token], k: int, end: int) -> bool:
+    """Whether the body mention ending at ``end`` (``k``: the word before it, ``the``
+    skipped) names it in passing: the channel a person speaks through (``he told
+    BBC Scotland``, ``a BBC interview``) or a building (``the Congress building``).
+    A person's title (``the leader of the African National Congress``) is not in
+    passing: the labels attach the body.
+    """
+    if end < len(tokens) and tokens[end].text.lower() in _CHANNEL_NOUNS:
+        return True
+    if k < 0:
+        return False
+    return tokens[k].text == "told"
 
 
 def _listed(kept: Sequence[Match], doc: Document) -> set[int]:

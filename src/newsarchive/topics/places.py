@@ -99,6 +99,8 @@ _MARKET_WORDS = frozenset({"shares", "stock", "stocks", "bonds", "trading", "tra
                            "closing", "bourse", "exchange"})
 #: A statement's verb: "she said in Brisbane", "told reporters in Brussels".
 _SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "announced"})
+#: A demonym before these is the state itself ("the Irish Republic", "the Iranian Government").
+_STATE_NAMES = frozenset({"republic", "government", "kingdom", "federation", "state"})
 #: Capitalized words before a demonym that make it part of a continent's adjective.
 _CONTINENT_PREFIXES = frozenset({"North", "South", "Latin", "Central"})
 
@@ -116,8 +118,10 @@ def _inside_name(tokens: Sequence[Token], start: int, end: int, titles: frozense
     if end >= len(tokens) or tokens[end].paragraph != tokens[start].paragraph:
         return False
     following = tokens[end]
+    lower = following.text.lower()
     return (following.namelike and not tokens[start].starts_sentence
-            and following.text.lower() not in titles and tokens[start].paragraph >= 0)
+            and lower not in titles and lower not in _STATE_NAMES
+            and tokens[start].paragraph >= 0)
 
 
 def _aside(tokens: Sequence[Token], k: int, after: str) -> bool:
@@ -136,6 +140,22 @@ def _aside(tokens: Sequence[Token], k: int, after: str) -> bool:
             return True
         j -= 1
     return j >= 0 and tokens[j].text.lower() in _MARKET_WORDS
+
+
+def _affiliation(tokens: Sequence[Token], k: int) -> bool:
+    """Whether ``a/an <role> at/with <Name> in`` ends at the preposition ``k``.
+
+    ``Koji Endo, an analyst at SBI Securities in Tokyo``, ``a lawyer with the
+    Free Market Foundation in Plano``: the place is where the person works.
+    """
+    j = k - 1
+    while j >= 0 and tokens[j].namelike and not tokens[j].starts_sentence:
+        j -= 1
+    if j == k - 1 or j < 2:
+        return False
+    if tokens[j].text == "the":
+        j -= 1
+    return j >= 2 and tokens[j].text in ("at", "with") and tokens[j - 2].text in ("a", "an")
 
 
 def _official_next(tokens: Sequence[Token], start: int, titles: frozenset[str]) -> bool:
@@ -203,6 +223,7 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
             seat = SEATS_OF_POWER.get(entity.name)
             if seat is not None:  # "the Kremlin said": evidence for Russia, not anchored
                 scores[seat] = scores.get(seat, 0.0) + tokens[match.start].weight
+                named.add(seat)
             continue
         if dateline_town and entity.name == dateline_town:
             continue  # "ATHENS, Ga.": the town, not the Greek capital
@@ -215,8 +236,15 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         if entity.adjective and _inside_name(tokens, start, end, gazetteer.titles):
             continue  # "Yushu Tibetan Autonomous Prefecture", "North American rights"
         scores[entity.name] = scores.get(entity.name, 0.0) + tokens[start].weight
-        if not entity.adjective:
-            named.add(entity.name)
+        # "Canada's Eugenie Bouchard" says a person's nationality, like a demonym
+        nationality = end + 1 < len(tokens) and tokens[end].text in _POSSESSIVE and \
+            (end + 1 in people.covered or tokens[end + 1].text in people.name_words
+             or tokens[end + 1].text in gazetteer.given_names)
+        if nationality:
+            continue
+        if not entity.adjective or (end < len(tokens) and tokens[end].capitalized
+                                    and tokens[end].text.lower() in _STATE_NAMES):
+            named.add(entity.name)  # a name, or "the Irish Republic"
         kind = places[entity.name].kind
         k = start - 1
         if k >= 0 and tokens[k].text.lower() in _DIRECTIONS:
@@ -230,7 +258,8 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         before = tokens[k].text.lower() if k >= 0 else ""
         after = tokens[end].text if end < len(tokens) else ""
         locative = not entity.adjective and before in _LOCATIVE and not (
-            k > 0 and (tokens[k - 1].text.lower() in ADDRESS_WORDS or k in org_ends)
+            k > 0 and (tokens[k - 1].text.lower() in ADDRESS_WORDS or k in org_ends
+                       or _affiliation(tokens, k))
         ) and not _aside(tokens, k, after)
         if kind == "city" and before in ("in", "near") and k not in org_ends \
                 and _at_venue(tokens, k):
@@ -275,7 +304,9 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     for name, score in scores.items():
         place = gazetteer.places[name]
         total = score + (LOCATIVE_BONUS if name in anchored else 0.0)
-        if name not in named and name not in anchored and name != dateline_place:
+        if name not in named and name not in anchored and \
+                name not in (dateline_place, places[dateline_place].parent if dateline_place
+                             else ""):
             total = 0.0  # only "the Danish brewer": a nationality, not a place of the story
         if place.kind == "city" and name in venues:
             total = max(total, threshold)
