@@ -322,3 +322,47 @@ def test_area_of_a_city_is_a_locative() -> None:
             "Crowds cheered.")
     assert extract_terms("Forces Enter Baghdad", text, DEFAULT)["places"][:2] == (
         "Baghdad", "Iraq")
+
+
+@pytest.mark.parametrize("passing", [
+    "Rents rose nine per cent, according to the Zembla Housing Agency.",
+    "Makers such as the Zembla Housing Agency cut prices.",
+    "The work was funded by the Zembla Housing Agency.",
+    "The injured were taken to the Zembla Housing Agency.",
+    "Rivals Norvik Steel Corp. and the Zembla Housing Agency held prices.",
+    "Militants linked to the Zembla Housing Agency held the towns.",
+    "She joined the Zembla Housing Agency in 1963 and led it for a decade.",
+])
+def test_body_named_once_in_passing_below_the_lead(passing: str) -> None:
+    text = f"Rents rose sharply in the capital on Monday.\n\n{passing}"
+    assert "Zembla Housing Agency" not in extract_terms("Rents", text, DEFAULT)["organizations"]
+
+
+@pytest.mark.parametrize("acting", [
+    "The Zembla Housing Agency said rents rose nine per cent.",
+    "Prices rose above the record set in 1954, the Zembla Housing Agency said.",
+])
+def test_body_named_once_below_the_lead_as_an_actor(acting: str) -> None:
+    text = f"Rents rose sharply in the capital on Monday.\n\n{acting}"
+    assert "Zembla Housing Agency" in extract_terms("Rents", text, DEFAULT)["organizations"]
+
+
+def test_national_red_cross_and_area_prefix() -> None:
+    text = ("Floods hit the region on Monday.\n\n"
+            "Greater Manchester Police closed roads. The Mexican Red Cross sent boats.")
+    orgs = extract_terms("Floods", text, DEFAULT)["organizations"]
+    assert "Greater Manchester Police" in orgs and "Mexican Red Cross" in orgs
+    assert "International Committee of the Red Cross" not in orgs
+
+
+def test_acronym_subject_cue_needs_capitals() -> None:
+    text = "Fans who queued all night saw the team win the cup final."
+    assert "health" not in extract_terms("Final", text, DEFAULT)["subjects"]
+    assert "health" in extract_terms("WHO warns", "The WHO said cases rose.",
+                                     DEFAULT)["subjects"]
+
+
+def test_channel_mentions_add_no_salience() -> None:
+    text = ("The singer swore during a BBC interview on Monday.\n\n"
+            "Fans had seen BBC reports from the region.")
+    assert extract_terms("Singer", text, DEFAULT)["organizations"] == ()

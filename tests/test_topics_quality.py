@@ -33,10 +33,12 @@ TALLIES, TOP1 = EVAL.evaluate(CASES)
 def test_labelled_set_is_large_enough() -> None:
     own = [c for c in CASES if c.text]
     assert len(own) >= 60
-    assert {c.split for c in own} == {"dev", "holdout", "holdout2", "holdout3", "holdout4"}
+    assert {c.split for c in own} == {"dev", "holdout", "holdout2", "holdout3", "holdout4",
+                                      "holdout5"}
     assert sum(c.split == "holdout2" for c in own) == 36
     assert sum(c.split == "holdout3" for c in own) >= 24
     assert sum(c.split == "holdout4" for c in own) >= 24
+    assert sum(c.split == "holdout5" for c in own) >= 24
 
 
 ORIGINAL = [c for c in CASES if c.split in ("dev", "holdout")]
@@ -67,37 +69,39 @@ def test_issue_targets_met_on_first_100() -> None:
 
 
 def test_issue_targets_met_on_whole_set() -> None:
-    # Met on the whole set (153 articles, holdout3 and holdout4 included): people P 0.879.
+    # Met on the whole set (180 articles, holdout3-5 included) since the seventh round
+    # (benchmarks/TOPICS.md): people P 0.875, organizations P 0.860, subject top-1
+    # 0.850 (153/180, exactly at the target).
+    assert len(CASES) == 180
     assert TALLIES["people"].precision >= 0.85
-
-
-@pytest.mark.xfail(strict=True, reason="on the 153-article set (holdout3 and holdout4 "
-                   "included) places precision 0.884, places recall 0.704, organizations "
-                   "precision 0.788 and subject top-1 0.850 (130/153 = 0.8497) miss the "
-                   "targets (benchmarks/TOPICS.md, sixth round); strict: remove this mark "
-                   "when they are met")
-def test_issue_targets_still_missed_on_whole_set() -> None:
-    assert TALLIES["places"].precision >= 0.90
-    assert TALLIES["places"].recall >= 0.75
     assert TALLIES["organizations"].precision >= 0.85
     assert TOP1 >= 0.85
 
 
+@pytest.mark.xfail(strict=True, reason="on the 180-article set (holdout3-5 included) "
+                   "places precision 0.888 and places recall 0.699 miss the targets "
+                   "(benchmarks/TOPICS.md, seventh round); strict: remove this mark when "
+                   "they are met")
+def test_issue_targets_still_missed_on_whole_set() -> None:
+    assert TALLIES["places"].precision >= 0.90
+    assert TALLIES["places"].recall >= 0.75
+
+
 def test_no_regression_below_measured_floor() -> None:
-    # Measured after the sixth round.  First 100: places P 0.914 R 0.783, people
-    # P 0.893 R 0.730, organizations P 0.871 R 0.626, top-1 0.870.  Whole set (153):
-    # places P 0.884 R 0.704, people P 0.879 R 0.733, organizations P 0.788 R 0.534,
+    # Measured after the seventh round.  First 100: places P 0.914 R 0.783, people
+    # P 0.893 R 0.730, organizations P 0.898 R 0.631, top-1 0.870.  Whole set (180):
+    # places P 0.888 R 0.699, people P 0.875 R 0.732, organizations P 0.860 R 0.541,
     # top-1 0.850.  Raise these as quality improves.
     assert TALLIES_100["places"].precision >= 0.91
     assert TALLIES_100["places"].recall >= 0.78
     assert TALLIES_100["people"].precision >= 0.89
     assert TALLIES_100["people"].recall >= 0.725
-    assert TALLIES_100["organizations"].precision >= 0.865
-    assert TALLIES_100["organizations"].recall >= 0.62
+    assert TALLIES_100["organizations"].precision >= 0.89
+    assert TALLIES_100["organizations"].recall >= 0.625
     assert TOP1_100 >= 0.865
-    assert TALLIES["places"].precision >= 0.88
-    assert TALLIES["places"].recall >= 0.70
-    assert TALLIES["people"].precision >= 0.875
-    assert TALLIES["organizations"].precision >= 0.785
-    assert TALLIES["organizations"].recall >= 0.53
+    assert TALLIES["places"].precision >= 0.885
+    assert TALLIES["places"].recall >= 0.695
+    assert TALLIES["people"].precision >= 0.87
+    assert TALLIES["organizations"].precision >= 0.855
+    assert TALLIES["organizations"].recall >= 0.535
     assert TOP1 >= 0.845

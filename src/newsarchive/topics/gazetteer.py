@@ -66,12 +66,17 @@ class Entity:
 
 @dataclass(frozen=True, slots=True)
 class SubjectCues:
-    """Subject cue words: exact words, word prefixes and two-word phrases."""
+    """Subject cue words: exact words, word prefixes and two-word phrases.
+
+    ``acronyms`` (lower-cased) are cues written in capitals in ``subjects.tsv``: they
+    count only where the text writes them in capitals (``WHO``, not ``who``).
+    """
 
     words: Mapping[str, tuple[tuple[str, float], ...]]
     prefixes: Mapping[str, tuple[tuple[str, str, float], ...]]
     phrases: Mapping[str, tuple[tuple[str, float], ...]]
     order: tuple[str, ...]
+    acronyms: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +143,15 @@ def _load_subjects() -> SubjectCues:
     prefixes: dict[str, list[tuple[str, str, float]]] = {}
     phrases: dict[str, list[tuple[str, float]]] = {}
     order: list[str] = []
+    acronyms: set[str] = set()
     for line in _lines("subjects.tsv"):
         subject, weight_text, cues = line.split("\t")
         weight = float(weight_text)
         order.append(subject)
         for cue in cues.split("|"):
+            if cue.isupper():
+                cue = cue.lower()
+                acronyms.add(cue)
             if " " in cue:
                 phrases.setdefault(cue, []).append((subject, weight))
             elif cue.endswith("*"):
@@ -155,6 +164,7 @@ def _load_subjects() -> SubjectCues:
         MappingProxyType({k: tuple(v) for k, v in prefixes.items()}),
         MappingProxyType({k: tuple(v) for k, v in phrases.items()}),
         tuple(order),
+        frozenset(acronyms),
     )
 
 

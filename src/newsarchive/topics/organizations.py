@@ -30,7 +30,7 @@ _HEADS = frozenset({
     "Federation", "League", "Congress", "Parliament", "Front", "Army", "Properties",
     "Holdings", "Society", "Institution", "Laboratory", "Centre", "Center", "Academy",
     "College", "Board", "Bureau", "Trust", "Alliance", "Coalition", "Brigade", "Corps",
-    "Club", "Administration", "Telescope", "Forces",
+    "Club", "Administration", "Telescope", "Forces", "Cross",
 })
 _GENERIC = frozenset({
     "The", "National", "Federal", "State", "Central", "General", "Supreme", "International",
@@ -44,6 +44,14 @@ _GENERIC = frozenset({
 #: Before a body (``the`` may follow) these make it a venue, not an actor: "rose on
 #: the New York Stock Exchange", "crowds outside the Government Center".
 _VENUE_WORDS = frozenset({"on", "outside"})
+
+#: Sentence-initial words kept as the start of a body's name: they name an area
+#: ("Greater Manchester Police", "Upper Nile State Council"), not the sentence.
+_AREA_PREFIXES = frozenset({"Greater", "Upper", "Lower", "Northern", "Southern", "Eastern",
+                            "Western"})
+
+#: After a party's one-word name these make it a portfolio ("Labour Minister").
+_PORTFOLIO_WORDS = frozenset({"Minister", "Ministry", "Secretary", "Department"})
 
 #: Tokens that may separate the members of a list of organizations.
 _LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Inc", "Corp.", "Corp", "Co.", "Co",
@@ -90,9 +98,15 @@ def _and_tail(doc: Document, words: Sequence[str], end: int, gazetteer: Gazettee
         k += 1
     if not tail or (k < len(tokens) and tokens[k].text in ("of", "for", "'s", "’s")):
         return []
-    if any(w in _HEADS or w in gazetteer.surfaces or w.lower() in gazetteer.titles
-           or w in gazetteer.given_names for w in tail):
+    if any(w in _HEADS or w.lower() in gazetteer.titles or w in gazetteer.given_names
+           for w in tail):
         return []
+    # a known name inside the tail ("and Google") ends the body's name; a word that
+    # merely starts one ("Environmental" of "Environmental Protection Agency") does not
+    for k, word in enumerate(tail):
+        if any(list(known) == tail[k:k + len(known)]
+               for known, _ in gazetteer.surfaces.get(word, ())):
+            return []
     return tail
 
 
@@ -111,7 +125,7 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
         span_start = start
         while words and (words[0] in ("The", "the") or (
                 tokens[start].starts_sentence and words[0] in gazetteer.non_names
-                and words[0] not in _HEADS)):
+                and words[0] not in _HEADS and words[0] not in _AREA_PREFIXES)):
             words.pop(0)
             start += 1
         if len(words) > 2 and words[1] in ("of", "for") and words[0] not in _HEADS \
@@ -176,25 +190,44 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
         if entity.name in AGENCIES and 0 < match.start < len(tokens) - 1 and \
                 tokens[match.start - 1].text == "(":
             continue
+        if match.end - match.start == 1 and entity.name.endswith(" Party") \
+                and match.end < len(tokens) and tokens[match.end].text in _PORTFOLIO_WORDS:
+            continue  # "Labour Minister Ricardo Solari": a portfolio, not the party
         kept.append(match)
     listed = _listed(kept, doc)
     scores: dict[str, float] = {}
     anchored: set[str] = set()
     for index, match in enumerate(kept):
         name = match.entity.name
-        scores[name] = scores.get(name, 0.0) + tokens[match.start].weight
+        # "a BBC interview", "BBC reports": the channel, not the body, is mentioned
+        channel = match.end < len(tokens) and \
+            tokens[match.end].text.lower() in _CHANNEL_NOUNS
+        scores[name] = scores.get(name, 0.0) + (0.0 if channel else tokens[match.start].weight)
         k = match.start - 1
         if k >= 0 and tokens[k].text == "the":
             k -= 1
-        venue = k >= 0 and (tokens[k].text in _VENUE_WORDS or (
-            # "Richard Bernstein, a strategist at Merrill Lynch": an affiliation
-            tokens[k].text == "at" and k >= 2 and tokens[k - 2].text in ("a", "an")))
+        venue = k >= 0 and (tokens[k].text in _VENUE_WORDS or _affiliation(tokens, k))
         # "talks at the Federal Reserve Bank of New York, where ...": a venue
         where = tokens[match.end:match.end + 2] if match.end + 1 < len(tokens) else ()
         venue = venue or [t.text for t in where] == [",", "where"] or \
             _in_passing(tokens, k, match.end)
         if index not in listed and not venue:
             anchored.add(name)
+    # A body named once below the lead as a source, an example, a funder, a rival or
+    # a destination is in passing; the members of a list share the first one's role
+    # ("rivals NEC Corp. and Toshiba Corp.").
+    mentions: dict[str, list[int]] = {}
+    passing: list[bool] = []
+    for index, match in enumerate(kept):
+        mentions.setdefault(match.entity.name, []).append(index)
+        flag = _named_in_passing(tokens, match.start)
+        if not flag and index and _joined(kept[index - 1], match, tokens):
+            flag = passing[index - 1]
+        passing.append(flag)
+    for name, found in mentions.items():
+        if len(found) == 1 and tokens[kept[found[0]].start].paragraph > 0 \
+                and (passing[found[0]] or _dated_background(tokens, kept[found[0]])):
+            anchored.discard(name)
     # The bonus (curated or text-built names alike) needs one mention outside a list
     # of three or more bodies ("rivals Amazon, Alphabet and Microsoft" names them in
     # passing) that is not a trading venue ("on the New York Stock Exchange") or the
@@ -203,11 +236,97 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
             for name, score in scores.items()}
 
 
+def _affiliation(tokens: Sequence[Token], k: int) -> bool:
+    """Whether ``at`` at ``k`` ends a person's role (``a strategist at``, ``an
+    electronics analyst at``): the body is where the person works, not an actor.
+    """
+    if tokens[k].text != "at":
+        return False
+    for article in (k - 2, k - 3):
+        if article >= 0 and tokens[article].text in ("a", "an"):
+            return all(t.text.islower() for t in tokens[article + 1:k])
+    return False
+
+
 #: After a body's name these make it a channel or a building, not an actor
 #: ("a BBC interview", "BBC reports", "the new Congress building").
 _CHANNEL_NOUNS = frozenset({"interview", "interviews", "report", "reports", "documentary",
                             "programme", "program", "broadcast", "building", "buildings",
                             "headquarters", "offices", "grounds", "stadium"})
+
+
+#: Words before a body named once below the lead that make it a source, an example, a
+#: funder, a destination or a label for another group rather than an actor: "according
+#: to the X", "makers such as X", "work funded by the X", "the injured were taken to the
+#: X", "elected to the X", "militants linked to X".
+_PASSING_BEFORE = {
+    "to": frozenset({"according", "taken", "rushed", "flown", "airlifted", "admitted",
+                     "transferred", "elected", "linked", "tied", "allied"}),
+    "with": frozenset({"affiliated", "aligned"}),
+    "as": frozenset({"such"}),
+    "by": frozenset({"funded", "financed", "sponsored", "paid", "bankrolled"}),
+}
+
+#: Before a body, these name it as a comparison: "rivals NEC Corp. and Toshiba Corp.".
+_RIVAL_WORDS = frozenset({"rival", "rivals", "competitor", "competitors"})
+
+
+def _dated_background(tokens: Sequence[Token], match: Match) -> bool:
+    """Whether the sentence of ``match`` dates itself in a year (``joined Princeton
+    University in 1963``): news tells the current event by weekday and the background
+    by year (``since 2008`` or ``from 2013`` only compares, and does not count).
+    """
+    if match.end < len(tokens) and tokens[match.end].text in _SPEECH_VERBS:
+        return False  # "..., the Ministry of Water Resources said": a current source
+    k = match.start
+    while k > 0 and tokens[k - 1].text not in _SENTENCE_ENDS \
+            and tokens[k - 1].paragraph == tokens[match.start].paragraph:
+        k -= 1
+    end = match.end
+    while end < len(tokens) and tokens[end].text not in _SENTENCE_ENDS \
+            and tokens[end].paragraph == tokens[match.start].paragraph:
+        end += 1
+    return any(tokens[i - 1].text == "in" and _is_year(tokens[i].text)
+               for i in range(max(k, 1), end))
+
+
+def _is_year(text: str) -> bool:
+    """Whether ``text`` is a year from 1900 to 2099 (``1971,`` as tokenized)."""
+    digits = text.rstrip(",.:")
+    return len(digits) == 4 and digits[:2] in ("19", "20") and digits.isdigit()
+
+
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+_SPEECH_VERBS = frozenset({"said", "says", "announced", "reported", "told", "added",
+                           "confirmed", "warned", "stated", "estimated"})
+
+
+def _joined(previous: Match, match: Match, tokens: Sequence[Token]) -> bool:
+    """Whether ``match`` follows ``previous`` in one list (``,``, ``and (the)``, legal
+    suffixes).
+    """
+    between = tokens[previous.end:match.start]
+    return 0 < len(between) <= 3 \
+        and all(t.text in _LIST_JOINERS or t.text == "the" for t in between) \
+        and tokens[match.start].paragraph == tokens[previous.start].paragraph
+
+
+def _named_in_passing(tokens: Sequence[Token], start: int) -> bool:
+    """Whether the words before the body mention at ``start`` (``the`` skipped) name
+    it as a source, an example, a funder or a destination (``_PASSING_BEFORE``);
+    ``paid for by`` counts as ``paid by``.
+    """
+    k = start - 1
+    if k >= 0 and tokens[k].text == "the":
+        k -= 1
+    if k >= 0 and tokens[k].text.lower() in _RIVAL_WORDS:
+        return True
+    if k < 1 or tokens[k].text not in _PASSING_BEFORE:
+        return False
+    before = tokens[k - 1].text.lower()
+    if before == "for" and k >= 2 and tokens[k].text == "by":
+        before = tokens[k - 2].text.lower()
+    return before in _PASSING_BEFORE[tokens[k].text]
 
 
 def _in_passing(tokens: Sequence[Token], k: int, end: int) -> bool:

@@ -29,9 +29,13 @@ MAX_SUBJECTS = 3
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _word_hits(word: str) -> tuple[tuple[str, float], ...]:
-    """Subjects cued by one lower-case word (memoised: the cues never change)."""
+def _word_hits(text: str) -> tuple[tuple[str, float], ...]:
+    """Subjects cued by one word as written (memoised: the cues never change); an
+    acronym cue (``WHO``) needs capitals."""
     cues = load_gazetteer().subjects
+    word = text.lower()
+    if word in cues.acronyms and not text.isupper():
+        return ()
     hits: dict[str, float] = dict(cues.words.get(word, ()))
     for stem, subject, weight in cues.prefixes.get(word[:3], ()):
         if word.startswith(stem):
@@ -50,7 +54,7 @@ def score_subjects(doc: Document) -> dict[str, float]:
         if not word[:1].isalpha():
             previous = ""
             continue
-        hits = _word_hits(word)
+        hits = _word_hits(token.text)
         if previous:
             phrase = cues.phrases.get(f"{previous} {word}")
             if phrase:
