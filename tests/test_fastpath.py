@@ -60,6 +60,19 @@ def _no_full_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Session, "_plan", refuse)
 
 
+def _count_plans(monkeypatch: pytest.MonkeyPatch) -> list[Session]:
+    """The sessions that plan the whole archive from now on, one item per plan."""
+    planned: list[Session] = []
+    plan = Session._plan
+
+    def spy(self: Session) -> tuple[object, ...]:
+        planned.append(self)
+        return plan(self)
+
+    monkeypatch.setattr(Session, "_plan", spy)
+    return planned
+
+
 def _edit(config: Config, name: str, old: str, new: str) -> None:
     path = config.source_dir / name
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
@@ -132,14 +145,7 @@ def test_title_edit_of_an_undated_article_takes_the_full_path(
     _edit(config, "undated.md", "title:", "slug: kept\ntitle:")
     build_site(config)
     _edit(config, "undated.md", "No date here", "Aardvarks first")
-    planned: list[Session] = []
-    plan = Session._plan
-
-    def spy(self: Session) -> tuple[object, ...]:
-        planned.append(self)
-        return plan(self)
-
-    monkeypatch.setattr(Session, "_plan", spy)
+    planned = _count_plans(monkeypatch)
     report = build_site(config)
     assert len(planned) == 1
     expected, full = _reference(tmp_path, config)
@@ -347,14 +353,7 @@ def test_state_of_code_with_other_classes_is_a_miss(tmp_path: Path,
     real = buildstate.pickled_format
     monkeypatch.setattr(buildstate, "pickled_format",
                         lambda *classes: (*real(*classes), ("PageSpec", "new_field")))
-    planned: list[Session] = []
-    plan = Session._plan
-
-    def spy(self: Session) -> tuple[object, ...]:
-        planned.append(self)
-        return plan(self)
-
-    monkeypatch.setattr(Session, "_plan", spy)
+    planned = _count_plans(monkeypatch)
     report = build_site(config)
     assert len(planned) == 1 and report.written == 0
 

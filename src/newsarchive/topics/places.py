@@ -75,6 +75,19 @@ def place_parent(name: str) -> str | None:
     return place.parent or None if place is not None else None
 
 
+def _before_name(tokens: Sequence[Token], k: int) -> int:
+    """Index of the word before the capitalized name that ends just before ``k``
+    (an article ``the`` skipped), or -1 when no name ends there."""
+    j = k - 1
+    while j >= 0 and tokens[j].namelike and not tokens[j].starts_sentence:
+        j -= 1
+    if j == k - 1 or j < 0:
+        return -1
+    if tokens[j].text == "the":
+        j -= 1
+    return j
+
+
 def _at_venue(tokens: Sequence[Token], k: int) -> bool:
     """Whether ``at/outside (the) <Name>`` ends just before the preposition at ``k``.
 
@@ -82,13 +95,7 @@ def _at_venue(tokens: Sequence[Token], k: int) -> bool:
     puts the event in the city.  ``a professor at Brown University in
     Providence`` is an affiliation (``a/an <word> at``), not an event.
     """
-    j = k - 1
-    while j >= 0 and tokens[j].namelike and not tokens[j].starts_sentence:
-        j -= 1
-    if j == k - 1 or j < 0:
-        return False
-    if tokens[j].text == "the":
-        j -= 1
+    j = _before_name(tokens, k)
     return j >= 0 and tokens[j].text in ("at", "outside") and not (
         j >= 2 and tokens[j - 2].text in ("a", "an"))
 
@@ -148,13 +155,7 @@ def _affiliation(tokens: Sequence[Token], k: int) -> bool:
     ``Koji Endo, an analyst at SBI Securities in Tokyo``, ``a lawyer with the
     Free Market Foundation in Plano``: the place is where the person works.
     """
-    j = k - 1
-    while j >= 0 and tokens[j].namelike and not tokens[j].starts_sentence:
-        j -= 1
-    if j == k - 1 or j < 2:
-        return False
-    if tokens[j].text == "the":
-        j -= 1
+    j = _before_name(tokens, k)
     return j >= 2 and tokens[j].text in ("at", "with") and tokens[j - 2].text in ("a", "an")
 
 
