@@ -366,3 +366,22 @@ def test_channel_mentions_add_no_salience() -> None:
     text = ("The singer swore during a BBC interview on Monday.\n\n"
             "Fans had seen BBC reports from the region.")
     assert extract_terms("Singer", text, DEFAULT)["organizations"] == ()
+
+
+def test_dateline_city_is_the_scene_unless_the_lead_puts_it_elsewhere() -> None:
+    filed = "AMMAN, July 20 (AFP) - Jordan and Israel agreed on Wednesday to talk."
+    assert "Amman" in extract_terms("Talks", filed, DEFAULT)["places"]
+    statement = "BRUSSELS (AP) - NATO warplanes struck targets in Belgrade overnight."
+    assert "Brussels" not in extract_terms("Strikes", statement, DEFAULT)["places"]
+    assert "Cannes" in extract_terms("Deal", "CANNES -- A studio bought a film.", DEFAULT)[
+        "places"]
+
+
+def test_event_clauses_and_titles() -> None:
+    text = ("Protesters filled the streets on Saturday.\n\nRallies were also held in "
+            "Haifa and Beersheba.\n\nOthers rallied outside the embassy in Bangkok.\n\n"
+            "In Beirut, the Palestine Liberation Organization denounced the plan.")
+    places = extract_terms("Protests", text, DEFAULT)["places"]
+    assert {"Haifa", "Beersheba", "Bangkok"} <= set(places) and "Beirut" not in places
+    title = "Diana, Princess of Wales, visited a hospital in Paris on Monday."
+    assert "Wales" not in extract_terms("Visit", title, DEFAULT)["places"]

@@ -9,7 +9,8 @@ containing country.  A place name that is part of a person's name (``Michael
 Jordan``) is not a place.  A country or region is also anchored when the
 sentence makes it an actor (``Italy has``, ``Pakistan's foreign minister``,
 ``Iranian officials``, ``Hubei province``), and places joined in one list
-(``in Kyiv, Kharkiv and Odesa``) share their anchoring.
+(``in Kyiv, Kharkiv and Odesa``) share their anchoring.  The dateline city and
+cities of an event clause (``Rallies were also held in Haifa``) need no second mention.
 """
 
 from __future__ import annotations
@@ -108,6 +109,9 @@ _MARKET_WORDS = frozenset({"shares", "stock", "stocks", "bonds", "trading", "tra
 _SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "announced"})
 #: A demonym before these is the state itself ("the Irish Republic", "the Iranian Government").
 _STATE_NAMES = frozenset({"republic", "government", "kingdom", "federation", "state"})
+#: Titles of nobility and sees: "Prince of Wales", "Duke of York" name a person.
+_NOBLE_TITLES = frozenset({"Prince", "Princess", "Duke", "Duchess", "Earl", "Countess",
+                           "Marquess", "Baron", "Baroness", "Archbishop", "Bishop"})
 #: Capitalized words before a demonym that make it part of a continent's adjective.
 _CONTINENT_PREFIXES = frozenset({"North", "South", "Latin", "Central"})
 
@@ -147,6 +151,33 @@ def _aside(tokens: Sequence[Token], k: int, after: str) -> bool:
             return True
         j -= 1
     return j >= 0 and tokens[j].text.lower() in _MARKET_WORDS
+
+
+#: Subjects-of-sentence words before "was/were held": an event was staged there.
+_STAGED = frozenset({"was", "were", "also", "been", "being"})
+
+
+def _event_site(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the ``in`` at ``k`` ends an event clause that news uses for extra scenes.
+
+    ``Rallies were also held in Jerusalem, Haifa and Beersheba``, ``Deaths were
+    also reported in Mandalay``, ``rallied outside the Myanmar embassy in
+    Bangkok``: a staged event, an added scene, or a crowd outside a building.
+    """
+    if k < 2 or tokens[k].text != "in":
+        return False
+    verb, before = tokens[k - 1].text.lower(), tokens[k - 2].text.lower()
+    if verb == "held" and before in _STAGED:
+        return True
+    if before == "also" and verb.endswith("ed") and k >= 3 and \
+            tokens[k - 3].text.lower() in ("was", "were"):
+        return True
+    for j in range(k - 1, max(k - 6, -1), -1):
+        if tokens[j].starts_sentence or tokens[j].text in (",", ";", ":"):
+            return False
+        if tokens[j].text == "outside":
+            return tokens[j + 1].text == "the" or tokens[j + 1].namelike
+    return False
 
 
 def _affiliation(tokens: Sequence[Token], k: int) -> bool:
@@ -215,9 +246,12 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
     places = gazetteer.places
     # "the Pentagon in Virginia": a place after a named body is its address
     org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
+    org_starts = {m.start for m in matches if m.entity.taxonomy == "organizations"}
     kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
     named: set[str] = set()  # places named at least once (not only by a demonym)
     venues: set[str] = set()
+    sites: set[int] = set()  # indexes in ``kept`` of event-clause locatives
+    lead_sites: set[str] = set()  # places the lead puts an event in ("struck targets in Belgrade")
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "places" or not entity.name:
@@ -226,9 +260,18 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
                 scores[seat] = scores.get(seat, 0.0) + tokens[match.start].weight
                 named.add(seat)
             continue
+        start, end = match.start, match.end
+        if start >= 2 and tokens[start - 1].text == "of" and \
+                tokens[start - 2].text in _NOBLE_TITLES:
+            # "Diana, Princess of Wales": a title, not a place of the story; like a
+            # seat of power it is evidence for the country
+            parent = places[entity.name].parent
+            if parent in places:
+                scores[parent] = scores.get(parent, 0.0) + tokens[start].weight
+                named.add(parent)
+            continue
         if dateline_town and entity.name == dateline_town:
             continue  # "ATHENS, Ga.": the town, not the Greek capital
-        start, end = match.start, match.end
         if start < dateline_end and entity.name == qualifier:
             continue
         if any(k in people.covered for k in range(start, end)) or (
@@ -262,14 +305,18 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
             k > 0 and (tokens[k - 1].text.lower() in ADDRESS_WORDS or k in org_ends
                        or _affiliation(tokens, k))
         ) and not _aside(tokens, k, after)
+        if kind == "city" and locative and _event_site(tokens, k):
+            sites.add(len(kept))
         if kind == "city" and before in ("in", "near") and k not in org_ends \
-                and _at_venue(tokens, k):
+                and _at_venue(tokens, k) and not _aside(tokens, k, after):
             locative = True  # "at the Dolby Theatre in Los Angeles": the event's city
             venues.add(entity.name)
         if kind == "city" and before == "in" and tokens[k].starts_sentence and \
-                after == "," and not _official_next(tokens, end + 1, gazetteer.titles):
+                after == "," and not _official_next(tokens, end + 1, gazetteer.titles) \
+                and not {end + 1, end + 2} & org_starts:
             # "In Manchester, doctors marched": the scene of the sentence; not "In
-            # Washington, President Bush said" (an official's reaction from a capital)
+            # Washington, President Bush said" nor "In Beirut, the PLO denounced" (an
+            # official's or a body's reaction from where it sits)
             venues.add(entity.name)
         lower = after.lower()
         if entity.adjective:
@@ -287,18 +334,24 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
                      or lower in _ACTOR_VERBS or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
+        if locative and tokens[start].paragraph == 0 and entity.name != dateline_place:
+            lead_sites.add(entity.name)
         kept.append((match, locative, actor))
     # Coordination: "in Kyiv, Kharkiv and Odesa", "Spain, France and Germany have".
-    group: list[int] = []
+    groups: list[list[int]] = []
     for index, (match, _locative, _actor) in enumerate(kept):
-        if group:
-            previous = kept[group[-1]][0]
+        if groups:
+            previous = kept[groups[-1][-1]][0]
             between = [t.text for t in tokens[previous.end:match.start]]
-            if not (0 < len(between) <= 2 and all(w in _COORDINATORS for w in between)):
-                _anchor_group(group, kept, anchored, places)
-                group = []
-        group.append(index)
-    _anchor_group(group, kept, anchored, places)
+            if 0 < len(between) <= 2 and all(w in _COORDINATORS for w in between):
+                groups[-1].append(index)
+                continue
+        groups.append([index])
+    for group in groups:
+        _anchor_group(group, kept, anchored, places)
+        if sites.intersection(group):  # "held in Jerusalem, Haifa and Beersheba"
+            venues.update(kept[i][0].entity.name for i in group
+                          if places[kept[i][0].entity.name].kind == "city")
     towns = score_towns(doc, matches, people, gazetteer, threshold,
                          (dateline_town, qualifier), scores)
     final: dict[str, float] = {}
@@ -316,6 +369,11 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         elif place.kind == "region" and not place.parent and score < 2 * threshold:
             total = 0.0  # continents and seas: only when the story is about them
         final[name] = total
+    if dateline_place and not lead_sites - {places[dateline_place].parent}:
+        # "AMMAN, July 20 (AFP) - Jordan and Israel agreed": the story happens where it
+        # is filed, unless the lead puts the event elsewhere ("BRUSSELS (AP) - NATO
+        # warplanes struck targets in Belgrade": a statement from the dateline city)
+        final[dateline_place] = max(final[dateline_place], threshold)
     for name, score in scores.items():
         parent = gazetteer.places[name].parent
         if parent and parent in gazetteer.places:

@@ -126,6 +126,12 @@ def score_towns(doc: Document, matches: Sequence[Match], people: People,
     key, qualifier = dateline
     if key:
         town = _pick_town(table[key], qualifier, gazetteer)
+        if town is None and not qualifier:
+            # "CANNES --": a bare dateline town is where the story is filed; it is
+            # attached when only one town has the name or the text names its country
+            named = [t for t in table[key] if t.country in scores]
+            town = named[0] if len(named) == 1 else (
+                table[key][0] if len(table[key]) == 1 else None)
         if town is not None:
             strong[key] = town
         count[key] = 1
