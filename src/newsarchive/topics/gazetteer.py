@@ -227,11 +227,15 @@ def match_entities(words: tuple[str, ...], gazetteer: Gazetteer,
     (``US-brokered``) matches by its head.
     """
     matches: list[Match] = []
+    surfaces = gazetteer.surfaces
     i, n = 0, len(words)
     while i < n:
         word = words[i]
+        if word not in surfaces and word not in extra and "-" not in word:
+            i += 1  # most words: nothing starts here
+            continue
         found: Match | None = None
-        for table in (extra, gazetteer.surfaces):
+        for table in (extra, surfaces):
             for tokens, entity in table.get(word, ()):
                 end = i + len(tokens)
                 if end <= n and words[i:end] == tokens:
@@ -241,7 +245,7 @@ def match_entities(words: tuple[str, ...], gazetteer: Gazetteer,
         if found is None and "-" in word:
             head, _, tail = word.partition("-")
             if tail[:1].islower() or tail[:1].isdigit():
-                for tokens, entity in gazetteer.surfaces.get(head, ()):
+                for tokens, entity in surfaces.get(head, ()):
                     if len(tokens) == 1:
                         found = Match(i, i + 1, entity)
                         break

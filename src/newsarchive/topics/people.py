@@ -147,26 +147,25 @@ def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],
             by_surname.setdefault(core[-1], name)
         by_first.setdefault(words[0], []).append((words, name))
     tokens = doc.tokens
+    n, title_end = len(tokens), doc.title_end
     i = 0
-    while i < len(tokens):
-        if i in covered:
-            i += 1
-            continue
-        word = tokens[i].text
-        matched = False
-        for words, name in by_first.get(word, ()):
-            if doc.is_title(i) and tuple(t.text for t in tokens[i:i + len(words)]) == words:
-                scores[name] += tokens[i].weight
-                covered.update(range(i, i + len(words)))
-                i += len(words)
-                matched = True
-                break
-        if matched:
-            continue
+    while i < n:  # every token of the article: tuple indexes, not attributes
+        word = tokens[i][0]
+        if i < title_end and i not in covered:
+            matched = False
+            for words, name in by_first.get(word, ()):
+                if tuple(t[0] for t in tokens[i:i + len(words)]) == words:
+                    scores[name] += tokens[i][2]
+                    covered.update(range(i, i + len(words)))
+                    i += len(words)
+                    matched = True
+                    break
+            if matched:
+                continue
         name_of = by_surname.get(word)
-        if name_of is not None:
-            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-            if not (nxt[:1].isupper() and not doc.is_title(i)):
-                scores[name_of] += tokens[i].weight
+        if name_of is not None and i not in covered:
+            nxt = tokens[i + 1][0] if i + 1 < n else ""
+            if not (nxt[:1].isupper() and i >= title_end):
+                scores[name_of] += tokens[i][2]
                 covered.add(i)
         i += 1

@@ -116,9 +116,21 @@ def split_words(text: str) -> list[str]:
     return words
 
 
-#: Per-word (capitalized, namelike) flags, memoised across articles (bounded).
-_SHAPES: dict[str, tuple[bool, bool]] = {}
+#: Per-word (capitalized, namelike, what the word does to sentence starts: 1 ends
+#: a sentence, 0 leaves the flag as it is (quotes), -1 clears it), memoised
+#: across articles (bounded).
+_SHAPES: dict[str, tuple[bool, bool, int]] = {}
 _SHAPE_CACHE_SIZE = 200_000
+
+
+def _shape(word: str) -> tuple[bool, bool, int]:
+    capitalized = word[:1].isupper()
+    namelike = (capitalized and is_namelike(word)) or word[:3] in ("al-", "el-")
+    effect = 1 if word in _SENTENCE_END else 0 if word in _QUOTES else -1
+    shape = (capitalized, namelike, effect)
+    if len(_SHAPES) < _SHAPE_CACHE_SIZE:
+        _SHAPES[word] = shape
+    return shape
 
 
 def tokenize(title: str, text: str) -> Document:
@@ -134,18 +146,10 @@ def tokenize(title: str, text: str) -> Document:
         weight = zone_weight(paragraph)
         start = True
         for word in split_words(part):
-            shape = shapes.get(word)
-            if shape is None:
-                capitalized = word[:1].isupper()
-                shape = (capitalized, (capitalized and is_namelike(word))
-                         or word[:3] in ("al-", "el-"))
-                if len(shapes) < _SHAPE_CACHE_SIZE:
-                    shapes[word] = shape
-            append(new(Token, (word, paragraph, weight, start, *shape)))
-            if word in _SENTENCE_END:
-                start = True
-            elif word not in _QUOTES:
-                start = False
+            capitalized, namelike, effect = shapes.get(word) or _shape(word)
+            append(new(Token, (word, paragraph, weight, start, capitalized, namelike)))
+            if effect:
+                start = effect > 0
         if paragraph < 0:
             title_end = len(tokens)
     return Document(tuple(tokens), title_end, paragraphs[0] if paragraphs else "")

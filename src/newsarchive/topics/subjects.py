@@ -29,39 +29,47 @@ MAX_SUBJECTS = 3
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _word_hits(text: str) -> tuple[tuple[str, float], ...]:
-    """Subjects cued by one word as written (memoised: the cues never change); an
-    acronym cue (``WHO``) needs capitals."""
+def _word_hits(text: str) -> tuple[str, tuple[tuple[str, float], ...]]:
+    """The lower-case word and the subjects cued by one word as written (memoised:
+    the cues never change); an acronym cue (``WHO``) needs capitals."""
     cues = load_gazetteer().subjects
     word = text.lower()
     if word in cues.acronyms and not text.isupper():
-        return ()
+        return word, ()
     hits: dict[str, float] = dict(cues.words.get(word, ()))
     for stem, subject, weight in cues.prefixes.get(word[:3], ()):
         if word.startswith(stem):
             hits[subject] = max(hits.get(subject, 0.0), weight)
-    return tuple(hits.items())
+    return word, tuple(hits.items())
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    """First words of the two-word cues: only after one is a phrase looked up."""
+    return frozenset(phrase.split(" ", 1)[0] for phrase in load_gazetteer().subjects.phrases)
 
 
 def score_subjects(doc: Document) -> dict[str, float]:
     """Score every subject with at least one cue (from the shipped list) in ``doc``."""
-    cues = load_gazetteer().subjects
+    phrases = load_gazetteer().subjects.phrases
+    starts = _phrase_starts()
     scores: dict[str, float] = {}
-    tokens = doc.tokens
     previous = ""
-    for token in tokens:
-        word = token.text.lower()
-        if not word[:1].isalpha():
+    for token in doc.tokens:
+        text = token[0]  # the hot loop of this module: index, not attribute
+        if not text[:1].isalpha():
             previous = ""
             continue
-        hits = _word_hits(token.text)
-        if previous:
-            phrase = cues.phrases.get(f"{previous} {word}")
+        word, hits = _word_hits(text)
+        if previous in starts:
+            phrase = phrases.get(f"{previous} {word}")
             if phrase:
                 cued = {subject for subject, _ in hits}
                 hits = hits + tuple(h for h in phrase if h[0] not in cued)
-        for subject, weight in hits:
-            scores[subject] = scores.get(subject, 0.0) + weight * token.weight
+        if hits:
+            weight = token[2]
+            for subject, cue in hits:
+                scores[subject] = scores.get(subject, 0.0) + cue * weight
         previous = word
     return scores
 
