@@ -273,8 +273,13 @@ def _overviews(archive: Archive) -> list[PageSpec]:
 
 def _feed_keys(entries: Sequence[Entry], size: int) -> tuple[str, ...]:
     """Keys of the ``size`` newest dated entries, newest first (undated never in feeds)."""
-    dated = [e for e in entries if e.local is not None]
-    return tuple(e.key for e in reversed(dated[-size:]))
+    newest: list[str] = []
+    for entry in reversed(entries):  # stops after `size`: big terms are not scanned whole
+        if len(newest) == size:
+            break
+        if entry.local is not None:
+            newest.append(entry.key)
+    return tuple(newest)
 
 
 def plan_pages(archive: Archive, config: Config) -> tuple[PageSpec, ...]:

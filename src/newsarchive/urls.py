@@ -16,6 +16,7 @@ import posixpath
 import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 
 __all__ = [
     "RESERVED_SLUGS",
@@ -70,8 +71,10 @@ def slugify(text: str, fallback: str = "") -> str:
     return slug
 
 
+@lru_cache(maxsize=1 << 16)
 def term_slug(name: str) -> str:
-    """Slug of a taxonomy term; never one of :data:`RESERVED_SLUGS`."""
+    """Slug of a taxonomy term; never one of :data:`RESERVED_SLUGS` (memoised: a
+    term's name comes back on every page that lists it, and on every build)."""
     slug = slugify(name)
     return f"{slug}-term" if slug in RESERVED_SLUGS else slug
 
