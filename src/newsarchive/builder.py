@@ -83,8 +83,6 @@ class Session(Writer, FastPaths):
         self._manifest: dict[str, str] | None = None
         self._saved_chunks: list[Sequence[PageSpec]] | None = None
         self._verified = False
-        #: The rows a patch read, for the session's index (see :meth:`_primed`).
-        self._patched: dict[str, SourceRow] = {}
         #: Source table (path -> digest, stat) as this session's last build left it,
         #: when that build was answered from the saved state (see :meth:`_quick`).
         self._known: dict[str, tuple[str, str]] | None = None

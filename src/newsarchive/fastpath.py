@@ -41,7 +41,6 @@ class FastPaths:
     _settings: str
     _sources: SourceIndex
     _manifest: dict[str, str] | None
-    _patched: dict[str, SourceRow]
     _known: dict[str, tuple[str, str]] | None
 
     if TYPE_CHECKING:  # provided by Session; declared for the type checker only
@@ -62,15 +61,11 @@ class FastPaths:
         """A build from the saved state when no source changed or a few changed in
         place; None when the full path is needed (nothing has been written then)."""
         config = self.config
-        cache = self._open()
-        out = config.output_dir
-        state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
-        if not isinstance(state, BuildState):
+        state = self._saved_state()
+        if state is None:
             return None
-        if state.inputs != buildstate.inputs_digest(config, self._settings):
-            return None
-        table = cache.source_table(self._settings)
-        if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
+        table = self._open().source_table(self._settings)
+        if _table_digest(table) != state.table:
             return None
         from newsarchive.read import SUFFIXES
 
@@ -79,26 +74,88 @@ class FastPaths:
         if len(found) != len(table) or not all(p in table for p in found):
             return None
         signatures = {p: s for p, s in found.items() if not s or s != table[p][1]}
-        stats: dict[str, str] = {}
-        changed: list[tuple[str, bytes, str]] = []
-        for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
-            if data is None:
-                return None
-            if digest != table[path][0]:
-                changed.append((path, data, digest))
-                if len(changed) > PATCH_MAX:
-                    return None
-            elif signatures[path]:
-                stats[path] = signatures[path]
-        if not changed:
-            report = self._nothing_changed(state, stats, started)
-        else:
-            report = self._patch(state, table, changed, signatures, stats, started)
+        report, _, _ = self._compare(state, table, signatures, started)
         if report is not None:
-            for path, signature in stats.items():
-                table[path] = (table[path][0], signature)
             self._known = table  # the next build given its changed paths compares only those
         return report
+
+    def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
+        """The fast paths for a session that holds every source, or whose last build
+        was answered from the saved state: only the ``changed`` paths are compared
+        with the saved state (the session's own last build).  None when the full
+        path is needed (nothing written then)."""
+        sources = self._sources
+        if sources.primed:
+            if sources.unreadable or sources.pending:
+                return None
+            table = {p: (r.digest, r.stat) for p, r in sources.rows.items()}
+        elif self._known is not None:
+            table = self._known
+        else:
+            return None
+        if any(p not in table for p in changed):
+            return None  # added, removed or unknown files: the full path decides
+        state = self._saved_state()
+        if state is None or _table_digest(table) != state.table:
+            return None
+        now = time.time_ns()
+        root = str(self.config.source_dir)
+        signatures = {p: stat_signature(os.path.join(root, p), now) for p in sorted(changed)}
+        try:
+            report, stats, patched = self._compare(state, table, signatures, started)
+        except BaseException:
+            # The cache may hold some of a patch: reload everything from it next time.
+            self._sources = SourceIndex()
+            self._manifest = None
+            self._known = None
+            raise
+        if report is not None and sources.primed:
+            for path, signature in stats.items():
+                sources.rows[path] = replace(sources.rows[path], stat=signature)
+            for path, row in patched.items():
+                sources.rows[path] = replace(row, bodies=b"", meta=b"")
+        return report
+
+    def _saved_state(self) -> BuildState | None:
+        """The state the last build of the output folder saved, if it was made from
+        the current inputs (config, templates, static files, version)."""
+        blob = self._open().load_state(self.config.output_dir, [buildstate.STATE])
+        state = unseal(blob.get(buildstate.STATE))
+        if not isinstance(state, BuildState):
+            return None
+        if state.inputs != buildstate.inputs_digest(self.config, self._settings):
+            return None
+        return state
+
+    def _compare(self, state: BuildState, table: dict[str, tuple[str, str]],
+                 signatures: dict[str, str], started: float
+                 ) -> tuple[BuildReport | None, dict[str, str], dict[str, SourceRow]]:
+        """Read the files of ``signatures`` and answer from the saved state: nothing
+        changed, or a patch of the files whose bytes differ from ``table``.  Returns
+        the report (None: the full path is needed), the new stat signatures of
+        unchanged files and the rows read for edited files; ``table`` follows what
+        was done."""
+        stats: dict[str, str] = {}
+        edits: list[tuple[str, bytes, str]] = []
+        for path, data, digest in read_sources(self.config.source_dir, sorted(signatures)):
+            if data is None:
+                return None, {}, {}
+            if digest != table[path][0]:
+                edits.append((path, data, digest))
+                if len(edits) > PATCH_MAX:
+                    return None, {}, {}
+            elif signatures[path] and signatures[path] != table[path][1]:
+                stats[path] = signatures[path]
+        patched: dict[str, SourceRow] = {}
+        if edits:
+            report, patched = self._patch(state, table, edits, signatures, stats, started)
+        else:
+            report = self._nothing_changed(state, stats, started)
+        if report is None:
+            return None, {}, {}
+        for path, signature in stats.items():
+            table[path] = (table[path][0], signature)
+        return report, stats, patched
 
     def _nothing_changed(self, state: BuildState, stats: dict[str, str], started: float
                          ) -> BuildReport | None:
@@ -115,74 +172,13 @@ class FastPaths:
         return self._report(state.counts, state.diagnostics(),
                             dict(unchanged=state.counts["pages"]), started)
 
-    def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
-        """The fast paths for a session that holds every source, or whose last build
-        was answered from the saved state: only the ``changed`` paths are compared
-        with the saved state (the session's own last build).  None when the full
-        path is needed (nothing written then)."""
-        config = self.config
-        cache = self._open()
-        sources = self._sources
-        if sources.primed:
-            if sources.unreadable or sources.pending:
-                return None
-            table = {p: (r.digest, r.stat) for p, r in sources.rows.items()}
-        elif self._known is not None:
-            table = self._known
-        else:
-            return None
-        if any(p not in table for p in changed):
-            return None  # added, removed or unknown files: the full path decides
-        out = config.output_dir
-        state = unseal(cache.load_state(out, [buildstate.STATE]).get(buildstate.STATE))
-        if not isinstance(state, BuildState):
-            return None
-        if buildstate.table_digest({p: d for p, (d, _) in table.items()}) != state.table:
-            return None
-        if state.inputs != buildstate.inputs_digest(config, self._settings):
-            return None
-        now = time.time_ns()
-        root = str(config.source_dir)
-        signatures = {p: stat_signature(os.path.join(root, p), now) for p in sorted(changed)}
-        stats: dict[str, str] = {}
-        edits: list[tuple[str, bytes, str]] = []
-        for path, data, digest in read_sources(config.source_dir, sorted(signatures)):
-            if data is None:
-                return None
-            if digest != table[path][0]:
-                edits.append((path, data, digest))
-            elif signatures[path] and signatures[path] != table[path][1]:
-                stats[path] = signatures[path]
-        if not edits:
-            report = self._nothing_changed(state, stats, started)
-            patched: dict[str, SourceRow] = {}
-        else:
-            try:
-                report = self._patch(state, table, edits, signatures, stats, started)
-            except BaseException:
-                # The cache may hold some of the patch: reload everything from it next time.
-                self._sources = SourceIndex()
-                self._manifest = None
-                self._known = None
-                raise
-            finally:
-                patched, self._patched = self._patched, {}
-        if report is None:
-            return None
-        for path, signature in stats.items():
-            table[path] = (table[path][0], signature)
-        if sources.primed:
-            for path, signature in stats.items():
-                sources.rows[path] = replace(sources.rows[path], stat=signature)
-            for path, _, _ in edits:
-                sources.rows[path] = replace(patched[path], bodies=b"", meta=b"")
-        return report
-
     def _patch(self, state: BuildState, table: dict[str, tuple[str, str]],
                changed: list[tuple[str, bytes, str]], signatures: dict[str, str],
-               stats: dict[str, str], started: float) -> BuildReport | None:
+               stats: dict[str, str], started: float
+               ) -> tuple[BuildReport | None, dict[str, SourceRow]]:
         """Re-render only the pages showing the articles of ``changed`` files, when
-        those articles keep their shape (see :func:`buildstate.shape`)."""
+        those articles keep their shape (see :func:`buildstate.shape`); with the
+        rows read for them."""
         from newsarchive import tasks
 
         config = self.config
@@ -195,12 +191,12 @@ class FastPaths:
         for path, data, digest in changed:
             old = olds.get(path)
             if old is None or old.digest != table[path][0]:
-                return None
+                return None, {}
             loaded, blob = tasks.load_one(config, path, data)
             old_entries, new_entries = old.loaded[1], loaded[1]
             if [buildstate.shape(e) for e in old_entries] != [
                     buildstate.shape(e) for e in new_entries]:
-                return None
+                return None, {}
             swaps += [(buildstate.identity(before.article), buildstate.identity(after.article))
                       for before, after in zip(old_entries, new_entries, strict=True)]
             fresh.append(SourceRow(path, digest, signatures.get(path, ""), loaded, b""))
@@ -212,15 +208,14 @@ class FastPaths:
         index = saved.get(buildstate.INDEX)
         if not isinstance(index, PlanIndex) or not all(
                 isinstance(saved.get(name), dict) for name in wanted - {buildstate.INDEX}):
-            return None
+            return None, {}
         for was, now in swaps:
             before = saved[buildstate.identity_shard(was)]
             after = saved[buildstate.identity_shard(now)]
             if before.get(was) != 1 or (now != was and now in after):
-                return None  # a duplicate is involved: the full path decides
+                return None, {}  # a duplicate is involved: the full path decides
             del before[was]
             after[now] = 1
-        self._patched = {row.path: row for row in fresh}
         numbers = sorted({n for k in keys for n in saved[buildstate.deps_shard(k)].get(k, ())})
         names = [buildstate.chunk_name(n) for n in numbers]
         chunk_blobs = cache.load_state(out, names)
@@ -228,7 +223,7 @@ class FastPaths:
         for name in names:
             chunk = unseal(chunk_blobs.get(name))
             if not isinstance(chunk, list):
-                return None
+                return None, {}
             specs += [s for s in chunk if s.article in keys or not keys.isdisjoint(s.keys)
                       or not keys.isdisjoint(s.links)]
         needed = {k for s in specs for k in (s.article, *s.keys, *s.links) if k}
@@ -238,14 +233,14 @@ class FastPaths:
         entries: dict[str, Entry] = {}
         for row in rows.values():
             if row.path not in bodies and row.digest != table.get(row.path, ("",))[0]:
-                return None  # the cache changed under us
+                return None, {}  # the cache changed under us
             for entry in row.loaded[1]:
                 if entry.key in needed:
                     slug, url = index.urls.get(entry.key) or (
                         entry.slug, article_url(entry.local, entry.slug))
                     entries[entry.key] = replace(entry, slug=slug, url=url)
         if not needed <= set(entries):
-            return None
+            return None, {}
         # Committed to the patch from here on.
         cache.forget_state(out, [buildstate.STATE])
         cache.store_sources(self._settings, [replace(r, bodies=bodies[r.path]) for r in fresh],
@@ -275,10 +270,16 @@ class FastPaths:
             table[row.path] = (row.digest, row.stat)
         counts["skipped"] = skipped
         state.counts = counts
-        state.table = buildstate.table_digest({p: d for p, (d, _) in table.items()})
+        state.table = _table_digest(table)
         touched = {buildstate.identity_shard(i) for swap in swaps for i in swap}
         cache.store_state(out, [*((name, seal(saved[name])) for name in sorted(touched)),
                                 (buildstate.STATE, seal(state))])
-        return self._report(counts, state.diagnostics(), dict(
+        report = self._report(counts, state.diagnostics(), dict(
             sources_read=len(fresh), rendered=len(todo), written=len(written),
             unchanged=counts["pages"] - len(written), written_paths=tuple(written)), started)
+        return report, {row.path: row for row in fresh}
+
+
+def _table_digest(table: Mapping[str, tuple[str, str]]) -> str:
+    """:func:`buildstate.table_digest` of a ``path -> (digest, stat)`` table."""
+    return buildstate.table_digest({path: digest for path, (digest, _) in table.items()})
