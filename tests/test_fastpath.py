@@ -53,6 +53,13 @@ def _reference(tmp_path: Path, config: Config) -> tuple[dict[str, bytes], BuildR
     return snapshot(reference.output_dir), report
 
 
+def _assert_as_full_build(tmp_path: Path, config: Config, report: BuildReport) -> None:
+    """The output and the report's figures equal those of a from-scratch build."""
+    expected, full = _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == expected
+    assert _facts(report) == _facts(full)
+
+
 def _no_full_planning(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(self: Session) -> None:
         raise AssertionError("planned the whole archive")
@@ -133,9 +140,7 @@ def test_title_edit_with_a_fixed_slug_patches_listings_and_neighbours(
     neighbour = (config.output_dir / "2002/02/12/story-2002-2/index.html").read_text("utf-8")
     assert "A much better headline" in neighbour and "Story 2002 3" not in neighbour
     assert report.rendered < 30
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
 
 
 def test_title_edit_of_an_undated_article_takes_the_full_path(
@@ -148,9 +153,7 @@ def test_title_edit_of_an_undated_article_takes_the_full_path(
     planned = _count_plans(monkeypatch)
     report = build_site(config)
     assert len(planned) == 1
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
 
 
 def test_edit_of_a_skipped_file_updates_its_error(tmp_path: Path) -> None:
@@ -159,9 +162,7 @@ def test_edit_of_a_skipped_file_updates_its_error(tmp_path: Path) -> None:
     (config.source_dir / "broken.md").write_text("---\ntitle: [still\n---\nBody.\n",
                                                  encoding="utf-8")
     report = build_site(config)
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
 
 
 @pytest.mark.parametrize("change", [
@@ -177,9 +178,7 @@ def test_edits_that_change_the_shape_take_the_full_path(
     build_site(config)
     _edit(config, *change)
     report = build_site(config)
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
 
 
 def test_edit_that_makes_a_duplicate_takes_the_full_path(tmp_path: Path) -> None:
@@ -194,9 +193,7 @@ def test_edit_that_makes_a_duplicate_takes_the_full_path(tmp_path: Path) -> None
            "Paragraph about *item* 6.\n\nSecond paragraph 2003.",
            topics="[Alpha, Beta0]", source="Daily"), encoding="utf-8")
     report = build_site(config)
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
 
 
 def test_added_and_removed_files_take_the_full_path(tmp_path: Path) -> None:
@@ -206,9 +203,7 @@ def test_added_and_removed_files_take_the_full_path(tmp_path: Path) -> None:
     (config.source_dir / "2004.md").write_text(md("New one", "2004-01-01", "Fresh."),
                                                encoding="utf-8")
     report = build_site(config)
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
     assert report.removed_paths
 
 
@@ -267,9 +262,7 @@ def test_damaged_state_is_a_miss(tmp_path: Path, names: list[str]) -> None:
     cache.close()
     _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
     report = build_site(config)
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(report) == _facts(full)
+    _assert_as_full_build(tmp_path, config, report)
 
 
 def test_session_builds_alternate_fast_and_full_paths(tmp_path: Path) -> None:
@@ -285,9 +278,7 @@ def test_session_builds_alternate_fast_and_full_paths(tmp_path: Path) -> None:
         last = session.build(["2002/4.md"])
     finally:
         session.close()
-    expected, full = _reference(tmp_path, config)
-    assert snapshot(config.output_dir) == expected
-    assert _facts(last) == _facts(full)
+    _assert_as_full_build(tmp_path, config, last)
     warm = build_site(config)
     assert (warm.rendered, warm.written) == (0, 0)
 
@@ -319,9 +310,7 @@ def test_primed_session_patches_later_edits(tmp_path: Path,
         # A shape change (title and slug) takes the full path, still equal to a full build.
         _edit(config, "2002/3.md", "Story 2002 3", "Retitled story")
         retitled = session.build(changed={"2002/3.md"})
-        expected, full = _reference(tmp_path, config)
-        assert snapshot(config.output_dir) == expected
-        assert _facts(retitled) == _facts(full)
+        _assert_as_full_build(tmp_path, config, retitled)
         # Nothing changed: nothing rendered or written, without planning.
         with monkeypatch.context() as patch:
             _no_full_planning(patch)
@@ -334,9 +323,7 @@ def test_primed_session_patches_later_edits(tmp_path: Path,
             _no_full_planning(patch)
             late = session.build(changed={"2001/4.md"})
         assert 0 < late.rendered < 30
-        expected, full = _reference(tmp_path, config)
-        assert snapshot(config.output_dir) == expected
-        assert _facts(late) == _facts(full)
+        _assert_as_full_build(tmp_path, config, late)
     finally:
         session.close()
     warm = build_site(config)
@@ -383,8 +370,6 @@ def test_session_started_on_a_built_site_compares_only_changed_paths(
         # A new file is not in the saved table: the full path, still equal to a full build.
         (config.source_dir / "2003/new.md").write_text(md("New one", "2003-09-09"), "utf-8")
         added = session.build(changed={"2003/new.md"})
-        expected, full = _reference(tmp_path, config)
-        assert snapshot(config.output_dir) == expected
-        assert _facts(added) == _facts(full)
+        _assert_as_full_build(tmp_path, config, added)
     finally:
         session.close()
