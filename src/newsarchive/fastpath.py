@@ -26,6 +26,7 @@ from newsarchive.pages import PageSpec, fingerprint
 from newsarchive.report import BuildReport, config_digest
 from newsarchive.sources import read_sources, stat_signature, survey
 from newsarchive.urls import article_url
+from newsarchive.writer import stale_pages
 
 __all__ = ["PATCH_MAX", "FastPaths"]
 
@@ -249,8 +250,7 @@ class FastPaths:
         prints = {s.output_path: fingerprint(s, entries, state.template_digests.get(s.template, ""),
                                              conf) for s in specs}
         before = cache.fingerprints(out, prints)
-        todo = [s for s in specs if before.get(s.output_path) != prints[s.output_path]
-                or not os.path.isfile(os.path.join(out, s.output_path))]
+        todo = stale_pages(specs, prints, before, str(out))
         sources = SourceIndex(rows={p: replace(r, bodies=b"") for p, r in rows.items()},
                               pending=bodies)
         written = self._render(entries, todo, None, sources)

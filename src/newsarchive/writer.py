@@ -27,7 +27,7 @@ from newsarchive.sources import read_sources
 if TYPE_CHECKING:
     from newsarchive.tasks import RenderBatch
 
-__all__ = ["Plan", "Writer"]
+__all__ = ["Plan", "Writer", "stale_pages"]
 
 _RENDER_BATCH = 48
 #: Render batches in flight at once: bounds the bodies held in memory.
@@ -48,6 +48,16 @@ class Plan:
     identities: dict[int, int] = field(default_factory=dict)
     urls: dict[str, tuple[str, str]] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
+
+
+def stale_pages(specs: Sequence[PageSpec], prints: Mapping[str, str],
+                previous: Mapping[str, str], output_dir: str, full: bool = False
+                ) -> list[PageSpec]:
+    """The pages to render: all when ``full``, else those whose fingerprint differs
+    from the last build's or whose file is missing."""
+    return [spec for spec in specs
+            if full or previous.get(spec.output_path) != prints[spec.output_path]
+            or not os.path.isfile(os.path.join(output_dir, spec.output_path))]
 
 
 class Writer:
@@ -95,14 +105,10 @@ class Writer:
             {s.template for s in plan.specs if s.template})
         conf = config_digest(config)
         out = str(config.output_dir)
-        manifest: dict[str, str] = {}
-        todo: list[PageSpec] = []
-        for spec in plan.specs:
-            fp = fingerprint(spec, plan.entries, digests.get(spec.template, ""), conf)
-            manifest[spec.output_path] = fp
-            if full or previous.get(spec.output_path) != fp or not os.path.isfile(
-                    os.path.join(out, spec.output_path)):
-                todo.append(spec)
+        manifest = {spec.output_path: fingerprint(spec, plan.entries,
+                                                  digests.get(spec.template, ""), conf)
+                    for spec in plan.specs}
+        todo = stale_pages(plan.specs, manifest, previous, out, full)
         written_paths = self._render(plan.entries, todo, progress, self._sources,
                                      lambda: meanwhile(digests))
         for path, source in statics.items():
