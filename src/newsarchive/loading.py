@@ -90,14 +90,11 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
         index.rows.pop(path, None)
         index.unreadable.pop(path, None)
         index.pending.pop(path, None)
-    signatures: dict[str, str] = {}
-    todo: list[str] = []
-    for path, signature in found.items():
-        row = index.rows.get(path)
-        if row is not None and signature and row.stat == signature:
-            continue
-        signatures[path] = signature
-        todo.append(path)
+    # Files whose stat signature is not the cached row's are read again.
+    signatures = {path: signature for path, signature in found.items()
+                  if not signature or (row := index.rows.get(path)) is None
+                  or row.stat != signature}
+    todo = list(signatures)
     executor = runner(len(todo))
     items: list[tasks.LoadItem]
     if shares_files(executor):
