@@ -16,6 +16,7 @@ locally, but fails it when ``CI`` is set, so CI never hides a failure as a skip.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import shutil
 import subprocess
@@ -132,7 +133,24 @@ def require(available: bool, reason: str) -> None:
         return
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: a missing tool fails the test)", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_module(name: str, reason: str) -> Any:
+    """Import and return module ``name``; when it is missing, :func:`require` decides
+    (skip the calling module, or fail it when CI is set)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        require(False, reason)
+        raise
+
+
+def require_pagefind() -> None:
+    """:func:`require` Pagefind and its binary."""
+    from newsarchive.search import pagefind_available
+
+    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
 
 
 def fail(message: str) -> NoReturn:

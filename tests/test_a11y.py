@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 
-from browser_fixtures import BuiltSite, require
+from browser_fixtures import BuiltSite, require, require_module
 
-pytest.importorskip("playwright", reason="playwright is not installed: pip install -e '.[test]'")
-pytest.importorskip("axe_playwright_python",
-                    reason="axe-playwright-python is not installed: pip install -e '.[test]'")
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect
+expect = require_module("playwright.sync_api",
+                        "playwright is not installed: pip install -e '.[test]'").expect
+Axe = require_module("axe_playwright_python.sync_playwright",
+                     "axe-playwright-python is not installed: pip install -e '.[test]'").Axe
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 

@@ -6,12 +6,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
+from browser_fixtures import (
+    DESKTOP,
+    HOSTILE_TITLE,
+    PHONE,
+    REPO,
+    BuiltSite,
+    require,
+    require_module,
+)
 
-from browser_fixtures import DESKTOP, HOSTILE_TITLE, PHONE, REPO, BuiltSite, require
-
-pytest.importorskip("playwright", reason="playwright is not installed: pip install -e '.[test]'")
-from playwright.sync_api import expect
+expect = require_module("playwright.sync_api",
+                        "playwright is not installed: pip install -e '.[test]'").expect
 
 SEED_TITLE = "Iran, Russia Reach ‘New Chapter’ in Military Ties, Leaving US Fretting"
 SEED_URL = "2000/12/28/iran-russia-reach-new-chapter-in-military-ties-leaving-us-fretting/"

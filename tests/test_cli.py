@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from browser_fixtures import require_pagefind
 from newsarchive.cli import main
 
 from sitekit import NO_TOPICS, broken_links, md, write_files
@@ -116,7 +117,7 @@ def test_the_seed_builds_into_a_complete_archive(tmp_path: Path,
 def test_search_index_only_when_article_pages_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("pagefind", reason="the search extra (pagefind) is not installed")
+    require_pagefind()
     _site(tmp_path, {"a.md": md("Alpha", "2001-01-01")})
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 0

@@ -34,6 +34,8 @@ def test_static_files_later_folders_override(tmp_path: Path) -> None:
     (tmp_path / "theme").mkdir()
     (tmp_path / "theme/style.css").write_text("theme")
     (tmp_path / "theme/.hidden").write_text("x")
+    for temp in ("style.css~", "style.css.swp", "style.css.tmp", "#style.css#"):
+        (tmp_path / "theme" / temp).write_text("editor temp file")
     (tmp_path / "user").mkdir()
     (tmp_path / "user/style.css").write_text("user")
     found = static_files([tmp_path / "theme", tmp_path / "user", tmp_path / "absent"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from browser_fixtures import ARTICLES, BuiltSite, require
+from browser_fixtures import ARTICLES, BuiltSite, require_pagefind
 from newsarchive import cli, search
-from newsarchive.search import IndexResult, index_site, pagefind_available
+from newsarchive.search import IndexResult, index_site
 
 ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head>
 <body><main><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article></main></body></html>
@@ -28,7 +28,7 @@ def _tiny_site(root: Path) -> Path:
 
 
 def test_index_site_indexes_only_marked_pages(tmp_path: Path) -> None:
-    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    require_pagefind()
     site = _tiny_site(tmp_path / "site")
     result = index_site(site, language="en-GB")
     assert result.status == "indexed", result.diagnostic
@@ -39,7 +39,7 @@ def test_index_site_indexes_only_marked_pages(tmp_path: Path) -> None:
 
 
 def test_reindexing_replaces_the_bundle_without_leftovers(tmp_path: Path) -> None:
-    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    require_pagefind()
     site = _tiny_site(tmp_path / "site")
     assert index_site(site).status == "indexed"
     first = sorted(p.name for p in (site / "pagefind").rglob("*"))
@@ -109,7 +109,7 @@ def test_build_without_pagefind_says_so_once_and_succeeds(
 
 def test_build_indexes_the_site_as_its_last_step(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    require_pagefind()
     argv = _source(tmp_path)
     assert cli.main(argv) == 0
     out, _ = capsys.readouterr()
@@ -121,7 +121,7 @@ def test_build_indexes_the_site_as_its_last_step(tmp_path: Path,
 
 
 def test_the_built_site_was_indexed(built_site: BuiltSite) -> None:
-    require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
+    require_pagefind()
     assert "Search index: 6 pages indexed by Pagefind" in built_site.log
     assert built_site.search_indexed
 

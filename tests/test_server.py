@@ -200,6 +200,7 @@ def test_a_config_change_rebuilds_and_a_broken_config_is_shown(server: DevServer
     (site / "archive.yaml").write_text(CONFIG + "title: Renamed Archive\n", encoding="utf-8")
     settle(server, shows(server, "/", "Renamed Archive"), before)
     assert 'role="alert"' not in fetch(server, "/")[1]
+    assert server.config.title == "Renamed Archive"
 
 
 def test_static_files_are_copied_when_they_change(server: DevServer, site: Path) -> None:

@@ -7,16 +7,20 @@ still built); 2 for usage or configuration errors.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarchive import __version__
 from newsarchive.config import Config, load_config
 from newsarchive.errors import ConfigError, Diagnostic, OutputError
+
+if TYPE_CHECKING:  # the builder is imported when a build runs, not at start-up
+    from newsarchive.report import BuildReport
 
 __all__ = ["main"]
 
@@ -75,8 +79,6 @@ def _config(args: argparse.Namespace) -> Config:
     if getattr(args, "base_url", None) is not None:
         overrides["base_url"] = args.base_url
     config = load_config(path, root, overrides)
-    import dataclasses
-
     changes: dict[str, Any] = {}
     if getattr(args, "source", None) is not None:
         changes["source_dir"] = args.source.resolve()
@@ -164,7 +166,7 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
     return status
 
 
-def _search(config: Config, report: Any, args: argparse.Namespace
+def _search(config: Config, report: BuildReport, args: argparse.Namespace
             ) -> tuple[int, str, list[Diagnostic]]:
     """Index the site for search when article pages changed; warn near Pages' size limit."""
     from newsarchive.output import folder_size
@@ -174,7 +176,7 @@ def _search(config: Config, report: Any, args: argparse.Namespace
     diagnostics: list[Diagnostic] = []
     line = ""
     failed = 0
-    if config.search and not getattr(args, "no_search", False):
+    if config.search and not args.no_search:
         changed = any(is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
         searched = index_site(config.output_dir, language=config.language, changed=changed)
         if searched.diagnostic is not None and not (
@@ -197,7 +199,7 @@ def _search(config: Config, report: Any, args: argparse.Namespace
     return failed, line, diagnostics
 
 
-def summary(report: Any, config: Config) -> str:
+def summary(report: BuildReport, config: Config) -> str:
     """The closing summary line of a build."""
     head = "Checked" if report.dry_run else "Built"
     pages = (f"{report.pages} pages planned" if report.dry_run else

@@ -14,7 +14,7 @@ from pathlib import Path
 from newsarchive.errors import OutputError
 
 __all__ = ["file_digest", "folder_size", "prune", "safe_target", "static_files",
-           "write_bytes_atomic", "write_outputs"]
+           "write_bytes_atomic"]
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> bool:
@@ -54,17 +54,6 @@ def safe_target(output_dir: Path, relative_path: str) -> Path:
             or any(p in ("", ".", "..") for p in parts)):
         raise OutputError(f"refusing to write outside the output folder: {relative_path!r}")
     return output_dir.joinpath(*parts)
-
-
-def write_outputs(output_dir: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
-    """Write each ``(relative path, bytes)``; returns (written, unchanged) counts."""
-    written = unchanged = 0
-    for relative_path, data in files:
-        if write_bytes_atomic(safe_target(output_dir, relative_path), data):
-            written += 1
-        else:
-            unchanged += 1
-    return written, unchanged
 
 
 def prune(output_dir: Path, stale: Iterable[str]) -> int:

@@ -21,11 +21,12 @@ from newsarchive.builder import BuildReport, Session
 from newsarchive.config import Config, load_config
 from newsarchive.errors import ConfigError, OutputError
 from newsarchive.executor import Executor, LocalExecutor
+from newsarchive.render import environment
 from newsarchive.watch import Changes, is_editor_temp
 
 __all__ = ["Outcome", "Rebuilder", "config_reloader"]
 
-logger = logging.getLogger("newsarchive.watch")
+logger = logging.getLogger("newsarchive.rebuild")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,6 @@ def _shown(path: str, config: Config) -> str:
 
 def template_problems(config: Config) -> list[str]:
     """Syntax errors of every template in the user's templates folder."""
-    from newsarchive.render import environment
-
     if config.templates_dir is None:
         return []
     env = environment(str(config.templates_dir))
@@ -139,9 +138,7 @@ class Rebuilder:
         if changes.config:
             try:
                 config = self._reload()
-            except ConfigError as exc:
-                self._config_problems = [d.format() for d in exc.diagnostics]
-            except Exception as exc:  # a config that cannot be read at all
+            except Exception as exc:  # a bad config, or one that cannot be read at all
                 self._config_problems = describe_exception(exc, self.config)
             else:
                 self._config_problems = []

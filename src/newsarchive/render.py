@@ -28,8 +28,7 @@ from newsarchive.pages import PageSpec
 from newsarchive.urls import absolute, day_url, month_url, output_path, relative, year_url
 
 __all__ = ["DEFAULT_BASE_URL", "CardValues", "RenderJob", "card_values", "environment",
-           "json_ld", "page_context", "page_context_cards", "render_job", "site_url",
-           "template_digests"]
+           "json_ld", "page_context_cards", "render_job", "site_url", "template_digests"]
 
 #: Used for absolute URLs (feeds, sitemap, canonical links) when base_url is unset.
 DEFAULT_BASE_URL = "http://localhost:8000/"
@@ -81,7 +80,9 @@ def long_date(value: datetime | None, lang: str = "en") -> str:
 
 @lru_cache(maxsize=65536)
 def _long_date(day: date, lang: str) -> str:
-    # Babel costs ~35 µs a call and a listing page shows 20 dates; days repeat a lot.
+    # Babel costs 3-5 µs a call (`python -m timeit` on format_date(date(2000, 12, 28),
+    # format="long", locale=...) for en, fr, de_DE) and a listing page shows 20 dates;
+    # days repeat a lot.
     return str(format_date(day, format="long", locale=_locale(lang)))
 
 
@@ -140,9 +141,10 @@ class _Fields(dict[str, Any]):
     """A dict whose keys also read as attributes.
 
     Templates write ``item.title``; Jinja tries the attribute first and, on a
-    plain dict, raises and catches AttributeError before reading the key --
-    about a third of the time of rendering a listing.  Here the attribute read
-    succeeds at once; the value (and the output) is the same.
+    plain dict, raises and catches AttributeError before reading the key.
+    Here the attribute read succeeds at once; the value (and the output) is
+    the same.  Rendering ``index.html`` with 20 cards (best of 300 renders)
+    takes 0.42 ms with these against 0.47 ms with plain dicts.
     """
 
     __slots__ = ()
@@ -175,8 +177,10 @@ def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> Iterator[str
 def template_digests(templates_dir: str | None, names: set[str]) -> dict[str, str]:
     """Digest of each template's closure (itself and all it extends, includes, imports).
 
-    Parsing every template takes a quarter of a second, so the result is kept
-    for as long as no template file's bytes change (the key reads them all).
+    Parsing the templates costs about 50 ms for the default theme's ten pages
+    (the first ``template_digests(None, names)`` in a process; 0.4 ms once
+    cached), so the result is kept for as long as no template file's bytes
+    change (the key reads them all).
     """
     key = hashlib.sha256()
     for folder in (templates_dir, _theme_dir()):
@@ -225,10 +229,6 @@ def _card_of(values: CardValues) -> dict[str, Any]:
                    lang=lang, dir=direction, authors=list(authors), updated=updated)
 
 
-def _card(entry: Entry) -> dict[str, Any]:
-    return _card_of(card_values(entry))
-
-
 #: Taxonomies whose terms describe what an article is about (its SEO keywords);
 #: sources and authors are who published and wrote it instead.
 _KEYWORD_TAXONOMIES = ("topics", "places", "people", "organizations", "subjects")
@@ -245,11 +245,11 @@ def _keywords(terms: Mapping[str, tuple[str, ...]]) -> list[str]:
 
 def _full(entry: Entry) -> dict[str, Any]:
     article = entry.article
-    card = _card(entry)
+    card = _card_of(card_values(entry))
     card.update(body_html=Markup(entry.body_html), dateline=article.dateline,
                 agency=article.agency, copyright=article.copyright,
-                original_url=article.original_url, updated=article.updated,
-                extra=dict(article.extra), terms=dict(entry.terms),
+                original_url=article.original_url, extra=dict(article.extra),
+                terms=dict(entry.terms),
                 keywords=_keywords(entry.terms))
     if entry.local is not None:
         y, m, d = entry.local.year, entry.local.month, entry.local.day
@@ -257,23 +257,20 @@ def _full(entry: Entry) -> dict[str, Any]:
     return card
 
 
-def page_context(spec: PageSpec, entries: Mapping[str, Entry], config: Config) -> dict[str, Any]:
-    """Everything the template of ``spec`` sees, resolved from entries and config."""
-    return page_context_cards(spec, entries, {k: card_values(entries[k])
-                                              for k in (*spec.keys, *spec.links)}, config)
-
-
 def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
                        cards: Mapping[str, CardValues], config: Config) -> dict[str, Any]:
-    """:func:`page_context` with the listed entries given as :func:`card_values`;
-    ``entries`` needs only the entries shown in full (``spec.article``, the
-    items of a full feed); ``cards`` holds ``spec.keys`` and ``spec.links``."""
+    """Everything the template of ``spec`` sees, resolved from entries and config.
+
+    The listed entries come as :func:`card_values`: ``cards`` holds
+    ``spec.keys`` and ``spec.links``; ``entries`` needs only the entries shown
+    in full (``spec.article``, the items of a full feed)."""
+    base = site_url(config)
     site = _Fields(title=config.title, description=config.description,
-                   language=config.language, url=site_url(config),
+                   language=config.language, url=base,
                    base_path=config.base_path, index_html=config.index_html, feed="feed.xml")
     page = _Fields({**spec.params, "url": spec.url, "output_path": output_path(spec.url),
                     "absolute_links": spec.url == "404.html",
-                    "canonical": absolute(site_url(config), spec.url)})
+                    "canonical": absolute(base, spec.url)})
     context: dict[str, Any] = {"site": site, "page": page}
     full_items = spec.template == "feed.xml" and bool(spec.params.get("full"))
     context["items"] = ([_full(entries[k]) for k in spec.keys] if full_items
@@ -298,8 +295,3 @@ def render_job(templates_dir: str | None, job: RenderJob) -> bytes:
         return str(context["page"]["text"]).encode("utf-8")
     text = environment(templates_dir).get_template(template).render(context)
     return text.encode("utf-8")
-
-
-def theme_path() -> Path:
-    """Folder of the default theme's templates."""
-    return Path(_theme_dir())

@@ -176,7 +176,6 @@ class DevServer:
                  reload_config: Callable[[], Config] | None = None,
                  executor: Executor | None = None, quiet_period: float = 0.05,
                  on_build: Callable[[Outcome], None] | None = None) -> None:
-        self.config = config
         self.state = LiveState(config)
         self.queue = ChangeQueue(quiet=quiet_period)
         self.watcher = Watcher(config, self.queue)
@@ -187,6 +186,11 @@ class DevServer:
         self._http.state = self.state
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+
+    @property
+    def config(self) -> Config:
+        """The config of the last build (a reloaded one after the config file changed)."""
+        return self.rebuilder.config
 
     @property
     def port(self) -> int:

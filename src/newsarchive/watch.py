@@ -19,8 +19,8 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from watchdog.events import (
     FileClosedNoWriteEvent,
@@ -99,11 +99,11 @@ def classify(path: Path, config: Config, *, is_directory: bool = False) -> Chang
 
     changes = Changes(templates=counts(config.templates_dir), static=counts(config.static_dir))
     if counts(config.source_dir):
-        source_path = PurePosixPath(path.relative_to(config.source_dir).as_posix())
         if is_directory:
-            return changes.merge(Changes(rescan=True))
-        if source_path.suffix.lower() in SUFFIXES:
-            return changes.merge(Changes(sources=frozenset([source_path.as_posix()])))
+            return replace(changes, rescan=True)
+        if path.suffix.lower() in SUFFIXES:
+            source_path = path.relative_to(config.source_dir).as_posix()
+            return replace(changes, sources=frozenset([source_path]))
     return changes
 
 
@@ -189,9 +189,9 @@ class ChangeQueue:
                 due = self._batcher.due_at()
                 if due is not None and now >= due:
                     return self._batcher.pop()
-                waits = [t - now for t in (due, deadline) if t is not None]
                 if deadline is not None and deadline <= now:
                     return None
+                waits = [t - now for t in (due, deadline) if t is not None]
                 self._cond.wait(min(waits) if waits else None)
             return None
 
