@@ -84,11 +84,8 @@ def canonical(taxonomy: str, name: str) -> str:
     """The extractor's canonical form of a gold label (aliases merged)."""
     if taxonomy not in ("places", "organizations"):
         return name
-    words = tuple(split_words(name))
-    for tokens, entity in load_gazetteer().surfaces.get(words[0] if words else "", ()):
-        if tokens == words and entity.name and entity.taxonomy == taxonomy:
-            return entity.name
-    return name
+    entity = load_gazetteer().lookup(tuple(split_words(name)), taxonomy)
+    return entity.name if entity is not None else name
 
 
 def _corpus_text(ref: dict[str, Any]) -> tuple[str, str] | None:

@@ -2,11 +2,11 @@
 
 Run:  .venv/bin/python benchmarks/topics_speed.py [--repeat N]
 
-Uses the labelled articles in tests/data/topics/ padded to about 600 words
-(each article's paragraphs repeated, which keeps the word mix realistic), plus
-the seed article.  Reports the one-off data load time and the median and mean
-milliseconds per article after warm-up, as wall-clock time
-and as CPU time of this process (less disturbed by other load).
+Uses the labelled articles in tests/data/topics/ padded to at least 600 words
+(each article's paragraphs repeated, which keeps the word mix realistic).
+Reports the one-off data load time and the median and mean milliseconds per
+article after warm-up, as wall-clock time and as CPU time of this process (less
+disturbed by other load).
 """
 
 from __future__ import annotations

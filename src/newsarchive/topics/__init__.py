@@ -40,20 +40,19 @@ def _alias_surfaces(aliases: Mapping[str, str], gazetteer: Gazetteer) -> _Surfac
         elif canonical in gazetteer.organizations:
             entity = Entity("organizations", canonical)
         else:
-            known = [e for toks, e in gazetteer.surfaces.get(words[0] if words else "", ())
-                     if toks == words and e.name]
-            if not known:
+            known = gazetteer.lookup(words)
+            if known is None:
                 continue
-            entity = Entity(known[0].taxonomy, canonical)
+            entity = Entity(known.taxonomy, canonical)
         if words:
             surfaces.setdefault(words[0], []).append((words, entity))
     return surfaces
 
 
-def _rename(names: tuple[str, ...], aliases: Mapping[str, str], block: tuple[str, ...]
+def _rename(names: tuple[str, ...], aliases: Mapping[str, str], blocked: frozenset[str]
             ) -> tuple[str, ...]:
-    """Apply configured aliases to output names, drop blocked ones and duplicates."""
-    blocked = {b.casefold() for b in block}
+    """Apply configured aliases to output names, drop blocked ones (``blocked``:
+    case-folded) and duplicates."""
     out: list[str] = []
     for name in names:
         name = aliases.get(name, name)
@@ -79,16 +78,16 @@ def extract_terms(title: str, text: str, settings: TopicSettings
         return {}
     gazetteer = load_gazetteer()
     threshold = settings.min_salience
+    blocked = frozenset(name.casefold() for name in settings.block)
     doc = tokenize(title, text)
     result: dict[str, tuple[str, ...]] = {}
     if "subjects" in enabled:
-        subjects = rank_subjects(score_subjects(doc), threshold,
-                                 settings.block)
-        result["subjects"] = _rename(subjects, settings.aliases, settings.block)
+        subjects = rank_subjects(score_subjects(doc), threshold, blocked)
+        result["subjects"] = _rename(subjects, settings.aliases, blocked)
     if enabled == ["subjects"]:
         return result
     extra = _alias_surfaces(settings.aliases, gazetteer)
-    for first, candidates in find_org_candidates(doc, gazetteer).surfaces.items():
+    for first, candidates in find_org_candidates(doc, gazetteer).items():
         extra.setdefault(first, []).extend(candidates)
     extra_table = {k: tuple(sorted(v, key=lambda c: -len(c[0]))) for k, v in extra.items()}
     words = tuple(token.text for token in doc.tokens)
@@ -97,12 +96,12 @@ def extract_terms(title: str, text: str, settings: TopicSettings
                               for k in range(m.start, m.end))
     people = find_people(doc, gazetteer, entity_tokens)
     found = {
-        "places": score_places(doc, matches, people, gazetteer, threshold),
+        "places": score_places(doc, matches, entity_tokens, people, gazetteer, threshold),
         "people": dict(people.scores),
         "organizations": score_organizations(doc, matches, people.covered, gazetteer),
     }
     for taxonomy in ("places", "people", "organizations"):
         if taxonomy in enabled:
-            ranked = rank(found[taxonomy], threshold, settings.block)
-            result[taxonomy] = _rename(ranked, settings.aliases, settings.block)
+            ranked = rank(found[taxonomy], threshold, blocked)
+            result[taxonomy] = _rename(ranked, settings.aliases, blocked)
     return {t: result[t] for t in enabled}

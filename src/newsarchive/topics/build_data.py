@@ -89,12 +89,10 @@ def build_places_table() -> list[tuple[str, str, str, str, int]]:
                     old[2] == kind and population > old[4]):
                 rows[form] = (form, canonical, kind, parent, population)
 
-    country_name: dict[str, str] = {}
+    country_name = _country_names()
     for country in pycountry.countries:
         code = country.alpha_2
-        canonical = _COUNTRY_NAMES.get(code) or getattr(country, "common_name", None) \
-            or country.name
-        country_name[code] = canonical
+        canonical = country_name[code]
         population = int(countries.get(code, {}).get("population", 0))
         kind = "region" if code in ("HK", "MO") else "country"
         parent = "China" if code in ("HK", "MO") else ""
@@ -102,12 +100,10 @@ def build_places_table() -> list[tuple[str, str, str, str, int]]:
             if surface and "," not in surface and "(" not in surface:
                 add(surface, canonical, kind, parent, population)
 
-    for code, state in gc.get_us_states().items():
+    for state in gc.get_us_states().values():
         name = str(state["name"])
-        canonical = _STATE_RENAMES.get(name, name)
         if name not in _STATE_RENAMES:
-            add(name, canonical, "region", "United States", 0)
-        del code
+            add(name, name, "region", "United States", 0)
     for abbreviation, state_name in _AP_STATES.items():
         add(abbreviation, state_name, "region", "United States", 0)
 
@@ -124,6 +120,7 @@ def build_places_table() -> list[tuple[str, str, str, str, int]]:
 
 
 def _country_names() -> dict[str, str]:
+    """Country names by ISO code, as a news reader writes them."""
     import pycountry
 
     return {c.alpha_2: _COUNTRY_NAMES.get(c.alpha_2) or getattr(c, "common_name", None)

@@ -46,7 +46,7 @@ class Town(NamedTuple):
     """A town below the city threshold: ``country`` and, for US towns, ``state``.
 
     A named tuple: ~37,000 are built at load time, where a frozen dataclass's
-    ``__init__`` would cost ~100 ms per process.
+    ``__init__`` would cost ~14 ms more per process (benchmarks/TOPICS.md, Decisions).
     """
 
     name: str
@@ -68,15 +68,17 @@ class Entity:
 class SubjectCues:
     """Subject cue words: exact words, word prefixes and two-word phrases.
 
-    ``acronyms`` (lower-cased) are cues written in capitals in ``subjects.tsv``: they
-    count only where the text writes them in capitals (``WHO``, not ``who``).
+    ``phrase_starts`` are the first words of the phrases: only after one is a
+    phrase looked up.  ``acronyms`` (lower-cased) are cues written in capitals in
+    ``subjects.tsv``: they count only where the text writes them in capitals
+    (``WHO``, not ``who``).
     """
 
     words: Mapping[str, tuple[tuple[str, float], ...]]
     prefixes: Mapping[str, tuple[tuple[str, str, float], ...]]
     phrases: Mapping[str, tuple[tuple[str, float], ...]]
-    order: tuple[str, ...]
-    acronyms: frozenset[str] = frozenset()
+    phrase_starts: frozenset[str]
+    acronyms: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,17 @@ class Gazetteer:
     royal_titles: frozenset[str]
     non_names: frozenset[str]
     subjects: SubjectCues
+
+    def lookup(self, words: tuple[str, ...], taxonomy: str = "") -> Entity | None:
+        """The entity the surface ``words`` names exactly, else ``None``.
+
+        Blocked surfaces (``name == ""``) are passed over; a non-empty ``taxonomy``
+        keeps only entities of that taxonomy.
+        """
+        for tokens, entity in self.surfaces.get(words[0] if words else "", ()):
+            if tokens == words and entity.name and (not taxonomy or entity.taxonomy == taxonomy):
+                return entity
+        return None
 
 
 def _lines(name: str) -> list[str]:
@@ -142,12 +155,10 @@ def _load_subjects() -> SubjectCues:
     words: dict[str, list[tuple[str, float]]] = {}
     prefixes: dict[str, list[tuple[str, str, float]]] = {}
     phrases: dict[str, list[tuple[str, float]]] = {}
-    order: list[str] = []
     acronyms: set[str] = set()
     for line in _lines("subjects.tsv"):
         subject, weight_text, cues = line.split("\t")
         weight = float(weight_text)
-        order.append(subject)
         for cue in cues.split("|"):
             if cue.isupper():
                 cue = cue.lower()
@@ -160,11 +171,11 @@ def _load_subjects() -> SubjectCues:
             else:
                 words.setdefault(cue, []).append((subject, weight))
     return SubjectCues(
-        MappingProxyType({k: tuple(v) for k, v in words.items()}),
-        MappingProxyType({k: tuple(v) for k, v in prefixes.items()}),
-        MappingProxyType({k: tuple(v) for k, v in phrases.items()}),
-        tuple(order),
-        frozenset(acronyms),
+        words=MappingProxyType({k: tuple(v) for k, v in words.items()}),
+        prefixes=MappingProxyType({k: tuple(v) for k, v in prefixes.items()}),
+        phrases=MappingProxyType({k: tuple(v) for k, v in phrases.items()}),
+        phrase_starts=frozenset(phrase.split(" ", 1)[0] for phrase in phrases),
+        acronyms=frozenset(acronyms),
     )
 
 

@@ -11,13 +11,12 @@ like an organization's (a capitalized run holding a head word such as
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from newsarchive.topics.gazetteer import AGENCIES, SEATS_OF_POWER, Entity, Gazetteer, Match
-from newsarchive.topics.salience import Document, Token, capitalized_spans
+from newsarchive.topics.salience import SENTENCE_ENDS, Document, Token, capitalized_spans
 
-__all__ = ["CURATED_BONUS", "OrgCandidates", "find_org_candidates", "score_organizations"]
+__all__ = ["CURATED_BONUS", "find_org_candidates", "score_organizations"]
 
 #: Bonus for a curated or text-defined organization (an anchored mention).
 CURATED_BONUS = 0.5
@@ -56,13 +55,6 @@ _PORTFOLIO_WORDS = frozenset({"Minister", "Ministry", "Secretary", "Department"}
 #: Tokens that may separate the members of a list of organizations.
 _LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Inc", "Corp.", "Corp", "Co.", "Co",
                            "Cos", "Ltd", "plc", "PLC", "LLC", "AG", "SA", "NV"})
-
-
-@dataclass(frozen=True, slots=True)
-class OrgCandidates:
-    """Per-article surfaces: organization names built in the text and defined acronyms."""
-
-    surfaces: Mapping[str, tuple[tuple[tuple[str, ...], Entity], ...]]
 
 
 def _is_pattern_org(words: Sequence[str], gazetteer: Gazetteer) -> bool:
@@ -110,8 +102,13 @@ def _and_tail(doc: Document, words: Sequence[str], end: int, gazetteer: Gazettee
     return tail
 
 
-def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
-    """Organization names and acronyms defined by this article's body."""
+def find_org_candidates(doc: Document, gazetteer: Gazetteer
+                        ) -> dict[str, list[tuple[tuple[str, ...], Entity]]]:
+    """Organization names and acronyms defined by this article's body.
+
+    Returns ``(tokens, entity)`` surfaces by first token, in text order (the
+    caller sorts them longest first with its other per-article surfaces).
+    """
     tokens = doc.tokens
     found: dict[str, list[tuple[tuple[str, ...], Entity]]] = {}
 
@@ -171,8 +168,7 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer) -> OrgCandidates:
             acronym = tokens[end + 1].text
             if acronym.isupper() and 2 <= len(acronym) <= 8:
                 add((acronym,), canonical)
-    return OrgCandidates({k: tuple(sorted(v, key=lambda c: -len(c[0])))
-                          for k, v in found.items()})
+    return found
 
 
 def score_organizations(doc: Document, matches: Sequence[Match], covered: frozenset[int],
@@ -279,11 +275,11 @@ def _dated_background(tokens: Sequence[Token], match: Match) -> bool:
     if match.end < len(tokens) and tokens[match.end].text in _SPEECH_VERBS:
         return False  # "..., the Ministry of Water Resources said": a current source
     k = match.start
-    while k > 0 and tokens[k - 1].text not in _SENTENCE_ENDS \
+    while k > 0 and tokens[k - 1].text not in SENTENCE_ENDS \
             and tokens[k - 1].paragraph == tokens[match.start].paragraph:
         k -= 1
     end = match.end
-    while end < len(tokens) and tokens[end].text not in _SENTENCE_ENDS \
+    while end < len(tokens) and tokens[end].text not in SENTENCE_ENDS \
             and tokens[end].paragraph == tokens[match.start].paragraph:
         end += 1
     return any(tokens[i - 1].text == "in" and _is_year(tokens[i].text)
@@ -296,7 +292,6 @@ def _is_year(text: str) -> bool:
     return len(digits) == 4 and digits[:2] in ("19", "20") and digits.isdigit()
 
 
-_SENTENCE_ENDS = frozenset({".", "!", "?"})
 _SPEECH_VERBS = frozenset({"said", "says", "announced", "reported", "told", "added",
                            "confirmed", "warned", "stated", "estimated"})
 

@@ -39,6 +39,11 @@ class People:
     name_words: frozenset[str]
 
 
+def _core(words: tuple[str, ...]) -> list[str]:
+    """The words of a name without suffixes (``Jr.``) and lower-case particles (``bin``)."""
+    return [w for w in words if w not in _SUFFIXES and not w[:1].islower()]
+
+
 def _has_context(doc: Document, start: int, end: int, titles: frozenset[str]) -> tuple[bool, bool]:
     """(role before the span, speech verb or appositive around it)."""
     tokens = doc.tokens
@@ -82,7 +87,7 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
         words = tuple(t.text for t in tokens[i:j])
         if i < j and all(k in entity_tokens for k in range(i, j)):
             continue  # "Zembla Marine Park Authority": a given name inside a known name
-        core = [w for w in words if w not in _SUFFIXES and not w[:1].islower()]
+        core = _core(words)
         royal = stripped_title in gazetteer.royal_titles and len(core) == 1
         if len(words) == 1 and stripped_title:
             head = stripped_title
@@ -142,7 +147,7 @@ def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],
     by_surname: dict[str, str] = {}
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for name, words in names.items():
-        core = [w for w in words if w not in _SUFFIXES and not w[:1].islower()]
+        core = _core(words)
         if len(core) >= 2:
             by_surname.setdefault(core[-1], name)
         by_first.setdefault(words[0], []).append((words, name))

@@ -24,7 +24,6 @@ from newsarchive.topics.towns import (
     ADDRESS_WORDS,
     LOCATIVE_BONUS,
     dateline,
-    dateline_length,
     score_towns,
 )
 
@@ -223,18 +222,21 @@ def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
             anchored.add(entity.name)
 
 
-def score_places(doc: Document, matches: Sequence[Match], people: People,
-                 gazetteer: Gazetteer, threshold: float) -> dict[str, float]:
+def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozenset[int],
+                 people: People, gazetteer: Gazetteer, threshold: float) -> dict[str, float]:
     """Final salience of each place; only names reaching ``threshold`` are kept.
 
-    Cities need a locative mention and the threshold without the bonus;
-    continents and seas need twice the threshold; an attached city or region
-    lifts its country to at least its own score.
+    ``entity_tokens`` are the tokens of ``matches`` that name an entity.  Cities
+    need a locative mention and the threshold without the bonus; continents and
+    seas need twice the threshold; an attached city or region lifts its country
+    to at least its own score.
     """
     tokens = doc.tokens
+    places = gazetteer.places
     scores: dict[str, float] = {}
     anchored: set[str] = set()
-    dateline_place, dateline_town, qualifier = dateline(doc.lead, gazetteer)
+    dateline_place, dateline_town, qualifier, length = dateline(doc.lead, gazetteer)
+    dateline_country = places[dateline_place].parent if dateline_place else ""
     dateline_end = -1
     if dateline_place:
         scores[dateline_place] = BODY_WEIGHT
@@ -242,8 +244,7 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         if qualifier:
             # "BRUSSELS, Belgium (AP)": the dateline counts once, for the city (and so
             # for its country); the qualifier after the comma only disambiguates
-            dateline_end = doc.title_end + dateline_length(doc.lead)
-    places = gazetteer.places
+            dateline_end = doc.title_end + length
     # "the Pentagon in Virginia": a place after a named body is its address
     org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
     org_starts = {m.start for m in matches if m.entity.taxonomy == "organizations"}
@@ -352,15 +353,14 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         if sites.intersection(group):  # "held in Jerusalem, Haifa and Beersheba"
             venues.update(kept[i][0].entity.name for i in group
                           if places[kept[i][0].entity.name].kind == "city")
-    towns = score_towns(doc, matches, people, gazetteer, threshold,
-                         (dateline_town, qualifier), scores)
+    towns = score_towns(doc, matches, entity_tokens, people, gazetteer, threshold,
+                        (dateline_town, qualifier), scores)
     final: dict[str, float] = {}
     for name, score in scores.items():
-        place = gazetteer.places[name]
+        place = places[name]
         total = score + (LOCATIVE_BONUS if name in anchored else 0.0)
         if name not in named and name not in anchored and \
-                name not in (dateline_place, places[dateline_place].parent if dateline_place
-                             else ""):
+                name not in (dateline_place, dateline_country):
             total = 0.0  # only "the Danish brewer": a nationality, not a place of the story
         if place.kind == "city" and name in venues:
             total = max(total, threshold)
@@ -369,21 +369,21 @@ def score_places(doc: Document, matches: Sequence[Match], people: People,
         elif place.kind == "region" and not place.parent and score < 2 * threshold:
             total = 0.0  # continents and seas: only when the story is about them
         final[name] = total
-    if dateline_place and not lead_sites - {places[dateline_place].parent}:
+    if dateline_place and not lead_sites - {dateline_country}:
         # "AMMAN, July 20 (AFP) - Jordan and Israel agreed": the story happens where it
         # is filed, unless the lead puts the event elsewhere ("BRUSSELS (AP) - NATO
         # warplanes struck targets in Belgrade": a statement from the dateline city)
         final[dateline_place] = max(final[dateline_place], threshold)
     for name, score in scores.items():
-        parent = gazetteer.places[name].parent
-        if parent and parent in gazetteer.places:
+        parent = places[name].parent
+        if parent and parent in places:
             lifted = final.get(parent, 0.0) + score
             if final[name] >= threshold:
                 lifted = max(lifted, final[name])
             final[parent] = lifted
     for town, score in towns.items():
         final[town.name] = score
-        if town.country in gazetteer.places:
+        if town.country in places:
             final[town.country] = max(final.get(town.country, 0.0) + BODY_WEIGHT, score)
     return final
 

@@ -12,12 +12,12 @@ title or role, a curated organization).  Only terms whose salience reaches
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = [
     "ABBREVIATIONS",
+    "SENTENCE_ENDS",
     "TITLE_WEIGHT",
     "Document",
     "Token",
@@ -53,7 +53,8 @@ _TOKEN = re.compile(
     r"|\d[\d,.:]*"
     r"|[^\w\s]"
 )
-_SENTENCE_END = frozenset({".", "!", "?"})
+#: Tokens that end a sentence.
+SENTENCE_ENDS = frozenset({".", "!", "?"})
 _QUOTES = frozenset({'"', "“", "”", "‘", "’", "'", "(", "«"})
 
 
@@ -83,10 +84,6 @@ class Document:
     tokens: tuple[Token, ...]
     title_end: int
     lead: str
-
-    def is_title(self, index: int) -> bool:
-        """Whether the token at ``index`` belongs to the title."""
-        return index < self.title_end
 
 
 def zone_weight(paragraph: int) -> float:
@@ -126,7 +123,7 @@ _SHAPE_CACHE_SIZE = 200_000
 def _shape(word: str) -> tuple[bool, bool, int]:
     capitalized = word[:1].isupper()
     namelike = (capitalized and is_namelike(word)) or word[:3] in ("al-", "el-")
-    effect = 1 if word in _SENTENCE_END else 0 if word in _QUOTES else -1
+    effect = 1 if word in SENTENCE_ENDS else 0 if word in _QUOTES else -1
     shape = (capitalized, namelike, effect)
     if len(_SHAPES) < _SHAPE_CACHE_SIZE:
         _SHAPES[word] = shape
@@ -155,22 +152,19 @@ def tokenize(title: str, text: str) -> Document:
     return Document(tuple(tokens), title_end, paragraphs[0] if paragraphs else "")
 
 
-def rank(scores: dict[str, float], threshold: float, block: Iterable[str] = ()
+def rank(scores: dict[str, float], threshold: float, blocked: frozenset[str] = frozenset()
          ) -> tuple[str, ...]:
-    """Names whose score reaches ``threshold``, most salient first, minus ``block``.
+    """Names whose score reaches ``threshold``, most salient first, minus ``blocked``
+    (case-folded names).
 
     Ties keep the order of first appearance (dicts preserve insertion order).
     """
-    blocked = {name.casefold() for name in block}
     order = {name: i for i, name in enumerate(scores)}
     kept = [n for n, s in scores.items() if s >= threshold and n.casefold() not in blocked]
     return tuple(sorted(kept, key=lambda n: (-scores[n], order[n])))
 
 
-#: Lower-case particles that may sit inside a name ("Osama bin Laden").
-PARTICLES = frozenset({"bin", "ibn", "al", "al-", "el", "de", "del", "della", "der", "den",
-                       "van", "von", "da", "das", "do", "dos", "du", "di", "la", "le", "y",
-                       "and", "of", "the", "for"})
+#: Lower-case particles that may sit inside a person's name ("Osama bin Laden").
 _NAME_CONNECTORS = frozenset({"bin", "ibn", "al", "el", "de", "del", "della", "der", "den",
                               "van", "von", "da", "das", "dos", "du", "di", "la", "le", "y"})
 _ORG_CONNECTORS = frozenset({"of", "for", "the", "de"})

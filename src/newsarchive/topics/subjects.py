@@ -26,6 +26,8 @@ SUBJECTS: tuple[str, ...] = (
 #: A subject after the first needs this share of the best subject's score.
 RELATIVE_THRESHOLD = 0.5
 MAX_SUBJECTS = 3
+#: Ties between subjects break by vocabulary order.
+_RANK = {subject: index for index, subject in enumerate(SUBJECTS)}
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -43,16 +45,10 @@ def _word_hits(text: str) -> tuple[str, tuple[tuple[str, float], ...]]:
     return word, tuple(hits.items())
 
 
-@functools.lru_cache(maxsize=1)
-def _phrase_starts() -> frozenset[str]:
-    """First words of the two-word cues: only after one is a phrase looked up."""
-    return frozenset(phrase.split(" ", 1)[0] for phrase in load_gazetteer().subjects.phrases)
-
-
 def score_subjects(doc: Document) -> dict[str, float]:
     """Score every subject with at least one cue (from the shipped list) in ``doc``."""
-    phrases = load_gazetteer().subjects.phrases
-    starts = _phrase_starts()
+    cues = load_gazetteer().subjects
+    phrases, starts = cues.phrases, cues.phrase_starts
     scores: dict[str, float] = {}
     previous = ""
     for token in doc.tokens:
@@ -74,12 +70,14 @@ def score_subjects(doc: Document) -> dict[str, float]:
     return scores
 
 
-def rank_subjects(scores: dict[str, float], threshold: float, block: tuple[str, ...]
+def rank_subjects(scores: dict[str, float], threshold: float, blocked: frozenset[str]
                   ) -> tuple[str, ...]:
-    """Subjects most salient first: the best if it reaches ``threshold``, then close ones."""
-    blocked = {b.casefold() for b in block}
+    """Subjects most salient first: the best if it reaches ``threshold``, then close ones.
+
+    Subjects in ``blocked`` (case-folded names) are left out before the best is chosen.
+    """
     ordered = sorted((s for s in scores if s.casefold() not in blocked),
-                     key=lambda s: (-scores[s], SUBJECTS.index(s) if s in SUBJECTS else 99))
+                     key=lambda s: (-scores[s], _RANK.get(s, 99)))
     if not ordered or scores[ordered[0]] < threshold:
         return ()
     best = scores[ordered[0]]

@@ -16,7 +16,7 @@ from newsarchive.topics.gazetteer import Gazetteer, Match, Place, Town
 from newsarchive.topics.people import People
 from newsarchive.topics.salience import BODY_WEIGHT, Document, split_words
 
-__all__ = ["ADDRESS_WORDS", "LOCATIVE_BONUS", "dateline", "dateline_length", "score_towns"]
+__all__ = ["ADDRESS_WORDS", "LOCATIVE_BONUS", "dateline", "score_towns"]
 
 #: Bonus for a place that is the location of an event (an anchored mention).
 LOCATIVE_BONUS = 0.5
@@ -24,11 +24,9 @@ _DATELINE = re.compile(
     r"^([A-Z][A-Z'.\- ]*[A-Z.])(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)*))?\s*(?:\(|,|:|-|—|–)")
 
 
-def _lookup_place(words: tuple[str, ...], gazetteer: Gazetteer) -> str:
-    for tokens, entity in gazetteer.surfaces.get(words[0] if words else "", ()):
-        if tokens == words and entity.taxonomy == "places" and entity.name:
-            return entity.name
-    return ""
+def _place_name(words: tuple[str, ...], gazetteer: Gazetteer) -> str:
+    entity = gazetteer.lookup(words, "places")
+    return entity.name if entity is not None else ""
 
 
 def _fits(town: Town, qualifier: str, gazetteer: Gazetteer) -> bool:
@@ -54,40 +52,37 @@ def _pick_town(candidates: tuple[Town, ...], qualifier: str, gazetteer: Gazettee
     return None
 
 
-def dateline(lead: str, gazetteer: Gazetteer) -> tuple[str, str, str]:
-    """``(place, town key, qualifier)`` of the dateline: a gazetteer place or a town.
+def dateline(lead: str, gazetteer: Gazetteer) -> tuple[str, str, str, int]:
+    """``(place, town key, qualifier, length)`` of the dateline: a gazetteer place or a town.
 
     ``OAKLAND, Calif.``: the state after the comma only disambiguates; it picks
     a town (``GREELEY, Colo.``) and overrides a same-named city elsewhere
-    (``ATHENS, Ga.`` is not the Greek capital).
+    (``ATHENS, Ga.`` is not the Greek capital).  ``length`` is how many tokens the
+    dateline (``BRUSSELS, Belgium (``) takes at the start of ``lead``; without a
+    dateline every field is empty and ``length`` is 0.
     """
     match = _DATELINE.match(lead)
     if not match:
-        return "", "", ""
+        return "", "", "", 0
+    length = len(split_words(match.group(0)))
     city, rest = match.groups()
     words = tuple(split_words(" ".join(w.capitalize() if w.isupper() else w
                                         for w in city.split())))
-    qualifier = _lookup_place(tuple(split_words(rest)), gazetteer) if rest else ""
+    qualifier = _place_name(tuple(split_words(rest)), gazetteer) if rest else ""
     if not qualifier and rest and rest.split()[0] in gazetteer.places:
         qualifier = rest.split()[0]
     key = " ".join(words)
-    place = _lookup_place(words, gazetteer)
+    place = _place_name(words, gazetteer)
     if place:
         parent = gazetteer.places[place].parent
         if qualifier and place != qualifier and parent != qualifier and \
                 gazetteer.places.get(qualifier, Place("", "", "")).parent != parent and \
                 _pick_town(gazetteer.towns.get(key, ()), qualifier, gazetteer):
-            return "", key, qualifier
-        return place, "", qualifier
+            return "", key, qualifier, length
+        return place, "", qualifier, length
     if key in gazetteer.towns:
-        return "", key, qualifier
-    return "", "", qualifier
-
-
-def dateline_length(lead: str) -> int:
-    """How many tokens the dateline (``BRUSSELS, Belgium (``) takes at the start of ``lead``."""
-    match = _DATELINE.match(lead)
-    return len(split_words(match.group(0))) if match else 0
+        return "", key, qualifier, length
+    return "", "", qualifier, length
 
 
 #: Words before a locative that make the place an address or a site, not an event
@@ -106,16 +101,16 @@ ADDRESS_WORDS = frozenset({"based", "headquartered", "born", "raised", "lives", 
 _TOWN_LOCATIVES = frozenset({"in", "at", "near", "outside"})
 
 
-def score_towns(doc: Document, matches: Sequence[Match], people: People,
-                 gazetteer: Gazetteer, threshold: float, dateline: tuple[str, str],
-                 scores: Mapping[str, float]) -> dict[Town, float]:
+def score_towns(doc: Document, matches: Sequence[Match], entity_tokens: frozenset[int],
+                people: People, gazetteer: Gazetteer, threshold: float,
+                dateline: tuple[str, str], scores: Mapping[str, float]) -> dict[Town, float]:
     """Towns below the city threshold, attached only with strong anchoring.
 
     A town (``towns.tsv``) is attached when the dateline names it with its
     state or country (``GREELEY, Colo.``), when the text says ``in <Town>,
     <State or Country>``, or when it is the place of two locative mentions
     (the dateline counts as one).  Addresses (``based in``, ``the Laboratory
-    in``) do not count.
+    in``) do not count, nor words of a known name (``entity_tokens``).
     """
     table = gazetteer.towns
     tokens = doc.tokens
@@ -136,7 +131,6 @@ def score_towns(doc: Document, matches: Sequence[Match], people: People,
             strong[key] = town
         count[key] = 1
         weight[key] = BODY_WEIGHT
-    taken = {k for m in matches if m.entity.name for k in range(m.start, m.end)}
     place_at = {m.start: m.entity.name for m in matches
                 if m.entity.taxonomy == "places" and m.entity.name}
     covered = people.covered
@@ -144,7 +138,7 @@ def score_towns(doc: Document, matches: Sequence[Match], people: People,
         if tokens[i].text not in _TOWN_LOCATIVES:
             continue
         j = i + 1
-        if not tokens[j].namelike or j in taken or j in covered:
+        if not tokens[j].namelike or j in entity_tokens or j in covered:
             continue
         previous = tokens[i - 1] if i > doc.title_end else None
         if previous is not None and (previous.text.lower() in ADDRESS_WORDS or (
