@@ -118,7 +118,9 @@ def test_saudinewsnet_articles_are_arabic() -> None:
 
 
 def test_sogou_files_decode() -> None:
-    for path in sorted((CORPORA / "sogoucs-chinese").glob("*.dat")):
+    paths = sorted((CORPORA / "sogoucs-chinese").glob("*.dat"))
+    assert len(paths) == 2  # without files the loop below would check nothing
+    for path in paths:
         text = decode(path.name, path.read_bytes())
         assert "\r" not in text
         assert text.count("<contenttitle>") == 200

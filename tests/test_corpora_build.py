@@ -24,20 +24,21 @@ pytestmark = [
     pytest.mark.skipif(not CORPORA.is_dir(), reason=f"public corpora not found at {CORPORA}"),
 ]
 
-# corpus, the folder or file holding its articles, articles built, undated, duplicates
+# corpus, the folder or file holding its articles, articles built, undated, duplicates,
+# exit status (1: saudinewsnet has two records with neither title nor body)
 CASES = [
-    ("digitalgov-news-hugo", "content", 520, 0, 0),
-    ("18f-blog-posts", "content", 255, 0, 0),
-    ("aamc-hugo-french", "content", 154, 0, 0),
-    ("allsides-article-bias", "jsons", 400, 42, 0),
-    ("saudinewsnet-arabic", "2015-07-23.json", 1311, 1311, 5),
+    ("digitalgov-news-hugo", "content", 520, 0, 0, 0),
+    ("18f-blog-posts", "content", 255, 0, 0, 0),
+    ("aamc-hugo-french", "content", 154, 0, 0, 0),
+    ("allsides-article-bias", "jsons", 400, 42, 0, 0),
+    ("saudinewsnet-arabic", "2015-07-23.json", 1311, 1311, 5, 1),
 ]
 
 
-@pytest.mark.parametrize(("corpus", "part", "built", "undated", "duplicates"), CASES,
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("corpus", "part", "built", "undated", "duplicates", "exit_status"),
+                         CASES, ids=[c[0] for c in CASES])
 def test_corpus_builds_completely(corpus: str, part: str, built: int, undated: int,
-                                  duplicates: int, tmp_path: Path,
+                                  duplicates: int, exit_status: int, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     source = CORPORA / corpus / part
@@ -55,6 +56,7 @@ def test_corpus_builds_completely(corpus: str, part: str, built: int, undated: i
     assert summary, out
     assert tuple(int(g) for g in summary.groups()) == (built, undated, duplicates, 0)
     assert status in (0, 1)
+    assert status == exit_status
     site = tmp_path / "site"
     pages = [p for p in site.rglob("index.html")
              if re.match(r"^(\d{4}/\d\d/\d\d|undated)/[^/]+/index\.html$",

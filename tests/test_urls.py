@@ -63,6 +63,7 @@ def test_url_scheme() -> None:
     ("2000/12/28/a/", "", False, "../../../../"),
     ("2000/", "2000/", True, "../2000/index.html"),
     ("topics/x/feed.xml", "topics/x/", True, "../../topics/x/index.html"),
+    ("feed.xml", "", True, "index.html"),
     ("", "", False, "./"),
 ])
 def test_relative_links(src: str, dst: str, index: bool, link: str) -> None:

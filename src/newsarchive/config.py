@@ -18,7 +18,17 @@ import yaml
 
 from newsarchive.errors import ConfigError, Diagnostic
 
-__all__ = ["Config", "ReadSettings", "TopicSettings", "load_config", "parse_config"]
+__all__ = [
+    "DERIVED_TAXONOMIES",
+    "Config",
+    "ReadSettings",
+    "TopicSettings",
+    "load_config",
+    "parse_config",
+]
+
+#: The taxonomies automatic topics can derive from an article's text.
+DERIVED_TAXONOMIES: tuple[str, ...] = ("places", "people", "organizations", "subjects")
 
 DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = dict(
     {
@@ -65,7 +75,7 @@ class TopicSettings:
     attached; ``min_salience`` is the score a term needs to be attached.
     """
 
-    enabled: tuple[str, ...] = ("places", "people", "organizations", "subjects")
+    enabled: tuple[str, ...] = DERIVED_TAXONOMIES
     aliases: Mapping[str, str] = field(default_factory=dict)
     block: tuple[str, ...] = ()
     min_salience: float = 2.0
@@ -116,7 +126,6 @@ _TOP_KEYS = {
 }
 _READ_KEYS = {"boilerplate": list, "json_fields": dict, "include_drafts": bool}
 _TOPIC_KEYS = {"enabled": list, "aliases": dict, "block": list, "min_salience": float}
-_TAXONOMIES = ("places", "people", "organizations", "subjects")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -208,15 +217,14 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
             del values["base_url"]
         else:
             values["base_url"] = base.rstrip("/") + "/" if base else ""
-    for key in ("boilerplate",):
-        if key in read_values:
-            for rule in read_values[key]:
-                try:
-                    re.compile(str(rule))
-                except re.error as exc:
-                    bad(f"read.{key}", f"boilerplate rule {rule!r} is not a regular expression: "
-                        f"{exc}")
-            read_values[key] = tuple(str(rule) for rule in read_values[key])
+    if "boilerplate" in read_values:
+        for rule in read_values["boilerplate"]:
+            try:
+                re.compile(str(rule))
+            except re.error as exc:
+                bad("read.boilerplate", f"boilerplate rule {rule!r} is not a regular expression: "
+                    f"{exc}")
+        read_values["boilerplate"] = tuple(str(rule) for rule in read_values["boilerplate"])
     if "json_fields" in read_values:
         merged = dict(DEFAULT_JSON_FIELDS)
         for name, keys in read_values["json_fields"].items():
@@ -227,11 +235,12 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
             merged[name] = tuple([keys] if isinstance(keys, str) else [str(k) for k in keys])
         read_values["json_fields"] = merged
     if "enabled" in topic_values:
-        unknown = [t for t in topic_values["enabled"] if t not in _TAXONOMIES]
+        unknown = [t for t in topic_values["enabled"] if t not in DERIVED_TAXONOMIES]
         if unknown:
             bad("enabled", f"unknown taxonomy {unknown[0]!r} in topics.enabled",
-                f"taxonomies: {', '.join(_TAXONOMIES)}")
-        topic_values["enabled"] = tuple(t for t in topic_values["enabled"] if t in _TAXONOMIES)
+                f"taxonomies: {', '.join(DERIVED_TAXONOMIES)}")
+        topic_values["enabled"] = tuple(t for t in topic_values["enabled"]
+                                        if t in DERIVED_TAXONOMIES)
     if "aliases" in topic_values:
         topic_values["aliases"] = {str(k): str(v) for k, v in topic_values["aliases"].items()}
     if "block" in topic_values:

@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newsarchive.config import Config, TopicSettings
+from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
 from newsarchive.model import Article, Entry
 from newsarchive.urls import slugify
 
@@ -32,7 +32,6 @@ _RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_DERIVED = ("places", "people", "organizations", "subjects")
 
 
 @cache
@@ -128,11 +127,12 @@ def body_html(article: Article) -> str:
 def plain_text(article: Article, rendered: str) -> str:
     """Plain text of the body: paragraphs separated by blank lines."""
     if article.body_format == "text":
-        return "\n\n".join(p.strip() for p in _PARA_SPLIT.split(article.body) if p.strip())
-    import nh3
+        text = article.body
+    else:
+        import nh3
 
-    blocks = re.sub(r"</(p|h[1-6]|li|blockquote|pre|tr|div)>", "\n\n", rendered)
-    text = html.unescape(nh3.clean(blocks, tags=set()))
+        blocks = re.sub(r"</(p|h[1-6]|li|blockquote|pre|tr|div)>", "\n\n", rendered)
+        text = html.unescape(nh3.clean(blocks, tags=set()))
     return "\n\n".join(p.strip() for p in _PARA_SPLIT.split(text) if p.strip())
 
 
@@ -192,7 +192,7 @@ def enrich(article: Article, config: Config) -> Entry:
     explicit = {k: v for k, v in article.terms.items() if k != "topics"}
     terms["topics"] = _unique(article.terms.get("topics", ()))
     derived = _derived_terms(article.title, text, config.topics, explicit)
-    for taxonomy in _DERIVED:
+    for taxonomy in DERIVED_TAXONOMIES:
         if taxonomy in explicit:
             terms[taxonomy] = _unique(explicit[taxonomy])
         else:

@@ -27,14 +27,13 @@ nothing when nothing changed.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
-from newsarchive.config import Config, TopicSettings
+from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
+from newsarchive.enrich import body_html, plain_text
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article
 from newsarchive.output import write_bytes_atomic
@@ -45,8 +44,6 @@ from newsarchive.read.serialize import to_page
 __all__ = ["ImportReport", "TermExtractor", "import_archive", "page_name"]
 
 TermExtractor = Callable[[str, str, TopicSettings], Mapping[str, tuple[str, ...]]]
-_RECORD_SUFFIXES = (".json", ".jsonl", ".ndjson")
-_DERIVED = ("places", "people", "organizations", "subjects")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,23 +105,6 @@ def _sources(sources: Sequence[Path], destination: Path) -> list[tuple[Path, str
     return found
 
 
-def _default_extractor() -> TermExtractor | None:
-    try:
-        module = importlib.import_module("newsarchive.topics")
-    except ImportError:
-        return None
-    found = getattr(module, "extract_terms", None)
-    return cast(TermExtractor, found) if callable(found) else None
-
-
-def _topic_text(article: Article) -> str:
-    try:
-        from newsarchive.enrich import body_html, plain_text
-    except ImportError:
-        return article.body
-    return str(plain_text(article, body_html(article)))
-
-
 def import_archive(sources: Sequence[Path], destination: Path, config: Config, *,
                    extract_terms: TermExtractor | None = None) -> ImportReport:
     """Import every article of ``sources`` (files or folders) as pages under ``destination``.
@@ -169,17 +149,20 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
 
     kept, duplicate_diagnostics = find_duplicates(articles)
     diagnostics.extend(duplicate_diagnostics)
-    extractor = extract_terms or _default_extractor()
-    if extractor is None and kept:
-        diagnostics.append(Diagnostic("", 0, 0, "automatic topics are unavailable; pages are "
-                                      "written without derived terms", "", "warning"))
+    if extract_terms is None:
+        from newsarchive.topics import extract_terms as default  # loaded only when needed
+
+        extract_terms = default
     written: list[Path] = []
     unchanged = 0
     for article in kept:
         derived: Mapping[str, tuple[str, ...]] = {}
-        wanted = [t for t in _DERIVED if t in config.topics.enabled and t not in article.terms]
-        if extractor is not None and wanted:
-            found = extractor(article.title, _topic_text(article), config.topics)
+        wanted = [t for t in DERIVED_TAXONOMIES
+                  if t in config.topics.enabled and t not in article.terms]
+        if wanted:
+            # The text enrich gives the extractor, so imported terms match built ones.
+            found = extract_terms(article.title, plain_text(article, body_html(article)),
+                                  config.topics)
             derived = {t: tuple(found.get(t, ())) for t in wanted if found.get(t)}
         target = destination / names[article.key]
         if write_bytes_atomic(target, to_page(article, derived).encode("utf-8")):

@@ -47,7 +47,6 @@ TAXONOMIES: tuple[str, ...] = (
 )
 
 
-
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A discovered input file: its path relative to the source folder and its digest."""

@@ -12,7 +12,6 @@ from disk.  Every path component that comes from content passes through
 from __future__ import annotations
 
 import hashlib
-import posixpath
 import re
 import unicodedata
 from datetime import datetime
@@ -142,11 +141,9 @@ def relative(from_url: str, to_url: str, index_html: bool = True) -> str:
     index).  An empty result (the page itself) becomes ``./``.
     """
     target = output_path(to_url) if index_html else to_url
-    if from_url.endswith("/") or from_url == "":
-        depth = from_url.count("/")
-    else:
-        depth = posixpath.dirname(from_url).count("/") + bool(posixpath.dirname(from_url))
-    link = "../" * depth + target
+    # Every "/" of a site-relative url (never leading) closes one folder, for
+    # directory pages and files alike.
+    link = "../" * from_url.count("/") + target
     return link or "./"
 
 

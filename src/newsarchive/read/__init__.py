@@ -71,14 +71,14 @@ def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
     text = decode(source_path, data, fix=suffix not in _RECORDS)
     if suffix in _RECORDS:
         return read_records(source_path, text, settings, lines=suffix != ".json")
-    diagnostics: list[Diagnostic] = []
     article: Article | None
+    diagnostics: list[Diagnostic] = []
     if suffix in _MARKDOWN or has_front_matter(text):
         article, diagnostics = read_page(source_path, text, settings,
                                          "markdown" if suffix in _MARKDOWN else "text")
         kind = "page"
     else:
-        article, diagnostics = read_text(source_path, text, settings)
+        article = read_text(source_path, text, settings)
         kind = "text"
     if article is None:
         return ReadResult((), tuple(diagnostics))

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 
-__all__ = ["coerce_date", "date_from_filename", "looks_like_date", "parse_date", "zone"]
+__all__ = ["coerce_date", "date_from_filename", "parse_date", "zone"]
 
 MIN_YEAR = 1000
 MAX_YEAR = 9998
@@ -122,17 +122,6 @@ def parse_date(text: str, timezone_name: str = "UTC") -> datetime:
         except (ValueError, OverflowError, TypeError, LookupError) as exc:
             raise ValueError(str(exc).split(":")[0] or "not a date") from None
     return _checked(_aware(value, default))
-
-
-def looks_like_date(text: str) -> bool:
-    """Whether ``text`` (a whole line) names a full date that :func:`parse_date` reads."""
-    if len(text) > 80:
-        return False
-    try:
-        parse_date(text)
-    except ValueError:
-        return False
-    return True
 
 
 def coerce_date(value: object, timezone_name: str = "UTC") -> datetime:

@@ -27,13 +27,16 @@ def find_duplicates(articles: Sequence[Article]
     Returns the kept articles in their input order and one warning per dropped
     article, naming the article it duplicates.  Never raises.
     """
+    # Folding a whole body is the costly part: once per article, not once per pass.
+    identities = [_identity(article) for article in articles]
     kept_by_identity: dict[tuple[str, str], Article] = {}
-    for article in sorted(articles, key=lambda a: (a.source_path, a.record.zfill(20))):
-        kept_by_identity.setdefault(_identity(article), article)
+    for index in sorted(range(len(articles)),
+                        key=lambda i: (articles[i].source_path, articles[i].record.zfill(20))):
+        kept_by_identity.setdefault(identities[index], articles[index])
     kept: list[Article] = []
     diagnostics: list[Diagnostic] = []
-    for article in articles:
-        first = kept_by_identity[_identity(article)]
+    for article, identity in zip(articles, identities, strict=True):
+        first = kept_by_identity[identity]
         if first is article:
             kept.append(article)
             continue

@@ -26,6 +26,7 @@ __all__ = [
     "article_from_meta",
     "dedupe",
     "plain",
+    "present",
 ]
 
 #: Article field -> front-matter keys (lower case), the canonical key first.
@@ -106,7 +107,8 @@ def _names(value: Any, split_commas: bool) -> list[str]:
     return [str(value)]
 
 
-def _present(value: Any) -> bool:
+def present(value: Any) -> bool:
+    """Whether ``value`` says something: not None, nor an empty string, list or mapping."""
     return value is not None and value != "" and value != [] and value != {}
 
 
@@ -149,7 +151,7 @@ def article_from_meta(
             found_key = by_lower.get(lower)
             if found_key is None or found_key in used:
                 continue
-            if not _present(meta[found_key]):
+            if not present(meta[found_key]):
                 used.add(found_key)  # an empty value says nothing; drop it
                 continue
             if name == "original_url" and lower == "url" and not str(

@@ -31,7 +31,7 @@ from newsarchive.errors import ContentError, Diagnostic
 from newsarchive.model import Article, BodyFormat
 from newsarchive.read.dates import date_from_filename
 from newsarchive.read.fields import article_from_meta
-from newsarchive.read.text import paragraphs
+from newsarchive.read.rawtext import split_paragraphs
 
 __all__ = ["YamlLoader", "has_front_matter", "read_page", "reduce_shortcodes"]
 
@@ -181,7 +181,7 @@ def _body(raw: str, body_format: BodyFormat) -> tuple[str, int]:
     while skipped < len(lines) and not lines[skipped].strip():
         skipped += 1
     if body_format == "text":
-        return "\n\n".join("\n".join(par) for par in paragraphs(lines[skipped:])), skipped
+        return "\n\n".join("\n".join(par) for _, par in split_paragraphs(raw)), skipped
     return "\n".join(lines[skipped:]).rstrip(), skipped
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -164,13 +164,12 @@ def _classify(line: str, timezone: str) -> tuple[MetaKind, str | datetime] | Non
     return None
 
 
-def read_text(source_path: str, text: str, settings: ReadSettings) -> tuple[Article,
-                                                                             list[Diagnostic]]:
+def read_text(source_path: str, text: str, settings: ReadSettings) -> Article:
     """Read decoded raw news text into an Article (``body_format="text"``).
 
     Raises ContentError for a file without any text line, or a date line with
-    an explicit prefix (``Published: ...``) whose date cannot be read.
-    Returns the article and its warnings (``undated`` when no date was found).
+    an explicit prefix (``Published: ...``) whose date cannot be read.  An
+    article without a date is returned undated (``read_source`` warns).
     """
     paragraphs = split_paragraphs(text)
     if not paragraphs:
@@ -214,7 +213,7 @@ def read_text(source_path: str, text: str, settings: ReadSettings) -> tuple[Arti
     authors = dedupe(name for value in meta.get("byline", [])
                      for name in split_authors(str(value)))
     sources = dedupe(str(value) for value in meta.get("source", []) + meta.get("weak", []))
-    article = Article(
+    return Article(
         source_path=source_path,
         title=title,
         body=body,
@@ -227,12 +226,9 @@ def read_text(source_path: str, text: str, settings: ReadSettings) -> tuple[Arti
         agency=cleaned.agency,
         copyright=cleaned.copyright,
         lang=detect_lang(f"{title}\n{body}"),
+        extra={"sources": list(sources[1:])} if len(sources) > 1 else {},
         body_line=cleaned.paragraphs[0][0] if cleaned.paragraphs else start,
     )
-    warnings: list[Diagnostic] = []
-    if len(sources) > 1:
-        article = replace(article, extra={"sources": list(sources[1:])})
-    return article, warnings
 
 
 def _header(lines: Sequence[str], start: int, settings: ReadSettings, source_path: str

@@ -33,7 +33,7 @@ from newsarchive.config import ReadSettings
 from newsarchive.errors import ContentError, Diagnostic
 from newsarchive.model import Article, ReadResult
 from newsarchive.read.dates import coerce_date
-from newsarchive.read.fields import CANONICAL_KEYS, dedupe, plain
+from newsarchive.read.fields import CANONICAL_KEYS, dedupe, plain, present
 from newsarchive.read.rawtext import clean_body, split_authors, split_paragraphs
 from newsarchive.read.text import detect_lang, repair
 
@@ -125,7 +125,7 @@ def _records(source_path: str, text: str, lines: bool) -> Iterator[tuple[str, in
 def _pick(record: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
     for key in keys:
         value = record.get(key)
-        if value is not None and value != "" and value != [] and value != {}:
+        if present(value):
             return key, value
     return None
 
@@ -170,7 +170,7 @@ def _article(source_path: str, name: str, line: int, record: Any, settings: Read
               if (found := _pick(record, tuple(fields.get(field, ())))) is not None}
     used = {found[0] for found in picked.values()}
     used.update(key for keys in fields.values() for key in keys
-                if key in record and record[key] in (None, "", [], {}))
+                if key in record and not present(record[key]))
 
     def value(field: str) -> str:
         return _text(picked[field][1]) if field in picked else ""

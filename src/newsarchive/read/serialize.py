@@ -19,12 +19,13 @@ from typing import Any
 
 import yaml
 
+from newsarchive.config import DERIVED_TAXONOMIES
 from newsarchive.model import Article
 
 __all__ = ["to_page"]
 
 _BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_TAXONOMIES = ("topics", "places", "people", "organizations", "subjects")
+_TAXONOMIES = ("topics", *DERIVED_TAXONOMIES)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +21,6 @@ __all__ = [
     "decode",
     "detect_lang",
     "normalise_newlines",
-    "paragraphs",
     "repair",
 ]
 
@@ -169,22 +168,6 @@ def _compile(rules: tuple[str, ...]) -> re.Pattern[str]:
 def boilerplate_matcher(extra: Sequence[str] = ()) -> re.Pattern[str]:
     """The compiled default boilerplate rules plus ``extra`` (invalid rules are ignored)."""
     return _compile(DEFAULT_BOILERPLATE + tuple(extra))
-
-
-def paragraphs(lines: Iterable[str]) -> list[list[str]]:
-    """Group lines into paragraphs at blank lines; trailing whitespace is stripped."""
-    result: list[list[str]] = []
-    current: list[str] = []
-    for line in lines:
-        stripped = line.rstrip()
-        if stripped:
-            current.append(stripped)
-        elif current:
-            result.append(current)
-            current = []
-    if current:
-        result.append(current)
-    return result
 
 
 _SCRIPTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
