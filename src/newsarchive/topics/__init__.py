@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from newsarchive.config import TopicSettings
+from newsarchive.config import DERIVED_TAXONOMIES, TopicSettings
 from newsarchive.topics.gazetteer import Entity, Gazetteer, load_gazetteer, match_entities
 from newsarchive.topics.organizations import find_org_candidates, score_organizations
 from newsarchive.topics.people import find_people
@@ -25,7 +25,7 @@ from newsarchive.topics.subjects import SUBJECTS, rank_subjects, score_subjects
 __all__ = ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
 
 #: The taxonomies this package derives, in output order.
-TAXONOMIES: tuple[str, ...] = ("places", "people", "organizations", "subjects")
+TAXONOMIES: tuple[str, ...] = DERIVED_TAXONOMIES
 
 _Surfaces = dict[str, list[tuple[tuple[str, ...], Entity]]]
 
