@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,7 @@ from newsarchive.executor import (
     make_executor,
     shares_files,
     submit,
+    uninterrupted,
 )
 
 from sitekit import make_site, md, snapshot
@@ -75,3 +81,79 @@ def test_make_executor_specs() -> None:
         make_executor("ssh://x")
     with pytest.raises(ValueError, match="needs an address"):
         make_executor("dask://")
+
+
+#: Worker code for the orphan test, importable by the workers (written to a file).
+_HELPER = """
+import os, time
+from pathlib import Path
+from newsarchive.executor import uninterrupted
+
+def hold(job):
+    folder, name, seconds = job
+    with uninterrupted():
+        (Path(folder) / f"{name}.start").touch()
+        time.sleep(seconds)
+        (Path(folder) / f"{name}.done").touch()
+    return os.getpid()
+"""
+
+#: A build process stand-in: starts a pool of two workers, then job ``long``
+#: holding ``uninterrupted`` for 2 s, prints the pids, and waits to be killed.
+_PARENT = """
+import multiprocessing.forkserver, sys, time
+from newsarchive.executor import LocalExecutor
+import orphan_helper
+pool = LocalExecutor(workers=2)
+pool.map(orphan_helper.hold, [(sys.argv[1], "short", 0.0), (sys.argv[1], "short", 0.0)])
+pending = pool.submit(orphan_helper.hold, [(sys.argv[1], "long", 2.0), (sys.argv[1], "x", 0.0)])
+print(*pool._pool._processes, multiprocessing.forkserver._forkserver._forkserver_pid,
+      flush=True)
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_and_forkserver_end_when_the_parent_is_killed(tmp_path: Path) -> None:
+    (tmp_path / "orphan_helper.py").write_text(_HELPER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(tmp_path), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(tmp_path)], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    *workers, forkserver = (int(pid) for pid in parent.stdout.readline().split())
+    parent.stdout.close()
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "long.start").exists():  # inside uninterrupted()
+            assert time.monotonic() < deadline, "the long job never started"
+            time.sleep(0.01)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(_running(pid) for pid in (*workers, forkserver)):
+            assert time.monotonic() < deadline, "a worker or the forkserver outlived its parent"
+            time.sleep(0.02)
+    finally:
+        for pid in (parent.pid, *workers, forkserver):
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+        parent.wait()
+    assert workers
+    # The worker whose parent died inside uninterrupted() finished that block first.
+    assert (tmp_path / "long.done").exists()
+
+
+def test_uninterrupted_is_one_lock_usable_outside_workers() -> None:
+    with uninterrupted():
+        assert uninterrupted().locked()
+    assert not uninterrupted().locked()

@@ -46,3 +46,54 @@ def test_import_then_build_equals_build(tmp_path: Path, monkeypatch: pytest.Monk
                  and k.count("/") == 4)
     html = direct[tokyo].decode()
     assert "# Not a heading, 1. not a list" in html and "Advertisement" not in html
+
+
+def test_import_to_a_file_is_an_error_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(tmp_path, {"src/tokyo.txt": RAW, "taken": "a file\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "src", "--to", "taken"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ("taken: error: --to is a file, not a folder\n"
+                            "  hint: name a folder: it is created when missing\n")
+    assert "0 warnings, 1 errors" in captured.out
+    assert (tmp_path / "taken").read_text() == "a file\n"
+
+
+def test_import_keeps_an_edited_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    write_files(tmp_path, {"src/tokyo.txt": RAW})
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "src", "--to", "pages", "--quiet"]) == 0
+    page = tmp_path / "pages" / "tokyo.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Shares rose", "Stocks rose"),
+                    encoding="utf-8")
+    (tmp_path / "src" / "tokyo.txt").write_text(RAW.replace("yen fell", "yen slid"),
+                                                encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", "src", "--to", "pages"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith(
+        "pages/tokyo.md: warning: kept your edit; the new import was not written\n"
+        "  hint: it is in pages/.tokyo.md.imported: ")
+    assert "pages 0 written, 0 unchanged; 1 warnings, 0 errors" in captured.out
+    assert "Stocks rose" in page.read_text(encoding="utf-8")
+    assert "yen slid" in (tmp_path / "pages" / ".tokyo.md.imported").read_text(encoding="utf-8")
+
+
+def test_import_write_error_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import newsarchive.importer as importer
+
+    def full(path: Path, data: bytes) -> bool:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(importer, "write_bytes_atomic", full)
+    write_files(tmp_path, {"src/tokyo.txt": RAW})
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "src", "--to", "pages"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("src/tokyo.txt: error: cannot write pages/tokyo.md: "
+                          "No space left on device\n")
+    assert "Traceback" not in err

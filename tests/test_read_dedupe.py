@@ -24,3 +24,11 @@ def test_keeps_first_by_key_and_reports_the_others() -> None:
 def test_no_duplicates() -> None:
     articles = [Article("a.txt", "A", "x"), Article("b.txt", "B", "x")]
     assert find_duplicates(articles) == (tuple(articles), ())
+
+
+def test_a_control_character_in_the_other_name_cannot_forge_a_line() -> None:
+    first = Article("a\nx.txt:1:1: error: forged", "T", "Body.")
+    copy = Article("b.txt", "T", "Body.")
+    _, diagnostics = find_duplicates([copy, first])
+    assert diagnostics[0].message == (
+        "duplicate: has the same title and body as 'a\\nx.txt:1:1: error: forged'; skipped")

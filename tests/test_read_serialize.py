@@ -80,8 +80,10 @@ def test_awkward_values_round_trip() -> None:
 
 # Characters ftfy may read as mojibake depending on their context (Latin-1 and
 # cp125x look-alikes) are left to the sample tests, which use them in real words.
+# U+FFFE and U+FFFF (like Cc and Cs) cannot be carried by XML: the readers remove them.
 SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
-                                  blacklist_characters=[chr(c) for c in range(0x80, 0x500)]),
+                                  blacklist_characters=[chr(c) for c in range(0x80, 0x500)]
+                                  + ["\ufffe", "\uffff"]),
                     min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
 PROSE = st.lists(st.lists(SAFE_TEXT, min_size=1, max_size=3).map("\n".join), max_size=4).map(
     "\n\n".join)

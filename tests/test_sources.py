@@ -28,22 +28,53 @@ def _tree(root: Path) -> Path:
 def test_discover_keeps_sources_and_leaves_out_the_rest(tmp_path: Path) -> None:
     source = _tree(tmp_path)
     assert discover(source, SUFFIXES, (source / "site",)) == [
-        "B.TXT", "a.md", "linked.md", "sub/c.json", "sub/deeper/d.jsonl"]
+        "B.TXT", "a.md", "sub/c.json", "sub/deeper/d.jsonl"]
+
+
+def test_links_out_of_the_source_are_refused_and_reported(tmp_path: Path) -> None:
+    source = _tree(tmp_path)
+    os.symlink(source / "loop.md", source / "loop.md")
+    os.symlink(source / "sub", source / "inner-folder")
+    (source / "sub" / "inner.md").write_text("x", encoding="utf-8")
+    os.symlink(source / "sub" / "inner.md", source / "inner-link.md")
+    found, links = survey(source, SUFFIXES, (source / "site",), time.time_ns())
+    assert "linked.md" not in found and "inner-link.md" in found
+    outside = os.path.realpath(tmp_path / "outside")
+    assert links == {
+        "dangling.md": "broken symbolic link (its target does not exist); not read",
+        "inner-folder": "symbolic link to a folder inside the source folder; "
+                        "its files are read there",
+        "linked-folder": f"symbolic link to the folder {outside}, outside the source folder; "
+                         "not read (set follow_symlinks: true in archive.yaml to read it)",
+        "linked.md": f"symbolic link to the file {outside}/g.md, outside the source folder; "
+                     "not read (set follow_symlinks: true in archive.yaml to read it)",
+        "loop.md": "symbolic link loop; not read",
+    }
+
+
+def test_follow_links_reads_links_out_of_the_source_once(tmp_path: Path) -> None:
+    source = _tree(tmp_path)
+    os.symlink(tmp_path / "outside", tmp_path / "outside" / "again")  # a loop through a link
+    found, links = survey(source, SUFFIXES, (source / "site",), time.time_ns(),
+                          follow_links=True)
+    assert {"linked.md", "linked-folder/g.md"} <= set(found)
+    assert "linked-folder/again/g.md" not in found
+    assert links["linked-folder/again"] == "symbolic link loop; not read"
 
 
 def test_survey_gives_discover_paths_with_their_signatures(tmp_path: Path) -> None:
     source = _tree(tmp_path)
     excluded = (source / "site",)
     later = time.time_ns() + 10_000_000_000  # every file settled by then
-    found = survey(source, SUFFIXES, excluded, later)
+    found, _ = survey(source, SUFFIXES, excluded, later)
     assert list(found) == discover(source, SUFFIXES, excluded)
     for path, signature in found.items():
         assert signature == stat_signature(str(source / path), later) != ""
     assert found["sub/c.json"].startswith("1:")  # size first
     # Files changed within the last two seconds are not to be trusted yet.
-    assert set(survey(source, SUFFIXES, excluded, time.time_ns()).values()) == {""}
+    assert set(survey(source, SUFFIXES, excluded, time.time_ns())[0].values()) == {""}
 
 
 def test_missing_folder_has_no_sources(tmp_path: Path) -> None:
     assert discover(tmp_path / "nope", SUFFIXES) == []
-    assert survey(tmp_path / "nope", SUFFIXES, (), time.time_ns()) == {}
+    assert survey(tmp_path / "nope", SUFFIXES, (), time.time_ns()) == ({}, {})

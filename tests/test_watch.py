@@ -7,6 +7,7 @@ import os
 import threading
 from pathlib import Path
 
+import jinja2
 import pytest
 from watchdog.events import (
     DirDeletedEvent,
@@ -23,8 +24,9 @@ from watchdog.events import (
 )
 
 from newsarchive.config import Config, load_config
+from newsarchive.errors import OutputError
 from newsarchive.executor import SerialExecutor
-from newsarchive.rebuild import Rebuilder
+from newsarchive.rebuild import Rebuilder, describe_exception, source_errors
 from newsarchive.watch import (
     Batcher,
     ChangeQueue,
@@ -278,3 +280,118 @@ def test_rebuilder_keeps_command_line_overrides_across_a_config_reload(tmp_path:
         assert outcome.config.title == "Again"
     finally:
         rebuilder.close()
+
+
+# -- the rebuilder: a source saved broken keeps its last good page ------------------
+
+BROKEN = "---\ntitle: [unclosed\ndate: 2001-02-03\n---\nbody\n"
+ALPHA_PAGE = Path("2001") / "02" / "03" / "alpha" / "index.html"
+FIXED_PAGE = Path("2001") / "02" / "03" / "alpha-fixed" / "index.html"
+
+
+def test_rebuilder_holds_a_source_that_breaks_and_releases_it_when_fixed(
+        config: Config) -> None:
+    rebuilder = Rebuilder(config, executor=SerialExecutor())
+    source = config.source_dir / "a.md"
+    try:
+        rebuilder.build()
+        page = (config.output_dir / ALPHA_PAGE).read_bytes()
+        source.write_text(BROKEN, encoding="utf-8")
+        held = rebuilder.build(Changes(frozenset({"a.md"})))
+        assert held.held == ("a.md",) and not held.wrote
+        assert held.problems == ("a.md:3:5: error: invalid YAML front matter: while parsing a "
+                                 "flow sequence: did not find expected ',' or ']'\n  hint: "
+                                 "check indentation and quoting; a value with ': ' or '#' "
+                                 "needs quotes",)
+        assert (config.output_dir / ALPHA_PAGE).read_bytes() == page
+        source.write_text(article("Alpha Fixed"), encoding="utf-8")
+        fixed = rebuilder.build(Changes(frozenset({"a.md"})))
+        assert fixed.held == () and fixed.problems == () and fixed.wrote
+        assert "<h1>Alpha Fixed</h1>" in (config.output_dir / FIXED_PAGE).read_text("utf-8")
+        assert not (config.output_dir / ALPHA_PAGE).exists()
+    finally:
+        rebuilder.close()
+
+
+def test_rebuilder_reads_a_held_source_again_before_every_build(config: Config) -> None:
+    assert config.templates_dir is not None
+    rebuilder = Rebuilder(config, executor=SerialExecutor())
+    source = config.source_dir / "a.md"
+    try:
+        rebuilder.build()
+        source.write_text(BROKEN, encoding="utf-8")
+        assert rebuilder.build(Changes(frozenset({"a.md"}))).held == ("a.md",)
+        assert rebuilder.build(Changes(static=True)).held == ("a.md",)  # still broken
+        source.write_text(article("Alpha Fixed"), encoding="utf-8")
+        fixed = rebuilder.build(Changes(static=True))  # its own event was missed
+        assert fixed.held == () and fixed.problems == ()
+        assert "<h1>Alpha Fixed</h1>" in (config.output_dir / FIXED_PAGE).read_text("utf-8")
+    finally:
+        rebuilder.close()
+
+
+def test_rebuilder_removes_the_page_of_a_held_source_that_was_deleted(config: Config) -> None:
+    rebuilder = Rebuilder(config, executor=SerialExecutor())
+    source = config.source_dir / "a.md"
+    try:
+        rebuilder.build()
+        source.write_text(BROKEN, encoding="utf-8")
+        rebuilder.build(Changes(frozenset({"a.md"})))
+        source.unlink()
+        deleted = rebuilder.build(Changes(frozenset({"a.md"})))
+        assert deleted.held == () and deleted.problems == ()
+        assert ALPHA_PAGE.as_posix() in deleted.report.removed_paths  # type: ignore[union-attr]
+        assert not (config.output_dir / ALPHA_PAGE).exists()
+    finally:
+        rebuilder.close()
+
+
+def test_rebuilder_never_holds_a_source_that_had_errors_already(config: Config) -> None:
+    source = config.source_dir / "a.md"
+    source.write_text(BROKEN, encoding="utf-8")
+    rebuilder = Rebuilder(config, executor=SerialExecutor())
+    try:
+        assert rebuilder.build().problems[0].startswith("a.md:3:5: error: ")
+        source.write_text(BROKEN.replace("[unclosed", "{unclosed"), encoding="utf-8")
+        again = rebuilder.build(Changes(frozenset({"a.md"})))
+        assert again.held == ()
+        assert len(again.problems) == 1 and "flow mapping" in again.problems[0]
+    finally:
+        rebuilder.close()
+
+
+def test_a_full_rediscovery_keeps_a_held_source(config: Config) -> None:
+    rebuilder = Rebuilder(config, executor=SerialExecutor())
+    source = config.source_dir / "a.md"
+    try:
+        rebuilder.build()
+        page = (config.output_dir / ALPHA_PAGE).read_bytes()
+        source.write_text(BROKEN, encoding="utf-8")
+        rebuilder.build(Changes(frozenset({"a.md"})))
+        rescan = rebuilder.build(Changes(rescan=True))  # the session rediscovers every file
+        assert rescan.held == ("a.md",) and len(rescan.problems) == 1
+        assert (config.output_dir / ALPHA_PAGE).read_bytes() == page
+    finally:
+        rebuilder.close()
+
+
+def test_a_link_out_of_the_source_folder_is_never_read_to_be_held(config: Config,
+                                                                  tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text(BROKEN, encoding="utf-8")
+    (config.source_dir / "link.md").symlink_to(outside)
+    assert source_errors(config, "link.md") is None
+    assert source_errors(config, "gone.md") is None
+    assert source_errors(config, "a.md") == ()
+
+
+def test_exception_lines_escape_hostile_names_and_messages(config: Config) -> None:
+    assert config.templates_dir is not None
+    bad = jinja2.TemplateSyntaxError("unexpected '}'", 3, "x\ny.html",
+                                     str(config.templates_dir / "x\ny.html"))
+    assert describe_exception(bad, config) == [
+        "\"templates/x\\ny.html\":3: error: unexpected '}'"]
+    assert describe_exception(OutputError("a\nb.md:1:1: error: forged"), config) == [
+        f"{config.output_dir}: error: a\\nb.md:1:1: error: forged"]
+    assert describe_exception(ValueError("\x1b[31mred\nline"), config) == [
+        "error: ValueError: \\x1b[31mred\\nline"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,7 @@ from newsarchive.executor import (
 from newsarchive.fastpath import PATCH_MAX, FastPaths
 from newsarchive.loading import Progress, SourceIndex, refresh
 from newsarchive.model import Entry
-from newsarchive.output import safe_target, static_files
+from newsarchive.output import check_output_folder, clear_temp, safe_target, static_files
 from newsarchive.pages import PageSpec
 from newsarchive.report import BuildReport, settings_digest
 from newsarchive.writer import Plan, Writer
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 # Reading, enriching, indexing and rendering (YAML, Markdown, Jinja, Babel) are
 # imported on first use: a warm build that changes nothing never needs them.
 
-__all__ = ["BuildReport", "Progress", "Session", "build"]
+__all__ = ["BuildReport", "Progress", "Session", "build", "check_output"]
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
@@ -71,8 +71,12 @@ class Session(Writer, FastPaths):
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
-                 use_cache: bool = True) -> None:
+                 use_cache: bool = True, force: bool = False) -> None:
         self.config = config
+        self._force = force
+        #: Set by the output-folder check of the first build that writes.
+        self._fresh_output = False
+        self._checked = False
         self._executor = executor or LocalExecutor()
         self._own_executor = executor is None
         self._use_cache = use_cache
@@ -136,7 +140,9 @@ class Session(Writer, FastPaths):
         archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
         specs = list(plan_pages(archive, self.config))
         specs += plan_site_files(specs, self.config)
-        other = list(dup_diags) + list(url_diags)
+        other = [Diagnostic(path, 0, 0, reason, "", "warning")
+                 for path, reason in sorted(sources.refused.items())]
+        other += list(dup_diags) + list(url_diags)
         for entry in archive.undated:
             other.append(Diagnostic(
                 entry.article.source_path, 0, 0,
@@ -154,9 +160,13 @@ class Session(Writer, FastPaths):
         return plan, skipped
 
     def build(self, changed: Collection[str] | None = None, *, full: bool = False,
-              dry_run: bool = False, progress: Progress | None = None) -> BuildReport:
+              dry_run: bool = False, progress: Progress | None = None,
+              keep: Collection[str] = ()) -> BuildReport:
         """Build, re-reading only ``changed`` source paths (relative to the source
-        folder) when given, else every source whose bytes changed.
+        folder) when given, else every source whose bytes changed.  Sources in
+        ``keep`` are not read again though their bytes changed: their last
+        result stands (the dev server keeps the last good page of a file saved
+        broken); a kept path that is gone is still removed.
 
         ``full`` renders every page even when its fingerprint is unchanged
         (files are still written only when their bytes differ); ``dry_run``
@@ -167,15 +177,19 @@ class Session(Writer, FastPaths):
         """
         started = time.perf_counter()
         config = self.config
+        if not (dry_run or self._checked):
+            self._check_output()
+        if not dry_run:
+            clear_temp(config.output_dir)  # what writes cut short by a kill left
         cache = self._open()
         known = self._sources.primed or self._known is not None
         if (changed is not None and known and not (full or dry_run) and cache.enabled
                 and len(changed) <= PATCH_MAX):
-            primed = self._primed(changed, started)
+            primed = self._primed(changed, started, keep)
             if primed is not None:
                 return primed
         elif not (full or dry_run or self._sources.primed) and cache.enabled:
-            quick = self._quick(started)
+            quick = self._quick(started, keep)
             if quick is not None:
                 return quick
             if not cache.enabled and cache.warning is not None:  # damage found: start afresh
@@ -190,7 +204,7 @@ class Session(Writer, FastPaths):
             cache.verify()
             self._verified = True
         loaded = refresh(self._sources, config, cache, self._settings, changed,
-                         self._runner, shares_files, progress)
+                         self._runner, shares_files, progress, keep)
         if progress:
             progress("planning", 0, 1)
         plan, skipped = self._plan()
@@ -209,7 +223,7 @@ class Session(Writer, FastPaths):
         counts: dict[str, Any] = dict(
             articles=len(plan.entries), undated=plan.undated, duplicates=plan.duplicates,
             skipped=skipped, sources=len(self._sources.rows) + len(self._sources.unreadable),
-            pages=len(plan.specs) + len(statics))
+            pages=len(plan.specs) + len(statics), refused=dict(self._sources.refused))
         if dry_run:
             return self._report(counts, diagnostics, dict(sources_read=loaded.parsed),
                                 started, dry_run=True)
@@ -229,10 +243,18 @@ class Session(Writer, FastPaths):
                 state.append(self._save(plan, counts, digests))
 
         result = self._write(plan, statics, full, progress, meanwhile)
+        clear_temp(config.output_dir)
+        diagnostics += result.pop("problems")
         if state:  # last: the state says the output is complete
             cache.store_state(config.output_dir, [(buildstate.STATE, seal(state[0]))])
         return self._report(counts, diagnostics, dict(sources_read=loaded.parsed, **result),
                             started)
+
+    def _check_output(self) -> None:
+        """:func:`check_output`, once per session, before anything (the cache folder
+        included) is created."""
+        self._fresh_output = check_output(self.config, self._force, self._open)
+        self._checked = True
 
     def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
                 result: Mapping[str, Any], started: float, dry_run: bool = False
@@ -300,11 +322,39 @@ class Session(Writer, FastPaths):
             self._cache_warning = ""
         return tuple(diagnostics)
 
+def check_output(config: Config, force: bool = False,
+                 cache: Callable[[], Cache] | None = None) -> bool:
+    """Refuse an output folder a build must not write into: raises ConfigError (see
+    :func:`newsarchive.output.check_output_folder`).  Returns whether the folder
+    is absent or empty.  ``cache`` opens the cache, asked only whether it knows
+    a build of a non-empty folder without an output manifest."""
+    config_dir = config.config_path.parent if config.config_path else None
+
+    def owned_by_cache() -> bool:
+        if not config.cache_dir.is_dir():
+            return False
+        if cache is not None:
+            return cache().knows_output(config.output_dir)
+        opened, _ = open_cache(config.cache_dir, check=False)
+        try:
+            return opened.knows_output(config.output_dir)
+        finally:
+            opened.close()
+
+    return check_output_folder(config.output_dir, source_dir=config.source_dir,
+                               config_dir=config_dir, owned_by_cache=owned_by_cache,
+                               force=force)
+
+
 def build(config: Config, *, full: bool = False, dry_run: bool = False,
           executor: Executor | None = None, progress: Progress | None = None,
-          use_cache: bool = True) -> BuildReport:
-    """Build the archive described by ``config`` once; see :meth:`Session.build`."""
-    session = Session(config, executor, use_cache=use_cache and not dry_run)
+          use_cache: bool = True, force: bool = False) -> BuildReport:
+    """Build the archive described by ``config`` once; see :meth:`Session.build`.
+
+    Raises ConfigError when the output folder must not be written into
+    (``force`` lets a build write into a non-empty folder no build wrote).
+    """
+    session = Session(config, executor, use_cache=use_cache and not dry_run, force=force)
     try:
         return session.build(full=full, dry_run=dry_run, progress=progress)
     finally:

@@ -252,6 +252,17 @@ class Cache:
             return {}
         return found
 
+    def knows_output(self, output_dir: Path) -> bool:
+        """Whether the manifest lists any file of ``output_dir`` (a build wrote it)."""
+        if self._db is None:
+            return False
+        try:
+            return self._db.execute("SELECT 1 FROM outputs WHERE output_dir = ? LIMIT 1",
+                                    (str(output_dir),)).fetchone() is not None
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return False
+
     def output_paths(self, output_dir: Path) -> list[str]:
         """Every path in the manifest of ``output_dir``."""
         if self._db is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import sys
 import time
 from collections import Counter
@@ -45,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--quiet", "-q", action="store_true",
                          help="print only errors and the summary line")
         sub.add_argument("--verbose", "-v", action="store_true", help="print every warning")
+        sub.add_argument("--force", action="store_true",
+                         help="build into a non-empty output folder that no build wrote, "
+                         "replacing files in the way")
 
     build = commands.add_parser("build", help="build the archive (the default command)")
     common(build)
@@ -52,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="render every page again, ignoring the page fingerprints")
     build.add_argument("--no-search", action="store_true",
                        help="skip the Pagefind search index (also `search: false`)")
+    build.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="how long to wait for another build of the same output "
+                            "folder to finish (default 600)")
     build.add_argument("--executor", default=None,
                        help="where work runs: local (default), serial, dask://HOST:PORT")
     check = commands.add_parser("check", help="read, index and plan without writing")
@@ -126,10 +133,31 @@ class _ProgressBar:
 
 
 def _build(args: argparse.Namespace, dry_run: bool) -> int:
+    config = _config(args)
+    if dry_run:  # reads only: no lock
+        return _build_locked(args, config, dry_run, interrupted=False)
+    from newsarchive.builder import check_output
+    from newsarchive.lock import LockTimeout, output_lock
+
+    check_output(config, args.force)  # a ConfigError (exit 2) before anything is made
+    try:
+        with output_lock(config.output_dir, timeout=args.lock_timeout,
+                         cache_dir=config.cache_dir,
+                         on_wait=lambda message: print(f"newsarchive: {message}",
+                                                       file=sys.stderr)) as held:
+            return _build_locked(args, config, dry_run, held.interrupted_pid != 0)
+    except LockTimeout as exc:
+        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _build_locked(args: argparse.Namespace, config: Config, dry_run: bool,
+                  interrupted: bool) -> int:
+    """Build (and index for search) while holding the output's lock; ``interrupted``:
+    the last build of this output was killed, so its search index may be stale."""
     from newsarchive.builder import build
     from newsarchive.executor import make_executor
 
-    config = _config(args)
     if not config.source_dir.is_dir():
         print(f"newsarchive: error: source folder {config.source_dir} does not exist",
               file=sys.stderr)
@@ -142,9 +170,19 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
         return 2
     try:
         report = build(config, full=getattr(args, "full", False), dry_run=dry_run,
-                       executor=executor, progress=bar)
+                       executor=executor, progress=bar, force=args.force)
     except OutputError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        from newsarchive.render import template_diagnostic
+
+        problem = template_diagnostic(exc, config)
+        if problem is None and isinstance(exc, OSError):
+            problem = _os_error(exc, config)
+        if problem is None:
+            raise
+        print(problem.format(), file=sys.stderr)
         return 1
     finally:
         executor.close()
@@ -154,7 +192,7 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
     status = report.exit_status
     search_line = ""
     if not dry_run:
-        search_status, search_line, extra = _search(config, report, args)
+        search_status, search_line, extra = _search(config, report, args, interrupted)
         diagnostics += extra
         status = max(status, search_status)
     print_diagnostics(diagnostics, args.verbose, sys.stderr)
@@ -166,8 +204,29 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
     return status
 
 
-def _search(config: Config, report: BuildReport, args: argparse.Namespace
-            ) -> tuple[int, str, list[Diagnostic]]:
+_OS_HINTS = {
+    errno.ENOSPC: "free some disk space (or choose an output folder on another disk) "
+                  "and build again; the next build finishes the job",
+    errno.EDQUOT: "free some of your disk quota and build again",
+    errno.EACCES: "check the permissions of the output and cache folders",
+    errno.EPERM: "check the permissions of the output and cache folders",
+    errno.EROFS: "the folder is on a read-only file system; choose another --output",
+    errno.ENOTDIR: "a file stands where the build needs a folder; remove it or choose "
+                   "another --output",
+    errno.ENAMETOOLONG: "choose an output folder with a shorter path",
+}
+
+
+def _os_error(exc: OSError, config: Config) -> Diagnostic:
+    """A failure of the file system during a build (disk full, read-only, permissions)."""
+    where = exc.filename if isinstance(exc.filename, str) else str(config.output_dir)
+    reason = exc.strerror or type(exc).__name__
+    return Diagnostic(where, 0, 0, f"cannot write: {reason}",
+                      _OS_HINTS.get(exc.errno or 0, "check the output folder and build again"))
+
+
+def _search(config: Config, report: BuildReport, args: argparse.Namespace,
+            interrupted: bool = False) -> tuple[int, str, list[Diagnostic]]:
     """Index the site for search when article pages changed; warn near Pages' size limit."""
     from newsarchive.output import folder_size
     from newsarchive.search import index_site
@@ -177,7 +236,8 @@ def _search(config: Config, report: BuildReport, args: argparse.Namespace
     line = ""
     failed = 0
     if config.search and not args.no_search:
-        changed = any(is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
+        changed = interrupted or any(
+            is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
         searched = index_site(config.output_dir, language=config.language, changed=changed)
         if searched.diagnostic is not None and not (
                 args.quiet and searched.diagnostic.severity == "warning"):
@@ -233,11 +293,13 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from newsarchive.builder import check_output
     from newsarchive.server import serve
 
     config = _config(args)
+    check_output(config, args.force)  # a ConfigError: exit 2 before serving anything
     return serve(config, host=args.host, port=args.port, quiet=args.quiet,
-                 reload_config=lambda: _config(args))
+                 reload_config=lambda: _config(args), force=args.force)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -88,6 +88,8 @@ class Config:
     ``index_html`` makes internal links end in ``index.html`` so the site also
     works opened from disk; set it to false for ``/2000/12/``-style links.
     ``search`` indexes the built site with Pagefind (when installed).
+    ``follow_symlinks`` reads symbolic links in the source folder that point
+    outside it (off: they are reported and not read).
     """
 
     title: str = "News Archive"
@@ -105,6 +107,7 @@ class Config:
     cname: str = ""
     index_html: bool = True
     search: bool = True
+    follow_symlinks: bool = False
     read: ReadSettings = field(default_factory=ReadSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
     config_path: Path | None = None
@@ -122,10 +125,12 @@ _TOP_KEYS = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "per_page": int, "feed_size": int, "source_dir": str, "output_dir": str,
     "templates_dir": str, "static_dir": str, "cache_dir": str, "cname": str,
-    "index_html": bool, "search": bool,
+    "index_html": bool, "search": bool, "follow_symlinks": bool,
 }
 _READ_KEYS = {"boilerplate": list, "json_fields": dict, "include_drafts": bool}
 _TOPIC_KEYS = {"enabled": list, "aliases": dict, "block": list, "min_salience": float}
+#: Characters XML 1.0 forbids (tab, newline and carriage return are allowed).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -154,12 +159,20 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
     def bad(key: str, message: str, hint: str = "") -> None:
         problems.append(Diagnostic(path, _line_of(text, key.split(".")[-1]), 0, message, hint))
 
+    # Imported here: newsarchive.read imports this module.  load_yaml refuses alias
+    # bombs, recursive aliases and nesting past 100 levels, with a line.
+    from newsarchive.read.yamlsafe import YamlLimitError, load_yaml
+
     try:
-        raw = yaml.safe_load(text) if text.strip() else {}
+        raw = load_yaml(text, loader=yaml.SafeLoader) if text.strip() else {}
+    except YamlLimitError as exc:
+        raise ConfigError((Diagnostic(path, exc.line, exc.column, f"the config is {exc.problem}",
+                                      exc.hint),)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise ConfigError((Diagnostic(path, line, col, f"invalid YAML: {exc}",
+        problem = getattr(exc, "problem", None) or exc
+        raise ConfigError((Diagnostic(path, line, col, f"invalid YAML: {problem}",
                                       "check indentation and quoting"),)) from None
     if raw is None:
         raw = {}
@@ -195,6 +208,11 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
         else:
             values[key] = value
 
+    for key in ("title", "description", "cname"):
+        if key in values and _FORBIDDEN.search(values[key]):
+            bad(key, f"'{key}' holds a control character, which HTML and XML feeds cannot "
+                f"carry: {values[key]!r}"[:200], "remove it from archive.yaml")
+            del values[key]
     for key in ("per_page", "feed_size"):
         if key in values and not 1 <= values[key] <= 1000:
             bad(key, f"'{key}' must be between 1 and 1000")
@@ -232,7 +250,13 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
                 bad("json_fields", f"unknown article field '{name}' in read.json_fields",
                     f"fields: {', '.join(DEFAULT_JSON_FIELDS)}")
                 continue
-            merged[name] = tuple([keys] if isinstance(keys, str) else [str(k) for k in keys])
+            if not (isinstance(keys, str) or (isinstance(keys, list) and keys
+                                              and all(isinstance(k, str) for k in keys))):
+                bad("json_fields", f"read.json_fields.{name} must be a record key or a list "
+                    f"of record keys, not {keys!r}"[:200],
+                    f"e.g. `{name}: [headline, title]`")
+                continue
+            merged[name] = tuple([keys] if isinstance(keys, str) else keys)
         read_values["json_fields"] = merged
     if "enabled" in topic_values:
         unknown = [t for t in topic_values["enabled"] if t not in DERIVED_TAXONOMIES]

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
 from newsarchive.model import Article, Entry
-from newsarchive.urls import slugify
+from newsarchive.urls import safe_url, slugify
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -31,7 +31,6 @@ _SUMMARY_CHARS = 280
 _RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 @cache
@@ -42,11 +41,14 @@ def _markdown() -> MarkdownIt:
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    # A link or image the archive cannot resolve (site-relative paths of the
-    # site the article came from) would be a broken link: drop it, keep text.
-    if attribute in ("href", "src"):
-        if value.startswith(_SAFE_SCHEMES) or (attribute == "href" and value.startswith("#")):
-            return value
+    # Every URL passes the one allow-list (newsarchive.urls.safe_url).  A link or
+    # image the archive cannot resolve (site-relative paths of the site the
+    # article came from) would be a broken link: dropped too, its text kept.
+    if attribute == "href":
+        return value if value.startswith("#") else safe_url(value, "link")
+    if attribute == "src":
+        return safe_url(value, "image")
+    if attribute in ("srcset", "cite", "action", "formaction", "background", "poster"):
         return None
     return value
 

@@ -23,6 +23,7 @@ Diagnostics with ``severity="warning"``: reported, never fatal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -54,16 +55,39 @@ class Diagnostic:
     severity: Severity = "error"
 
     def format(self) -> str:
-        """Render as ``path:line:col: severity: message`` plus an indented hint line."""
-        where = self.path
+        """Render as ``path:line:col: severity: message`` plus an indented hint line.
+
+        A path, message or hint holding a control character (a file named with
+        a newline, an escape sequence in a title) is shown escaped, and such a
+        path in double quotes, so no input can forge a diagnostic line or drive
+        the terminal.
+        """
+        where = _quoted(self.path)
         if self.line:
             where += f":{self.line}"
             if self.column:
                 where += f":{self.column}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {_escaped(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {_escaped(self.hint)}"
         return text
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each control character as a Python-style escape (``\\n``, ``\\x1b``)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _quoted(path: str) -> str:
+    """``path`` as is, or escaped in double quotes when it holds a control character."""
+    if not _CONTROL.search(path):
+        return path
+    return '"' + _escaped(path.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
 class NewsarchiveError(Exception):

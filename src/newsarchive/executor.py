@@ -8,21 +8,43 @@ cost more than the work.  Executors whose workers see this machine's disk
 (``shares_files``) read sources and write pages themselves; a cluster gets
 the bytes to parse and returns the bytes to write, so the builder reads and
 writes locally.
+
+Workers never outlive the build.  Killed with SIGKILL, the build process
+cannot shut its pool down, and its idle workers would wait for work forever
+(each holds the write end of the pool's job pipe itself, so they never see
+it close), keeping the forkserver and the resource tracker alive with them.
+So every local worker runs a watcher thread (:func:`exit_with_parent`) that
+waits on its parent's sentinel, a pipe the kernel closes when the build
+process dies, and then ends the worker at once, never in the middle of a
+page write (:func:`uninterrupted`).  The forkserver and the resource tracker
+need nothing more: each stops when the last process holding its pipe (the
+build process and the workers) is gone.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
-__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "SerialExecutor", "make_executor",
-           "shares_files", "submit"]
+__all__ = ["ORPHANED_EXIT", "DaskExecutor", "Executor", "LocalExecutor", "SerialExecutor",
+           "exit_with_parent", "make_executor", "shares_files", "submit", "uninterrupted"]
 
 A = TypeVar("A")
 R = TypeVar("R")
+
+#: Exit status of a worker that ended itself because the build process died.
+ORPHANED_EXIT = 75
+#: Held while a worker does something that must not be cut short (writing a page);
+#: the watcher takes it before ending the worker.  Only ever taken, never rebound.
+_UNINTERRUPTED = threading.Lock()
+#: How often a watcher without a parent sentinel checks that the build process lives.
+_POLL_SECONDS = 0.5
 
 
 class Executor(Protocol):
@@ -83,7 +105,9 @@ class LocalExecutor:
             # preloaded modules make each worker start in milliseconds.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsarchive.tasks"])
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                             initializer=exit_with_parent,
+                                             initargs=(os.getpid(),))
         return self._pool
 
     def close(self) -> None:
@@ -132,6 +156,49 @@ def submit(executor: Executor, fn: Callable[[A], R], batches: Sequence[A]
         started: Callable[[], list[R]] = start(fn, batches)
         return started
     return lambda: executor.map(fn, batches)
+
+
+def uninterrupted() -> threading.Lock:
+    """A lock to hold (``with uninterrupted(): ...``) around work a worker must
+    finish once begun, such as writing a page: a worker whose build process
+    died ends only outside it.  Cheap and harmless outside workers."""
+    return _UNINTERRUPTED
+
+
+def exit_with_parent(main_pid: int) -> None:
+    """Pool initializer: end this worker as soon as the build process ``main_pid`` dies.
+
+    Starts a daemon thread that waits on the parent sentinel multiprocessing
+    gives every child (readable once the process that started it is gone;
+    for a forkserver worker that is the build process, not the forkserver),
+    then takes :func:`uninterrupted` and calls ``os._exit(ORPHANED_EXIT)``.
+    Without a sentinel for ``main_pid`` it checks every half second whether
+    that pid still exists.
+    """
+    threading.Thread(target=_watch_parent, args=(main_pid,), daemon=True,
+                     name="newsarchive-parent-watch").start()
+
+
+def _watch_parent(main_pid: int) -> None:
+    parent = multiprocessing.parent_process()
+    sentinel = getattr(parent, "sentinel", None)
+    if parent is not None and parent.pid == main_pid and isinstance(sentinel, int):
+        multiprocessing.connection.wait([sentinel])
+    else:
+        while _exists(main_pid):
+            time.sleep(_POLL_SECONDS)
+    with _UNINTERRUPTED:
+        os._exit(ORPHANED_EXIT)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _usable_cores() -> int:

@@ -26,7 +26,7 @@ from newsarchive.pages import PageSpec, fingerprint
 from newsarchive.report import BuildReport, config_digest
 from newsarchive.sources import read_sources, stat_signature, survey
 from newsarchive.urls import article_url
-from newsarchive.writer import stale_pages
+from newsarchive.writer import guard_links, stale_pages
 
 __all__ = ["PATCH_MAX", "FastPaths"]
 
@@ -58,7 +58,7 @@ class FastPaths:
                     meanwhile: Callable[[], None] | None = None) -> list[str]:
             ...
 
-    def _quick(self, started: float) -> BuildReport | None:
+    def _quick(self, started: float, keep: Collection[str] = ()) -> BuildReport | None:
         """A build from the saved state when no source changed or a few changed in
         place; None when the full path is needed (nothing has been written then)."""
         config = self.config
@@ -70,17 +70,21 @@ class FastPaths:
             return None
         from newsarchive.read import SUFFIXES
 
-        found = survey(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir),
-                       time.time_ns())
+        found, refused = survey(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir),
+                              time.time_ns(), config.follow_symlinks)
         if len(found) != len(table) or not all(p in table for p in found):
             return None
-        signatures = {p: s for p, s in found.items() if not s or s != table[p][1]}
+        if refused != state.counts.get("refused", {}):
+            return None  # a link came or went: the full path reports it
+        signatures = {p: s for p, s in found.items()
+                      if p not in keep and (not s or s != table[p][1])}
         report, _, _ = self._compare(state, table, signatures, started)
         if report is not None:
             self._known = table  # the next build given its changed paths compares only those
         return report
 
-    def _primed(self, changed: Collection[str], started: float) -> BuildReport | None:
+    def _primed(self, changed: Collection[str], started: float, keep: Collection[str] = ()
+                ) -> BuildReport | None:
         """The fast paths for a session that holds every source, or whose last build
         was answered from the saved state: only the ``changed`` paths are compared
         with the saved state (the session's own last build).  None when the full
@@ -101,7 +105,8 @@ class FastPaths:
             return None
         now = time.time_ns()
         root = str(self.config.source_dir)
-        signatures = {p: stat_signature(os.path.join(root, p), now) for p in sorted(changed)}
+        signatures = {p: stat_signature(os.path.join(root, p), now) for p in sorted(changed)
+                      if p not in keep}
         try:
             report, stats, patched = self._compare(state, table, signatures, started)
         except BaseException:
@@ -251,10 +256,13 @@ class FastPaths:
                                              conf) for s in specs}
         before = cache.fingerprints(out, prints)
         todo = stale_pages(specs, prints, before, str(out))
+        refused, problems = guard_links(out, [s.output_path for s in todo])
+        todo = [s for s in todo if s.output_path not in refused]
         sources = SourceIndex(rows={p: replace(r, bodies=b"") for p, r in rows.items()},
                               pending=bodies)
         written = self._render(entries, todo, None, sources)
-        cache.update_manifest(out, {p: f for p, f in prints.items() if before.get(p) != f}, ())
+        cache.update_manifest(out, {p: f for p, f in prints.items()
+                                    if before.get(p) != f and p not in refused}, ())
         self._manifest = None
         counts = dict(state.counts)
         skipped = dict(counts["skipped"])
@@ -274,7 +282,7 @@ class FastPaths:
         touched = {buildstate.identity_shard(i) for swap in swaps for i in swap}
         cache.store_state(out, [*((name, seal(saved[name])) for name in sorted(touched)),
                                 (buildstate.STATE, seal(state))])
-        report = self._report(counts, state.diagnostics(), dict(
+        report = self._report(counts, [*state.diagnostics(), *problems], dict(
             sources_read=len(fresh), rendered=len(todo), written=len(written),
             unchanged=counts["pages"] - len(written), written_paths=tuple(written)), started)
         return report, {row.path: row for row in fresh}

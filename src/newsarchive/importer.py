@@ -22,12 +22,74 @@ Files inside ``DIR`` and hidden files are not read.  Drafts are imported
 and reported.  Pages are written through
 :func:`newsarchive.output.write_bytes_atomic`, so importing again writes
 nothing when nothing changed.
+
+Importing again: the editor's pages
+-----------------------------------
+
+Import keeps a manifest in ``DIR``, :data:`MANIFEST_NAME`
+(``.newsarchive-import.json``: hidden, so neither the build nor import reads
+it), recording for every page it wrote the page's relative path, the sha256
+of the bytes it wrote, and where the article came from::
+
+    {"format": "newsarchive import manifest", "version": 1,
+     "pages": {"a/b.md": {"sha256": "...", "source": "src/a/b.txt", "record": ""}}}
+
+Each page is then one decision (:func:`decide_page`):
+
+- absent: written;
+- already holding the new bytes: left alone, and recorded as import's (they
+  are exactly what import writes; so a lost manifest heals itself);
+- not in the manifest, or not a plain file (a folder, a link): a file import
+  did not write.  Never overwritten, nothing written elsewhere, a warning;
+- unchanged since import wrote it (its digest is the recorded one):
+  overwritten with the new version;
+- changed since (an editor's fix): kept.  When the source now gives
+  something new, it is written beside the page as ``.NAME.imported`` (hidden,
+  and a suffix the build does not read) with a warning saying how to take it
+  (``mv``) or dismiss it (delete it); its digest is recorded as ``offered``,
+  so a dismissed offer is not made again, and an offer changed by hand is
+  never overwritten.  An offer import wrote is removed once the page is
+  import's again (taken, or the edit reverted).
+
+A page in the manifest whose source (a file named in this run, or a file
+inside a folder named in it) no longer yields it is reported ``source has
+gone`` and kept: import never deletes a page.  Its record is dropped once the
+editor deletes the page.  Pages of other imports into the same ``DIR`` are
+left alone, and so are the pages of a source that could not be read this
+time.  The manifest is written after the pages, atomically; an unreadable or
+damaged manifest is reported once, and every page already in ``DIR`` is then
+taken as not written by import.
+
+Safety
+------
+
+- ``DIR`` must be a folder (created when missing).  A page that cannot be
+  written is an error naming it; the other pages are still written.
+- Page paths never leave ``DIR``: in every component of a page path,
+  backslashes, control characters and undecodable bytes become ``_``; an
+  empty, ``.`` or ``..`` component becomes ``_``; a leading ``.`` gets a
+  ``_`` before it (a hidden page would not be built), and a page named
+  ``_index.*`` is renamed ``page_index.*`` (the build skips Hugo section
+  indexes).  Each component is at most :data:`MAX_NAME_BYTES` bytes of UTF-8:
+  a longer one is cut at a character and ends with ``-`` and ten hex digits
+  of the full name's sha256, so two long names stay different.  When a whole
+  page path (with room for the offer and temporary names) would pass 4,096
+  bytes, its folders fold into one ``long-path-<hash>`` folder.  No page is
+  written through a link inside ``DIR`` that leads out of it.
+- Folder sources: hidden files and folders are skipped; links to folders are
+  not followed (as in the build: no loops); a link to a file outside the
+  folder is refused with a warning (name the file on the command line to
+  import it), and a broken link is reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import re
+import errno
+import hashlib
+import os
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,26 +97,49 @@ from pathlib import Path
 from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
 from newsarchive.enrich import body_html, plain_text
 from newsarchive.errors import Diagnostic
+from newsarchive.import_pages import (
+    MANIFEST_NAME,
+    MAX_NAME_BYTES,
+    MAX_PATH_BYTES,
+    NAME_GROWTH,
+    OFFER_SUFFIX,
+    Decision,
+    ManifestEntry,
+    decide_page,
+    digest_at,
+    fit_path,
+    inside,
+    manifest_bytes,
+    page_name,
+    raw_name,
+    read_manifest,
+)
 from newsarchive.model import Article
-from newsarchive.output import write_bytes_atomic
+from newsarchive.output import prune, write_bytes_atomic
 from newsarchive.read import SUFFIXES, read_source
 from newsarchive.read.dedupe import find_duplicates
 from newsarchive.read.serialize import to_page
 
-__all__ = ["ImportReport", "TermExtractor", "import_archive", "page_name"]
+__all__ = ["MANIFEST_NAME", "MAX_NAME_BYTES", "Decision", "ImportReport", "ManifestEntry",
+           "TermExtractor", "decide_page", "import_archive", "page_name"]
 
 TermExtractor = Callable[[str, str, TopicSettings], Mapping[str, tuple[str, ...]]]
-
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     """What an import did.
 
     ``written`` lists pages whose bytes changed; ``unchanged`` counts pages
-    already up to date; ``articles`` counts every imported article (written
-    or unchanged); ``undated`` those without a date; ``duplicates`` articles
-    left out as copies of another; ``skipped`` source paths that gave no
-    article because of an error; ``diagnostics`` every error and warning.
+    already up to date (or holding an editor's fix while the source gave
+    nothing new); ``kept`` lists pages holding an editor's fix while the
+    source gave something new (offered beside them, or not written when the
+    offer itself was changed by hand); ``blocked`` pages not written because
+    a file import did not write is in the way; ``gone`` pages whose source
+    no longer yields them (kept).  ``articles`` counts every imported article
+    (written, unchanged or kept); ``undated`` those without a date;
+    ``duplicates`` articles left out as copies of another; ``skipped``
+    source paths that gave no article because of an error; ``diagnostics``
+    every error and warning.
     """
 
     written: tuple[Path, ...]
@@ -64,45 +149,154 @@ class ImportReport:
     undated: int = 0
     duplicates: int = 0
     skipped: tuple[str, ...] = ()
+    kept: tuple[Path, ...] = ()
+    blocked: tuple[Path, ...] = ()
+    gone: tuple[Path, ...] = ()
 
 
-def _slug(title: str) -> str:
-    words = re.findall(r"\w+", title.casefold())
-    slug = "-".join(words)[:60].strip("-_")
-    return slug or "article"
-
-
-def page_name(relative: str, record: str, title: str) -> str:
-    """The page path (relative, posix) of an article read from ``relative``.
-
-    ``record`` is the article's record name (``""`` for single-article files).
-    """
-    stem, dot, suffix = relative.rpartition(".")
-    base = stem if dot and "/" not in suffix else relative
-    if record:
-        number = f"{int(record):04d}" if record.isdigit() else record
-        return f"{base}/{number}-{_slug(title)}.md"
-    return f"{base}.md"
-
-
-def _sources(sources: Sequence[Path], destination: Path) -> list[tuple[Path, str, str]]:
-    """(file, page-relative path, display path) of every readable source file, sorted."""
+def _folder_files(root: Path, skip: str, diagnostics: list[Diagnostic],
+                  skipped: list[str]) -> list[tuple[Path, str, str]]:
+    """(file, relative path, display path) of the source files below ``root``, sorted."""
+    real_root = os.path.realpath(root)
+    shown_root = root.as_posix()
     found: list[tuple[Path, str, str]] = []
-    skip = destination.resolve()
+    seen: set[tuple[int, int]] = set()
+    folders: list[tuple[Path, str]] = [(root, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        if inside(os.path.realpath(folder), skip):
+            continue
+        try:
+            status = os.stat(folder)
+            if (status.st_dev, status.st_ino) in seen:
+                continue  # a mount seen twice: not read again
+            seen.add((status.st_dev, status.st_ino))
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            diagnostics.append(Diagnostic(folder.as_posix(), 0, 0,
+                                          f"cannot read the folder: {exc.strerror}",
+                                          "check its permissions"))
+            skipped.append(folder.as_posix())
+            continue
+        subfolders: list[tuple[Path, str]] = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = folder / name
+            if entry.is_symlink():
+                problem = _link_problem(path, real_root, shown_root, skip)
+                if problem is not None:
+                    if problem:
+                        diagnostics.append(_link_warning(path, problem))
+                    continue
+                if name.lower().endswith(SUFFIXES):
+                    found.append((path, prefix + name, path.as_posix()))
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append((path, prefix + name + "/"))
+            elif entry.is_file(follow_symlinks=False) and name.lower().endswith(SUFFIXES):
+                found.append((path, prefix + name, path.as_posix()))
+        folders.extend(reversed(subfolders))  # depth first, in name order
+    return sorted(found, key=lambda item: item[1].split("/"))
+
+
+def _link_problem(path: Path, real_root: str, shown_root: str, skip: str) -> str | None:
+    """None when the link at ``path`` is read like a file; else why not, ``""`` when
+    nothing need be said (a link to a folder inside the source, or into DIR)."""
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        if inside(target, real_root):
+            return ""
+        return (f"a link to a folder outside {shown_root} ({target}); not followed\n"
+                "import that folder by naming it on the command line")
+    if not path.name.lower().endswith(SUFFIXES):
+        return ""
+    if not os.path.exists(target):
+        return (f"a broken link (to {os.readlink(path)}); not imported\n"
+                "remove the link or restore its target")
+    if not inside(target, real_root):
+        return (f"a link to a file outside {shown_root} ({target}); not imported\n"
+                "import that file by naming it on the command line")
+    if inside(target, skip) or not os.path.isfile(target):
+        return ""
+    return None
+
+
+def _link_warning(path: Path, problem: str) -> Diagnostic:
+    """A warning about ``path`` from a ``message\\nhint`` text."""
+    message, _, hint = problem.partition("\n")
+    return Diagnostic(path.as_posix(), 0, 0, message, hint, "warning")
+
+
+def _sources(sources: Sequence[Path], destination: Path, diagnostics: list[Diagnostic],
+             skipped: list[str]) -> list[tuple[Path, str, str]]:
+    """(file, page-relative path, display path) of every readable source file, sorted
+    per folder; files inside ``destination`` are left out."""
+    found: list[tuple[Path, str, str]] = []
+    skip = os.path.realpath(destination)
     for source in sources:
         if source.is_dir():
-            files = sorted(path for path in source.rglob("*") if path.is_file()
-                           and path.suffix.lower() in SUFFIXES)
-            for path in files:
-                relative = path.relative_to(source)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if path.resolve().is_relative_to(skip):
-                    continue
-                found.append((path, relative.as_posix(), path.as_posix()))
+            found.extend(_folder_files(source, skip, diagnostics, skipped))
         else:
             found.append((source, source.name, source.as_posix()))
     return found
+
+
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some disk space and import again",
+    errno.EDQUOT: "free some of your disk quota and import again",
+    errno.EROFS: "the folder is on a read-only file system; choose another --to",
+    errno.ENAMETOOLONG: "choose a --to folder with a shorter path",
+}
+_WRITE_HINT = "check that the folder is writable"
+
+
+def _write_error(shown: str, target: Path, exc: OSError) -> Diagnostic:
+    return Diagnostic(shown, 0, 0,
+                      f"cannot write {target.as_posix()}: {exc.strerror or type(exc).__name__}",
+                      _WRITE_HINTS.get(exc.errno or 0, _WRITE_HINT))
+
+
+def _prepare(destination: Path, create: bool) -> Diagnostic | None:
+    """Why ``destination`` cannot be the folder pages go into, or None; it is
+    created when missing if ``create``."""
+    where = destination.as_posix()
+    try:
+        if destination.exists() and not destination.is_dir():
+            return Diagnostic(where, 0, 0, "--to is a file, not a folder",
+                              "name a folder: it is created when missing")
+        if create:
+            destination.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return Diagnostic(where, 0, 0, f"cannot create the folder: {exc.strerror}",
+                          "check the path and its permissions")
+    return None
+
+
+def _coverage(sources: Sequence[Path]) -> Callable[[str], bool]:
+    """Whether a display path is one of the ``sources`` files or inside one of its folders."""
+    folders = [os.path.abspath(given) for given in sources if given.is_dir()]
+    files = {os.path.abspath(given) for given in sources if not given.is_dir()}
+
+    def covered(source: str) -> bool:
+        where = os.path.abspath(source)
+        return where in files or any(inside(where, folder) for folder in folders)
+
+    return covered
+
+
+def _claim(name: str, relative: str, claimed: set[str], room: int) -> str | None:
+    """A free page path instead of ``name``, already taken: the source's name with its
+    suffix (``a.txt.md``) when ``relative`` is given, else ``name`` numbered (``-2``)."""
+    alternative = fit_path(f"{relative}.md", room) if relative else name
+    counter = 2
+    while alternative is None or alternative in claimed:
+        alternative = fit_path(f"{name[:-3]}-{counter}.md", room)
+        if alternative is None:
+            return None
+        counter += 1
+    return alternative
 
 
 def import_archive(sources: Sequence[Path], destination: Path, config: Config, *,
@@ -110,16 +304,22 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
     """Import every article of ``sources`` (files or folders) as pages under ``destination``.
 
     ``extract_terms`` derives automatic terms (default:
-    ``newsarchive.topics.extract_terms``).  Never raises for bad input: a
-    source that cannot be read or used is reported in the diagnostics.
+    ``newsarchive.topics.extract_terms``).  Never raises for bad input or an
+    unwritable destination: every problem is reported in the diagnostics
+    (see the module docstring for what is and is not overwritten).
     """
-    settings = dataclasses.replace(config.read, include_drafts=True)
+    problem = _prepare(destination, create=False)
+    if problem is not None:
+        return ImportReport((), 0, (problem,))
     diagnostics: list[Diagnostic] = []
+    settings = dataclasses.replace(config.read, include_drafts=True)
     articles: list[Article] = []
     names: dict[str, str] = {}  # article key -> page relative path
+    shown_of: dict[str, str] = {}  # article key -> source display path
     claimed: set[str] = set()
     skipped: list[str] = []
-    for path, relative, shown in _sources(sources, destination):
+    room = MAX_PATH_BYTES - 1 - len(os.fsencode(os.path.abspath(destination))) - 1 - NAME_GROWTH
+    for path, relative, shown in _sources(sources, destination, diagnostics, skipped):
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -132,29 +332,41 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
         if not result.articles and any(d.severity == "error" for d in result.diagnostics):
             skipped.append(shown)
         for article in result.articles:
-            name = page_name(relative, article.record, article.title)
-            if name in claimed:
-                alternative = f"{relative}.md" if not article.record else name
-                counter = 2
-                while alternative in claimed:
-                    alternative = f"{name[:-3]}-{counter}.md"
-                    counter += 1
-                diagnostics.append(Diagnostic(
-                    shown, 0, 0, f"page {name} is already taken by another source; "
-                    f"writing {alternative}", "rename one of the sources", "warning"))
+            name = fit_path(raw_name(relative, article.record, article.title), room)
+            if name is not None and name in claimed:
+                alternative = _claim(name, "" if article.record else relative, claimed, room)
+                if alternative is not None:
+                    diagnostics.append(Diagnostic(
+                        shown, 0, 0, f"page {name} is already taken by another source; "
+                        f"writing {alternative}", "rename one of the sources", "warning"))
                 name = alternative
+            if name is None:
+                diagnostics.append(Diagnostic(
+                    shown, 0, 0, f"not imported: its page path under {destination.as_posix()} "
+                    "would be longer than 4,096 bytes", "choose a --to folder with a shorter path"))
+                continue
             claimed.add(name)
             names[article.key] = name
+            shown_of[article.key] = shown
             articles.append(article)
 
     kept, duplicate_diagnostics = find_duplicates(articles)
     diagnostics.extend(duplicate_diagnostics)
+    old, damaged = read_manifest(destination)
+    if damaged is not None:
+        diagnostics.append(damaged)
+    if not kept and not old:
+        return ImportReport((), 0, tuple(diagnostics), skipped=tuple(skipped))
+    problem = _prepare(destination, create=True)
+    if problem is not None:
+        return ImportReport((), 0, (*diagnostics, problem), skipped=tuple(skipped))
+
     if extract_terms is None:
         from newsarchive.topics import extract_terms as default  # loaded only when needed
 
         extract_terms = default
-    written: list[Path] = []
-    unchanged = 0
+    placer = _Placer(destination, old)
+    imported: list[Article] = []
     for article in kept:
         derived: Mapping[str, tuple[str, ...]] = {}
         wanted = [t for t in DERIVED_TAXONOMIES
@@ -164,17 +376,157 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
             found = extract_terms(article.title, plain_text(article, body_html(article)),
                                   config.topics)
             derived = {t: tuple(found.get(t, ())) for t in wanted if found.get(t)}
-        target = destination / names[article.key]
-        if write_bytes_atomic(target, to_page(article, derived).encode("utf-8")):
-            written.append(target)
-        else:
-            unchanged += 1
+        page = to_page(article, derived).encode("utf-8")
+        entry = ManifestEntry("", shown_of[article.key], article.record)
+        if placer.place(names[article.key], page, entry):
+            imported.append(article)
+    unreadable, covered = set(skipped), _coverage(sources)
+    placer.report_gone(lambda entry: entry.source not in unreadable and covered(entry.source),
+                       claimed)
+    placer.save()
     return ImportReport(
-        written=tuple(written),
-        unchanged=unchanged,
-        diagnostics=tuple(diagnostics),
-        articles=len(kept),
-        undated=sum(article.published is None for article in kept),
+        written=tuple(placer.written),
+        unchanged=placer.unchanged,
+        diagnostics=(*diagnostics, *placer.diagnostics),
+        articles=len(imported),
+        undated=sum(article.published is None for article in imported),
         duplicates=len(articles) - len(kept),
         skipped=tuple(skipped),
+        kept=tuple(placer.kept),
+        blocked=tuple(placer.blocked),
+        gone=tuple(placer.gone),
     )
+
+
+class _Placer:
+    """Writes pages into ``destination`` by :func:`decide_page`, keeping the manifest."""
+
+    def __init__(self, destination: Path, manifest: dict[str, ManifestEntry]) -> None:
+        self.destination = destination
+        self.real = os.path.realpath(destination)
+        self.old = manifest
+        self.new = dict(manifest)
+        self.written: list[Path] = []
+        self.kept: list[Path] = []
+        self.blocked: list[Path] = []
+        self.gone: list[Path] = []
+        self.unchanged = 0
+        self.diagnostics: list[Diagnostic] = []
+        self._linked: dict[Path, str] = {}  # folder -> its real path when outside DIR, or ""
+
+    def _outside(self, folder: Path) -> str:
+        """The real path of ``folder`` when a link takes it out of DIR, else ``""``."""
+        if folder not in self._linked:
+            real = os.path.realpath(folder)
+            self._linked[folder] = "" if inside(real, self.real) else real
+        return self._linked[folder]
+
+    def place(self, name: str, data: bytes, provenance: ManifestEntry) -> bool:
+        """Write (or offer, or keep) the page ``name``; True when the article has a page."""
+        target = self.destination / name
+        shown = provenance.source
+        linked = self._outside(target.parent)
+        if linked:
+            self.diagnostics.append(Diagnostic(
+                shown, 0, 0, f"not written: {target.as_posix()} would be outside "
+                f"{self.destination.as_posix()} (through a link, to "
+                f"{os.path.join(linked, target.name)})",
+                "replace the link by a folder, or import into the linked folder"))
+            return False
+        beside = target.with_name(f".{target.name}{OFFER_SUFFIX}")
+        new = hashlib.sha256(data).hexdigest()
+        entry = self.old.get(name)
+        try:
+            current = digest_at(target)
+            offered = digest_at(beside) if entry is not None else None
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(
+                shown, 0, 0, f"cannot read {target.as_posix()}: {exc.strerror}",
+                "check its permissions; import does not overwrite a page it cannot read"))
+            return False
+        decision = decide_page(new, current, entry, offered)
+        ours = dataclasses.replace(provenance, sha256=new)
+        try:
+            if decision == "write":
+                if write_bytes_atomic(target, data):
+                    self.written.append(target)
+                else:
+                    self.unchanged += 1
+            elif decision == "offer":
+                write_bytes_atomic(beside, data)
+        except OSError as exc:
+            self.diagnostics.append(_write_error(shown, beside if decision == "offer"
+                                                 else target, exc))
+            return False
+        if decision in ("write", "same"):
+            if decision == "same":
+                self.unchanged += 1
+            self.new[name] = ours
+            if entry is not None and entry.offered and offered == entry.offered:
+                self._drop_offer(beside)
+        elif decision == "kept":
+            assert entry is not None  # decide_page keeps only pages import wrote
+            self.unchanged += 1
+            self.new[name] = dataclasses.replace(provenance, sha256=entry.sha256,
+                                                 offered=entry.offered)
+        elif decision in ("offer", "blocked"):
+            assert entry is not None
+            self.kept.append(target)
+            self.new[name] = dataclasses.replace(
+                provenance, sha256=entry.sha256,
+                offered=new if decision == "offer" else entry.offered)
+            hint = (f"it is in {beside.as_posix()}: compare them, then "
+                    f"`mv {shlex.quote(beside.as_posix())} {shlex.quote(target.as_posix())}` "
+                    "to take it, "
+                    "or delete it to keep your page" if decision == "offer" else
+                    f"{beside.as_posix()} was changed since import wrote it: "
+                    "move it away and import again")
+            self.diagnostics.append(Diagnostic(
+                target.as_posix(), 0, 0, "kept your edit; the new import was not written",
+                hint, "warning"))
+        else:  # foreign
+            self.blocked.append(target)
+            self.diagnostics.append(Diagnostic(
+                target.as_posix(), 0, 0, "a file import did not write is in the way; "
+                f"{shown} was not imported",
+                "move the file away and import again, or import into another folder",
+                "warning"))
+            return False
+        return True
+
+    def _drop_offer(self, beside: Path) -> None:
+        """Remove an offer import wrote that the page no longer needs."""
+        # A stale offer left behind is harmless: it is hidden and never read.
+        with contextlib.suppress(OSError):
+            prune(self.destination, [beside.relative_to(self.destination).as_posix()])
+
+    def report_gone(self, covered: Callable[[ManifestEntry], bool],
+                    claimed: set[str]) -> None:
+        """Warn about recorded pages whose covered source no longer yields them."""
+        for name, entry in sorted(self.old.items()):
+            if name in claimed or not covered(entry):
+                continue
+            target = self.destination / name
+            if not os.path.lexists(target):
+                del self.new[name]
+                continue
+            record = f" record {entry.record}" if entry.record else ""
+            self.gone.append(target)
+            self.diagnostics.append(Diagnostic(
+                target.as_posix(), 0, 0,
+                f"source has gone: {target.as_posix()} (was {entry.source}{record})",
+                "the page is kept; delete it if the article should go", "warning"))
+
+    def save(self) -> None:
+        """Write the manifest (after the pages), unless there is nothing to record."""
+        path = self.destination / MANIFEST_NAME
+        if not self.new and not os.path.lexists(path):
+            return
+        try:
+            write_bytes_atomic(path, manifest_bytes(self.new))
+        except OSError as exc:
+            self.diagnostics.append(Diagnostic(
+                path.as_posix(), 0, 0,
+                f"cannot write the import manifest: {exc.strerror or type(exc).__name__}",
+                "the pages are written; until the manifest is, import will not overwrite "
+                "those that differ from their new version"))

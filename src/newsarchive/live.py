@@ -102,7 +102,8 @@ class LiveState:
             version = old.version + (1 if outcome.wrote else 0)
             report = outcome.report
             last: dict[str, Any] = {"seconds": round(outcome.seconds, 4), "failed": report is None,
-                                    "changed_sources": len(changes.sources) if changes else 0}
+                                    "changed_sources": len(changes.sources) if changes else 0,
+                                    "held": list(outcome.held)}
             if report is not None:
                 last.update(articles=report.articles, pages=report.pages,
                             sources_read=report.sources_read, rendered=report.rendered,
@@ -134,6 +135,8 @@ def inject(page: bytes, snapshot: Snapshot) -> bytes:
     problems, inserted before ``</body>`` (appended when there is none)."""
     script = _SCRIPT % {"version": snapshot.version, "serial": snapshot.serial,
                         "events": EVENTS_PATH}
-    data = (overlay(snapshot.problems) + script).encode("utf-8")
+    # Problems arrive escaped (see newsarchive.rebuild); a stray surrogate from an
+    # undecodable file name must still never stop a page from being served.
+    data = (overlay(snapshot.problems) + script).encode("utf-8", "backslashreplace")
     at = page.lower().rfind(b"</body>")
     return page + data if at < 0 else page[:at] + data + page[at:]

@@ -21,7 +21,7 @@ from newsarchive.cache import Cache, SourceRow
 from newsarchive.config import Config
 from newsarchive.executor import Executor
 from newsarchive.read import SUFFIXES
-from newsarchive.sources import read_sources, stat_signature, survey
+from newsarchive.sources import read_sources, stat_signature, survey, utf8_name
 
 if TYPE_CHECKING:
     from newsarchive import tasks
@@ -45,6 +45,9 @@ class SourceIndex:
     unreadable: dict[str, str] = field(default_factory=dict)
     pending: dict[str, bytes] = field(default_factory=dict)
     primed: bool = False
+    #: Entries of the source folder not read, with the reason: symbolic links
+    #: not followed, names that are not UTF-8 (see ``sources.survey``).
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,21 +67,39 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
     the removed ones."""
     now = time.time_ns()
     if changed is None:
-        found = survey(config.source_dir, SUFFIXES, (config.output_dir, config.cache_dir), now)
+        found, index.refused = survey(config.source_dir, SUFFIXES,
+                                    (config.output_dir, config.cache_dir), now,
+                                    config.follow_symlinks)
         known = set(index.rows) | set(index.unreadable)
         return found, sorted(known - found.keys())
     root = str(config.source_dir)
-    present = {p: stat_signature(os.path.join(root, p), now) for p in sorted(set(changed))
-               if p.lower().endswith(SUFFIXES) and (config.source_dir / p).is_file()}
+    real_root = os.path.realpath(root)
+    present: dict[str, str] = {}
+    for path in sorted(set(changed)):
+        index.refused.pop(path, None)
+        if not utf8_name(path):
+            index.refused[path] = "the name is not valid UTF-8; not read (rename it)"
+            continue
+        full = os.path.join(root, path)
+        if not path.lower().endswith(SUFFIXES) or not os.path.isfile(full):
+            continue
+        real = os.path.realpath(full)
+        if not config.follow_symlinks and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            index.refused[path] = (f"symbolic link to the file {real}, outside the source "
+                                 "folder; not read (set follow_symlinks: true in archive.yaml "
+                                 "to read it)")
+            continue
+        present[path] = stat_signature(full, now)
     return present, sorted(set(changed) - present.keys())
 
 
 def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             changed: Collection[str] | None, runner: Callable[[int], Executor],
-            shares_files: Callable[[Executor], bool], progress: Progress | None
-            ) -> LoadOutcome:
+            shares_files: Callable[[Executor], bool], progress: Progress | None,
+            keep: Collection[str] = ()) -> LoadOutcome:
     """Bring ``index`` up to date with the source folder (or only the ``changed``
-    paths, relative to it).  ``runner(n)`` picks the executor for n files."""
+    paths, relative to it).  ``runner(n)`` picks the executor for n files.
+    Paths in ``keep`` that the index holds are not read again."""
     if not index.primed:
         index.rows = cache.load_sources(settings)
         index.primed = True
@@ -92,8 +113,9 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
         index.pending.pop(path, None)
     # Files whose stat signature is not the cached row's are read again.
     signatures = {path: signature for path, signature in found.items()
-                  if not signature or (row := index.rows.get(path)) is None
-                  or row.stat != signature}
+                  if not (path in keep and path in index.rows)
+                  and (not signature or (row := index.rows.get(path)) is None
+                       or row.stat != signature)}
     todo = list(signatures)
     executor = runner(len(todo))
     items: list[tasks.LoadItem]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import traceback
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -23,12 +25,22 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from newsarchive.config import Config
+from newsarchive.errors import Diagnostic
 from newsarchive.model import Entry
 from newsarchive.pages import PageSpec
-from newsarchive.urls import absolute, day_url, month_url, output_path, relative, year_url
+from newsarchive.urls import (
+    absolute,
+    day_url,
+    month_url,
+    output_path,
+    relative,
+    safe_url,
+    year_url,
+)
 
 __all__ = ["DEFAULT_BASE_URL", "CardValues", "RenderJob", "card_values", "environment",
-           "json_ld", "page_context_cards", "render_job", "site_url", "template_digests"]
+           "json_ld", "page_context_cards", "render_job", "site_url", "template_diagnostic",
+           "template_digests"]
 
 #: Used for absolute URLs (feeds, sitemap, canonical links) when base_url is unset.
 DEFAULT_BASE_URL = "http://localhost:8000/"
@@ -58,6 +70,7 @@ def environment(templates_dir: str | None) -> jinja2.Environment:
     env.filters["isodate"] = iso_date
     env.filters["number"] = lambda n: f"{n:,}"
     env.filters["jsonld"] = json_ld
+    env.filters["safe_url"] = lambda value, kind="link": safe_url(value, kind) or ""
     env.globals["href"] = _href
     env.globals["abs_url"] = _abs_url
     return env
@@ -295,3 +308,44 @@ def render_job(templates_dir: str | None, job: RenderJob) -> bytes:
         return str(context["page"]["text"]).encode("utf-8")
     text = environment(templates_dir).get_template(template).render(context)
     return text.encode("utf-8")
+
+
+_TEMPLATE_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (?:top-level template code|block '
+                             r'["\'][^"\']*["\']|template|macro|root)')
+
+
+def template_diagnostic(exc: BaseException, config: Config) -> Diagnostic | None:
+    """A ``templates/x.html:LINE: error: …`` diagnostic for a template problem raised
+    by a build (a syntax error, an undefined variable, a missing template, a
+    filter that failed), or None when ``exc`` is not one.  Works on exceptions
+    that crossed a process pool too: their remote traceback names the frame.
+    """
+    if not isinstance(exc, jinja2.TemplateError):
+        return None
+
+    def shown(path: str) -> str:
+        for root in (config.templates_dir.parent if config.templates_dir else None,
+                     Path(_theme_dir()).parent):
+            if root is not None and Path(path).is_relative_to(root):
+                return Path(path).relative_to(root).as_posix()
+        return path
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = shown(exc.filename or exc.name or "templates")
+        return Diagnostic(where, exc.lineno or 0, 0, f"template syntax error: {exc.message}",
+                          "fix the template's tags ({% %}, {{ }}) at that line")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(shown(str(config.templates_dir or "templates")), 0, 0,
+                          f"template not found: {exc.name}",
+                          "add the template or fix the name in extends/include/import")
+    text = "".join(traceback.format_exception(exc))
+    for cause in (exc.__cause__, exc.__context__):
+        if cause is not None:
+            text += str(cause)
+    frames = _TEMPLATE_FRAME.findall(text)
+    path, line = (shown(frames[-1][0]), int(frames[-1][1])) if frames else ("templates", 0)
+    hint = ("every variable a template uses must exist in its context (docs in the README); "
+            "use `is defined` or `| default(...)` for optional ones"
+            if isinstance(exc, jinja2.UndefinedError) else "fix the template at that line")
+    return Diagnostic(path, line, 0, f"template error: {type(exc).__name__}: {exc.message or exc}",
+                      hint)

@@ -11,6 +11,7 @@ from newsarchive.config import Config
 from newsarchive.enrich import ENRICH_VERSION
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article, Entry, ReadResult, SourceFile, Term
+from newsarchive.read import READ_VERSION
 
 __all__ = ["BuildReport", "config_digest", "pickled_format", "settings_digest"]
 
@@ -35,6 +36,9 @@ class BuildReport:
     dry_run: bool = False
     written_paths: tuple[str, ...] = ()
     removed_paths: tuple[str, ...] = ()
+    #: Entries of the source folder not read (links out of it, names that are
+    #: not UTF-8), with the reason: warnings, not skipped articles.
+    refused: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -58,7 +62,7 @@ def pickled_format(*classes: type) -> tuple[tuple[str, ...], ...]:
 
 def settings_digest(config: Config) -> str:
     """Digest of everything besides a source's bytes that shapes its cached result."""
-    material = repr((__version__, ENRICH_VERSION, config.read, config.topics,
+    material = repr((__version__, ENRICH_VERSION, READ_VERSION, config.read, config.topics,
                      config.timezone, config.language,
                      pickled_format(SourceFile, Article, ReadResult, Term, Entry, Diagnostic)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from newsarchive.config import Config
 from newsarchive.enrich import enrich
+from newsarchive.executor import uninterrupted
 from newsarchive.model import Entry, ReadResult
-from newsarchive.output import safe_target, write_bytes_atomic
+from newsarchive.output import TEMP_DIR, safe_target, write_bytes_atomic
 from newsarchive.pages import PageSpec
 from newsarchive.read import read_source
 from newsarchive.render import CardValues, page_context_cards, render_job
@@ -139,5 +140,7 @@ def render_batch(batch: RenderBatch) -> list[bytes | bool]:
         if output_dir is None:
             results.append(data)
         else:
-            results.append(write_bytes_atomic(safe_target(output_dir, spec.output_path), data))
+            target = safe_target(output_dir, spec.output_path)
+            with uninterrupted():  # a worker orphaned by a killed build ends between pages
+                results.append(write_bytes_atomic(target, data, output_dir / TEMP_DIR))
     return results

@@ -16,9 +16,11 @@ import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
+from typing import Literal
 
 __all__ = [
     "RESERVED_SLUGS",
+    "UrlKind",
     "absolute",
     "article_url",
     "day_url",
@@ -27,6 +29,7 @@ __all__ = [
     "output_path",
     "page_url",
     "relative",
+    "safe_url",
     "slugify",
     "taxonomy_url",
     "term_url",
@@ -36,6 +39,9 @@ __all__ = [
 #: Slugs a term may not take, because the scheme uses them below a taxonomy.
 RESERVED_SLUGS = frozenset({"page", "a-z", "all", "feed.xml", "index.html"})
 _MAX_SLUG = 80
+#: A slug's byte budget: file systems refuse a name over 255 bytes, and a slug
+#: is a folder name that may gain ``-term``/``-2`` suffixes.
+_MAX_SLUG_BYTES = 160
 _DROP = re.compile(r"[\u2018\u2019'\u02bc`\"]")
 
 
@@ -45,8 +51,9 @@ def slugify(text: str, fallback: str = "") -> str:
     ``"Iran, Russia Reach ‘New Chapter’"`` -> ``"iran-russia-reach-new-chapter"``;
     ``"Россия"`` -> ``"россия"``.  Anything that is not a letter, a digit or a
     combining mark becomes a single ``-``.  The result is at most 80
-    characters, never empty (``fallback`` or a digest of ``text``) and never
-    ``.``/``..``.
+    characters and 160 UTF-8 bytes (a slug cut for its bytes ends in ``-`` and
+    8 hex digits of a digest of ``text``, so it stays unique), never empty
+    (``fallback`` or a digest of ``text``) and never ``.``/``..``.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _DROP.sub("", text)
@@ -65,9 +72,24 @@ def slugify(text: str, fallback: str = "") -> str:
         cut = slug[:_MAX_SLUG]
         slug = cut.rsplit("-", 1)[0] if "-" in cut[_MAX_SLUG // 2:] else cut
         slug = slug.strip("-")
+    if len(slug.encode("utf-8")) > _MAX_SLUG_BYTES:
+        slug = _cut_bytes(slug, text)
     if not slug:
-        slug = fallback or "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        slug = fallback or "x-" + digest[:8]
     return slug
+
+
+def _cut_bytes(slug: str, text: str) -> str:
+    """``slug`` cut to fit :data:`_MAX_SLUG_BYTES` UTF-8 bytes at a character (and,
+    where one is near, a word) boundary, plus ``-`` and 8 hex digits of a digest
+    of the whole ``text``: two long titles that share their start keep apart."""
+    tag = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    budget = _MAX_SLUG_BYTES - len(tag) - 1
+    cut = slug.encode("utf-8")[:budget].decode("utf-8", "ignore")
+    if "-" in cut[len(cut) // 2:]:
+        cut = cut.rsplit("-", 1)[0]
+    return f"{cut.strip('-')}-{tag}"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -150,3 +172,48 @@ def relative(from_url: str, to_url: str, index_html: bool = True) -> str:
 def absolute(base_url: str, url: str) -> str:
     """Absolute URL of a site-relative ``url`` under ``base_url`` (which ends in ``/``)."""
     return base_url + url
+
+
+UrlKind = Literal["link", "image", "page"]
+
+# What a browser ignores or strips before it reads a URL's scheme: ASCII
+# whitespace and C0 controls at both ends, tab and newlines anywhere
+# (WHATWG URL standard, "basic URL parser").  "java\tscript:" is javascript:.
+_URL_EDGES = "".join(map(chr, range(0x21))) + "\x7f"
+_URL_INNER = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_HOST = re.compile(r"^https?://[^/?#\s@]*@?[^/?#\s:@]+", re.IGNORECASE)
+_ALLOWED_SCHEMES: dict[UrlKind, frozenset[str]] = {
+    "link": frozenset({"http", "https", "mailto"}),
+    "image": frozenset({"http", "https"}),
+    "page": frozenset({"http", "https"}),
+}
+
+
+def safe_url(value: object, kind: UrlKind = "link") -> str | None:
+    """The URL ``value`` cleaned for an HTML or XML attribute, or None when it is unsafe.
+
+    The one allow-list every URL from content passes before it reaches an
+    attribute (links, images, canonical, Open Graph, JSON-LD, feeds):
+    ``http`` and ``https`` with a host (and ``mailto:`` for ``kind="link"``).
+    Scheme case, surrounding whitespace and control characters, and tabs or
+    newlines inside the scheme are read as a browser reads them, so
+    ``" JaVa\\tScRiPt:alert(1)"`` is refused like ``javascript:``.  Relative
+    and protocol-relative URLs (``//host``) are refused: a URL from a source
+    file points at the site it came from, not at this archive.  Returns the URL
+    without the characters a browser would strip.
+    """
+    if not isinstance(value, str):
+        return None
+    url = _URL_INNER.sub("", value.strip(_URL_EDGES))
+    match = _SCHEME.match(url)
+    if match is None or match.group(1).lower() not in _ALLOWED_SCHEMES[kind]:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return None
+    scheme = match.group(1).lower()
+    if scheme in ("http", "https") and not _HOST.match(url):
+        return None
+    if scheme == "mailto" and len(url) <= len("mailto:"):
+        return None
+    return url

@@ -19,7 +19,17 @@ from newsarchive.errors import Diagnostic
 from newsarchive.executor import Executor, shares_files, submit
 from newsarchive.loading import Progress, SourceIndex, batches
 from newsarchive.model import Entry
-from newsarchive.output import file_digest, prune, safe_target, write_bytes_atomic
+from newsarchive.output import (
+    TEMP_DIR,
+    file_digest,
+    foreign_paths,
+    linked_folders,
+    prune,
+    read_owned,
+    safe_target,
+    write_bytes_atomic,
+    write_owned,
+)
 from newsarchive.pages import PageSpec, fingerprint
 from newsarchive.report import config_digest
 from newsarchive.sources import read_sources
@@ -60,12 +70,29 @@ def stale_pages(specs: Sequence[PageSpec], prints: Mapping[str, str],
             or not os.path.isfile(os.path.join(output_dir, spec.output_path))]
 
 
+def guard_links(output_dir: Path, paths: Sequence[str]) -> tuple[set[str], list[Diagnostic]]:
+    """Those of ``paths`` that lie below a symbolic link to a folder inside the
+    output (never written or removed through), and one error per such link."""
+    linked = linked_folders(output_dir, paths)
+    problems = [Diagnostic(
+        (output_dir / folder).as_posix(), 0, 0,
+        "this folder of the output is a symbolic link; nothing is written or removed "
+        "through it", "replace the link with a real folder (or remove it) and build again")
+        for folder in sorted(set(linked.values()))]
+    return set(linked), problems
+
+
 class Writer:
     """Mixin of ``Session``: render and write what the plan says changed."""
 
     config: Config
     _manifest: dict[str, str] | None
     _sources: SourceIndex
+    #: Replace files in the output that no build wrote (``--force``).
+    _force: bool
+    #: The output folder was empty or absent when this session first looked:
+    #: nothing in it can be in the way of the first build.
+    _fresh_output: bool
 
     if TYPE_CHECKING:  # provided by Session; declared for the type checker only
         def _open(self) -> Cache:
@@ -100,6 +127,9 @@ class Writer:
         if self._manifest is None:
             self._manifest = cache.load_manifest(config.output_dir)
         previous = self._manifest
+        owned = read_owned(config.output_dir) or set()
+        for path in owned - previous.keys():  # the cache forgot them (lost, damaged)
+            previous[path] = ""
         digests = template_digests(
             str(config.templates_dir) if config.templates_dir else None,
             {s.template for s in plan.specs if s.template})
@@ -108,24 +138,56 @@ class Writer:
         manifest = {spec.output_path: fingerprint(spec, plan.entries,
                                                   digests.get(spec.template, ""), conf)
                     for spec in plan.specs}
+        for path, source in statics.items():
+            manifest[path] = file_digest(source)
         todo = stale_pages(plan.specs, manifest, previous, out, full)
+        refused: set[str] = set()
+        problems: list[Diagnostic] = []
+        if not self._fresh_output:  # a new or empty output holds nothing in the way
+            touched = [*(s.output_path for s in todo), *statics,
+                       *(p for p in previous if p not in manifest)]
+            refused, problems = guard_links(config.output_dir, touched)
+            new = [p for p in manifest if p not in previous]
+            for path in [] if self._force else foreign_paths(config.output_dir, new, ()):
+                refused.add(path)
+                problems.append(Diagnostic(
+                    (config.output_dir / path).as_posix(), 0, 0,
+                    "a file the build did not write is in the way of a page; left alone",
+                    "move it out of the output folder, or build with --force to replace it"))
+        self._fresh_output = False
+        if refused:
+            todo = [spec for spec in todo if spec.output_path not in refused]
+            for path in refused:
+                manifest.pop(path, None)
+        listed = owned
+        if not manifest.keys() | previous.keys() <= owned:
+            # Before anything is written: a build killed from here on still
+            # knows its own files next time.
+            listed = manifest.keys() | previous.keys()
+            write_owned(config.output_dir, listed)
         written_paths = self._render(plan.entries, todo, progress, self._sources,
                                      lambda: meanwhile(digests))
         for path, source in statics.items():
-            digest = file_digest(source)
-            manifest[path] = digest
+            if path not in manifest:
+                continue
+            digest = manifest[path]
             if (full or previous.get(path) != digest or not (config.output_dir / path).is_file()
                     ) and write_bytes_atomic(safe_target(config.output_dir, path),
-                                             source.read_bytes()):
+                                             source.read_bytes(),
+                                             config.output_dir / TEMP_DIR):
                 written_paths.append(path)
-        stale = sorted(set(previous) - set(manifest))
+        stale = sorted(set(previous) - set(manifest) - refused)
         removed = prune(config.output_dir, stale)
         changed = {p: f for p, f in manifest.items() if previous.get(p) != f}
         cache.update_manifest(config.output_dir, changed, stale)
+        kept = manifest.keys() | (previous.keys() & refused)  # ours, but behind a link
+        if kept != listed:
+            write_owned(config.output_dir, kept)
         self._manifest = manifest
         return dict(rendered=len(todo), written=len(written_paths),
                     unchanged=len(manifest) - len(written_paths), removed=removed,
-                    written_paths=tuple(written_paths), removed_paths=tuple(stale))
+                    written_paths=tuple(written_paths), removed_paths=tuple(stale),
+                    problems=problems)
 
     def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
                 progress: Progress | None, sources: SourceIndex,
@@ -151,7 +213,8 @@ class Writer:
                 for spec, result in zip(specs, batch_results, strict=True):
                     if isinstance(result, bytes):
                         result = write_bytes_atomic(
-                            safe_target(config.output_dir, spec.output_path), result)
+                            safe_target(config.output_dir, spec.output_path), result,
+                            config.output_dir / TEMP_DIR)
                     if result:
                         written.append(spec.output_path)
                 done += len(specs)

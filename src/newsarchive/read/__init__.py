@@ -7,7 +7,12 @@
   front matter (then its body is prose unless ``format:`` says otherwise);
 - ``.json`` / ``.jsonl`` / ``.ndjson``: scraper records (:mod:`.records`).
 
-It never raises: every problem becomes a Diagnostic.  A draft is skipped
+It never raises: every problem becomes a Diagnostic.  Hostile input fails
+alone and located (see :mod:`.limits`, :mod:`.yamlsafe`): YAML alias bombs,
+nesting past a hundred levels, numbers Python refuses.  Characters XML
+cannot carry are taken out of everything read, with one warning per file
+(:func:`.text.decode_clean`).  ``source_path`` is passed through unchanged;
+quoting it for display is :meth:`Diagnostic.format`'s job.  A draft is skipped
 (no article, no diagnostic) unless ``settings.include_drafts``.  An article
 without a date is kept with ``published=None`` and an ``undated`` warning.
 """
@@ -24,7 +29,12 @@ from newsarchive.model import Article, ReadResult
 # The readers (YAML, ftfy, dateutil) are imported on first use: a warm build
 # that reads nothing, and tools that only need SUFFIXES, start faster.
 
-__all__ = ["SUFFIXES", "read_source"]
+__all__ = ["READ_VERSION", "SUFFIXES", "read_source"]
+
+#: Changes whenever the same bytes read into different results (2: characters
+#: XML forbids removed, unsafe URLs dropped, hostile input refused), so cached
+#: results of an older reader are not reused.
+READ_VERSION = "2"
 
 #: File suffixes the build reads (lower case).
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".json", ".jsonl", ".ndjson")
@@ -59,7 +69,7 @@ def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
     from newsarchive.read.frontmatter import has_front_matter, read_page
     from newsarchive.read.rawtext import read_text
     from newsarchive.read.records import read_records
-    from newsarchive.read.text import decode
+    from newsarchive.read.text import decode_clean
 
     name = source_path.rsplit("/", 1)[-1]
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -68,18 +78,27 @@ def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
             source_path, 0, 0, "a Hugo section index (_index.md) is not an article; skipped",
             "", "warning"),))
     # Record fields are repaired one by one (mojibake may hide in \u escapes).
-    text = decode(source_path, data, fix=suffix not in _RECORDS)
-    if suffix in _RECORDS:
-        return read_records(source_path, text, settings, lines=suffix != ".json")
+    text, removed = decode_clean(source_path, data, fix=suffix not in _RECORDS)
     article: Article | None
     diagnostics: list[Diagnostic] = []
-    if suffix in _MARKDOWN or has_front_matter(text):
-        article, diagnostics = read_page(source_path, text, settings,
-                                         "markdown" if suffix in _MARKDOWN else "text")
-        kind = "page"
-    else:
-        article = read_text(source_path, text, settings)
-        kind = "text"
+    try:
+        if suffix in _RECORDS:
+            return read_records(source_path, text, settings, lines=suffix != ".json",
+                                removed=removed)
+        if suffix in _MARKDOWN or has_front_matter(text):
+            article, diagnostics = read_page(source_path, text, settings,
+                                             "markdown" if suffix in _MARKDOWN else "text",
+                                             removed)
+            kind = "page"
+        else:
+            article = read_text(source_path, text, settings)
+            if removed is not None:
+                diagnostics.append(removed.diagnostic(source_path))
+            kind = "text"
+    except ContentError as exc:
+        # The file is skipped; what decoding removed is still worth saying.
+        found = (removed.diagnostic(source_path),) if removed is not None else ()
+        return ReadResult((), (exc.diagnostic, *found))
     if article is None:
         return ReadResult((), tuple(diagnostics))
     if kind == "page" and article.body_format == "markdown":

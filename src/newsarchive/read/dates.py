@@ -24,6 +24,8 @@ __all__ = ["coerce_date", "date_from_filename", "parse_date", "zone"]
 
 MIN_YEAR = 1000
 MAX_YEAR = 9998
+#: Longest text read as a date (the longest real ones are about 60 characters).
+MAX_DATE_LENGTH = 200
 
 _HOURS = {
     "Z": 0, "UT": 0, "UTC": 0, "GMT": 0, "WET": 0, "BST": 1, "IST": 1, "CET": 1, "WEST": 1,
@@ -105,6 +107,9 @@ def parse_date(text: str, timezone_name: str = "UTC") -> datetime:
     cleaned = " ".join(text.split())
     if not cleaned:
         raise ValueError("the date is empty")
+    if len(cleaned) > MAX_DATE_LENGTH:
+        # _HAS_DATE backtracks over long text (quadratic), and no date is this long.
+        raise ValueError(f"more than {MAX_DATE_LENGTH} characters is not one date")
     default = zone(timezone_name)
     match = _ISO.fullmatch(cleaned)
     if match:
@@ -138,8 +143,8 @@ def coerce_date(value: object, timezone_name: str = "UTC") -> datetime:
     if isinstance(value, bool):
         raise ValueError("a yes/no value is not a date")
     if isinstance(value, int | float):
-        seconds = float(value) / 1000 if abs(value) > 1e11 else float(value)
         try:
+            seconds = float(value) / 1000 if abs(value) > 1e11 else float(value)
             moment = datetime.fromtimestamp(seconds, UTC)
         except (OverflowError, OSError, ValueError):
             raise ValueError(f"{value} is not a timestamp") from None

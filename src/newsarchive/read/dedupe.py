@@ -41,9 +41,12 @@ def find_duplicates(articles: Sequence[Article]
             kept.append(article)
             continue
         where = f"record {article.record} " if article.record else ""
+        # Another file's name goes into the message: one with a newline or an
+        # escape sequence in it must not forge a line of the report.
+        other = first.key if first.key.isprintable() else repr(first.key)
         diagnostics.append(Diagnostic(
             article.source_path, article.body_line if article.record else 0, 0,
-            f"duplicate: {where}has the same title and body as {first.key}; skipped",
+            f"duplicate: {where}has the same title and body as {other}; skipped",
             "delete the copy, or edit one of them if they are different articles",
             "warning"))
     return tuple(kept), tuple(diagnostics)

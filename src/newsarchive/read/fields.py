@@ -5,10 +5,17 @@ writes); the first key present with a value wins and the others are kept in
 ``extra`` under their own names, so nothing is lost and a written page reads
 back to the same Article.  Term keys are merged instead: ``topics``, ``tags``,
 ``keywords`` and ``categories`` all feed the ``topics`` taxonomy.
+
+The original URL is kept only when :func:`newsarchive.urls.safe_url` accepts
+it as a page address (``http``/``https`` with a host): a ``javascript:``,
+``data:`` or ``//host`` value is dropped with a warning and the next URL key
+is tried.  A site-relative ``url`` (Hugo's ``url: /x/``, the page's own path)
+is not an original URL either; it stays in ``extra`` without a warning.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from types import MappingProxyType
@@ -18,6 +25,7 @@ from newsarchive.errors import ContentError, Diagnostic
 from newsarchive.model import Article, BodyFormat
 from newsarchive.read.dates import coerce_date
 from newsarchive.read.text import detect_lang
+from newsarchive.urls import safe_url
 
 __all__ = [
     "CANONICAL_KEYS",
@@ -25,6 +33,7 @@ __all__ = [
     "TERM_KEYS",
     "article_from_meta",
     "dedupe",
+    "dropped_url",
     "plain",
     "present",
 ]
@@ -67,6 +76,25 @@ _TEXT_FIELDS = ("title", "source", "dateline", "agency", "copyright", "original_
                 "slug", "summary")
 _FORMATS: Mapping[str, BodyFormat] = MappingProxyType(
     {"text": "text", "markdown": "markdown", "md": "markdown", "html": "html"})
+# A scheme, or a protocol-relative start, once the characters a browser
+# ignores are gone: what makes a `url` value more than a site-relative path.
+_NOT_A_PATH = re.compile(r"[a-z][a-z0-9+.-]*:|[/\\]{2}", re.IGNORECASE)
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+_SHOWN_URL = 60
+
+
+def dropped_url(source_path: str, line: int, column: int, key: str, value: str) -> Diagnostic:
+    """The warning for a URL refused by :func:`newsarchive.urls.safe_url`.
+
+    ``value`` is shown cut to 60 characters, quoted with its control
+    characters escaped, so it cannot break the diagnostic's line.
+    """
+    shown = value if len(value) <= _SHOWN_URL else value[:_SHOWN_URL] + "…"
+    return Diagnostic(source_path, line, column,
+                      f"dropped the URL of '{key}': only http and https links are kept "
+                      f"({shown!r})",
+                      "write the article's address as https://..., or remove the key",
+                      "warning")
 
 
 def plain(value: Any) -> Any:
@@ -154,11 +182,22 @@ def article_from_meta(
             if not present(meta[found_key]):
                 used.add(found_key)  # an empty value says nothing; drop it
                 continue
-            if name == "original_url" and lower == "url" and not str(
-                    meta[found_key]).startswith(("http://", "https://")):
-                continue
+            value = meta[found_key]
+            if name == "original_url" and not isinstance(value, Mapping | list | tuple):
+                safe = safe_url(str(value), "page")
+                if safe is None:
+                    shown = str(value)
+                    if lower == "url" and not _NOT_A_PATH.match(
+                            _IGNORED_IN_URLS.sub("", shown)):
+                        continue  # Hugo's own page path: kept in extra
+                    used.add(found_key)
+                    warnings.append(dropped_url(source_path, line_of(found_key),
+                                                1 if line_of(found_key) else 0,
+                                                found_key, shown))
+                    continue
+                value = safe
             used.add(found_key)
-            values[name] = (found_key, meta[found_key])
+            values[name] = (found_key, value)
             break
 
     for name in _TEXT_FIELDS:

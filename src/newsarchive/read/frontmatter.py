@@ -7,7 +7,13 @@ Markdown file without front matter takes its title from a leading ``# Title``.
 YAML is loaded with libyaml when present, with two YAML-1.1 surprises
 switched off so every loader agrees: timestamps stay text (dates are parsed
 by :mod:`newsarchive.read.dates`, the same way for every source) and only
-``true``/``false`` are booleans (a title ``No`` stays a title).
+``true``/``false`` are booleans (a title ``No`` stays a title).  It goes
+through :func:`newsarchive.read.yamlsafe.load_yaml`, which refuses alias
+bombs, recursive aliases and nesting past
+:data:`~newsarchive.read.limits.MAX_DEPTH` with a located error; TOML front
+matter is held to the same depth.  Characters XML cannot carry, written as
+escapes in quoted values (``"\\e[31m"``, ``"\\0"``), are taken out of every
+value and key, and reported with those the file itself held, as one warning.
 
 Hugo shortcodes (``{{< note >}}text{{< /note >}}``, ``{{% x %}}``) and
 Liquid/Nunjucks tags are reduced to their inner text; a ``{{< youtube ID >}}``
@@ -21,7 +27,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -31,37 +39,33 @@ from newsarchive.errors import ContentError, Diagnostic
 from newsarchive.model import Article, BodyFormat
 from newsarchive.read.dates import date_from_filename
 from newsarchive.read.fields import article_from_meta
+from newsarchive.read.limits import (
+    MAX_DEPTH,
+    deep_offset,
+    depth_exceeds,
+    long_number_offset,
+    max_digits,
+)
 from newsarchive.read.rawtext import split_paragraphs
+from newsarchive.read.text import Removed, scrub
+from newsarchive.read.yamlsafe import YamlLimitError, YamlLoader, load_yaml
 
 __all__ = ["YamlLoader", "has_front_matter", "read_page", "reduce_shortcodes"]
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class YamlLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe YAML loader (libyaml when available) without timestamps and yes/no booleans."""
-
-
-YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
 _OPEN = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
-_SHORTCODE_PAIR = re.compile(
-    r"\{\{([<%])\s*([\w.-]+)[^}]*?\1\}\}(.*?)\{\{\1\s*/\s*\2\s*\1\}\}", re.DOTALL)
+# Shortcodes are found by hand, not with one regular expression: a lazy
+# ``(.*?)`` or ``[^}]*?`` rescans the rest of the text for every unclosed
+# shortcode, which takes minutes on a hostile file.
+_PAIR_OPEN = re.compile(r"\{\{([<%])\s*([\w.-]+)")
+_PAIR_CLOSE = re.compile(r"\{\{([<%])\s*/\s*([\w.-]+)\s*\1\}\}")
 _YOUTUBE = re.compile(r"\{\{[<%]\s*youtube\s+(?:id=)?[\"']?([\w-]{6,20})[\"']?[^}]*[>%]\}\}")
-_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.DOTALL)
+_SHORTCODE_OPEN = re.compile(r"\{\{[<%]")
+_SHORTCODE_CLOSE = re.compile(r"[>%]\}\}")
 _LIQUID_LITERAL = re.compile(r"\{\{-?\s*[\"']([^\"'{}]*)[\"']\s*(\|[^{}]*)?-?\}\}")
-_LIQUID = re.compile(r"\{\{-?[^{}]*-?\}\}|\{%-?.*?-?%\}", re.DOTALL)
+_LIQUID_OUTPUT = re.compile(r"\{\{-?[^{}]*-?\}\}")
 _FENCE = re.compile(r"^(```|~~~)", re.MULTILINE)
 _HEADING = re.compile(r"#\s+(.+?)\s*#*\s*")
+_FLATTEN = "flatten the nested lists or mappings"
 
 
 def has_front_matter(text: str) -> bool:
@@ -87,15 +91,98 @@ def reduce_shortcodes(body: str) -> str:
             out.append(piece)
             continue
         for _ in range(5):  # nested pairs unwrap one level per pass
-            reduced = _SHORTCODE_PAIR.sub(lambda m: m.group(3), piece)
+            reduced = _unwrap_pairs(piece)
             if reduced == piece:
                 break
             piece = reduced
         piece = _YOUTUBE.sub(lambda m: f"[Video](https://www.youtube.com/watch?v={m[1]})", piece)
-        piece = _SHORTCODE.sub("", piece)
+        piece = _without_shortcodes(piece)
         piece = _LIQUID_LITERAL.sub(lambda m: m.group(1), piece)
-        piece = _LIQUID.sub("", piece)
+        piece = _without_tags(_LIQUID_OUTPUT.sub("", piece))
         out.append(piece)
+    return "".join(out)
+
+
+def _unwrap_pairs(text: str) -> str:
+    """Replace each ``{{< name ... >}}inner{{< /name >}}`` pair by its inner text, one level.
+
+    What one ``re.sub`` did (opener ``{{([<%])\\s*([\\w.-]+)[^}]*?\\1}}``, lazy
+    ``(.*?)``, then the matching closer), in linear time: the closers are
+    indexed first, and the first ``}`` after an opener is found once.
+    """
+    closers: dict[tuple[str, str], list[re.Match[str]]] = {}
+    for match in _PAIR_CLOSE.finditer(text):
+        closers.setdefault((match[1], match[2]), []).append(match)
+    if not closers:
+        return text
+    starts = {key: [match.start() for match in found] for key, found in closers.items()}
+    # The expression may take a prefix of the name ("{{% xx %}}" ... "{{% /x %}}"),
+    # longest first: only the lengths some closer has are worth trying.
+    lengths = sorted({len(name) for _, name in closers})
+    out: list[str] = []
+    position = search_from = 0
+    brace = -1
+    while (opened := _PAIR_OPEN.search(text, search_from)) is not None:
+        search_from = opened.start() + 1
+        delimiter, name = opened[1], opened[2]
+        if brace < opened.end():
+            brace = text.find("}", opened.end())
+            if brace < 0:
+                break
+        # The opener ends at its first "}", which must be the "}}" after its delimiter.
+        if text[brace - 1] != delimiter or not text.startswith("}}", brace):
+            continue
+        closer = None
+        for at in range(bisect_right(lengths, len(name)) - 1, -1, -1):
+            key = (delimiter, name[:lengths[at]])
+            if key not in closers:
+                continue
+            index = bisect_left(starts[key], brace + 2)
+            if index < len(starts[key]):
+                closer = closers[key][index]
+                break
+        if closer is None:
+            continue
+        out.append(text[position:opened.start()])
+        out.append(text[brace + 2:closer.start()])
+        position = search_from = closer.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _without_shortcodes(text: str) -> str:
+    """``text`` without shortcodes (``{{< x >}}``, ``{{% x %}}``), in one pass.
+
+    Like ``re.sub(r"\\{\\{[<%].*?[>%]\\}\\}", "", text, flags=re.DOTALL)``, which
+    is quadratic when many shortcodes are left unclosed.
+    """
+    out: list[str] = []
+    position = 0
+    while (opened := _SHORTCODE_OPEN.search(text, position)) is not None:
+        closed = _SHORTCODE_CLOSE.search(text, opened.end())
+        if closed is None:
+            break
+        out.append(text[position:opened.start()])
+        position = closed.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _without_tags(text: str) -> str:
+    """``text`` without Liquid/Nunjucks tags (``{% ... %}``), in one pass.
+
+    A regular expression with ``.*?`` rescans to the end of the text for each
+    unclosed ``{%``: quadratic on hostile input.
+    """
+    out: list[str] = []
+    position = 0
+    while (start := text.find("{%", position)) >= 0:
+        end = text.find("%}", start + 2)
+        if end < 0:
+            break
+        out.append(text[position:start])
+        position = end + 2
+    out.append(text[position:])
     return "".join(out)
 
 
@@ -119,16 +206,16 @@ def _yaml_error(source_path: str, exc: yaml.YAMLError, offset: int, block: str) 
 
 def _load_yaml(source_path: str, block: str) -> tuple[Any, list[Diagnostic]]:
     try:
-        return yaml.load(block, Loader=YamlLoader), []
+        return load_yaml(block, first_line=2), []
+    except YamlLimitError as exc:
+        raise ContentError(Diagnostic(source_path, exc.line + 1, exc.column,
+                                      f"front matter {exc.problem}", exc.hint)) from None
     except yaml.YAMLError as exc:
         error = _yaml_error(source_path, exc, 2, block)
-    except (ValueError, TypeError, RecursionError) as exc:
-        error = Diagnostic(source_path, 2, 0, f"invalid YAML front matter: {exc}",
-                           "check the front matter's syntax")
     if "\t" in block:
         try:
-            rescued = yaml.load(block.replace("\t", "  "), Loader=YamlLoader)
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            rescued = load_yaml(block.replace("\t", "  "), first_line=2)
+        except yaml.YAMLError:
             raise ContentError(error) from None
         warning = Diagnostic(error.path, error.line, error.column,
                              f"{error.message}; read again with tabs as spaces",
@@ -137,8 +224,24 @@ def _load_yaml(source_path: str, block: str) -> tuple[Any, list[Diagnostic]]:
     raise ContentError(error)
 
 
-def _split(source_path: str, text: str) -> tuple[Mapping[str, Any], str, int, list[Diagnostic],
-                                                 dict[str, int]]:
+@dataclass(frozen=True, slots=True)
+class _Front:
+    """A page split at its front matter: the parsed keys and what follows them.
+
+    ``key_lines`` maps each top-level key (lower case) to its file line;
+    ``removed`` is what was taken out of the values' escapes, located at the
+    line of the first key that held one.
+    """
+
+    meta: Mapping[str, Any]
+    rest: str
+    body_start: int
+    warnings: tuple[Diagnostic, ...]
+    key_lines: dict[str, int]
+    removed: Removed | None
+
+
+def _split(source_path: str, text: str) -> _Front:
     fence = text[:3]
     lines = text.split("\n")
     closers = ("---", "...") if fence == "---" else ("+++",)
@@ -156,13 +259,7 @@ def _split(source_path: str, text: str) -> tuple[Mapping[str, Any], str, int, li
             key_lines.setdefault(match.group(1).strip("'\"").lower(), number)
     warnings: list[Diagnostic] = []
     if fence == "+++":
-        try:
-            meta: Any = tomllib.loads(block)
-        except tomllib.TOMLDecodeError as exc:
-            raise ContentError(Diagnostic(source_path, 2, 0,
-                                          f"invalid TOML front matter: {exc}",
-                                          "check the TOML syntax between the '+++' lines")
-                               ) from None
+        meta: Any = _load_toml(source_path, block)
     else:
         meta, warnings = _load_yaml(source_path, block)
     if meta is None:
@@ -171,7 +268,71 @@ def _split(source_path: str, text: str) -> tuple[Mapping[str, Any], str, int, li
         raise ContentError(Diagnostic(source_path, 2, 1,
                                       "front matter must be a mapping of keys to values",
                                       "write one `key: value` per line"))
-    return meta, "\n".join(lines[end + 1:]), end + 2, warnings, key_lines
+    removed = None
+    if "\\" in block:  # only a quoted value's escapes can still hold such characters
+        meta, removed = _scrub_meta(meta, key_lines)
+    return _Front(meta, "\n".join(lines[end + 1:]), end + 2, tuple(warnings), key_lines,
+                  removed)
+
+
+def _scrub_meta(meta: dict[str, Any], key_lines: Mapping[str, int]
+                ) -> tuple[dict[str, Any], Removed | None]:
+    """``meta`` without characters XML forbids, keys included; located at the first key."""
+    cleaned: dict[str, Any] = {}
+    removed: Removed | None = None
+    for key, value in meta.items():
+        clean_key, in_key = scrub(key)
+        clean_value, in_value = scrub(value)
+        cleaned[clean_key] = clean_value
+        for found in (in_key, in_value):
+            if found is None:
+                continue
+            if removed is None:
+                found = Removed(found.count, found.code_points,
+                                key_lines.get(str(clean_key).strip("'\"").lower(), 2), 1)
+            removed = found if removed is None else removed.merged(found)
+    return cleaned, removed
+
+
+def _load_toml(source_path: str, block: str) -> Any:
+    """The TOML front matter ``block`` (file line 2 on); ContentError when unusable."""
+    try:
+        meta = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(Diagnostic(source_path, 2, 0, f"invalid TOML front matter: {exc}",
+                                      "check the TOML syntax between the '+++' lines")
+                           ) from None
+    except (RecursionError, ValueError) as exc:
+        # tomllib recurses once per nested array or inline table, and int()
+        # refuses more than 4300 digits; neither says where.
+        if isinstance(exc, RecursionError):
+            offset = deep_offset(block, MAX_DEPTH - 1, toml=True)
+            message, hint = f"nested more than {MAX_DEPTH} levels deep", _FLATTEN
+        else:
+            offset = long_number_offset(block)
+            message = f"has a number of more than {max_digits()} digits"
+            hint = "write such a number as a string"
+        raise ContentError(_located(source_path, block, offset,
+                                    f"TOML front matter {message}", hint)) from None
+    if depth_exceeds(meta):
+        offset = deep_offset(block, MAX_DEPTH - 1, toml=True)
+        if offset is None:  # nested by dotted keys ([a.b.c...]): the line with the most dots
+            lines = block.split("\n")
+            most = max(range(len(lines)), key=lambda index: lines[index].count("."))
+            offset = sum(len(line) + 1 for line in lines[:most])
+        raise ContentError(_located(source_path, block, offset, f"TOML front matter nested more "
+                                    f"than {MAX_DEPTH} levels deep", _FLATTEN))
+    return meta
+
+
+def _located(source_path: str, block: str, offset: int | None, message: str, hint: str
+             ) -> Diagnostic:
+    """A Diagnostic at ``offset`` of a front-matter ``block`` (which starts on line 2)."""
+    if offset is None:
+        return Diagnostic(source_path, 2, 0, message, hint)
+    line = block.count("\n", 0, offset) + 2
+    return Diagnostic(source_path, line, offset - (block.rfind("\n", 0, offset) + 1) + 1,
+                      message, hint)
 
 
 def _body(raw: str, body_format: BodyFormat) -> tuple[str, int]:
@@ -186,11 +347,14 @@ def _body(raw: str, body_format: BodyFormat) -> tuple[str, int]:
 
 
 def read_page(source_path: str, text: str, settings: ReadSettings,
-              default_format: BodyFormat = "markdown") -> tuple[Article | None, list[Diagnostic]]:
+              default_format: BodyFormat = "markdown", removed: Removed | None = None
+              ) -> tuple[Article | None, list[Diagnostic]]:
     """Read a decoded page: front matter (or a ``# Title`` line) plus body.
 
     ``default_format`` is the body format when the front matter has no
     ``format`` key ("text" for a ``.txt`` file with front matter).
+    ``removed`` is what decoding took out of ``text``; it is reported with
+    what the front matter's escapes held, as one warning.
 
     Returns the Article, or None for a skipped draft, plus warnings.  Raises
     ContentError for invalid or unclosed front matter, a missing title or an
@@ -199,7 +363,11 @@ def read_page(source_path: str, text: str, settings: ReadSettings,
     diagnostics: list[Diagnostic] = []
     key_lines: dict[str, int] = {}
     if has_front_matter(text):
-        meta, rest, body_start, diagnostics, key_lines = _split(source_path, text)
+        front = _split(source_path, text)
+        meta, rest, body_start = front.meta, front.rest, front.body_start
+        diagnostics, key_lines = list(front.warnings), front.key_lines
+        if front.removed is not None:
+            removed = front.removed.merged(removed)
     else:
         lines = text.split("\n")
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -212,6 +380,8 @@ def read_page(source_path: str, text: str, settings: ReadSettings,
         meta = {"title": heading.group(1)}
         rest = "\n".join(lines[first + 1:])
         body_start = first + 2
+    if removed is not None:
+        diagnostics.insert(0, removed.diagnostic(source_path))
     written_format = str(meta.get("format", default_format)).lower()
     is_text = written_format == "text"
     body_format: BodyFormat = "text" if is_text else "markdown"

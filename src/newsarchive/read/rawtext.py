@@ -139,7 +139,8 @@ def clean_body(paragraphs: Sequence[Paragraph], boilerplate: Sequence[str] = ())
 def _classify(line: str, timezone: str) -> tuple[MetaKind, str | datetime] | None:
     stripped = line.strip()
     prefix_match = _DATE_PREFIX.fullmatch(stripped)
-    if prefix_match:
+    # Only a short rest can be a date line; parsing a long one is wasted (and slow).
+    if prefix_match and len(prefix_match.group(2)) <= 80:
         prefix, rest = prefix_match.group(1), prefix_match.group(2)
         try:
             when = parse_date(rest, timezone)

@@ -3,6 +3,13 @@
 Everything here is pure.  :func:`decode` raises
 :class:`~newsarchive.errors.ContentError` for bytes that are no text at all;
 the other functions never raise.
+
+Characters XML 1.0 forbids (C0 controls other than tab and newline, lone
+surrogates, U+FFFE and U+FFFF) would make ``feed.xml`` invalid and put NUL
+bytes into HTML: :func:`decode_clean` and :func:`scrub` take them out (a
+terminal colour sequence ``ESC [ 31 m`` goes as a whole) and say how many,
+which and where, as a :class:`Removed` that becomes one warning per file.
+U+001A (SUB), which real Arabic exports carry, goes too.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -17,11 +25,15 @@ from newsarchive.errors import ContentError, Diagnostic
 
 __all__ = [
     "DEFAULT_BOILERPLATE",
+    "Removed",
     "boilerplate_matcher",
     "decode",
+    "decode_clean",
     "detect_lang",
     "normalise_newlines",
     "repair",
+    "scrub",
+    "strip_forbidden",
 ]
 
 #: Whole-line rules (case-insensitive, matched against the stripped line) for
@@ -95,33 +107,69 @@ def decode(source_path: str, data: bytes, fix: bool = True) -> str:
     """Decode ``data`` to text with newlines normalised and (if ``fix``) mojibake repaired.
 
     UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are tried first, then
-    charset-normalizer's best guess (cp1252, Latin-1, GBK ...).  Raises
-    ContentError for an empty file, a binary file or bytes no encoding fits.
+    charset-normalizer's best guess (cp1252, Latin-1, GBK ...).  Characters
+    XML cannot carry are taken out (see :func:`decode_clean`, which also says
+    which).  Raises ContentError for an empty file, a binary file or bytes no
+    encoding fits.
+    """
+    return decode_clean(source_path, data, fix)[0]
+
+
+def decode_clean(source_path: str, data: bytes, fix: bool = True) -> tuple[str, Removed | None]:
+    """:func:`decode`, plus what was taken out: a Removed located in the text, or None.
+
+    The characters are counted before mojibake repair (which would drop some
+    of them silently) and looked for again after it (repair can turn
+    ``ï¿¾`` into U+FFFE).  Raises ContentError as :func:`decode` does.
     """
     if not data.strip():
         raise ContentError(Diagnostic(source_path, 0, 0, "empty file",
                                       "delete it, or write the article into it"))
-    text = _decode_bytes(source_path, data)
+    text, encoding = _decode_bytes(source_path, data)
     if "\x00" in text:
         raise ContentError(Diagnostic(source_path, 0, 0, "binary file (contains NUL bytes)",
                                       "only text, Markdown and JSON files can be read"))
     text = normalise_newlines(text)
-    return repair(text) if fix else text
+    removed = None
+    if not _surely_clean(data, encoding):
+        text, removed = strip_forbidden(text)
+    if not fix:
+        return text, removed
+    repaired = _repair(text)
+    if repaired is text:
+        return text, removed
+    repaired, again = strip_forbidden(repaired)
+    return repaired, again if removed is None else removed.merged(again)
 
 
-def _decode_bytes(source_path: str, data: bytes) -> str:
+# Every byte but the C0 controls XML forbids.  Deleting these from UTF-8 leaves
+# nothing when the text has none of them (a byte below 0x20 is never part of a
+# longer UTF-8 sequence); bytes.translate does that about ten times faster than
+# a regular expression searches the decoded text.
+_XML_SAFE_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r"
+
+
+def _surely_clean(data: bytes, encoding: str) -> bool:
+    """Whether UTF-8 ``data`` has no character XML forbids, judged from its bytes."""
+    return (encoding == "utf-8" and not data.translate(None, _XML_SAFE_BYTES)
+            and b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data)
+
+
+def _decode_bytes(source_path: str, data: bytes) -> tuple[str, str]:
+    """The text of ``data`` and the codec that read it ("utf-8" for UTF-8 with or without BOM)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding).lstrip("\ufeff")
+                text = data.decode(encoding).lstrip("\ufeff")
             except UnicodeDecodeError as exc:
                 raise ContentError(Diagnostic(
                     source_path, 0, 0,
                     f"cannot decode: the file starts with a {encoding.upper()} byte-order "
                     f"mark but byte {exc.start} is not {encoding.upper()}",
                     "re-save the file as UTF-8")) from None
+            return text, "utf-8" if encoding == "utf-8-sig" else encoding
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     import charset_normalizer
@@ -131,7 +179,7 @@ def _decode_bytes(source_path: str, data: bytes) -> str:
         raise ContentError(Diagnostic(
             source_path, 0, 0, "cannot decode: the bytes are not UTF-8 and no known "
             "encoding fits them", "re-save the file as UTF-8"))
-    return str(best)
+    return str(best), str(best.encoding)
 
 
 def normalise_newlines(text: str) -> str:
@@ -145,12 +193,105 @@ def repair(text: str) -> str:
     """Repair mojibake (``â€™`` -> ``’``) with ftfy, leaving correct text alone.
 
     Only encoding-level fixes run: quotes, ligatures, full-width characters,
-    HTML entities and Unicode normal form are kept as written.
+    HTML entities and Unicode normal form are kept as written.  The result
+    never holds a character XML forbids (a repair that makes one drops it).
     """
+    repaired = _repair(text)
+    if repaired is text:
+        return text
+    return strip_forbidden(repaired)[0]
+
+
+def _repair(text: str) -> str:
     if text.isascii() or not _SUSPECT.search(text):
         return text
     ftfy, config = _fixer()
     return str(ftfy.fix_text(text, config))
+
+
+#: What XML 1.0 cannot carry: C0 controls but tab, newline and CR, lone
+#: surrogates, U+FFFE and U+FFFF; a terminal escape sequence goes whole.
+_FORBIDDEN = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff"
+                        "\ufffe\uffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """Characters taken out of one file because XML and HTML cannot carry them.
+
+    ``count`` is how many (a terminal escape sequence counts once, as its
+    U+001B); ``code_points`` the distinct ones, first seen first; ``line``
+    and ``column`` where the first was (1-based, 0 when unknown).
+    """
+
+    count: int
+    code_points: tuple[int, ...]
+    line: int = 0
+    column: int = 0
+
+    def merged(self, other: Removed | None) -> Removed:
+        """Both removals as one, located at whichever comes first in the file."""
+        if other is None:
+            return self
+        first = min((self, other), key=lambda r: (r.line == 0, r.line, r.column))
+        points = self.code_points + tuple(p for p in other.code_points
+                                          if p not in self.code_points)
+        return Removed(self.count + other.count, points, first.line, first.column)
+
+    def diagnostic(self, source_path: str) -> Diagnostic:
+        """The one warning a file gets for its removed characters."""
+        shown = ", ".join(f"U+{point:04X}" for point in self.code_points[:3])
+        if len(self.code_points) > 3:
+            shown += ", ..."
+        plural = "s" if self.count != 1 else ""
+        return Diagnostic(
+            source_path, self.line, self.column,
+            f"removed {self.count} control character{plural} ({shown}) that XML and HTML "
+            "cannot carry",
+            "they are invisible bytes (terminal colours, a broken export); the text is kept "
+            "without them", "warning")
+
+
+def strip_forbidden(text: str) -> tuple[str, Removed | None]:
+    """``text`` without the characters XML forbids, and what went (located in ``text``)."""
+    first = _FORBIDDEN.search(text)
+    if first is None:
+        return text, None
+    found = _FORBIDDEN.findall(text, first.start())
+    points = tuple(dict.fromkeys(ord(match[0]) for match in found))
+    offset = first.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return _FORBIDDEN.sub("", text), Removed(len(found), points, line, column)
+
+
+def scrub(value: Any) -> tuple[Any, Removed | None]:
+    """Parsed data (strings, lists, mappings, keys too) without characters XML forbids.
+
+    Returns ``value`` itself when nothing was removed; the Removed is not
+    located (line 0): the caller knows where ``value`` came from.  Recursive:
+    check the nesting depth first (:func:`newsarchive.read.limits.depth_exceeds`).
+    """
+    if isinstance(value, str):
+        return strip_forbidden(value)
+    removed: Removed | None = None
+
+    def clean(item: Any) -> Any:
+        nonlocal removed
+        cleaned, found = scrub(item)
+        if found is not None:
+            removed = found if removed is None else removed.merged(found)
+        return cleaned
+
+    if isinstance(value, dict):
+        result: Any = {clean(key): clean(item) for key, item in value.items()}
+    elif isinstance(value, list | tuple):
+        result = type(value)(clean(item) for item in value)
+    else:
+        return value, None
+    if removed is None:
+        return value, None
+    return result, Removed(removed.count, removed.code_points)
 
 
 @lru_cache(maxsize=64)
