@@ -496,3 +496,17 @@ def test_a_control_character_in_the_site_title_is_a_config_error(
     (tmp_path / "archive.yaml").write_text('title: "News\\x08 \\e[2J"\n', encoding="utf-8")
     assert main(_cli(tmp_path)) == 2
     assert "archive.yaml:1: error: 'title' holds a control character" in capsys.readouterr().err
+
+
+def test_one_small_file_cannot_make_a_page_per_term_without_bound(tmp_path: Path) -> None:
+    many = ", ".join(f"t{n}" for n in range(5000))
+    records = [{"title": "R", "date": "2000-01-02", "text": "Body.",
+                "tags": [f"r{n}" for n in range(300)]}]
+    config = make_site(tmp_path, {"a.md": md("A", "2000-01-01", tags=f"[{many}]"),
+                                  "r.jsonl": json.dumps(records[0])})
+    report = build_site(config)
+    cut = {d.path: d for d in report.warnings if "kept the first 100" in d.message}
+    assert cut["a.md"].message == "'topics' lists 5,000 names; kept the first 100 of each"
+    assert cut["r.jsonl"].message.startswith("record 1: 'topics' lists 300 names")
+    assert cut["r.jsonl"].line == 1
+    assert len(list((config.output_dir / "topics").glob("*/index.html"))) <= 201

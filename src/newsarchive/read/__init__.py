@@ -29,12 +29,12 @@ from newsarchive.model import Article, ReadResult
 # The readers (YAML, ftfy, dateutil) are imported on first use: a warm build
 # that reads nothing, and tools that only need SUFFIXES, start faster.
 
-__all__ = ["READ_VERSION", "SUFFIXES", "read_source"]
+__all__ = ["MAX_TERMS", "READ_VERSION", "SUFFIXES", "read_source"]
 
 #: Changes whenever the same bytes read into different results (2: characters
 #: XML forbids removed, unsafe URLs dropped, hostile input refused), so cached
 #: results of an older reader are not reused.
-READ_VERSION = "2"
+READ_VERSION = "3"
 
 #: File suffixes the build reads (lower case).
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".json", ".jsonl", ".ndjson")
@@ -55,13 +55,42 @@ def read_source(source_path: str, data: bytes, settings: ReadSettings) -> ReadRe
     come back as Diagnostics.
     """
     try:
-        return _read(source_path, data, settings)
+        return _capped(_read(source_path, data, settings))
     except ContentError as exc:
         return ReadResult((), (exc.diagnostic,))
     except Exception as exc:
         return ReadResult((), (Diagnostic(
             source_path, 0, 0, f"internal error while reading: {type(exc).__name__}: {exc}",
             "please report this file to the newsarchive maintainers"),))
+
+
+#: Most terms of one taxonomy (and authors) one article keeps: each term is a
+#: page of the archive, and one small file must not make a build of millions.
+MAX_TERMS = 100
+
+
+def _capped(result: ReadResult) -> ReadResult:
+    """``result`` with every article's terms and authors cut to :data:`MAX_TERMS`
+    per taxonomy, with a warning for each article cut."""
+    if not any(len(a.authors) > MAX_TERMS or any(len(t) > MAX_TERMS for t in a.terms.values())
+               for a in result.articles):
+        return result
+    articles: list[Article] = []
+    diagnostics = list(result.diagnostics)
+    for article in result.articles:
+        lists = {"authors": article.authors, **article.terms}
+        long = sorted(name for name, names in lists.items() if len(names) > MAX_TERMS)
+        if long:
+            where = f"record {article.record}: " if article.record else ""
+            diagnostics.append(Diagnostic(
+                article.source_path, article.body_line if article.record else 0, 0,
+                f"{where}{', '.join(f'{n!r} lists {len(lists[n]):,}' for n in long)} names; "
+                f"kept the first {MAX_TERMS} of each",
+                "an article names a few places, people or topics; check the field", "warning"))
+            article = replace(article, authors=article.authors[:MAX_TERMS],
+                              terms={k: v[:MAX_TERMS] for k, v in article.terms.items()})
+        articles.append(article)
+    return ReadResult(tuple(articles), tuple(diagnostics))
 
 
 def _read(source_path: str, data: bytes, settings: ReadSettings) -> ReadResult:
