@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -313,37 +315,38 @@ def test_rebuilder_holds_a_source_that_breaks_and_releases_it_when_fixed(
         rebuilder.close()
 
 
-def test_rebuilder_reads_a_held_source_again_before_every_build(config: Config) -> None:
-    assert config.templates_dir is not None
+@contextlib.contextmanager
+def held_alpha(config: Config) -> Iterator[tuple[Rebuilder, Path]]:
+    """A rebuilder that built ``a.md`` and was then told it was saved broken
+    (so it holds it), and the source's path; closed on leaving."""
     rebuilder = Rebuilder(config, executor=SerialExecutor())
     source = config.source_dir / "a.md"
     try:
         rebuilder.build()
         source.write_text(BROKEN, encoding="utf-8")
         assert rebuilder.build(Changes(frozenset({"a.md"}))).held == ("a.md",)
+        yield rebuilder, source
+    finally:
+        rebuilder.close()
+
+
+def test_rebuilder_reads_a_held_source_again_before_every_build(config: Config) -> None:
+    assert config.templates_dir is not None
+    with held_alpha(config) as (rebuilder, source):
         assert rebuilder.build(Changes(static=True)).held == ("a.md",)  # still broken
         source.write_text(article("Alpha Fixed"), encoding="utf-8")
         fixed = rebuilder.build(Changes(static=True))  # its own event was missed
         assert fixed.held == () and fixed.problems == ()
         assert "<h1>Alpha Fixed</h1>" in (config.output_dir / FIXED_PAGE).read_text("utf-8")
-    finally:
-        rebuilder.close()
 
 
 def test_rebuilder_removes_the_page_of_a_held_source_that_was_deleted(config: Config) -> None:
-    rebuilder = Rebuilder(config, executor=SerialExecutor())
-    source = config.source_dir / "a.md"
-    try:
-        rebuilder.build()
-        source.write_text(BROKEN, encoding="utf-8")
-        rebuilder.build(Changes(frozenset({"a.md"})))
+    with held_alpha(config) as (rebuilder, source):
         source.unlink()
         deleted = rebuilder.build(Changes(frozenset({"a.md"})))
         assert deleted.held == () and deleted.problems == ()
         assert ALPHA_PAGE.as_posix() in deleted.report.removed_paths  # type: ignore[union-attr]
         assert not (config.output_dir / ALPHA_PAGE).exists()
-    finally:
-        rebuilder.close()
 
 
 def test_rebuilder_never_holds_a_source_that_had_errors_already(config: Config) -> None:
@@ -361,18 +364,11 @@ def test_rebuilder_never_holds_a_source_that_had_errors_already(config: Config) 
 
 
 def test_a_full_rediscovery_keeps_a_held_source(config: Config) -> None:
-    rebuilder = Rebuilder(config, executor=SerialExecutor())
-    source = config.source_dir / "a.md"
-    try:
-        rebuilder.build()
+    with held_alpha(config) as (rebuilder, _):
         page = (config.output_dir / ALPHA_PAGE).read_bytes()
-        source.write_text(BROKEN, encoding="utf-8")
-        rebuilder.build(Changes(frozenset({"a.md"})))
         rescan = rebuilder.build(Changes(rescan=True))  # the session rediscovers every file
         assert rescan.held == ("a.md",) and len(rescan.problems) == 1
         assert (config.output_dir / ALPHA_PAGE).read_bytes() == page
-    finally:
-        rebuilder.close()
 
 
 def test_a_link_out_of_the_source_folder_is_never_read_to_be_held(config: Config,
