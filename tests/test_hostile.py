@@ -510,3 +510,14 @@ def test_one_small_file_cannot_make_a_page_per_term_without_bound(tmp_path: Path
     assert cut["r.jsonl"].message.startswith("record 1: 'topics' lists 300 names")
     assert cut["r.jsonl"].line == 1
     assert len(list((config.output_dir / "topics").glob("*/index.html"))) <= 201
+
+
+def test_a_source_name_that_is_not_utf8_is_reported_not_a_crash(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = make_site(tmp_path, {"a.md": md("A", "2000-01-01")})
+    with open(os.path.join(os.fsencode(config.source_dir), b"caf\xe9.md"), "wb") as handle:
+        handle.write(md("B", "2000-01-02").encode("utf-8"))
+    assert main(["build", "--config", str(tmp_path / "archive.yaml"), "--no-search"]) == 0
+    err = capsys.readouterr().err
+    assert '"caf\\udce9.md": warning: the name is not valid UTF-8; not read' in err
+    assert "hint: rename it in UTF-8" in err

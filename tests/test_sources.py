@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from newsarchive.read import SUFFIXES
-from newsarchive.sources import discover, stat_signature, survey
+from newsarchive.sources import discover, refusal_hint, stat_signature, survey
 
 
 def _tree(root: Path) -> Path:
@@ -39,15 +39,20 @@ def test_links_out_of_the_source_are_refused_and_reported(tmp_path: Path) -> Non
     os.symlink(source / "sub" / "inner.md", source / "inner-link.md")
     found, links = survey(source, SUFFIXES, (source / "site",), time.time_ns())
     assert "linked.md" not in found and "inner-link.md" in found
+    assert {refusal_hint(reason) for reason in links.values()} == {
+        "fix the link's target or remove the link",
+        "nothing is lost; link single files, or move the folder, to stop this warning",
+        "set follow_symlinks: true in archive.yaml to read it",
+        "remove the link, or point it at a file"}
     outside = os.path.realpath(tmp_path / "outside")
     assert links == {
         "dangling.md": "broken symbolic link (its target does not exist); not read",
         "inner-folder": "symbolic link to a folder inside the source folder; "
                         "its files are read there",
         "linked-folder": f"symbolic link to the folder {outside}, outside the source folder; "
-                         "not read (set follow_symlinks: true in archive.yaml to read it)",
+                         "not read",
         "linked.md": f"symbolic link to the file {outside}/g.md, outside the source folder; "
-                     "not read (set follow_symlinks: true in archive.yaml to read it)",
+                     "not read",
         "loop.md": "symbolic link loop; not read",
     }
 
@@ -78,3 +83,16 @@ def test_survey_gives_discover_paths_with_their_signatures(tmp_path: Path) -> No
 def test_missing_folder_has_no_sources(tmp_path: Path) -> None:
     assert discover(tmp_path / "nope", SUFFIXES) == []
     assert survey(tmp_path / "nope", SUFFIXES, (), time.time_ns()) == ({}, {})
+
+
+def test_a_name_that_is_not_utf8_is_refused_with_a_hint(tmp_path: Path) -> None:
+    source = tmp_path / "seeds"
+    source.mkdir()
+    (source / "ok.md").write_text("x", encoding="utf-8")
+    with open(os.path.join(os.fsencode(source), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"x")
+    found, refused = survey(source, SUFFIXES, (), time.time_ns())
+    assert list(found) == ["ok.md"]
+    [(name, reason)] = refused.items()
+    assert name == "caf\udce9.md" and reason == "the name is not valid UTF-8; not read"
+    assert refusal_hint(reason).startswith("rename it in UTF-8")

@@ -35,6 +35,7 @@ from newsarchive.model import Entry
 from newsarchive.output import check_output_folder, clear_temp, safe_target, static_files
 from newsarchive.pages import PageSpec
 from newsarchive.report import BuildReport, settings_digest
+from newsarchive.sources import refusal_hint
 from newsarchive.writer import Plan, Writer
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class Session(Writer, FastPaths):
         archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
         specs = list(plan_pages(archive, self.config))
         specs += plan_site_files(specs, self.config)
-        other = [Diagnostic(path, 0, 0, reason, "", "warning")
+        other = [Diagnostic(path, 0, 0, reason, refusal_hint(reason), "warning")
                  for path, reason in sorted(sources.refused.items())]
         other += list(dup_diags) + list(url_diags)
         for entry in archive.undated:

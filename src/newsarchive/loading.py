@@ -21,7 +21,7 @@ from newsarchive.cache import Cache, SourceRow
 from newsarchive.config import Config
 from newsarchive.executor import Executor
 from newsarchive.read import SUFFIXES
-from newsarchive.sources import read_sources, stat_signature, survey, utf8_name
+from newsarchive.sources import NOT_UTF8, read_sources, stat_signature, survey, utf8_name
 
 if TYPE_CHECKING:
     from newsarchive import tasks
@@ -78,7 +78,7 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
     for path in sorted(set(changed)):
         index.refused.pop(path, None)
         if not utf8_name(path):
-            index.refused[path] = "the name is not valid UTF-8; not read (rename it)"
+            index.refused[path] = NOT_UTF8
             continue
         full = os.path.join(root, path)
         if not path.lower().endswith(SUFFIXES) or not os.path.isfile(full):
@@ -86,8 +86,7 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
         real = os.path.realpath(full)
         if not config.follow_symlinks and not real.startswith(real_root.rstrip(os.sep) + os.sep):
             index.refused[path] = (f"symbolic link to the file {real}, outside the source "
-                                 "folder; not read (set follow_symlinks: true in archive.yaml "
-                                 "to read it)")
+                                 "folder; not read")
             continue
         present[path] = stat_signature(full, now)
     return present, sorted(set(changed) - present.keys())

@@ -8,7 +8,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["discover", "read_sources", "stat_signature", "survey", "utf8_name"]
+__all__ = ["NOT_UTF8", "discover", "read_sources", "refusal_hint", "stat_signature", "survey",
+           "utf8_name"]
 
 #: A stat signature is trusted only for files last changed this long before it was taken.
 _SETTLED_NS = 2_000_000_000
@@ -69,13 +70,30 @@ def survey(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...
 _BY_FD = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
+#: Why a file whose name is not UTF-8 is not read.
+NOT_UTF8 = "the name is not valid UTF-8; not read"
+_HINTS = (
+    ("symbolic link loop", "remove the link, or point it at a file"),
+    ("broken symbolic link", "fix the link's target or remove the link"),
+    ("symbolic link to a folder inside", "nothing is lost; link single files, or move the "
+     "folder, to stop this warning"),
+    ("symbolic link to the", "set follow_symlinks: true in archive.yaml to read it"),
+    (NOT_UTF8, "rename it in UTF-8 (`convmv -f latin1 -t utf8 -r --notest DIR` renames a "
+     "whole folder)"),
+)
+
+
+def refusal_hint(reason: str) -> str:
+    """The hint for a reason :func:`survey` gives for not reading an entry."""
+    return next((hint for start, hint in _HINTS if reason.startswith(start)), "")
+
+
 def _link_problem(target: str, root: str, folder: bool, follow_links: bool) -> str:
     """Why a symbolic link whose resolved path is ``target`` is not followed ("" if it is)."""
     inside = target == root or target.startswith(root.rstrip(os.sep) + os.sep)
     if not inside and not follow_links:
         kind = "folder" if folder else "file"
-        return (f"symbolic link to the {kind} {target}, outside the source folder; not read "
-                "(set follow_symlinks: true in archive.yaml to read it)")
+        return f"symbolic link to the {kind} {target}, outside the source folder; not read"
     if folder and inside:
         return "symbolic link to a folder inside the source folder; its files are read there"
     return ""
@@ -148,8 +166,7 @@ def _walk(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...]
                         continue
                     if not utf8_name(name):
                         refused[prefix + name] = (
-                            "the name is not valid UTF-8; not read (rename it: "
-                            "`convmv -f latin1 -t utf8` renames a whole folder)")
+                            NOT_UTF8)
                         continue
                     try:
                         is_link = entry.is_symlink()
