@@ -195,3 +195,12 @@ def test_check_writes_nothing(tmp_path: Path) -> None:
     assert report.dry_run and report.articles == 1 and report.pages > 5
     assert not (tmp_path / "site").exists()
     assert not (tmp_path / ".newsarchive-cache").exists()
+
+
+def test_an_undated_article_is_reported_once(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"a.md": md("Dated", "2000-01-01"), "b.md": md("Undated")})
+    report = build_site(config)
+    assert report.undated == 1
+    assert [d.format() for d in report.warnings if d.path == "b.md"] == [
+        "b.md: warning: undated: no date found; the article is kept without a date\n"
+        "  hint: add a `date: 2000-12-28` line to the front matter"]

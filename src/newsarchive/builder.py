@@ -144,11 +144,7 @@ class Session(Writer, FastPaths):
         other = [Diagnostic(path, 0, 0, reason, refusal_hint(reason), "warning")
                  for path, reason in sorted(sources.refused.items())]
         other += list(dup_diags) + list(url_diags)
-        for entry in archive.undated:
-            other.append(Diagnostic(
-                entry.article.source_path, 0, 0,
-                f"no date found; '{entry.title}' is listed under Undated",
-                "add a date line or a `date:` in front matter", "warning"))
+        # An undated article was reported by its reader, with its line: once.
         diagnostics += other
         by_key = {e.key: e for e in archive.entries}
         slugs = {e.key: e.slug for e in entries}
