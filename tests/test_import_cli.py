@@ -84,12 +84,12 @@ def test_import_keeps_an_edited_page(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_import_write_error_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    import newsarchive.importer as importer
+    import newsarchive.import_write as import_write
 
     def full(path: Path, data: bytes) -> bool:
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(importer, "write_bytes_atomic", full)
+    monkeypatch.setattr(import_write, "write_bytes_atomic", full)
     write_files(tmp_path, {"src/tokyo.txt": RAW})
     monkeypatch.chdir(tmp_path)
     assert main(["import", "src", "--to", "pages"]) == 1

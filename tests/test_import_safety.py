@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import newsarchive.import_write as import_write
 import newsarchive.importer as importer
 import newsarchive.output as output
 from newsarchive.config import Config, TopicSettings
@@ -343,7 +344,7 @@ def test_write_error_is_reported_per_page_and_the_rest_written(
                 raise OSError(code, os.strerror(code), str(path))
             return real_write(path, data)
 
-        monkeypatch.setattr(importer, "write_bytes_atomic", write)
+        monkeypatch.setattr(import_write, "write_bytes_atomic", write)
     try:
         report = run(src, out)
     finally:
@@ -371,7 +372,7 @@ def test_manifest_write_error_is_reported(site: tuple[Path, Path],
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return real_write(path, data)
 
-    monkeypatch.setattr(importer, "write_bytes_atomic", write)
+    monkeypatch.setattr(import_write, "write_bytes_atomic", write)
     report = run(src, out)
     assert [d.format() for d in report.diagnostics] == [
         f"{out.as_posix()}/{MANIFEST_NAME}: error: cannot write the import manifest: "

@@ -11,7 +11,7 @@ from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article
 from newsarchive.read import read_source
-from newsarchive.read.frontmatter import reduce_shortcodes
+from newsarchive.read.shortcodes import reduce_shortcodes
 
 LIBYAML = yaml.__with_libyaml__
 FLOW_PROBLEM = ("did not find expected ',' or ']'" if LIBYAML

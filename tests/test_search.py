@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from browser_fixtures import ARTICLES, BuiltSite, require_pagefind
-from newsarchive import cli, search
+from newsarchive import cli, search, search_service
 from newsarchive.search import IndexResult, index_site
 
 ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head>
@@ -79,7 +79,7 @@ def test_missing_pagefind_is_a_warning(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_failing_pagefind_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "pagefind_available", lambda: True)
-    monkeypatch.setattr(search.sys, "executable", "/bin/false")
+    monkeypatch.setattr(search_service.sys, "executable", "/bin/false")
     result = index_site(tmp_path)
     assert result.status == "failed"
     assert result.diagnostic is not None and result.diagnostic.severity == "error"

@@ -158,6 +158,14 @@ def _tiny_bundle(site: Path) -> Path:
 # --- issue 18: the bundle is a function of the articles -------------------------------
 
 
+def assert_refused(result: IndexResult, where: Path, message: str) -> None:
+    """``result`` is the search step refusing ``where`` with ``message`` and the hint."""
+    assert result.status == "failed"
+    assert result.diagnostic is not None
+    assert (result.diagnostic.path, result.diagnostic.message, result.diagnostic.hint,
+            result.diagnostic.severity) == (where.as_posix(), message, LEAVE_HINT, "error")
+
+
 def test_two_clean_builds_write_byte_identical_search_bundles(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_pagefind()
@@ -315,7 +323,7 @@ def test_a_pagefind_format_it_does_not_know_is_kept_as_is_with_a_warning(
             (staged / name).write_bytes(data)
 
     monkeypatch.setattr(search, "pagefind_available", lambda: True)
-    monkeypatch.setattr(search, "_run_service", service)
+    monkeypatch.setattr(search, "run_service", service)
     site = tmp_path / "site"
     site.mkdir()
 
@@ -343,7 +351,7 @@ def pretend_pagefind(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("Pagefind must not run")
 
     monkeypatch.setattr(search, "pagefind_available", lambda: True)
-    monkeypatch.setattr(search, "_run_service", never)
+    monkeypatch.setattr(search, "run_service", never)
 
 
 def test_a_pagefind_folder_it_did_not_write_is_left_alone(tmp_path: Path,
@@ -358,11 +366,8 @@ def test_a_pagefind_folder_it_did_not_write_is_left_alone(tmp_path: Path,
 
     result = index_site(site, language="en")
 
-    assert result.status == "failed"
-    assert result.diagnostic is not None
-    assert result.diagnostic.format() == (
-        f"{(site / 'pagefind').as_posix()}: error: pagefind/ exists and was not written by "
-        f"newsarchive; left alone\n  hint: {LEAVE_HINT}")
+    assert_refused(result, site / "pagefind",
+                   "pagefind/ exists and was not written by newsarchive; left alone")
     assert _snapshot(site) == before
 
 
@@ -372,9 +377,8 @@ def test_a_pagefind_file_in_place_of_the_folder_is_left_alone(tmp_path: Path,
     site.mkdir()
     (site / "pagefind").write_bytes(b"a file")
     result = index_site(site)
-    assert result.status == "failed" and result.diagnostic is not None
-    assert result.diagnostic.message == ("pagefind/ exists and was not written by newsarchive; "
-                                         "left alone")
+    assert_refused(result, site / "pagefind",
+                   "pagefind/ exists and was not written by newsarchive; left alone")
     assert (site / "pagefind").read_bytes() == b"a file"
 
 
@@ -392,12 +396,9 @@ def test_a_symlinked_pagefind_folder_is_never_followed(tmp_path: Path,
 
     for changed in (True, False):
         result = index_site(site, changed=changed)
-        assert result.status == "failed"
-        assert result.diagnostic is not None
-        assert (result.diagnostic.path, result.diagnostic.message, result.diagnostic.hint) == (
-            (site / "pagefind").as_posix(),
-            "pagefind/ is a symbolic link, which newsarchive does not follow; left alone",
-            LEAVE_HINT)
+        assert_refused(result, site / "pagefind",
+                       "pagefind/ is a symbolic link, which newsarchive does not follow; "
+                       "left alone")
     assert _snapshot(site) == before
     assert _snapshot(elsewhere) == outside
 
@@ -432,11 +433,9 @@ def test_a_symlinked_folder_inside_the_bundle_is_never_followed(tmp_path: Path) 
 
     result = index_site(site, language="en")
 
-    assert result.status == "failed"
-    assert result.diagnostic is not None
-    assert result.diagnostic.format() == (
-        f"{(bundle / 'fragment').as_posix()}: error: pagefind/fragment is a symbolic link, "
-        f"which newsarchive does not follow; left alone\n  hint: {LEAVE_HINT}")
+    assert_refused(result, bundle / "fragment",
+                   "pagefind/fragment is a symbolic link, which newsarchive does not follow; "
+                   "left alone")
     assert _snapshot(site) == before
     assert _snapshot(elsewhere) == outside
 
@@ -453,11 +452,9 @@ def test_a_bundle_file_never_replaces_a_file_it_did_not_write(tmp_path: Path) ->
 
     result = index_site(site, language="en")
 
-    assert result.status == "failed"
-    assert result.diagnostic is not None
-    assert (result.diagnostic.path, result.diagnostic.message) == (
-        (bundle / "pagefind-ui.js").as_posix(),
-        "pagefind/pagefind-ui.js exists and was not written by newsarchive; left alone")
+    assert_refused(result, bundle / "pagefind-ui.js",
+                   "pagefind/pagefind-ui.js exists and was not written by newsarchive; "
+                   "left alone")
     assert _snapshot(site) == before
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import server as server_module
+from newsarchive import serve_http
 from newsarchive.cli import main
 from newsarchive.config import load_config
 from newsarchive.executor import SerialExecutor
@@ -199,15 +199,15 @@ def closed_after(dev: DevServer, sent: bytes) -> float:
 @pytest.mark.parametrize("sent", [b"GET / HT", b"", b"GET / HTTP/1.0\r\nHost: x"])
 def test_a_stalled_client_is_disconnected_after_the_timeout(
         server: DevServer, monkeypatch: pytest.MonkeyPatch, sent: bytes) -> None:
-    monkeypatch.setattr(server_module, "REQUEST_TIMEOUT", 0.3)
+    monkeypatch.setattr(serve_http, "REQUEST_TIMEOUT", 0.3)
     assert 0.25 < closed_after(server, sent) < TIMEOUT / 2
     assert fetch(server, "/")[0] == 200  # the server serves on
 
 
 def test_the_event_stream_outlives_the_request_timeout(
         server: DevServer, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server_module, "REQUEST_TIMEOUT", 0.2)
-    monkeypatch.setattr(server_module, "HEARTBEAT", 0.1)
+    monkeypatch.setattr(serve_http, "REQUEST_TIMEOUT", 0.2)
+    monkeypatch.setattr(serve_http, "HEARTBEAT", 0.1)
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
     try:
         connection.request("GET", "/__newsarchive/events")

@@ -26,14 +26,14 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from newsarchive.errors import ConfigError, Diagnostic, OutputError
 
-__all__ = ["OWNED_NAME", "check_output_folder", "file_digest", "folder_size", "foreign_paths",
-           "linked_folders", "prune", "read_owned", "safe_target", "static_files",
-           "write_bytes_atomic", "write_owned"]
+__all__ = ["OWNED_NAME", "TEMP_DIR", "check_output_folder", "clear_temp", "file_digest",
+           "folder_size", "foreign_paths", "linked_folders", "prune", "read_owned", "safe_target",
+           "static_files", "write_bytes_atomic", "write_owned"]
 
 #: The list of files a build wrote, kept in the output folder itself so it
 #: survives a lost cache (a hidden file: GitHub Pages serves it, search skips it).
@@ -151,11 +151,10 @@ def linked_folders(output_dir: Path, paths: Iterable[str]) -> dict[str, str]:
     return linked
 
 
-def foreign_paths(output_dir: Path, paths: Iterable[str], owned: Collection[str]) -> list[str]:
-    """Those of ``paths`` that are not in ``owned`` but exist in ``output_dir``:
+def foreign_paths(output_dir: Path, paths: Iterable[str]) -> list[str]:
+    """Those of ``paths`` (none of them the build's own) that exist in ``output_dir``:
     files (or links, or folders) the build did not write and must not replace."""
-    return sorted(p for p in paths if p not in owned
-                  and os.path.lexists(os.path.join(output_dir, *p.split("/"))))
+    return sorted(p for p in paths if os.path.lexists(os.path.join(output_dir, *p.split("/"))))
 
 
 def read_owned(output_dir: Path) -> set[str] | None:
@@ -180,10 +179,6 @@ def write_owned(output_dir: Path, paths: Iterable[str]) -> None:
                        output_dir / TEMP_DIR)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or path.is_relative_to(folder)
-
-
 def check_output_folder(output_dir: Path, *, source_dir: Path, config_dir: Path | None,
                         owned_by_cache: Callable[[], bool], force: bool) -> bool:
     """Refuse an output folder a build must not write into; raises ConfigError (exit 2).
@@ -204,11 +199,11 @@ def check_output_folder(output_dir: Path, *, source_dir: Path, config_dir: Path 
     if out == Path(out.anchor) or out == home:
         raise refuse(f"refusing to build into {'the home folder' if out == home else '/'}",
                      "choose an output folder of its own, such as site/")
-    if _inside(source_dir.resolve(), out):
+    if source_dir.resolve().is_relative_to(out):
         raise refuse(f"the output folder {output_dir} is or contains the source folder "
                      f"{source_dir}; building there would mix pages with articles",
                      "choose another output folder, such as site/ beside the sources")
-    if config_dir is not None and _inside(config_dir.resolve(), out):
+    if config_dir is not None and config_dir.resolve().is_relative_to(out):
         raise refuse(f"the output folder {output_dir} is or contains the folder of the config "
                      f"file ({config_dir})", "choose an output folder such as site/")
     if out.exists() and not out.is_dir():

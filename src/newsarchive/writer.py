@@ -148,7 +148,7 @@ class Writer:
                        *(p for p in previous if p not in manifest)]
             refused, problems = guard_links(config.output_dir, touched)
             new = [p for p in manifest if p not in previous]
-            for path in [] if self._force else foreign_paths(config.output_dir, new, ()):
+            for path in [] if self._force else foreign_paths(config.output_dir, new):
                 refused.add(path)
                 problems.append(Diagnostic(
                     (config.output_dir / path).as_posix(), 0, 0,
