@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsarchive.builder import build
 from newsarchive.cli import summary
 from newsarchive.config import load_config
-from newsarchive.executor import make_executor
+from newsarchive.run.executor import make_executor
+from newsarchive.run.session import build
 
 
 def main() -> int:

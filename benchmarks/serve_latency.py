@@ -254,8 +254,8 @@ def profile(n: int) -> None:
     """cProfile one in-process incremental rebuild after a title edit (after one
     un-profiled warm-up edit, as in the timed runs: imports and template
     compilation happen once per server)."""
-    from newsarchive.builder import Session
     from newsarchive.config import load_config
+    from newsarchive.run.session import Session
 
     site, _, corpus = write_sites(n)
     config = load_config(site / "archive.yaml", site)

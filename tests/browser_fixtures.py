@@ -148,7 +148,7 @@ def require_module(name: str, reason: str) -> Any:
 
 def require_pagefind() -> None:
     """:func:`require` Pagefind and its binary."""
-    from newsarchive.search import pagefind_available
+    from newsarchive.run.search import pagefind_available
 
     require(pagefind_available(), "Pagefind is not installed: pip install 'pagefind[bin]'")
 

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from newsarchive.builder import BuildReport, build
 from newsarchive.config import Config, load_config
-from newsarchive.executor import SerialExecutor
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.run.session import BuildReport, build
 
 NO_TOPICS = "topics:\n  enabled: []\n"
 

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
-from newsarchive.archive import build_archive, paginate
 from newsarchive.model import Article, Entry
+from newsarchive.pipeline.index import build_archive, paginate
 
 
 def _entry(key: str, day: int | None, title: str = "T", **terms: tuple[str, ...]) -> Entry:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.cache import open_cache
 from newsarchive.config import Config
+from newsarchive.incremental.store import open_cache
 
 from sitekit import build_site, make_site, md, snapshot
 
@@ -135,9 +135,9 @@ def test_open_cache_recreates_another_schema_quietly(tmp_path: Path) -> None:
 _BUILD_SCRIPT = """
 import sys
 from pathlib import Path
-from newsarchive.builder import build
+from newsarchive.run.session import build
 from newsarchive.config import load_config
-from newsarchive.executor import SerialExecutor
+from newsarchive.run.executor import SerialExecutor
 root = Path(sys.argv[1])
 report = build(load_config(root / "archive.yaml", root), executor=SerialExecutor())
 sys.exit(1 if report.errors else 0)

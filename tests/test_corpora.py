@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from newsarchive.config import ReadSettings
-from newsarchive.read import SUFFIXES, read_source
-from newsarchive.read.dedupe import find_duplicates
-from newsarchive.read.text import decode
+from newsarchive.pipeline.read import SUFFIXES, read_source
+from newsarchive.pipeline.read.dedupe import find_duplicates
+from newsarchive.pipeline.read.text import decode
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 

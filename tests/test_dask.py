@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.builder import build
-from newsarchive.executor import DaskExecutor, SerialExecutor, shares_files
+from newsarchive.run.executor import DaskExecutor, SerialExecutor, shares_files
+from newsarchive.run.session import build
 
 from sitekit import make_site, md, snapshot
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from newsarchive.config import Config, TopicSettings
-from newsarchive.enrich import body_html, enrich, summarize
 from newsarchive.model import Article
+from newsarchive.pipeline.enrich import body_html, enrich, summarize
 
 NO_TOPICS = Config(topics=TopicSettings(enabled=()))
 

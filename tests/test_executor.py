@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.builder import build
-from newsarchive.executor import (
+from newsarchive.run.executor import (
     LocalExecutor,
     SerialExecutor,
     make_executor,
@@ -20,6 +19,7 @@ from newsarchive.executor import (
     submit,
     uninterrupted,
 )
+from newsarchive.run.session import build
 
 from sitekit import make_site, md, snapshot
 
@@ -87,7 +87,7 @@ def test_make_executor_specs() -> None:
 _HELPER = """
 import os, time
 from pathlib import Path
-from newsarchive.executor import uninterrupted
+from newsarchive.run.executor import uninterrupted
 
 def hold(job):
     folder, name, seconds = job
@@ -102,7 +102,7 @@ def hold(job):
 #: holding ``uninterrupted`` for 2 s, prints the pids, and waits to be killed.
 _PARENT = """
 import multiprocessing.forkserver, sys, time
-from newsarchive.executor import LocalExecutor
+from newsarchive.run.executor import LocalExecutor
 import orphan_helper
 pool = LocalExecutor(workers=2)
 pool.map(orphan_helper.hold, [(sys.argv[1], "short", 0.0), (sys.argv[1], "short", 0.0)])

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import buildstate
-from newsarchive.builder import BuildReport, Session
-from newsarchive.cache import open_cache
 from newsarchive.config import Config
-from newsarchive.executor import SerialExecutor
+from newsarchive.incremental import memory
+from newsarchive.incremental.store import open_cache
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.run.session import BuildReport, Session
 
 from sitekit import build_site, make_site, md, snapshot
 
@@ -211,7 +211,7 @@ def test_template_change_renders_again(tmp_path: Path) -> None:
     config = _site(tmp_path / "site")
     templates = tmp_path / "site" / "templates"
     templates.mkdir()
-    theme = Path(__file__).parents[1] / "src" / "newsarchive" / "templates"
+    theme = Path(__file__).parents[1] / "templates"
     shutil.copy(theme / "article.html", templates / "article.html")
     config = dataclasses.replace(config, templates_dir=templates)
     build_site(config)
@@ -248,9 +248,9 @@ def test_deleted_output_file_is_written_again(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("names", [
-    [buildstate.STATE], [buildstate.INDEX], [buildstate.chunk_name(0)],
-    [f"deps:{n}" for n in range(buildstate.SHARDS)],
-    [f"identities:{n}" for n in range(buildstate.SHARDS)],
+    [memory.STATE], [memory.INDEX], [memory.chunk_name(0)],
+    [f"deps:{n}" for n in range(memory.SHARDS)],
+    [f"identities:{n}" for n in range(memory.SHARDS)],
 ], ids=["state", "index", "plan", "deps", "identities"])
 def test_damaged_state_is_a_miss(tmp_path: Path, names: list[str]) -> None:
     config = _site(tmp_path / "site")
@@ -337,8 +337,8 @@ def test_state_of_code_with_other_classes_is_a_miss(tmp_path: Path,
     version), the saved state is not unpickled into them but rebuilt."""
     config = _site(tmp_path / "site")
     build_site(config)
-    real = buildstate.pickled_format
-    monkeypatch.setattr(buildstate, "pickled_format",
+    real = memory.pickled_format
+    monkeypatch.setattr(memory, "pickled_format",
                         lambda *classes: (*real(*classes), ("PageSpec", "new_field")))
     planned = _count_plans(monkeypatch)
     report = build_site(config)
@@ -350,7 +350,7 @@ def test_session_started_on_a_built_site_compares_only_changed_paths(
     """``serve`` on an archive built before: the first build is answered from the
     saved state, and later builds given their changed paths neither plan the
     archive nor look at the other sources."""
-    from newsarchive import fastpath
+    from newsarchive.incremental import fastpath
 
     config = _site(tmp_path / "site")
     build_site(config)

@@ -10,8 +10,8 @@ import feedparser
 import pytest
 
 from newsarchive.config import load_config
-from newsarchive.feeds import plan_site_files
-from newsarchive.pages import PageSpec
+from newsarchive.pipeline.plan import PageSpec
+from newsarchive.pipeline.site_files import plan_site_files
 
 from sitekit import NO_TOPICS, build_site, make_site, md
 

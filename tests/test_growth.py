@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.builder import build
 from newsarchive.config import Config
-from newsarchive.executor import LocalExecutor
+from newsarchive.run.executor import LocalExecutor
+from newsarchive.run.session import build
 from newsarchive.urls import taxonomy_url, term_url
 
 from sitekit import make_site, md

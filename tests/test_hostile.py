@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from newsarchive.cli import main
 from newsarchive.config import load_config
 from newsarchive.errors import ConfigError, Diagnostic
-from newsarchive.output import OWNED_NAME, read_owned
+from newsarchive.pipeline.output import OWNED_NAME, read_owned
 from newsarchive.urls import safe_url, slugify
 
 from sitekit import NO_TOPICS, build_site, make_site, md, snapshot, write_files

@@ -9,7 +9,7 @@ from pathlib import Path
 from newsarchive.config import Config, ReadSettings, TopicSettings
 from newsarchive.importer import import_archive, page_name
 from newsarchive.model import Article
-from newsarchive.read import read_source
+from newsarchive.pipeline.read import read_source
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_e108047b8bec95fb.txt"
 SAMPLES = Path(__file__).parent / "samples"

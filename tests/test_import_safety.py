@@ -18,7 +18,7 @@ import pytest
 
 import newsarchive.import_write as import_write
 import newsarchive.importer as importer
-import newsarchive.output as output
+import newsarchive.pipeline.output as output
 from newsarchive.config import Config, TopicSettings
 from newsarchive.errors import Diagnostic
 from newsarchive.importer import (
@@ -28,9 +28,9 @@ from newsarchive.importer import (
     import_archive,
     page_name,
 )
-from newsarchive.output import safe_target
-from newsarchive.read import SUFFIXES
-from newsarchive.sources import discover
+from newsarchive.pipeline.discover import discover
+from newsarchive.pipeline.output import safe_target
+from newsarchive.pipeline.read import SUFFIXES
 
 
 def no_terms(title: str, text: str, settings: TopicSettings) -> Mapping[str, tuple[str, ...]]:

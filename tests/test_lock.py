@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 from newsarchive.errors import NewsarchiveError
-from newsarchive.lock import LockTimeout, lock_path_for, output_lock
+from newsarchive.run.lock import LockTimeout, lock_path_for, output_lock
 
 #: Takes the lock of argv[1], says so, and holds it until a line arrives on stdin.
 #: With argv[2] == "orphan" it starts a child that inherits the lock, then kills itself.
 HOLDER = """
 import os, signal, subprocess, sys
 from pathlib import Path
-from newsarchive.lock import output_lock
+from newsarchive.run.lock import output_lock
 with output_lock(Path(sys.argv[1])) as held:
     if sys.argv[2:] == ["orphan"]:
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],

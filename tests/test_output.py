@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.errors import OutputError
-from newsarchive.output import prune, safe_target, static_files, write_bytes_atomic
+from newsarchive.pipeline.output import prune, safe_target, static_files, write_bytes_atomic
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/etc/passwd", "", "a//b", "a\\..\\b", "./a"])

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from newsarchive.errors import ContentError
-from newsarchive.read.dates import coerce_date, date_from_filename, parse_date
-from newsarchive.read.text import decode, detect_lang, repair
+from newsarchive.pipeline.read.dates import coerce_date, date_from_filename, parse_date
+from newsarchive.pipeline.read.text import decode, detect_lang, repair
 
 
 @pytest.mark.parametrize(("text", "iso"), [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsarchive.model import Article
-from newsarchive.read.dedupe import find_duplicates
+from newsarchive.pipeline.read.dedupe import find_duplicates
 
 
 def test_keeps_first_by_key_and_reports_the_others() -> None:

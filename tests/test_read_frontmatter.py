@@ -10,8 +10,8 @@ import yaml
 from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article
-from newsarchive.read import read_source
-from newsarchive.read.shortcodes import reduce_shortcodes
+from newsarchive.pipeline.read import read_source
+from newsarchive.pipeline.read.shortcodes import reduce_shortcodes
 
 LIBYAML = yaml.__with_libyaml__
 FLOW_PROBLEM = ("did not find expected ',' or ']'" if LIBYAML

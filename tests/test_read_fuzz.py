@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article, ReadResult
-from newsarchive.read import SUFFIXES, read_source
+from newsarchive.pipeline.read import SUFFIXES, read_source
 
 NAMES = st.sampled_from([f"dir/file{suffix}" for suffix in SUFFIXES]
                         + ["2020-01-02-post.md", "noext"])

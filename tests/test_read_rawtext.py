@@ -10,7 +10,7 @@ import pytest
 from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article
-from newsarchive.read import read_source
+from newsarchive.pipeline.read import read_source
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_e108047b8bec95fb.txt"
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from newsarchive.config import ReadSettings
-from newsarchive.read import read_source
+from newsarchive.pipeline.read import read_source
 
 SAMPLES = Path(__file__).parent / "samples"
 

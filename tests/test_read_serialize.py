@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from newsarchive.config import ReadSettings
 from newsarchive.model import Article
-from newsarchive.read import read_source
-from newsarchive.read.serialize import to_page
+from newsarchive.pipeline.read import read_source
+from newsarchive.pipeline.read.serialize import to_page
 
 SEED = Path(__file__).parents[1] / "seeds" / "000_e108047b8bec95fb.txt"
 SAMPLES = Path(__file__).parent / "samples"
@@ -97,8 +97,8 @@ PROSE = st.lists(st.lists(SAFE_TEXT, min_size=1, max_size=3).map("\n".join), max
                          timezones=st.just(UTC)))
 def test_text_articles_round_trip(title: str, body: str, source: str, topics: list[str],
                                   extra: dict[str, object], when: datetime) -> None:
-    from newsarchive.read.fields import dedupe
-    from newsarchive.read.text import detect_lang, repair
+    from newsarchive.pipeline.read.fields import dedupe
+    from newsarchive.pipeline.read.text import detect_lang, repair
 
     title, body, source = repair(title), repair(body), repair(source)
     names = dedupe(repair(t) for t in topics)

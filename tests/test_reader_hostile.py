@@ -23,10 +23,10 @@ import yaml
 from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Article
-from newsarchive.read import read_source, yamlsafe
-from newsarchive.read.limits import MAX_DEPTH
-from newsarchive.read.text import decode_clean, repair
-from newsarchive.read.yamlsafe import YamlLimitError, load_yaml
+from newsarchive.pipeline.read import read_source, yamlsafe
+from newsarchive.pipeline.read.limits import MAX_DEPTH
+from newsarchive.pipeline.read.text import decode_clean, repair
+from newsarchive.pipeline.read.yamlsafe import YamlLimitError, load_yaml
 from test_read_fuzz import strings
 
 from sitekit import build_site, make_site, md
@@ -70,7 +70,7 @@ def test_billion_laughs_finishes_in_bounded_memory() -> None:
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
         from newsarchive.config import ReadSettings
-        from newsarchive.read import read_source
+        from newsarchive.pipeline.read import read_source
         result = read_source("seeds/bomb.md", {bomb(9).encode()!r}, ReadSettings())
         print(result.diagnostics[0].format().splitlines()[0])
     """)

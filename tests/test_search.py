@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from browser_fixtures import ARTICLES, BuiltSite, require_pagefind
-from newsarchive import cli, search, search_service
-from newsarchive.search import IndexResult, index_site
+from newsarchive import cli
+from newsarchive.run import search, search_service
+from newsarchive.run.search import IndexResult, index_site
 
 ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head>
 <body><main><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article></main></body></html>

@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from browser_fixtures import require_pagefind
-from newsarchive import cli, search, search_bundle
-from newsarchive.search import MANIFEST, IndexResult, index_site
+from newsarchive import cli
+from newsarchive.run import search, search_bundle
+from newsarchive.run.search import MANIFEST, IndexResult, index_site
 
 ARTICLES = {
     "harbour.md": """\
@@ -212,7 +213,7 @@ def test_the_bundle_does_not_depend_on_the_order_pages_were_written(tmp_path: Pa
 FAKE_SERVICE = """\
 '''A stand-in for `python -m pagefind --service`: logs requests, answers a small bundle.'''
 import base64, json, pathlib, sys
-from newsarchive.search_bundle import _cbor_encode, _pagefind_gzip
+from newsarchive.run.search_bundle import _cbor_encode, _pagefind_gzip
 
 log = pathlib.Path(__file__).parents[2] / "requests.jsonl"
 log.write_text(json.dumps(sys.argv[1:]) + "\\n")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from browser_fixtures import BASE_URL, HOSTILE_TITLE, BuiltSite
-from newsarchive.render import json_ld
+from newsarchive.pipeline.render import json_ld
 
 FLOODS = "1998/03/04/floods-close-the-old-harbour/"
 SEED = "2000/12/28/iran-russia-reach-new-chapter-in-military-ties-leaving-us-fretting/"

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import serve_http
 from newsarchive.cli import main
 from newsarchive.config import load_config
-from newsarchive.executor import SerialExecutor
-from newsarchive.server import DevServer
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.serve import http as serve_http
+from newsarchive.serve.server import DevServer
 from test_server import builds, overlay_text, settle
 
 CONFIG = "source_dir: seeds\noutput_dir: site\ntopics: {enabled: []}\n"

@@ -21,12 +21,12 @@ from typing import Any
 
 import pytest
 
-from newsarchive.builder import build
 from newsarchive.config import Config, load_config
-from newsarchive.executor import SerialExecutor
-from newsarchive.live import Snapshot, inject
-from newsarchive.server import DevServer
-from newsarchive.watch import Changes
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.run.session import build
+from newsarchive.serve.live import Snapshot, inject
+from newsarchive.serve.server import DevServer
+from newsarchive.serve.watch import Changes
 
 CONFIG = "source_dir: seeds\noutput_dir: site\ntopics: {enabled: []}\n"
 ARTICLE_TEMPLATE = ('{% extends "base.html" %}\n'

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from newsarchive.read import SUFFIXES
-from newsarchive.sources import discover, refusal_hint, stat_signature, survey
+from newsarchive.pipeline.discover import discover, refusal_hint, stat_signature, survey
+from newsarchive.pipeline.read import SUFFIXES
 
 
 def _tree(root: Path) -> Path:

@@ -27,9 +27,9 @@ from watchdog.events import (
 
 from newsarchive.config import Config, load_config
 from newsarchive.errors import OutputError
-from newsarchive.executor import SerialExecutor
-from newsarchive.rebuild import Rebuilder, describe_exception, source_errors
-from newsarchive.watch import (
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.serve.rebuild import Rebuilder, describe_exception, source_errors
+from newsarchive.serve.watch import (
     Batcher,
     ChangeQueue,
     Changes,

@@ -21,14 +21,14 @@ __version__ = "0.1.0"
 
 __all__ = ["BuildReport", "Config", "Session", "__version__", "build", "load_config"]
 
-_HOMES = {"BuildReport": "newsarchive.report", "Config": "newsarchive.config",
-          "Session": "newsarchive.builder", "build": "newsarchive.builder",
+_HOMES = {"BuildReport": "newsarchive.incremental.keys", "Config": "newsarchive.config",
+          "Session": "newsarchive.run.session", "build": "newsarchive.run.session",
           "load_config": "newsarchive.config"}
 
 if TYPE_CHECKING:
-    from newsarchive.builder import Session, build
     from newsarchive.config import Config, load_config
-    from newsarchive.report import BuildReport
+    from newsarchive.incremental.keys import BuildReport
+    from newsarchive.run.session import Session, build
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,7 @@ from newsarchive.config import Config, load_config
 from newsarchive.errors import ConfigError, Diagnostic, OutputError
 
 if TYPE_CHECKING:  # the builder is imported when a build runs, not at start-up
-    from newsarchive.report import BuildReport
+    from newsarchive.incremental.keys import BuildReport
 
 __all__ = ["main"]
 
@@ -136,8 +136,8 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
     config = _config(args)
     if dry_run:  # reads only: no lock
         return _build_locked(args, config, dry_run, interrupted=False)
-    from newsarchive.builder import check_output
-    from newsarchive.lock import LockTimeout, output_lock
+    from newsarchive.run.lock import LockTimeout, output_lock
+    from newsarchive.run.session import check_output
 
     check_output(config, args.force)  # a ConfigError (exit 2) before anything is made
     try:
@@ -155,8 +155,8 @@ def _build_locked(args: argparse.Namespace, config: Config, dry_run: bool,
                   interrupted: bool) -> int:
     """Build (and index for search) while holding the output's lock; ``interrupted``:
     the last build of this output was killed, so its search index may be stale."""
-    from newsarchive.builder import build
-    from newsarchive.executor import make_executor
+    from newsarchive.run.executor import make_executor
+    from newsarchive.run.session import build
 
     if not config.source_dir.is_dir():
         print(f"newsarchive: error: source folder {config.source_dir} does not exist",
@@ -175,7 +175,7 @@ def _build_locked(args: argparse.Namespace, config: Config, dry_run: bool,
         print(f"newsarchive: error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        from newsarchive.render import template_diagnostic
+        from newsarchive.pipeline.render import template_diagnostic
 
         problem = template_diagnostic(exc, config)
         if problem is None and isinstance(exc, OSError):
@@ -228,8 +228,8 @@ def _os_error(exc: OSError, config: Config) -> Diagnostic:
 def _search(config: Config, report: BuildReport, args: argparse.Namespace,
             interrupted: bool = False) -> tuple[int, str, list[Diagnostic]]:
     """Index the site for search when article pages changed; warn near Pages' size limit."""
-    from newsarchive.output import folder_size
-    from newsarchive.search import index_site
+    from newsarchive.pipeline.output import folder_size
+    from newsarchive.run.search import index_site
     from newsarchive.urls import is_article_path
 
     diagnostics: list[Diagnostic] = []
@@ -293,8 +293,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from newsarchive.builder import check_output
-    from newsarchive.server import serve
+    from newsarchive.run.session import check_output
+    from newsarchive.serve.server import serve
 
     config = _config(args)
     check_output(config, args.force)  # a ConfigError: exit 2 before serving anything

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from newsarchive.errors import ConfigError, Diagnostic
+from newsarchive.taxonomy import BUILTIN, Taxonomy, parse_taxonomies, term_keys
 
 __all__ = [
     "DERIVED_TAXONOMIES",
@@ -64,6 +65,10 @@ class ReadSettings:
         default_factory=lambda: dict(DEFAULT_JSON_FIELDS)
     )
     include_drafts: bool = False
+    #: The plugins' names (see :mod:`newsarchive.hooks`): their readers read too.
+    plugins: tuple[str, ...] = ()
+    #: Taxonomy -> the front-matter keys whose values are its terms.
+    term_keys: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: term_keys(BUILTIN))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,10 @@ class Config:
     index_html: bool = True
     search: bool = True
     follow_symlinks: bool = False
+    #: Names of plugins (entry points of the group ``newsarchive.plugins``) to load.
+    plugins: tuple[str, ...] = ()
+    #: Every taxonomy of the archive: the built-in ones, then the site's own.
+    taxonomies: tuple[Taxonomy, ...] = BUILTIN
     read: ReadSettings = field(default_factory=ReadSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
     config_path: Path | None = None
@@ -125,7 +134,8 @@ _TOP_KEYS = {
     "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
     "per_page": int, "feed_size": int, "source_dir": str, "output_dir": str,
     "templates_dir": str, "static_dir": str, "cache_dir": str, "cname": str,
-    "index_html": bool, "search": bool, "follow_symlinks": bool,
+    "index_html": bool, "search": bool, "follow_symlinks": bool, "plugins": list,
+    "taxonomies": object,
 }
 _READ_KEYS = {"boilerplate": list, "json_fields": dict, "include_drafts": bool}
 _TOPIC_KEYS = {"enabled": list, "aliases": dict, "block": list, "min_salience": float}
@@ -159,9 +169,9 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
     def bad(key: str, message: str, hint: str = "") -> None:
         problems.append(Diagnostic(path, _line_of(text, key.split(".")[-1]), 0, message, hint))
 
-    # Imported here: newsarchive.read imports this module.  load_yaml refuses alias
+    # Imported here: newsarchive.pipeline.read imports this module.  load_yaml refuses alias
     # bombs, recursive aliases and nesting past 100 levels, with a line.
-    from newsarchive.read.yamlsafe import YamlLimitError, load_yaml
+    from newsarchive.pipeline.read.yamlsafe import YamlLimitError, load_yaml
 
     try:
         raw = load_yaml(text, loader=yaml.SafeLoader) if text.strip() else {}
@@ -271,6 +281,17 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
         topic_values["block"] = tuple(str(b) for b in topic_values["block"])
     if "min_salience" in topic_values:
         topic_values["min_salience"] = float(topic_values["min_salience"])
+    if "plugins" in values:
+        if not all(isinstance(name, str) and name for name in values["plugins"]):
+            bad("plugins", "'plugins' must be a list of plugin names",
+                "e.g. `plugins: [calendar]`")
+            del values["plugins"]
+        else:
+            values["plugins"] = tuple(values["plugins"])
+    if "taxonomies" in values:
+        values["taxonomies"], tax_problems = parse_taxonomies(values["taxonomies"])
+        for message, hint in tax_problems:
+            bad("taxonomies", message, hint)
     if problems:
         raise ConfigError(tuple(problems))
 
@@ -280,12 +301,20 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
     values.setdefault("source_dir", (root / "seeds").resolve())
     values.setdefault("output_dir", (root / "site").resolve())
     values.setdefault("cache_dir", (root / ".newsarchive-cache").resolve())
-    if values.get("templates_dir") is None and (root / "templates").is_dir():
-        values["templates_dir"] = (root / "templates").resolve()
-    if values.get("static_dir") is None and (root / "static").is_dir():
-        values["static_dir"] = (root / "static").resolve()
+    from newsarchive import theme
+
+    # A site's own templates/ and static/ beside its config override the default
+    # theme per file; in a checkout of newsarchive they are the default theme.
+    for key, found in (("templates_dir", root / "templates"), ("static_dir", root / "static")):
+        if values.get(key) is None and found.is_dir():
+            values[key] = found.resolve()
+        default = theme.templates_dir() if key == "templates_dir" else theme.static_dir()
+        if values.get(key) == default.resolve():
+            values[key] = None
     timezone = values.get("timezone", "UTC")
-    read = ReadSettings(**{"timezone": timezone, **read_values})
+    read = ReadSettings(**{"timezone": timezone, "plugins": values.get("plugins", ()),
+                           "term_keys": term_keys(values.get("taxonomies", BUILTIN)),
+                           **read_values})
     topics = TopicSettings(**topic_values)
     return Config(**values, read=read, topics=topics,
                   config_path=(root / path).resolve() if path else None)

@@ -24,7 +24,7 @@ from newsarchive.import_pages import (
     inside,
     manifest_bytes,
 )
-from newsarchive.output import prune, write_bytes_atomic
+from newsarchive.pipeline.output import prune, write_bytes_atomic
 
 __all__ = ["Placer", "write_error"]
 

@@ -1,7 +1,7 @@
 """``newsarchive import SRC... --to DIR``: every article of every source as an editable page.
 
 Each article is written as a front-matter-plus-body Markdown page
-(:func:`newsarchive.read.serialize.to_page`) keeping every field found, and
+(:func:`newsarchive.pipeline.read.serialize.to_page`) keeping every field found, and
 the automatic places, people, organizations and subjects for taxonomies the
 article does not set itself, so an editor can correct them.
 
@@ -20,7 +20,7 @@ destination):
 Files inside ``DIR`` and hidden files are not read.  Drafts are imported
 (with ``draft: true``).  Duplicates (same title and body) are imported once
 and reported.  Pages are written through
-:func:`newsarchive.output.write_bytes_atomic`, so importing again writes
+:func:`newsarchive.pipeline.output.write_bytes_atomic`, so importing again writes
 nothing when nothing changed.
 
 Importing again: the editor's pages
@@ -91,7 +91,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
-from newsarchive.enrich import body_html, plain_text
 from newsarchive.errors import Diagnostic
 from newsarchive.import_pages import (
     MANIFEST_NAME,
@@ -109,9 +108,10 @@ from newsarchive.import_pages import (
 )
 from newsarchive.import_write import Placer
 from newsarchive.model import Article
-from newsarchive.read import SUFFIXES, read_source
-from newsarchive.read.dedupe import find_duplicates
-from newsarchive.read.serialize import to_page
+from newsarchive.pipeline.enrich import body_html, plain_text
+from newsarchive.pipeline.read import SUFFIXES, read_source
+from newsarchive.pipeline.read.dedupe import find_duplicates
+from newsarchive.pipeline.read.serialize import to_page
 
 __all__ = ["MANIFEST_NAME", "MAX_NAME_BYTES", "Decision", "ImportReport", "ManifestEntry",
            "TermExtractor", "decide_page", "import_archive", "page_name"]

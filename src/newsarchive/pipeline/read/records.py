@@ -1,0 +1,397 @@
+"""Scraper dumps: JSON (one object or an array of them) and JSON Lines, one article per record.
+
+Record keys are mapped to article fields by ``settings.json_fields`` (see
+``DEFAULT_JSON_FIELDS`` in :mod:`newsarchive.config`): for each field the
+first listed key holding a value wins.  Every other key is kept in
+``Article.extra`` (a key that would mean something else in a page's front
+matter, such as a second ``date``, is kept as ``record_<key>``).
+
+``Article.record`` is the 0-based array index for a JSON array, the 1-based
+line number for JSON Lines, and ``""`` for a file holding one object.  A
+wrapper object whose only job is to hold the array (``{"articles": [...]}``)
+is looked through.
+
+Bodies are prose (``body_format="text"``): single newlines in a body without
+blank lines are taken as paragraph breaks (scrapers write either), then
+boilerplate, copyright lines and datelines are taken out as for raw text.
+
+Being machine output, records are read leniently: a record without a title
+takes its body's first words (with a warning); a record with neither title
+nor body, or that is not an object, is an error for that record only; a date
+that cannot be used (``0001-11-30``, ``"soon"``) leaves the article undated
+with a warning naming the value.
+
+Hostile records fail alone: one nested more than
+:data:`~newsarchive.pipeline.read.limits.MAX_DEPTH` levels deep, or holding a number
+of more than 4300 digits, is an error for that record (the next JSON Lines
+line, or array element, is still read).  Characters XML cannot carry
+(``\\u0000``, ``\\u001b``, ``\\b``, lone surrogates) are taken out of every
+string, keys included, with one warning per file.  The record's URL is kept
+only when it is an ``http(s)`` address (:func:`newsarchive.urls.safe_url`);
+another (``javascript:``, ``data:``, ``//host``) is dropped with a warning
+and the next URL key is tried.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from newsarchive.config import ReadSettings
+from newsarchive.errors import ContentError, Diagnostic
+from newsarchive.model import Article, ReadResult
+from newsarchive.pipeline.read.dates import coerce_date
+from newsarchive.pipeline.read.fields import CANONICAL_KEYS, dedupe, dropped_url, plain, present
+from newsarchive.pipeline.read.limits import (
+    MAX_DEPTH,
+    deep_offset,
+    depth_exceeds,
+    long_number_offset,
+    max_digits,
+    value_end,
+)
+from newsarchive.pipeline.read.rawtext import clean_body, split_authors, split_paragraphs
+from newsarchive.pipeline.read.text import Removed, detect_lang, repair, scrub
+from newsarchive.urls import safe_url
+
+__all__ = ["read_records"]
+
+_WRAPPERS = ("articles", "items", "records", "data", "results", "docs", "documents")
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+# A JSON escape for a character XML forbids: \b, \f, \u0000-\u001f but tab,
+# newline and CR, a surrogate not in a pair, \ufffe, \uffff.  It starts with a
+# literal backslash so the search skips ahead fast; whether that backslash is
+# itself escaped, or the surrogate paired, is checked by _first_forbidden_escape.
+_FORBIDDEN_ESCAPE = re.compile(
+    r"\\(?:[bf]|u00(?:0[0-8bcef]|1[0-9a-f])|ufff[ef]|ud[89ab][0-9a-f]{2}(?!\\ud[c-f])"
+    r"|ud[c-f][0-9a-f]{2})", re.IGNORECASE)
+_HIGH_SURROGATE = re.compile(r"\\ud[89ab][0-9a-f]{2}", re.IGNORECASE)
+_LOW_SURROGATE = re.compile(r"\\ud[c-f][0-9a-f]{2}", re.IGNORECASE)
+_DEEP_HINT = "flatten the record: no field needs lists or objects nested this deep"
+
+
+def _line_of(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _json_error(source_path: str, exc: json.JSONDecodeError, line_offset: int = 0
+                ) -> Diagnostic:
+    return Diagnostic(source_path, exc.lineno + line_offset, exc.colno,
+                      f"invalid JSON: {exc.msg}", "check for a missing comma, quote or bracket")
+
+
+def _first_forbidden_escape(text: str) -> int | None:
+    """Offset of the first JSON escape in ``text`` for a character XML forbids, or None."""
+    for match in _FORBIDDEN_ESCAPE.finditer(text):
+        start = before = match.start()
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (start - before) % 2:
+            continue  # an escaped backslash, then a letter
+        if _LOW_SURROGATE.fullmatch(match.group()) and _HIGH_SURROGATE.fullmatch(
+                text, max(start - 6, 0), start):
+            continue  # the second half of a pair
+        return start
+    return None
+
+
+def _refused(source_path: str, text: str, start: int, exc: Exception) -> Diagnostic:
+    """The located error for a value the JSON parser refused for its depth or size."""
+    if isinstance(exc, RecursionError):
+        offset = deep_offset(text, MAX_DEPTH, start)
+        message, hint = f"invalid JSON: nested more than {MAX_DEPTH} levels deep", _DEEP_HINT
+    else:
+        offset = long_number_offset(text, start)
+        message = f"invalid JSON: a number with more than {max_digits()} digits"
+        hint = "write such a number as a string"
+    line, column = _line_of(text, start if offset is None else offset)
+    return Diagnostic(source_path, line, column, message, hint)
+
+
+def _array_items(source_path: str, text: str, start: int
+                 ) -> Iterator[tuple[int, Any | Diagnostic]]:
+    """Yield (offset, value) for each element of the array opening at ``start``.
+
+    An element too deep or too large for the parser is yielded as its
+    Diagnostic and skipped; a syntax error raises ContentError (the array's
+    structure is lost from there).
+    """
+    index = _SPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", index):
+        return
+    while True:
+        try:
+            value, end = _DECODER.raw_decode(text, index)
+        except json.JSONDecodeError as exc:
+            raise ContentError(_json_error(source_path, exc)) from None
+        except (RecursionError, ValueError) as exc:
+            skipped = value_end(text, index)
+            if skipped is None:
+                raise ContentError(_refused(source_path, text, index, exc)) from None
+            value, end = _refused(source_path, text, index, exc), skipped
+        yield index, value
+        index = _SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith(",", index):
+            index = _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+            continue
+        if text.startswith("]", index):
+            return
+        line, column = _line_of(text, index)
+        raise ContentError(Diagnostic(source_path, line, column,
+                                      "invalid JSON: expecting ',' or ']' after an element",
+                                      "check for a missing comma, quote or bracket"))
+
+
+def _numbered(text: str, items: Iterator[tuple[int, Any]]
+              ) -> Iterator[tuple[str, int, int, Any]]:
+    """Name array elements by index and give each its line (counted incrementally)."""
+    line, last = 1, 0
+    for index, (offset, value) in enumerate(items):
+        line += text.count("\n", last, offset)
+        last = offset
+        yield str(index), line, offset, value
+
+
+def _records(source_path: str, text: str, lines: bool
+             ) -> Iterator[tuple[str, int, int, Any | Diagnostic]]:
+    """Yield (record name, line, offset, value) per record; a value may be its Diagnostic.
+
+    Raises ContentError on a syntax error in a JSON file (not JSON Lines).
+    """
+    if lines:
+        offset = 0
+        for number, line in enumerate(text.split("\n"), start=1):
+            line_start, offset = offset, offset + len(line) + 1
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield str(number), number, line_start, _json_error(source_path, exc, number - 1)
+                continue
+            except (RecursionError, ValueError) as exc:
+                found = _refused(source_path, line, 0, exc)
+                yield str(number), number, line_start, replace(found, line=number)
+                continue
+            yield str(number), number, line_start, value
+        return
+    start = _SPACE.match(text).end()  # type: ignore[union-attr]
+    if text.startswith("[", start):
+        yield from _numbered(text, _array_items(source_path, text, start))
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ContentError(_json_error(source_path, exc)) from None
+    except (RecursionError, ValueError) as exc:
+        raise ContentError(_refused(source_path, text, 0, exc)) from None
+    if isinstance(value, dict):
+        for key in _WRAPPERS:
+            inner = value.get(key)
+            if isinstance(inner, list) and inner and all(isinstance(i, dict) for i in inner):
+                array_start = text.find("[", text.find(f'"{key}"'))
+                if array_start >= 0:
+                    yield from _numbered(text, _array_items(source_path, text, array_start))
+                    return
+    yield "", 1, start, value
+
+
+def _pick(record: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
+    for key in keys:
+        value = record.get(key)
+        if present(value):
+            return key, value
+    return None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return _text(value.get("name") or value.get("title") or "")
+    return repair(str(value)) if value is not None else ""
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return list(split_authors(repair(value)))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    if isinstance(value, dict):
+        return _names(value.get("name") or "")
+    return [] if value is None else [str(value)]
+
+
+def _title_from(body: str) -> str:
+    first = body.split("\n", 1)[0].strip()
+    if len(first) <= 80:
+        return first
+    cut = first[:80].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+def _article(source_path: str, name: str, line: int, record: Any, settings: ReadSettings,
+             key_position: Callable[[str], tuple[int, int]]
+             ) -> tuple[Article | None, list[Diagnostic]]:
+    where = f"record {name}: the record" if name else "the record"
+    prefix = f"record {name}: " if name else ""
+    if not isinstance(record, dict):
+        kind = "an array" if isinstance(record, list) else type(record).__name__
+        return None, [Diagnostic(source_path, line, 0, f"{where} is {kind}, not an object",
+                                 "each record must be a JSON object such as "
+                                 '{"title": ..., "text": ...}')]
+    fields = settings.json_fields
+    picked = {field: found for field in fields
+              if (found := _pick(record, tuple(fields.get(field, ())))) is not None}
+    used = {found[0] for found in picked.values()}
+    used.update(key for keys in fields.values() for key in keys
+                if key in record and not present(record[key]))
+
+    def value(field: str) -> str:
+        return _text(picked[field][1]) if field in picked else ""
+
+    diagnostics: list[Diagnostic] = []
+
+    raw_body = value("body")
+    if "\n\n" not in raw_body.strip():
+        raw_body = raw_body.replace("\n", "\n\n")
+    cleaned = clean_body(split_paragraphs(raw_body, line), settings.boilerplate)
+    body = "\n\n".join("\n".join(lines) for _, lines in cleaned.paragraphs)
+    title = " ".join(value("title").split())
+    if not title:
+        if not body:
+            return None, [Diagnostic(source_path, line, 0, f"{where} has neither a title nor "
+                                     "a body", "looked for: " + ", ".join(
+                                         fields.get("title", ()) + fields.get("body", ())))]
+        title = _title_from(body)
+        diagnostics.append(Diagnostic(
+            source_path, line, 0, f"{where} has no title; using the body's first words",
+            "title keys looked for: " + ", ".join(fields.get("title", ())), "warning"))
+    elif not body:
+        diagnostics.append(Diagnostic(source_path, line, 0, f"{where} has an empty body",
+                                      "", "warning"))
+
+    url = ""
+    for key in fields.get("url", ()):
+        if key not in record or not present(record[key]):
+            continue
+        used.add(key)
+        raw_url = _text(record[key])
+        safe = safe_url(raw_url, "page")
+        if safe is not None:
+            url = safe
+            break
+        diagnostics.append(dropped_url(source_path, *key_position(key), key, raw_url))
+
+    published = None
+    bad_date = False
+    if "date" in picked:
+        key, raw_date = picked["date"]
+        try:
+            published = coerce_date(raw_date, settings.timezone)
+        except ValueError as exc:
+            bad_date = True
+            diagnostics.append(Diagnostic(
+                source_path, line, 0, f"{prefix}cannot use the date {raw_date!r} of '{key}' "
+                f"({exc}); kept undated", "correct the date in the source", "warning"))
+    if published is None and not bad_date:
+        diagnostics.append(Diagnostic(
+            source_path, line, 0, f"undated: {prefix}no date found; kept without a date",
+            "map the record's date key with read.json_fields.date in archive.yaml",
+            "warning"))
+
+    topics = dedupe(name for key in fields.get("topics", ()) if key in record
+                    for name in _topic_names(record[key]))
+    used.update(key for key in fields.get("topics", ()) if key in record)
+    extra = {(f"record_{key}" if key.lower() in CANONICAL_KEYS else key): plain(value)
+             for key, value in record.items() if key not in used}
+    summary = value("summary").strip()
+    if "summary" in picked and picked["summary"] == picked.get("body"):
+        summary = ""
+    article = Article(
+        source_path=source_path,
+        title=title,
+        body=body,
+        body_format="text",
+        record=name,
+        published=published,
+        source=" ".join(value("source").split()),
+        authors=dedupe(_names(picked["authors"][1])) if "authors" in picked else (),
+        dateline=cleaned.dateline,
+        agency=cleaned.agency,
+        copyright=cleaned.copyright,
+        original_url=url,
+        lang=value("lang").strip() or detect_lang(f"{title}\n{body}"),
+        summary=summary,
+        terms={"topics": topics} if topics else {},
+        extra=extra,
+        body_line=line,
+    )
+    return article, diagnostics
+
+
+def _topic_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [repair(part) for part in value.split(",")]
+    if isinstance(value, list):
+        return [name for item in value for name in _topic_names(item)]
+    return [] if value is None or isinstance(value, dict) else [str(value)]
+
+
+def read_records(source_path: str, text: str, settings: ReadSettings, lines: bool,
+                 removed: Removed | None = None) -> ReadResult:
+    """Read decoded JSON (``lines=False``) or JSON Lines text into one article per record.
+
+    A syntax error in a JSON file is a ContentError for the whole file (raised);
+    in JSON Lines it is an error for that line only.  Other problems are
+    reported per record and the remaining records are still read.
+    ``removed`` is what decoding took out of ``text``; it is reported with
+    what the records' escapes held, as one warning.
+    """
+    articles: list[Article] = []
+    diagnostics: list[Diagnostic] = []
+    escaped = _first_forbidden_escape(text)
+    removed_here: Removed | None = None
+    for name, line, offset, value in _records(source_path, text, lines):
+        if isinstance(value, Diagnostic):
+            diagnostics.append(value)
+            continue
+        if depth_exceeds(value):
+            deep_line, column = _line_of(text, deep_offset(text, MAX_DEPTH, offset) or offset)
+            diagnostics.append(Diagnostic(
+                source_path, deep_line, column,
+                f"invalid JSON: nested more than {MAX_DEPTH} levels deep", _DEEP_HINT))
+            continue
+        if escaped is not None:
+            value, found = scrub(value)
+            if found is not None:
+                removed_here = found if removed_here is None else removed_here.merged(found)
+
+        def key_position(key: str, offset: int = offset, line: int = line) -> tuple[int, int]:
+            for spelling in (json.dumps(key, ensure_ascii=False), json.dumps(key)):
+                at = text.find(spelling, offset)
+                if at >= 0:
+                    return _line_of(text, at)
+            return line, 0
+
+        article, found_diagnostics = _article(source_path, name, line, value, settings,
+                                              key_position)
+        diagnostics.extend(found_diagnostics)
+        if article is not None:
+            articles.append(article)
+    if removed_here is not None and escaped is not None:
+        where = _line_of(text, escaped)
+        removed_here = replace(removed_here, line=where[0], column=where[1])
+    if removed is not None:
+        removed_here = removed.merged(removed_here)
+    if removed_here is not None:
+        diagnostics.insert(0, removed_here.diagnostic(source_path))
+    if not articles and not diagnostics:
+        diagnostics.append(Diagnostic(source_path, 0, 0, "no records found; nothing to read",
+                                      "", "warning"))
+    return ReadResult(tuple(articles), tuple(diagnostics))

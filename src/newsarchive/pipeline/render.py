@@ -1,0 +1,354 @@
+"""Turn a planned page into bytes: the Jinja environment, its filters, the page context.
+
+Templates come from the user's templates folder first, then the default
+theme inside the package, so a user overrides single templates.  Everything
+here is deterministic: no clock, no randomness, sorted iteration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import traceback
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from markupsafe import Markup
+
+from newsarchive import theme
+from newsarchive.config import Config
+from newsarchive.errors import Diagnostic
+from newsarchive.model import Entry
+from newsarchive.pipeline.plan import PageSpec
+from newsarchive.urls import (
+    absolute,
+    day_url,
+    month_url,
+    output_path,
+    relative,
+    safe_url,
+    year_url,
+)
+
+__all__ = ["DEFAULT_BASE_URL", "CardValues", "RenderJob", "card_values", "environment",
+           "json_ld", "page_context_cards", "render_job", "site_url", "template_diagnostic",
+           "template_digests"]
+
+#: Used for absolute URLs (feeds, sitemap, canonical links) when base_url is unset.
+DEFAULT_BASE_URL = "http://localhost:8000/"
+RenderJob = tuple[str, str, dict[str, Any]]  # output path, template, context
+
+
+def _theme_dir() -> str:
+    return str(theme.templates_dir())
+
+
+@cache
+def environment(templates_dir: str | None) -> jinja2.Environment:
+    """The Jinja environment for a user templates folder (or none), cached per process."""
+    default = jinja2.FileSystemLoader(_theme_dir())
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir:
+        loaders.append(jinja2.FileSystemLoader(templates_dir))
+    # "theme/base.html" is always the default theme's: a site's own base.html
+    # extends it without extending itself.
+    loaders += [default, jinja2.PrefixLoader({theme.PREFIX: default})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["longdate"] = long_date
+    env.filters["isodate"] = iso_date
+    env.filters["number"] = lambda n: f"{n:,}"
+    env.filters["jsonld"] = json_ld
+    env.filters["safe_url"] = lambda value, kind="link": safe_url(value, kind) or ""
+    env.globals["href"] = _href
+    env.globals["abs_url"] = _abs_url
+    return env
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse("en")
+
+
+def long_date(value: datetime | None, lang: str = "en") -> str:
+    """``28 December 2000`` / ``December 28, 2000`` / ``28 décembre 2000`` by ``lang``."""
+    if value is None:
+        return "Undated"
+    return _long_date(value.date(), lang or "en")
+
+
+@lru_cache(maxsize=65536)
+def _long_date(day: date, lang: str) -> str:
+    # Babel costs 3-5 µs a call (`python -m timeit` on format_date(date(2000, 12, 28),
+    # format="long", locale=...) for en, fr, de_DE) and a listing page shows 20 dates;
+    # days repeat a lot.
+    return str(format_date(day, format="long", locale=_locale(lang)))
+
+
+def iso_date(value: datetime | None) -> str:
+    """RFC 3339 timestamp (``2000-12-28T02:00:00+00:00``); empty when undated."""
+    return value.isoformat(timespec="seconds") if value is not None else ""
+
+
+def _drop_empty(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # the common leaves, decided at once
+        return value
+    if kind is dict or isinstance(value, Mapping):
+        kept = {k if type(k) is str else str(k): _drop_empty(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if not _empty(v)}
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
+        return [v for v in map(_drop_empty, value) if not _empty(v)]
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value
+
+
+def _empty(value: Any) -> bool:
+    """``value in (None, "", [], {})`` for the values ``_drop_empty`` returns."""
+    return value is None or (isinstance(value, str | list | dict) and not value)
+
+
+#: Characters that could end a <script> element or start markup, as JSON escapes.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_ld(value: Any) -> Markup:
+    """``value`` as JSON safe to place inside ``<script type="application/ld+json">``.
+
+    Keys whose value is None, empty text or an empty list/dict are dropped
+    (recursively), datetimes become RFC 3339 text, and ``<``, ``>``, ``&``
+    (and U+2028/U+2029) are written as ``\\uXXXX`` escapes, so no content can
+    close the script element or inject markup.  Key order is kept.
+    """
+    text = json.dumps(_drop_empty(value), ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_SAFE))
+
+
+@jinja2.pass_context
+def _href(ctx: jinja2.runtime.Context, url: str) -> str:
+    """Link from the page being rendered to the site-relative ``url``."""
+    page = ctx["page"]
+    site = ctx["site"]
+    if page["absolute_links"]:
+        return str(site["base_path"]) + url
+    return relative(page["url"], url, site["index_html"])
+
+
+class _Fields(dict[str, Any]):
+    """A dict whose keys also read as attributes.
+
+    Templates write ``item.title``; Jinja tries the attribute first and, on a
+    plain dict, raises and catches AttributeError before reading the key.
+    Here the attribute read succeeds at once; the value (and the output) is
+    the same.  Rendering ``index.html`` with 20 cards (best of 300 renders)
+    takes 0.42 ms with these against 0.47 ms with plain dicts.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@jinja2.pass_context
+def _abs_url(ctx: jinja2.runtime.Context, url: str) -> str:
+    return absolute(ctx["site"]["url"], url)
+
+
+def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> Iterator[str]:
+    if name in seen:
+        return
+    seen.add(name)
+    assert env.loader is not None
+    source, filename, _ = env.loader.get_source(env, name)
+    yield name + "\0" + source
+    # Parsing with the file name makes a syntax error say which file it is in.
+    parsed = env.parse(source, name, filename)
+    for ref in sorted(r for r in jinja2.meta.find_referenced_templates(parsed) if r):
+        yield from _sources(env, ref, seen)
+
+
+def template_digests(templates_dir: str | None, names: set[str]) -> dict[str, str]:
+    """Digest of each template's closure (itself and all it extends, includes, imports).
+
+    Parsing the templates costs about 50 ms for the default theme's ten pages
+    (the first ``template_digests(None, names)`` in a process; 0.4 ms once
+    cached), so the result is kept for as long as no template file's bytes
+    change (the key reads them all).
+    """
+    key = hashlib.sha256()
+    for folder in (templates_dir, _theme_dir()):
+        if folder and Path(folder).is_dir():
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    key.update(f"{path}\0".encode())
+                    key.update(path.read_bytes())
+    return dict(_closure_digests(templates_dir, key.hexdigest(), frozenset(names)))
+
+
+@lru_cache(maxsize=16)
+def _closure_digests(templates_dir: str | None, files_key: str, names: frozenset[str]
+                     ) -> tuple[tuple[str, str], ...]:
+    env = environment(templates_dir)
+    digests = []
+    for name in sorted(names):
+        hasher = hashlib.sha256()
+        for part in _sources(env, name, set()):
+            hasher.update(part.encode("utf-8"))
+        digests.append((name, hasher.hexdigest()))
+    return tuple(digests)
+
+
+def site_url(config: Config) -> str:
+    """The absolute base URL used in feeds, the sitemap and canonical links."""
+    return config.base_url or DEFAULT_BASE_URL
+
+
+#: What a listing shows of an entry (its card) as a plain tuple: title, url, local
+#: date, summary, source, lang, direction, authors, updated.  Sent to render
+#: workers instead of whole entries (a tuple pickles several times faster).
+CardValues = tuple[Any, ...]
+
+
+def card_values(entry: Entry) -> CardValues:
+    """The values of ``entry``'s card (see :data:`CardValues`)."""
+    article = entry.article
+    return (entry.title, entry.url, entry.local, entry.summary, article.source, entry.lang,
+            entry.direction, article.authors, article.updated)
+
+
+def _card_of(values: CardValues) -> dict[str, Any]:
+    title, url, local, summary, source, lang, direction, authors, updated = values
+    return _Fields(title=title, url=url, published=local, summary=summary, source=source,
+                   lang=lang, dir=direction, authors=list(authors), updated=updated)
+
+
+#: Taxonomies whose terms describe what an article is about (its SEO keywords);
+#: sources and authors are who published and wrote it instead.
+_KEYWORD_TAXONOMIES = ("topics", "places", "people", "organizations", "subjects")
+
+
+def _keywords(terms: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Term names of the subject taxonomies, in taxonomy order, without repeats."""
+    seen: dict[str, str] = {}
+    for taxonomy in _KEYWORD_TAXONOMIES:
+        for name in terms.get(taxonomy, ()):
+            seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def _full(entry: Entry) -> dict[str, Any]:
+    article = entry.article
+    card = _card_of(card_values(entry))
+    card.update(body_html=Markup(entry.body_html), dateline=article.dateline,
+                agency=article.agency, copyright=article.copyright,
+                original_url=article.original_url, extra=dict(article.extra),
+                terms=dict(entry.terms),
+                keywords=_keywords(entry.terms))
+    if entry.local is not None:
+        y, m, d = entry.local.year, entry.local.month, entry.local.day
+        card["periods"] = _Fields(year=year_url(y), month=month_url(y, m), day=day_url(y, m, d))
+    return card
+
+
+def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
+                       cards: Mapping[str, CardValues], config: Config) -> dict[str, Any]:
+    """Everything the template of ``spec`` sees, resolved from entries and config.
+
+    The listed entries come as :func:`card_values`: ``cards`` holds
+    ``spec.keys`` and ``spec.links``; ``entries`` needs only the entries shown
+    in full (``spec.article``, the items of a full feed)."""
+    base = site_url(config)
+    site = _Fields(title=config.title, description=config.description,
+                   language=config.language, url=base,
+                   base_path=config.base_path, index_html=config.index_html, feed="feed.xml")
+    page = _Fields({**spec.params, "url": spec.url, "output_path": output_path(spec.url),
+                    "absolute_links": spec.url == "404.html",
+                    "canonical": absolute(base, spec.url)})
+    context: dict[str, Any] = {"site": site, "page": page}
+    full_items = spec.template == "feed.xml" and bool(spec.params.get("full"))
+    context["items"] = ([_full(entries[k]) for k in spec.keys] if full_items
+                        else [_card_of(cards[k]) for k in spec.keys])
+    if spec.article:
+        context["article"] = article = _full(entries[spec.article])
+        page["title"] = article["title"]
+    for name in ("prev", "next"):
+        if (key := spec.params.get(name)) and key in spec.links:
+            page[name] = _Fields(title=cards[key][0], url=cards[key][1])
+    if spec.template == "feed.xml":
+        dates = [values[8] or values[2] for k in spec.keys
+                 if (values := cards[k])[2] is not None]
+        context["updated"] = max((d for d in dates if d is not None), default=None)
+    return context
+
+
+def render_job(templates_dir: str | None, job: RenderJob) -> bytes:
+    """Render one job; runs in worker processes, so it takes only picklable values."""
+    _, template, context = job
+    if not template:
+        return str(context["page"]["text"]).encode("utf-8")
+    text = environment(templates_dir).get_template(template).render(context)
+    return text.encode("utf-8")
+
+
+_TEMPLATE_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (?:top-level template code|block '
+                             r'["\'][^"\']*["\']|template|macro|root)')
+
+
+def template_diagnostic(exc: BaseException, config: Config) -> Diagnostic | None:
+    """A ``templates/x.html:LINE: error: …`` diagnostic for a template problem raised
+    by a build (a syntax error, an undefined variable, a missing template, a
+    filter that failed), or None when ``exc`` is not one.  Works on exceptions
+    that crossed a process pool too: their remote traceback names the frame.
+    """
+    if not isinstance(exc, jinja2.TemplateError):
+        return None
+
+    def shown(path: str) -> str:
+        for root in (config.templates_dir.parent if config.templates_dir else None,
+                     Path(_theme_dir()).parent):
+            if root is not None and Path(path).is_relative_to(root):
+                return Path(path).relative_to(root).as_posix()
+        return path
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = shown(exc.filename or exc.name or "templates")
+        return Diagnostic(where, exc.lineno or 0, 0, f"template syntax error: {exc.message}",
+                          "fix the template's tags ({% %}, {{ }}) at that line")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(shown(str(config.templates_dir or "templates")), 0, 0,
+                          f"template not found: {exc.name}",
+                          "add the template or fix the name in extends/include/import")
+    text = "".join(traceback.format_exception(exc))
+    for cause in (exc.__cause__, exc.__context__):
+        if cause is not None:
+            text += str(cause)
+    frames = _TEMPLATE_FRAME.findall(text)
+    path, line = (shown(frames[-1][0]), int(frames[-1][1])) if frames else ("templates", 0)
+    hint = ("every variable a template uses must exist in its context (docs in the README); "
+            "use `is defined` or `| default(...)` for optional ones"
+            if isinstance(exc, jinja2.UndefinedError) else "fix the template at that line")
+    return Diagnostic(path, line, 0, f"template error: {type(exc).__name__}: {exc.message or exc}",
+                      hint)

@@ -1,0 +1,222 @@
+"""Full-text search: index the built site with Pagefind, the last step of a build.
+
+Pagefind (``pip install 'newsarchive[search]'``, which brings ``pagefind[bin]``)
+reads the written HTML and writes a static search bundle to ``<output>/pagefind/``;
+the search page loads it in the browser.  Only article pages carry
+``data-pagefind-body``, so listing pages are not indexed.  Without Pagefind
+the site still builds and the search page says search is unavailable.
+
+:func:`index_site` never raises for a missing or failing Pagefind: it returns
+an :class:`IndexResult` whose ``diagnostic`` the caller prints.
+
+What the step touches
+---------------------
+It reads the ``*.html`` files of the output folder (not hidden ones, not
+``pagefind/``).  It writes:
+
+- one temporary folder, ``<output>/.newsarchive-search-<pid>-XXXXXXXX/``,
+  created fresh by :func:`tempfile.mkdtemp` in this run and removed by this
+  run (or, if the process was killed, by the next run, which removes such
+  folders whose process is gone);
+- the bundle files in ``<output>/pagefind/``: Pagefind hands them back over
+  its service protocol (it writes nothing itself); each is written to the
+  temporary folder and moved in with :func:`os.replace` only when its bytes
+  changed, so an unchanged rebuild leaves every file and its mtime alone;
+- ``pagefind/.newsarchive-bundle.json``, the manifest that lists each bundle
+  file it wrote (relative path and sha256), written last.
+
+It deletes only files the previous manifest lists that the new bundle lacks
+(and folders of ``pagefind/`` those leave empty).  A file in ``pagefind/`` that
+the manifest does not list is the user's: it is kept and named in a warning.
+It writes nothing and fails (status ``failed``) when ``pagefind/`` exists
+without a manifest, when ``pagefind/`` or a folder in it is a symbolic link
+(never followed) or not a folder, or when a new bundle file would replace a
+file the manifest does not list.  On a fresh output the whole bundle is moved
+in with one rename, so two builds running at once each see either no bundle
+or a complete one.
+
+Why the bundle is made this way
+-------------------------------
+Pagefind 1.5 numbers pages in the order it finds them on disk (directory
+order, which differs between file systems and follows the order the pages
+were written), and writes each filter's values, the lists of filters and of
+sorts, and the languages of ``pagefind-entry.json`` in hash-map order, which
+is seeded at random in every process; file names are hashes of the content,
+so two builds of the same site gave different bundles.  So pages are fed to
+``pagefind --service`` one by one in sorted path order, and the filter files,
+the ``pagefind.*.pf_meta`` files and ``pagefind-entry.json`` are then
+rewritten in sorted order and renamed by their hash as Pagefind names them.
+The bundle is then a function of the pages alone.  The files are asked for
+with ``GetFiles`` rather than ``WriteFiles``, whose answer can arrive before
+the files are complete on disk (Pagefind 1.5.2 writes them with unflushed
+asynchronous writes).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from newsarchive.errors import Diagnostic
+from newsarchive.run.search_bundle import (
+    BUNDLE_DIR,
+    MANIFEST,
+    FormatError,
+    Refusal,
+    check_bundle_folder,
+    install,
+    normalise,
+    page_count,
+    read_manifest,
+)
+from newsarchive.run.search_service import pages_to_index, run_service
+
+__all__ = ["BUNDLE_DIR", "MANIFEST", "IndexResult", "IndexStatus", "index_site",
+           "pagefind_available"]
+
+IndexStatus = Literal["indexed", "unchanged", "unavailable", "failed"]
+_TEMP_PREFIX = ".newsarchive-search-"
+_INSTALL_HINT = ("install it with: pip install 'newsarchive[search]' "
+                 "(or: pip install 'pagefind[bin]')")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResult:
+    """What the search step did.
+
+    ``status`` is ``indexed`` (``pages`` pages in ``seconds``), ``unchanged``
+    (nothing was written, the existing bundle is current), ``unavailable``
+    (Pagefind is not installed; ``diagnostic`` is a warning) or ``failed``
+    (Pagefind failed, or ``pagefind/`` holds what this step did not write;
+    ``diagnostic`` is an error).  An ``indexed`` result may carry a warning.
+    """
+
+    status: IndexStatus
+    pages: int = 0
+    seconds: float = 0.0
+    diagnostic: Diagnostic | None = None
+
+
+def pagefind_available() -> bool:
+    """True when the ``pagefind`` package and its binary are installed."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return False
+    executable = get_executable()
+    return executable is not None and Path(executable).is_file()
+
+
+def _language(language: str) -> str:
+    """Pagefind's ``force_language`` value (ISO 639-1) for a config language tag."""
+    return language.split("-")[0].lower()
+
+
+def index_site(output_dir: Path, *, language: str = "", changed: bool = True,
+               timeout: float = 3600.0) -> IndexResult:
+    """Index the HTML of ``output_dir`` with Pagefind into ``output_dir/pagefind/``.
+
+    ``language`` (the archive's language tag) is forced on every page so one
+    index holds every article, whatever language it is written in; the search
+    page then finds them all.  With ``changed=False`` and a bundle this step
+    wrote already in place nothing runs (status ``unchanged``).  Never raises
+    for a missing or failing Pagefind or a ``pagefind/`` it must not touch;
+    see :class:`IndexResult` and the module docstring.
+    """
+    where = output_dir.as_posix()
+    bundle = output_dir / BUNDLE_DIR
+    if (not changed and not bundle.is_symlink() and read_manifest(bundle) is not None
+            and (bundle / "pagefind.js").is_file()):
+        return IndexResult("unchanged")
+    if not pagefind_available():
+        return IndexResult("unavailable", diagnostic=Diagnostic(
+            where, 0, 0, "Pagefind is not installed, so the site has no search index "
+            "(the search page says search is unavailable)", _INSTALL_HINT, "warning"))
+    started = time.perf_counter()
+    try:
+        check_bundle_folder(bundle)
+        _remove_orphans(output_dir)
+        temp = Path(tempfile.mkdtemp(dir=output_dir, prefix=f"{_TEMP_PREFIX}{os.getpid()}-"))
+    except Refusal as refusal:
+        return IndexResult("failed", diagnostic=refusal.diagnostic)
+    except OSError as exc:
+        return IndexResult("failed", diagnostic=Diagnostic(
+            where, 0, 0, f"cannot make a temporary folder for the search index: {exc}",
+            "check that the output folder exists and is writable"))
+    try:
+        return _index_into(output_dir, temp, language, timeout, started)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _remove_orphans(output_dir: Path) -> None:
+    """Remove the temporary folders of search steps whose process is gone (a build
+    killed half-way): ``.newsarchive-search-<pid>-XXXXXXXX`` with no process ``pid``."""
+    try:
+        names = [entry.name for entry in os.scandir(output_dir)
+                 if entry.name.startswith(_TEMP_PREFIX) and entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_TEMP_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(output_dir / name, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
+                started: float) -> IndexResult:
+    """Run Pagefind into ``temp/pagefind``, normalise it and install it; see :func:`index_site`."""
+    where = output_dir.as_posix()
+    staged = temp / BUNDLE_DIR
+    config = {"force_language": _language(language)} if language else {}
+    try:
+        failure = run_service(output_dir, pages_to_index(output_dir), staged, config, timeout)
+    except OSError as exc:
+        return IndexResult("failed", seconds=time.perf_counter() - started,
+                           diagnostic=Diagnostic(where, 0, 0, f"Pagefind did not run: {exc}",
+                                                 "run it by hand: python -m pagefind --site "
+                                                 + where))
+    if failure is not None:
+        return IndexResult("failed", seconds=time.perf_counter() - started, diagnostic=Diagnostic(
+            where, 0, 0, f"Pagefind failed to index the site: {failure}",
+            "run it by hand to see its full output: python -m pagefind --site " + where))
+    warning: Diagnostic | None = None
+    try:
+        pages = normalise(staged)
+    except (FormatError, OSError, ValueError) as exc:
+        pages = page_count(staged)
+        warning = Diagnostic(
+            (output_dir / BUNDLE_DIR / "pagefind-entry.json").as_posix(), 0, 0,
+            f"the search index may differ between two builds of the same site: {exc}",
+            "newsarchive orders the bundle of Pagefind 1.5; install it with: "
+            "pip install 'pagefind[bin]>=1.5,<1.6'", "warning")
+    try:
+        kept = install(staged, output_dir / BUNDLE_DIR, temp)
+    except Refusal as refusal:
+        return IndexResult("failed", seconds=time.perf_counter() - started,
+                           diagnostic=refusal.diagnostic)
+    except OSError as exc:
+        return IndexResult("failed", seconds=time.perf_counter() - started, diagnostic=Diagnostic(
+            (output_dir / BUNDLE_DIR).as_posix(), 0, 0,
+            f"cannot write the search bundle: {exc}",
+            "check that the output folder is writable, then build again"))
+    if warning is None and kept:
+        warning = Diagnostic(
+            (output_dir / BUNDLE_DIR / kept[0]).as_posix(), 0, 0,
+            f"{BUNDLE_DIR}/{kept[0]} was not written by newsarchive; kept in the search bundle"
+            + (f" (and {len(kept) - 1} more)" if len(kept) > 1 else ""),
+            f"newsarchive leaves it alone; move it out of {BUNDLE_DIR}/ unless it is meant "
+            "to be published", "warning")
+    return IndexResult("indexed", pages=pages, seconds=time.perf_counter() - started,
+                       diagnostic=warning)

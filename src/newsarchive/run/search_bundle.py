@@ -1,0 +1,359 @@
+"""The search bundle made a function of the pages alone, and installed without
+touching what the search step did not write (see :mod:`newsarchive.run.search`).
+
+Ordering: Pagefind 1.5 writes each filter's values, the lists of filters and
+sorts, and the languages of ``pagefind-entry.json`` in hash-map order, seeded
+at random in every process, and names files by the hash of their content.
+:func:`normalise` rewrites those files in sorted order and renames them as
+Pagefind would; each file is first decoded and checked to encode back to its
+own bytes (CBOR with ``cbor2``), so a rewritten file is a faithful one and a
+format this does not know is left as it is.
+
+Installing: :func:`install` moves a staged bundle into ``pagefind/``, writing
+only changed files, deleting only files its manifest lists, and refusing
+(:class:`Refusal`) anything it did not write or a symbolic link.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeAlias
+
+import cbor2
+
+from newsarchive.errors import Diagnostic
+
+__all__ = ["BUNDLE_DIR", "MANIFEST", "FormatError", "Refusal", "check_bundle_folder",
+           "install", "is_bundle_path", "normalise", "page_count", "read_manifest"]
+
+#: Folder of the search bundle inside the output folder; the theme's search.js expects it.
+BUNDLE_DIR = "pagefind"
+#: The manifest of the bundle files this step wrote, inside :data:`BUNDLE_DIR`.
+MANIFEST = ".newsarchive-bundle.json"
+_PAGEFIND_HEADER = b"pagefind_dcd"
+LEAVE_HINT = "move it away or delete it, then build again"
+_Cbor: TypeAlias = "int | str | list[_Cbor]"
+
+
+class Refusal(Exception):
+    """A path this step must not touch; ``diagnostic`` says which and why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+class FormatError(Exception):
+    """Pagefind wrote a bundle file whose format this module does not know."""
+
+
+# --- ordering the bundle -------------------------------------------------------------------
+
+
+def normalise(staged: Path) -> int:
+    """Rewrite in sorted order the bundle files Pagefind writes in hash-map order.
+
+    For each language of ``staged/pagefind-entry.json``: the values of each
+    filter file, and the filters and sorts of its ``pagefind.*.pf_meta`` file,
+    are sorted by name, and each rewritten file is renamed by the hash of its
+    content as Pagefind names it; then the entry file lists the languages in
+    sorted order.  Returns the number of pages indexed.  Raises
+    :class:`FormatError` (or :class:`OSError`, :class:`ValueError`) before
+    changing anything when a file is not in the format this knows.
+    """
+    entry_path = staged / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_bytes())
+    languages = entry.get("languages") if isinstance(entry, dict) else None
+    if not isinstance(languages, dict):
+        raise FormatError("pagefind-entry.json lists no languages")
+    removed: list[Path] = []
+    written: dict[Path, bytes] = {}
+    pages = 0
+    for language in sorted(languages):
+        info = languages[language]
+        if not (isinstance(info, dict) and isinstance(info.get("hash"), str)
+                and isinstance(info.get("page_count"), int)):
+            raise FormatError(f"pagefind-entry.json has an unknown entry for {language!r}")
+        pages += info["page_count"]
+        meta_path = staged / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        if not (isinstance(meta, list) and len(meta) >= 5 and _is_pairs(meta[3], str)
+                and _is_pairs(meta[4], list)):
+            raise FormatError(f"{meta_path.name} is not a Pagefind 1.5 metadata file")
+        filters: list[_Cbor] = []
+        used: set[str] = set()
+        for name, old in sorted(_pairs(meta[3])):
+            path = staged / "filter" / f"{old}.pf_filter"
+            index = _read_cbor(path)
+            if not (isinstance(index, list) and len(index) == 2 and index[0] == name
+                    and _is_pairs(index[1], list)):
+                raise FormatError(f"filter/{path.name} is not a Pagefind 1.5 filter file")
+            values: list[_Cbor] = [[value, pages_of] for value, pages_of
+                                   in sorted(_pairs(index[1]), key=lambda pair: pair[0])]
+            body = _cbor_encode([name, values])
+            new = _short_name(f"{language}_{_pagefind_hash(body)}", len(language) + 8, used)
+            removed.append(path)
+            written[staged / "filter" / f"{new}.pf_filter"] = _pagefind_gzip(body)
+            filters.append([name, new])
+        sorts: list[_Cbor] = [[sort, order] for sort, order
+                              in sorted(_pairs(meta[4]), key=lambda pair: pair[0])]
+        body = _cbor_encode([*meta[:3], filters, sorts, *meta[5:]])
+        info["hash"] = f"{language}_{_pagefind_hash(body)[:len(language) + 8]}"
+        removed.append(meta_path)
+        written[staged / f"pagefind.{info['hash']}.pf_meta"] = _pagefind_gzip(body)
+    entry["languages"] = {language: languages[language] for language in sorted(languages)}
+    written[entry_path] = json.dumps(entry, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")
+    for path in removed:
+        path.unlink(missing_ok=True)
+    for path, data in written.items():
+        path.write_bytes(data)
+    return pages
+
+
+def page_count(staged: Path) -> int:
+    """The pages of the bundle in ``staged`` by its ``pagefind-entry.json`` (0 when unreadable)."""
+    try:
+        entry = json.loads((staged / "pagefind-entry.json").read_bytes())
+        return sum(int(info["page_count"]) for info in entry["languages"].values())
+    except (OSError, ValueError, LookupError, TypeError, AttributeError):
+        return 0
+
+
+def _is_pairs(value: _Cbor, second: type) -> bool:
+    """True when ``value`` is a list of ``[str, second]`` lists."""
+    return isinstance(value, list) and all(
+        isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+        and isinstance(item[1], second) for item in value)
+
+
+def _pairs(value: _Cbor) -> list[tuple[str, Any]]:
+    """The ``[str, x]`` items of a list checked by :func:`_is_pairs`, as tuples."""
+    assert isinstance(value, list)
+    return [(str(item[0]), item[1]) for item in value if isinstance(item, list)]
+
+
+def _short_name(name: str, length: int, used: set[str]) -> str:
+    """``name`` cut to ``length`` characters, longer while it is in ``used`` (as Pagefind)."""
+    short = name[:length]
+    while short in used and len(short) < len(name):
+        short = name[:len(short) + 1]
+    used.add(short)
+    return short
+
+
+def _pagefind_hash(body: bytes) -> str:
+    """Pagefind's content hash: the SHA-1 bytes in hex, each without a leading zero."""
+    return "".join(f"{byte:x}" for byte in hashlib.sha1(body, usedforsecurity=False).digest())
+
+
+def _pagefind_gzip(body: bytes) -> bytes:
+    """A bundle data file as Pagefind writes it: gzip of its header and ``body``, no timestamp."""
+    return gzip.compress(_PAGEFIND_HEADER + body, compresslevel=9, mtime=0)
+
+
+def _read_cbor(path: Path) -> _Cbor:
+    """Decode the gzipped CBOR data file ``path`` of a bundle.
+
+    Raises :class:`FormatError` unless it decodes and encodes back to the
+    same bytes, which is what makes a rewritten file a faithful one.
+    """
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, ValueError) as exc:
+        raise FormatError(f"{path.name} cannot be read: {exc}") from exc
+    if not data.startswith(_PAGEFIND_HEADER):
+        raise FormatError(f"{path.name} has no Pagefind header")
+    body = data[len(_PAGEFIND_HEADER):]
+    try:
+        value = cbor2.loads(body)
+    except (cbor2.CBORDecodeError, ValueError) as exc:
+        raise FormatError(f"{path.name}: {exc}") from exc
+    if not _plain(value) or _cbor_encode(value) != body:
+        raise FormatError(f"{path.name} does not encode back to its own bytes")
+    checked: _Cbor = value
+    return checked
+
+
+def _plain(value: object) -> bool:
+    """Whether ``value`` holds only the CBOR items Pagefind's data files use
+    (integers, text, arrays): the ones :func:`_cbor_encode` writes back."""
+    if isinstance(value, list):
+        return all(_plain(item) for item in value)
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _cbor_encode(value: _Cbor) -> bytes:
+    """The shortest CBOR encoding of ``value``, as Pagefind's encoder (minicbor) writes it."""
+    return bytes(cbor2.dumps(value))
+
+
+# --- installing the bundle -----------------------------------------------------------------
+
+
+def _foreign(bundle: Path, relative: str) -> Diagnostic:
+    """The error for ``pagefind/relative``, which this step did not write."""
+    name = f"{BUNDLE_DIR}/{relative}"
+    return Diagnostic((bundle / relative).as_posix() if relative else bundle.as_posix(), 0, 0,
+                      f"{name} exists and was not written by newsarchive; left alone",
+                      LEAVE_HINT)
+
+
+def _symlink(bundle: Path, relative: str) -> Diagnostic:
+    """The error for ``pagefind/relative``, a symbolic link this step will not follow."""
+    name = f"{BUNDLE_DIR}/{relative}"
+    return Diagnostic((bundle / relative).as_posix() if relative else bundle.as_posix(), 0, 0,
+                      f"{name} is a symbolic link, which newsarchive does not follow; "
+                      "left alone", LEAVE_HINT)
+
+
+def check_bundle_folder(bundle: Path) -> None:
+    """Raise :class:`Refusal` unless ``bundle`` is absent or a folder with this step's manifest."""
+    if bundle.is_symlink():
+        raise Refusal(_symlink(bundle, ""))
+    if os.path.lexists(bundle) and (not bundle.is_dir() or read_manifest(bundle) is None):
+        raise Refusal(_foreign(bundle, ""))
+
+
+def read_manifest(bundle: Path) -> dict[str, str] | None:
+    """The files (relative path to sha256) the manifest in ``bundle`` lists; None without one."""
+    path = bundle / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not (isinstance(data, dict) and data.get("generator") == "newsarchive"
+            and isinstance(files, dict)):
+        return None
+    if not all(isinstance(digest, str) and is_bundle_path(relative)
+               for relative, digest in files.items()):
+        return None
+    return dict(files)
+
+
+def is_bundle_path(relative: object) -> bool:
+    """True for a plain relative posix path inside the bundle (no ``..``, not the manifest)."""
+    if not isinstance(relative, str) or not relative or "\\" in relative:
+        return False
+    path = PurePosixPath(relative)
+    return (not path.is_absolute() and path.as_posix() == relative and relative != MANIFEST
+            and all(part not in ("", ".", "..") for part in path.parts))
+
+
+def _manifest_bytes(files: Mapping[str, str]) -> bytes:
+    """The manifest listing ``files`` (relative path to sha256); same files, same bytes."""
+    manifest = {"generator": "newsarchive", "format": 1, "files": dict(sorted(files.items()))}
+    return (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder``: relative posix path to the sha256 of its bytes."""
+    digests: dict[str, str] = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = Path(root) / name
+            digests[path.relative_to(folder).as_posix()] = hashlib.sha256(
+                path.read_bytes()).hexdigest()
+    return digests
+
+
+def _has_bytes(path: Path, data: bytes) -> bool:
+    """True when ``path`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        return (not path.is_symlink() and path.is_file() and path.stat().st_size == len(data)
+                and path.read_bytes() == data)
+    except OSError:
+        return False
+
+
+def _check_paths(bundle: Path, staged: Path, new: Mapping[str, str],
+                 old: Mapping[str, str]) -> None:
+    """Raise :class:`Refusal` when installing ``new`` over ``old`` would touch what is not ours.
+
+    That is: a folder on the way to a bundle file is a symbolic link or not a
+    folder, or a new bundle file would replace a file (or folder) the old
+    manifest does not list, unless it already holds the same bytes.
+    """
+    for relative in sorted(set(new) | set(old)):
+        parts = PurePosixPath(relative).parts
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if (bundle / folder).is_symlink():
+                raise Refusal(_symlink(bundle, folder))
+            if os.path.lexists(bundle / folder) and not (bundle / folder).is_dir():
+                raise Refusal(_foreign(bundle, folder))
+        target = bundle / relative
+        if relative not in new or relative in old or not os.path.lexists(target):
+            continue
+        if not _has_bytes(target, (staged / relative).read_bytes()):
+            raise Refusal(_foreign(bundle, relative))
+    for relative in sorted(new):
+        target = bundle / relative
+        if not target.is_symlink() and target.is_dir():
+            raise Refusal(_foreign(bundle, relative))
+
+
+def install(staged: Path, bundle: Path, temp: Path) -> list[str]:
+    """Make ``bundle`` hold the files of ``staged``, touching only what this step wrote.
+
+    On a fresh output ``staged`` (with its manifest) is renamed to ``bundle``.
+    Otherwise each file whose bytes changed is moved in with
+    :func:`os.replace`, files the old manifest lists and the new bundle lacks
+    are deleted, and the manifest is replaced last (after a provisional one
+    listing old and new files, so an interrupted run leaves nothing unlisted).
+    Returns the files of ``bundle`` it does not list (the user's), sorted.
+    Raises :class:`Refusal` (before writing anything) or :class:`OSError`.
+    """
+    new = _digests(staged)
+    manifest = _manifest_bytes(new)
+    (staged / MANIFEST).write_bytes(manifest)
+    if not os.path.lexists(bundle):
+        try:
+            os.rename(staged, bundle)
+            return []
+        except OSError:  # another build made it meanwhile: update that one below
+            if not os.path.lexists(bundle):
+                raise
+    check_bundle_folder(bundle)
+    old = read_manifest(bundle) or {}
+    _check_paths(bundle, staged, new, old)
+    if set(new) - set(old):
+        provisional = temp / MANIFEST
+        provisional.write_bytes(_manifest_bytes({**old, **new}))
+        os.replace(provisional, bundle / MANIFEST)
+    for relative in sorted(new):
+        source, target = staged / relative, bundle / relative
+        if _has_bytes(target, source.read_bytes()):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for relative in sorted(set(old) - set(new)):
+        target = bundle / relative
+        if target.is_symlink() or not target.is_dir():
+            target.unlink(missing_ok=True)
+            for folder in PurePosixPath(relative).parents[:-1]:
+                try:
+                    (bundle / folder).rmdir()
+                except OSError:
+                    break
+    if not _has_bytes(bundle / MANIFEST, manifest):
+        os.replace(staged / MANIFEST, bundle / MANIFEST)
+    return sorted(relative for relative in _listing(bundle)
+                  if relative not in new and relative != MANIFEST)
+
+
+def _listing(folder: Path) -> Iterator[str]:
+    """Relative posix paths of the files and symbolic links under ``folder`` (not followed)."""
+    for root, dirs, files in os.walk(folder):
+        base = Path(root)
+        links = [name for name in dirs if (base / name).is_symlink()]
+        for name in [*files, *links]:
+            yield (base / name).relative_to(folder).as_posix()
