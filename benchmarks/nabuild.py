@@ -26,7 +26,7 @@ def main() -> int:
     config = load_config(args.config, args.config.resolve().parent)
     executor = make_executor(args.executor)
     try:
-        report = build(config, executor=executor)
+        report = build(config, executor=executor, search=False)
     finally:
         executor.close()
     print(summary(report, config))

@@ -35,7 +35,9 @@ def make_site(root: Path, articles: dict[str, str | bytes], config: str = NO_TOP
 
 
 def build_site(config: Config, **kwargs: object) -> BuildReport:
-    """Build in process (no worker pool: fast for small sites)."""
+    """Build in process (no worker pool: fast for small sites), without the search
+    step unless ``search=True``."""
+    kwargs.setdefault("search", False)  # the search tests ask for it
     return build(config, executor=SerialExecutor(), **kwargs)  # type: ignore[arg-type]
 
 

@@ -28,9 +28,9 @@ def test_build_prints_a_summary_and_exits_0(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--base-url", "https://example.org/"]) == 0
     out, err = capsys.readouterr()
-    assert re.search(r"^Built 1 articles \(0 undated, 0 duplicates, 0 skipped files\) into .*site: "
-                     r"pages \d+ written, 0 unchanged, 0 removed; 0 warnings, 0 errors; "
-                     r"[\d.]+ s$", out, re.MULTILINE)
+    assert re.search(r"^Built 1 articles \(0 undated, 0 duplicates, 0 skipped files, "
+                     r"0 files not read\) into .*site: pages \d+ written, 0 unchanged, "
+                     r"0 removed; 0 warnings, 0 errors; [\d.]+ s$", out, re.MULTILINE)
     assert err == ""
     assert main(["--quiet", "--base-url", "https://example.org/"]) == 0  # build is the default
     assert "pages 0 written" in capsys.readouterr().out
@@ -137,12 +137,24 @@ def test_search_index_only_when_article_pages_change(
 def test_warns_when_the_output_nears_github_pages_limit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import newsarchive.cli
+    import newsarchive.run.checks
 
     _site(tmp_path, {"a.md": md("Alpha", "2001-01-01")})
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(newsarchive.cli, "_PAGES_WARN_BYTES", 1000)
+    monkeypatch.setattr(newsarchive.run.checks, "PAGES_WARN_BYTES", 1000)
     assert main(["build", "--no-search", "--base-url", "https://example.org/"]) == 0
     err = capsys.readouterr().err
     assert re.search(r"site: warning: the output is 0\.\d\d GiB; GitHub Pages publishes at most "
                      r"1 GB\n  hint: split the archive or host it elsewhere", err)
+
+
+def test_include_drafts_builds_drafts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _site(tmp_path, {"a.md": md("Alpha", "2001-01-01"),
+                     "b.md": md("Draft story", "2001-01-02", draft="true")})
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--quiet", "--no-search"]) == 0
+    assert "Built 1 articles" in capsys.readouterr().out
+    assert main(["build", "--quiet", "--no-search", "--include-drafts"]) == 0
+    assert "Built 2 articles" in capsys.readouterr().out
+    assert (tmp_path / "site/2001/01/02/draft-story/index.html").is_file()

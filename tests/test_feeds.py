@@ -11,7 +11,7 @@ import pytest
 
 from newsarchive.config import load_config
 from newsarchive.pipeline.plan import PageSpec
-from newsarchive.pipeline.site_files import plan_site_files
+from newsarchive.pipeline.plan.site import plan_site_files
 
 from sitekit import NO_TOPICS, build_site, make_site, md
 

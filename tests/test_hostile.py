@@ -395,9 +395,9 @@ def test_json_fields_of_the_wrong_type_are_a_config_error(
 
 @pytest.mark.parametrize(("template", "where", "message"), [
     ('{% extends "base.html" %}{% block main %}\n{% if %}{% endblock %}',
-     "templates/article.html:2: error: template syntax error: ", "Expected an expression"),
+     "templates/article.html:2:1: error: template syntax error: ", "Expected an expression"),
     ('{% extends "base.html" %}{% block main %}\n\n{{ page.nope.x }}{% endblock %}',
-     "templates/article.html:3: error: template error: UndefinedError: ", "nope"),
+     "templates/article.html:3:9: error: template error: UndefinedError: ", "nope"),
     ('{% extends "base.html" %}{% block main %}{% include "gone.html" %}{% endblock %}',
      "templates: error: template not found: gone.html", ""),
 ])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import posixpath
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from newsarchive.config import Config, ReadSettings, TopicSettings
+from newsarchive.config import Config, ReadSettings, TopicSettings, load_config
 from newsarchive.importer import import_archive, page_name
 from newsarchive.model import Article
 from newsarchive.pipeline.read import read_source
@@ -48,10 +50,24 @@ def read_all(root: Path, prefix: str) -> dict[str, Article]:
     return out
 
 
+def _unrooted(path: str) -> str:
+    """A path read under ``src/`` or ``out/`` (or an absolute one) without that root."""
+    return path.split("/posts/", 1)[-1] if "/posts/" in path else path
+
+
 def strip(article: Article) -> Article:
-    return dataclasses.replace(article, source_path="", record="", body_line=1,
+    """``article`` without what import adds or moves (provenance, derived terms, the
+    folder its images are named from, the lines of their markers)."""
+    body = re.sub(r"asset/[^\"?]*/posts/", "asset/posts/", article.body)
+    body = re.sub(r"\?at=\d+\.\d+", "", body)
+    images = tuple(dataclasses.replace(image, src=_unrooted(image.src))
+                   for image in article.images)
+    return dataclasses.replace(article, source_path="", record="", body_line=1, body=body,
+                               images=images,
                                terms={k: v for k, v in article.terms.items()
-                                      if k not in ("places", "people")})
+                                      if k not in ("places", "people")},
+                               extra={k: v for k, v in article.extra.items()
+                                      if k not in ("imported_from", "imported_digest")})
 
 
 def test_import_tree(tmp_path: Path) -> None:
@@ -83,7 +99,10 @@ def test_import_tree(tmp_path: Path) -> None:
         "---\ntitle: Iran, Russia Reach ‘New Chapter’ in Military Ties, Leaving US Fretting\n"
         "date: 2000-12-28T02:00:00+00:00\nsource: Al Bawaba\ndateline: TEHRAN\nagency: AFP\n"
         "copyright: © 2000 Al Bawaba (www.albawaba.com)\nformat: text\n"
-        "places:\n- Iran\n- Russia\n---\n\nRussia on Thursday")
+        "places:\n- Iran\n- Russia\n"
+        # Where the page came from, so a later import can update it in place.
+        "imported_from:\n  file: a/copy.txt\n  record: ''\n  url: ''\n  digest: ")
+    assert "\n---\n\nRussia on Thursday" in page
     assert "draft: true" in (out / "posts/draft.md").read_text(encoding="utf-8")
 
     # Reading the written pages gives the same articles as reading the sources.
@@ -144,3 +163,44 @@ def test_with_real_topic_extractor(tmp_path: Path) -> None:
     assert report.articles == 1
     page = (tmp_path / "out" / "seed.md").read_text(encoding="utf-8")
     assert "places:" in page
+
+
+def test_import_carries_bundle_images(tmp_path: Path) -> None:
+    """A Hugo bundle's image is copied beside the imported page, and a build of the
+    import folder shows it."""
+    bundle = Path(__file__).parent / "data" / "formats" / "hugo"
+    out = tmp_path / "seeds"
+    report = import_archive([bundle], out, Config(), extract_terms=fake_terms)
+    pages = {p.relative_to(out).as_posix() for p in report.written}
+    page = next(p for p in pages if p.startswith("news/2024/harbour-reopens"))
+    copied = out / posixpath.dirname(page) / "photo.jpg"
+    assert copied.read_bytes() == (bundle / "news/2024/harbour-reopens/photo.jpg").read_bytes()
+    text = (out / page).read_text(encoding="utf-8")
+    assert "images:\n- src: photo.jpg\n" in text
+    from sitekit import build_site
+
+    (tmp_path / "archive.yaml").write_text("topics: {enabled: []}\n", encoding="utf-8")
+    config = load_config(tmp_path / "archive.yaml", tmp_path)
+    build_site(config)
+    built = next(config.output_dir.glob("2024/11/26/harbour-reopens*/photo.jpg"))
+    assert built.read_bytes() == copied.read_bytes()
+
+
+def test_import_reports_files_it_cannot_read(tmp_path: Path) -> None:
+    """Nothing silent: a file no reader takes is named once and counted, in a folder
+    or named directly, and never read as raw text."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: A\ndate: 2020-01-01\n---\nOne\n", encoding="utf-8")
+    (src / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    odd = tmp_path / "export.xml"
+    odd.write_text('<?xml version="1.0"?>\n<catalogue><book>x</book></catalogue>\n',
+                   encoding="utf-8")
+    report = import_archive([src, odd], tmp_path / "out", Config(), extract_terms=fake_terms)
+    assert report.articles == 1
+    assert report.not_read == (odd.as_posix(), f"{src.as_posix()}/scan.pdf")
+    messages = {d.path: d.message for d in report.diagnostics}
+    assert messages[f"{src.as_posix()}/scan.pdf"] == \
+        "not an article format: a PDF document; not read"
+    assert messages[odd.as_posix()] == ("not an article format: XML of a form no reader "
+                                        "knows (root <catalogue>); not read")

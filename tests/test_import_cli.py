@@ -28,7 +28,8 @@ def test_import_then_build_equals_build(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     assert main(["import", str(originals), "--to", "pages"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Imported 4 articles (1 undated, 0 duplicates, 0 skipped files)")
+    assert out.startswith("Imported 4 articles (1 undated, 0 duplicates, 0 skipped files, "
+                          "0 files not read)")
     written = sorted(p.relative_to(tmp_path / "pages").as_posix()
                      for p in (tmp_path / "pages").rglob("*.md"))
     assert written[0].startswith("dump/records/") and "wire/tokyo.md" in written

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from newsarchive.config import ReadSettings
+from newsarchive.model import Image
 from newsarchive.pipeline.read import read_source
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -71,13 +72,18 @@ GOLDEN: dict[str, tuple[list[dict[str, Any]], list[str]]] = {
         "text/empty.txt: error: empty file\n  hint: delete it, or write the article into it"]),
     "markdown/hugo.md": ([{
         "title": "River Levels App",
-        "body": 'The app shows <a href="https://example.gov" rel="nofollow">river levels</a>.'
+        # The image shortcode is a figure whose file the build copies beside the page.
+        "body": '<figure><img src="https://newsarchive.invalid/asset/markdown/2012/02/river.jpg'
+                '?at=15.1" alt="River" loading="lazy"></figure>\n\n'
+                'The app shows <a href="https://example.gov" rel="nofollow">river levels</a>.'
                 "\n\nData refreshes hourly.",
+        "images": (Image("markdown/2012/02/river.jpg", "River"),),
         "published": datetime(2012, 2, 22, 15, 9, 51, tzinfo=timezone(timedelta(hours=-4))),
         "authors": ("jdoe",), "slug": "river-app",
-        "summary": "Agencies share &ldquo;real-time&rdquo; river data.",
+        "summary": "Agencies share “real-time” river data.",
         "terms": {"topics": ("mobile", "open-data")},
-        "extra": {"expirydate": "2025-01-01"}}], []),
+        "extra": {"expirydate": "2025-01-01"}}],
+        ["markdown/hugo.md:19:1: warning: unknown shortcode {{< note >}}: its inner text kept"]),
     "markdown/2019-02-28-modular-contracts.md": ([{
         "title": "Modular contracts, explained",
         "body": "Read [the guide](/2017/10/11/guide/).",

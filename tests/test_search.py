@@ -158,3 +158,42 @@ def test_search_page_markup(built_site: BuiltSite) -> None:
     script = (built_site.output / "static" / "search.js").read_text(encoding="utf-8")
     assert 'new URL("../", import.meta.url)' in script, "bundle found relative to the script"
     assert '"/pagefind' not in script
+
+
+def test_library_callers_get_the_search_index(tmp_path: Path) -> None:
+    """Search is a step of the build itself, not of the command line."""
+    require_pagefind()
+    import newsarchive
+    from newsarchive.config import load_config
+
+    from sitekit import make_site, md
+
+    make_site(tmp_path, {"a.md": md("Kangaroo", "2001-01-01", "A kangaroo crossed.")})
+    config = load_config(tmp_path / "archive.yaml", tmp_path)
+    report = newsarchive.build(config)
+    assert (report.search, report.search_pages) == ("indexed", 1)
+    assert (config.output_dir / "pagefind" / "pagefind.js").is_file()
+    again = newsarchive.build(config)
+    assert again.search == "unchanged"  # no article page changed: the bundle stands
+    off = newsarchive.build(config, search=False)
+    assert off.search == ""
+
+
+def test_the_dev_server_indexes_for_search(tmp_path: Path) -> None:
+    require_pagefind()
+    from newsarchive.config import load_config
+    from newsarchive.run.executor import SerialExecutor
+    from newsarchive.serve.server import DevServer
+
+    from sitekit import make_site, md
+
+    make_site(tmp_path, {"a.md": md("Kangaroo", "2001-01-01", "A kangaroo crossed.")})
+    server = DevServer(load_config(tmp_path / "archive.yaml", tmp_path), port=0,
+                       executor=SerialExecutor())
+    server.start()
+    try:
+        bundle = tmp_path / "site" / "pagefind"
+        assert (bundle / "pagefind.js").is_file()
+        assert list(bundle.glob("pagefind-entry.json"))
+    finally:
+        server.stop()

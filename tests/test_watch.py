@@ -84,14 +84,17 @@ def test_a_source_edit_names_its_relative_path(config: Config) -> None:
     assert changes == Changes(sources=frozenset({"2001/a.md"}))
 
 
-def test_output_cache_swap_and_unknown_files_mean_nothing(config: Config) -> None:
+def test_output_cache_swap_and_editor_files_mean_nothing(config: Config) -> None:
     assert config.templates_dir is not None
     for path in (config.output_dir / "index.html", config.cache_dir / "cache.sqlite3",
                  config.source_dir / ".a.md.swp", config.source_dir / "a.md~",
-                 config.source_dir / ".#a.md", config.source_dir / "notes.docx",
+                 config.source_dir / ".#a.md",
                  config.source_dir / ".git" / "x.md", config.templates_dir / ".base.html.swp",
                  config.source_dir.parent / "README.md"):
         assert not classify(path, config), path
+    # Any other file in the source folder is a source: read, or reported as not an article.
+    assert classify(config.source_dir / "notes.docx", config) == Changes(
+        sources=frozenset({"notes.docx"}))
 
 
 def test_output_and_cache_inside_the_source_folder_are_ignored(tmp_path: Path) -> None:

@@ -21,13 +21,13 @@ __version__ = "0.1.0"
 
 __all__ = ["BuildReport", "Config", "Session", "__version__", "build", "load_config"]
 
-_HOMES = {"BuildReport": "newsarchive.incremental.keys", "Config": "newsarchive.config",
+_HOMES = {"BuildReport": "newsarchive.model", "Config": "newsarchive.config",
           "Session": "newsarchive.run.session", "build": "newsarchive.run.session",
           "load_config": "newsarchive.config"}
 
 if TYPE_CHECKING:
     from newsarchive.config import Config, load_config
-    from newsarchive.incremental.keys import BuildReport
+    from newsarchive.model import BuildReport
     from newsarchive.run.session import Session, build
 
 

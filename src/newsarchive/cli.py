@@ -21,13 +21,12 @@ from newsarchive.config import Config, load_config
 from newsarchive.errors import ConfigError, Diagnostic, OutputError
 
 if TYPE_CHECKING:  # the builder is imported when a build runs, not at start-up
-    from newsarchive.incremental.keys import BuildReport
+    from newsarchive.model import BuildReport
 
 __all__ = ["main"]
 
 _SHOWN_PER_KIND = 20
 #: Warn when the output passes 80% of GitHub Pages' 1 GB site limit.
-_PAGES_WARN_BYTES = 800_000_000
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--force", action="store_true",
                          help="build into a non-empty output folder that no build wrote, "
                          "replacing files in the way")
+        sub.add_argument("--include-drafts", action="store_true",
+                         help="build drafts too (WordPress drafts, private and future "
+                         "posts, front-matter drafts; also `read.include_drafts: true`)")
 
     build = commands.add_parser("build", help="build the archive (the default command)")
     common(build)
@@ -71,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("sources", nargs="+", type=Path, help="files or folders to import")
     imp.add_argument("--to", type=Path, required=True, help="folder to write pages into")
     imp.add_argument("--config", type=Path, help="config file (default: archive.yaml)")
+    imp.add_argument("--include-drafts", action="store_true",
+                     help="import drafts too (WordPress drafts, private and future posts)")
     imp.add_argument("--quiet", "-q", action="store_true")
     imp.add_argument("--verbose", "-v", action="store_true")
     return parser
@@ -91,6 +95,8 @@ def _config(args: argparse.Namespace) -> Config:
         changes["source_dir"] = args.source.resolve()
     if getattr(args, "output", None) is not None:
         changes["output_dir"] = args.output.resolve()
+    if getattr(args, "include_drafts", False):
+        changes["read"] = dataclasses.replace(config.read, include_drafts=True)
     return dataclasses.replace(config, **changes) if changes else config
 
 
@@ -133,31 +139,12 @@ class _ProgressBar:
 
 
 def _build(args: argparse.Namespace, dry_run: bool) -> int:
-    config = _config(args)
-    if dry_run:  # reads only: no lock
-        return _build_locked(args, config, dry_run, interrupted=False)
-    from newsarchive.run.lock import LockTimeout, output_lock
-    from newsarchive.run.session import check_output
-
-    check_output(config, args.force)  # a ConfigError (exit 2) before anything is made
-    try:
-        with output_lock(config.output_dir, timeout=args.lock_timeout,
-                         cache_dir=config.cache_dir,
-                         on_wait=lambda message: print(f"newsarchive: {message}",
-                                                       file=sys.stderr)) as held:
-            return _build_locked(args, config, dry_run, held.interrupted_pid != 0)
-    except LockTimeout as exc:
-        print(f"newsarchive: error: {exc}", file=sys.stderr)
-        return 2
-
-
-def _build_locked(args: argparse.Namespace, config: Config, dry_run: bool,
-                  interrupted: bool) -> int:
-    """Build (and index for search) while holding the output's lock; ``interrupted``:
-    the last build of this output was killed, so its search index may be stale."""
+    """``build`` and ``check``: build (or only read and plan) and print the outcome."""
     from newsarchive.run.executor import make_executor
+    from newsarchive.run.lock import LockTimeout
     from newsarchive.run.session import build
 
+    config = _config(args)
     if not config.source_dir.is_dir():
         print(f"newsarchive: error: source folder {config.source_dir} does not exist",
               file=sys.stderr)
@@ -170,7 +157,13 @@ def _build_locked(args: argparse.Namespace, config: Config, dry_run: bool,
         return 2
     try:
         report = build(config, full=getattr(args, "full", False), dry_run=dry_run,
-                       executor=executor, progress=bar, force=args.force)
+                       executor=executor, progress=bar, force=args.force,
+                       search=config.search and not getattr(args, "no_search", False),
+                       lock_timeout=getattr(args, "lock_timeout", 0.0),
+                       on_wait=lambda message: print(f"newsarchive: {message}", file=sys.stderr))
+    except LockTimeout as exc:
+        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 2
     except OutputError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
         return 1
@@ -189,19 +182,14 @@ def _build_locked(args: argparse.Namespace, config: Config, dry_run: bool,
         if bar:
             bar.clear()
     diagnostics = list(report.diagnostics if not args.quiet else report.errors)
-    status = report.exit_status
-    search_line = ""
-    if not dry_run:
-        search_status, search_line, extra = _search(config, report, args, interrupted)
-        diagnostics += extra
-        status = max(status, search_status)
     print_diagnostics(diagnostics, args.verbose, sys.stderr)
-    if search_line:
-        print(search_line)
+    if report.search == "indexed" and not args.quiet:
+        print(f"Search index: {report.search_pages} pages indexed by Pagefind; "
+              f"{report.search_seconds:.2f} s")
     print(summary(report, config))
     for path, reason in sorted(report.skipped.items()):
         print(f"  skipped {path}: {reason}")
-    return status
+    return report.exit_status
 
 
 _OS_HINTS = {
@@ -225,50 +213,19 @@ def _os_error(exc: OSError, config: Config) -> Diagnostic:
                       _OS_HINTS.get(exc.errno or 0, "check the output folder and build again"))
 
 
-def _search(config: Config, report: BuildReport, args: argparse.Namespace,
-            interrupted: bool = False) -> tuple[int, str, list[Diagnostic]]:
-    """Index the site for search when article pages changed; warn near Pages' size limit."""
-    from newsarchive.pipeline.output import folder_size
-    from newsarchive.run.search import index_site
-    from newsarchive.urls import is_article_path
-
-    diagnostics: list[Diagnostic] = []
-    line = ""
-    failed = 0
-    if config.search and not args.no_search:
-        changed = interrupted or any(
-            is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
-        searched = index_site(config.output_dir, language=config.language, changed=changed)
-        if searched.diagnostic is not None and not (
-                args.quiet and searched.diagnostic.severity == "warning"):
-            diagnostics.append(searched.diagnostic)
-        if searched.status == "indexed" and not args.quiet:
-            line = (f"Search index: {searched.pages} pages indexed by Pagefind; "
-                    f"{searched.seconds:.2f} s")
-        failed = 1 if searched.status == "failed" else 0
-    # Walking a 150,000-file output takes seconds: measure after builds that
-    # changed a sizeable share of it (a full build, a config change), not after
-    # every small edit.
-    if report.written + report.removed > report.pages // 100:
-        size = folder_size(config.output_dir)
-        if size > _PAGES_WARN_BYTES:
-            diagnostics.append(Diagnostic(
-                str(config.output_dir), 0, 0,
-                f"the output is {size / 2**30:.2f} GiB; GitHub Pages publishes at most 1 GB",
-                "split the archive or host it elsewhere", "warning"))
-    return failed, line, diagnostics
-
-
 def summary(report: BuildReport, config: Config) -> str:
     """The closing summary line of a build."""
     head = "Checked" if report.dry_run else "Built"
     pages = (f"{report.pages} pages planned" if report.dry_run else
              f"pages {report.written} written, {report.unchanged} unchanged, "
              f"{report.removed} removed")
+    if report.images:
+        pages += f" (with {report.images} images)"
     return (f"{head} {report.articles} articles ({report.undated} undated, "
-            f"{report.duplicates} duplicates, {len(report.skipped)} skipped files) "
-            f"into {config.output_dir}: {pages}; {len(report.warnings)} warnings, "
-            f"{len(report.errors)} errors; {report.seconds:.2f} s")
+            f"{report.duplicates} duplicates, {len(report.skipped)} skipped files, "
+            f"{len(report.not_read)} files not read) into {config.output_dir}: {pages}; "
+            f"{len(report.warnings)} warnings, {len(report.errors)} errors; "
+            f"{report.seconds:.2f} s")
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -282,7 +239,8 @@ def _import(args: argparse.Namespace) -> int:
     print_diagnostics(diagnostics, args.verbose, sys.stderr)
     errors = sum(1 for d in report.diagnostics if d.severity == "error")
     print(f"Imported {report.articles} articles ({report.undated} undated, "
-          f"{report.duplicates} duplicates, {len(report.skipped)} skipped files) into "
+          f"{report.duplicates} duplicates, {len(report.skipped)} skipped files, "
+          f"{len(report.not_read)} files not read) into "
           f"{args.to}: pages {len(report.written)} written, {report.unchanged} unchanged; "
           f"{len(report.diagnostics) - errors} warnings, {errors} errors")
     for path in sorted(report.skipped):

@@ -1,7 +1,21 @@
 """Load ``archive.yaml`` over embedded defaults into a frozen :class:`Config`.
 
-Defaults live in the dataclasses.  :func:`load_config` reports every bad or
-unknown key by name in one :class:`~newsarchive.errors.ConfigError`.
+Each key is declared once, as a field of :class:`Config` or of one of its
+sections (:class:`ReadSettings`, :class:`TopicSettings`,
+:class:`MarkdownSettings`) made with :func:`key`: its default, the YAML type it
+accepts, the check that validates and converts it, what it affects and its
+documentation.  :data:`KEYS` reads them back as :class:`Key` rows, and
+everything else derives from that table: :func:`parse_config`, the digests of
+:mod:`newsarchive.incremental.keys` (through :func:`key_values`) and the key
+reference of ``docs/configuration.md`` (:func:`reference`).
+
+``affects`` says which cached work a key shapes: ``"read"`` the cached result
+of reading and enriching one source (the settings digest), ``"pages"`` the
+fingerprint of every rendered page (the config digest), both, or neither (where
+files are, and what the command line does with them).
+
+:func:`load_config` reports every bad or unknown key by name, with its line,
+in one :class:`~newsarchive.errors.ConfigError`.
 """
 
 from __future__ import annotations
@@ -9,10 +23,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -21,15 +35,24 @@ from newsarchive.taxonomy import BUILTIN, Taxonomy, parse_taxonomies, term_keys
 
 __all__ = [
     "DERIVED_TAXONOMIES",
+    "ENGINES",
+    "KEYS",
     "Config",
+    "Key",
+    "MarkdownSettings",
     "ReadSettings",
     "TopicSettings",
+    "key_values",
     "load_config",
     "parse_config",
+    "reference",
 ]
 
 #: The taxonomies automatic topics can derive from an article's text.
 DERIVED_TAXONOMIES: tuple[str, ...] = ("places", "people", "organizations", "subjects")
+
+#: The Markdown engines ``markdown.engine`` names (see :mod:`newsarchive.pipeline.markdown`).
+ENGINES: tuple[str, ...] = ("markdown-it", "python-markdown")
 
 DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = dict(
     {
@@ -48,23 +71,282 @@ DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = dict(
     }
 )
 
+T = TypeVar("T")
+#: ``(message, hint)`` pairs found by a check.
+Problems = list[tuple[str, str]]
+#: Validates the YAML value of the key named by the first argument (already of
+#: the key's type) and converts it: the value to store and the problems found.
+Check = Callable[[str, Any], tuple[Any, Problems]]
+#: Cross-key check of a section's converted values: ``(key, message, hint)`` triples.
+SectionCheck = Callable[[Mapping[str, Any]], list[tuple[str, str, str]]]
+
+READ: frozenset[str] = frozenset({"read"})
+PAGES: frozenset[str] = frozenset({"pages"})
+BOTH: frozenset[str] = READ | PAGES
+NEITHER: frozenset[str] = frozenset()
+
+#: Characters XML 1.0 forbids (tab, newline and carriage return are allowed).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One ``archive.yaml`` key: a row of :data:`KEYS`.
+
+    ``name`` is dotted for keys of a section (``read.boilerplate``) and is also
+    the attribute path in :class:`Config`; ``kind`` is the YAML type accepted
+    (``object``: any); ``default`` the value when the key is absent; ``check``
+    validates and converts the YAML value; ``affects`` holds ``"read"``,
+    ``"pages"``, both or neither; ``digest_value`` turns the value into what
+    enters a digest; ``doc``, ``shown_default`` and ``example`` (a YAML value)
+    document it.
+    """
+
+    name: str
+    kind: type
+    default: Any
+    check: Check
+    affects: frozenset[str]
+    doc: str
+    example: str
+    shown_default: str = ""
+    digest_value: Callable[[Any], Any] | None = None
+
+    def value_of(self, config: Config) -> Any:
+        """This key's value in ``config``."""
+        value: Any = config
+        for part in self.name.split("."):
+            value = getattr(value, part)
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    """What :func:`key` stores in a field's metadata (the name and default come from the field)."""
+
+    kind: type
+    check: Check
+    affects: frozenset[str]
+    doc: str
+    example: str
+    shown_default: str
+    digest_value: Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    check: SectionCheck | None
+    doc: str
+
+
+def _as_is(name: str, value: Any) -> tuple[Any, Problems]:
+    return value, []
+
+
+def key(*, kind: type, affects: frozenset[str], doc: str, example: str,
+        check: Check = _as_is, shown_default: str = "",
+        digest_value: Callable[[Any], Any] | None = None) -> Mapping[str, _Spec]:
+    """The metadata making a dataclass field the ``archive.yaml`` key of the same name."""
+    return {"key": _Spec(kind, check, affects, doc, example, shown_default, digest_value)}
+
+
+def section(*, doc: str, check: SectionCheck | None = None) -> Mapping[str, _Section]:
+    """The metadata making a dataclass field (of a dataclass type) a mapping of keys."""
+    return {"section": _Section(check, doc)}
+
+
+# -- checks: each converts a value of the key's type, or names what is wrong --------------------
+
+def _xml_text(name: str, value: str) -> tuple[Any, Problems]:
+    if _FORBIDDEN.search(value):
+        return None, [(f"'{name}' holds a control character, which HTML and XML feeds cannot "
+                       f"carry: {value!r}"[:200], "remove it from archive.yaml")]
+    return value, []
+
+
+def _base_url(name: str, value: str) -> tuple[Any, Problems]:
+    base = value.strip()
+    if base and not re.match(r"^https?://[^/\s]+", base):
+        return None, [(f"base_url '{base}' is not an http(s) URL",
+                       "e.g. https://example.org/archive/")]
+    return (base.rstrip("/") + "/" if base else ""), []
+
+
+def _language(name: str, value: str) -> tuple[Any, Problems]:
+    if not _LANG.match(value):
+        return None, [(f"'{value}' is not a language tag", "e.g. 'en' or 'fr-CA'")]
+    return value, []
+
+
+def _timezone(name: str, value: str) -> tuple[Any, Problems]:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None, [(f"unknown timezone '{value}'",
+                       "use an IANA name such as 'UTC' or 'Europe/Paris'")]
+    return value, []
+
+
+def _count(name: str, value: int) -> tuple[Any, Problems]:
+    if not 1 <= value <= 1000:
+        return None, [(f"'{name}' must be between 1 and 1000", "")]
+    return value, []
+
+
+def _path(name: str, value: str) -> tuple[Any, Problems]:
+    return Path(value), []  # resolved against the config's folder by parse_config
+
+
+def _plugins(name: str, value: list[Any]) -> tuple[Any, Problems]:
+    if not all(isinstance(plugin, str) and plugin for plugin in value):
+        return None, [("'plugins' must be a list of plugin names", "e.g. `plugins: [calendar]`")]
+    return tuple(value), []
+
+
+def _plugins_digest(names: tuple[str, ...]) -> str:
+    from newsarchive import hooks  # a plugin's version changes what it reads and renders
+
+    return hooks.digest(names)
+
+
+def _taxonomies(name: str, value: Any) -> tuple[Any, Problems]:
+    taxonomies, problems = parse_taxonomies(value)
+    return taxonomies, list(problems)
+
+
+def _boilerplate(name: str, value: list[Any]) -> tuple[Any, Problems]:
+    problems: Problems = []
+    for rule in value:
+        try:
+            re.compile(str(rule))
+        except re.error as exc:
+            problems.append((f"boilerplate rule {rule!r} is not a regular expression: {exc}", ""))
+    return tuple(str(rule) for rule in value), problems
+
+
+def _json_fields(name: str, value: dict[Any, Any]) -> tuple[Any, Problems]:
+    merged = dict(DEFAULT_JSON_FIELDS)
+    problems: Problems = []
+    for article_field, keys in value.items():
+        if article_field not in DEFAULT_JSON_FIELDS:
+            problems.append((f"unknown article field '{article_field}' in read.json_fields",
+                             f"fields: {', '.join(DEFAULT_JSON_FIELDS)}"))
+            continue
+        if not (isinstance(keys, str) or (isinstance(keys, list) and keys
+                                          and all(isinstance(k, str) for k in keys))):
+            problems.append((f"read.json_fields.{article_field} must be a record key or a list "
+                             f"of record keys, not {keys!r}"[:200],
+                             f"e.g. `{article_field}: [headline, title]`"))
+            continue
+        merged[article_field] = tuple([keys] if isinstance(keys, str) else keys)
+    return merged, problems
+
+
+def _enabled(name: str, value: list[Any]) -> tuple[Any, Problems]:
+    unknown = [t for t in value if t not in DERIVED_TAXONOMIES]
+    if unknown:
+        return None, [(f"unknown taxonomy {unknown[0]!r} in topics.enabled",
+                       f"taxonomies: {', '.join(DERIVED_TAXONOMIES)}")]
+    return tuple(value), []
+
+
+def _aliases(name: str, value: dict[Any, Any]) -> tuple[Any, Problems]:
+    return {str(k): str(v) for k, v in value.items()}, []
+
+
+def _strings(name: str, value: list[Any]) -> tuple[Any, Problems]:
+    return tuple(str(item) for item in value), []
+
+
+def _number(name: str, value: float) -> tuple[Any, Problems]:
+    return float(value), []
+
+
+def _engine(name: str, value: str) -> tuple[Any, Problems]:
+    if value not in ENGINES:
+        return None, [(f"unknown Markdown engine '{value}'", f"engines: {', '.join(ENGINES)}")]
+    return value, []
+
+
+def _extensions(name: str, value: list[Any]) -> tuple[Any, Problems]:
+    if not all(isinstance(ext, str) and ext for ext in value):
+        return None, [("'markdown.extensions' must be a list of extension names",
+                       "e.g. `extensions: [toc, tables, footnotes]`")]
+    return tuple(value), []
+
+
+def _extension_configs(name: str, value: dict[Any, Any]) -> tuple[Any, Problems]:
+    problems: Problems = [
+        (f"'markdown.extension_configs.{ext}' must be a mapping of options",
+         f"e.g. `{ext}: {{option: value}}`")
+        for ext, options in value.items() if not isinstance(options, dict)]
+    return {str(ext): dict(options) for ext, options in value.items()
+            if isinstance(options, dict)}, problems
+
+
+def _check_markdown(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """The extensions only Python-Markdown runs: each one loaded once, with its options."""
+    engine = values.get("engine", "markdown-it")
+    extensions: tuple[str, ...] = values.get("extensions", ())
+    configs: Mapping[str, Mapping[str, Any]] = values.get("extension_configs", {})
+    problems = [("markdown.extension_configs",
+                 f"'markdown.extension_configs' names '{ext}', which is not in "
+                 f"markdown.extensions", f"add it: `extensions: [{ext}]`")
+                for ext in configs if ext not in extensions]
+    if engine != "python-markdown":
+        if extensions or configs:
+            problems.append(("markdown.extensions", "Markdown extensions need the "
+                             "python-markdown engine", "set `engine: python-markdown` under "
+                             "markdown:, or remove the extensions"))
+        return problems
+    try:
+        import markdown
+    except ImportError:
+        return [*problems, ("markdown.engine", "the python-markdown engine needs the "
+                            "'markdown' package", "pip install 'markdown>=3.5,<4'")]
+    for ext in extensions:
+        options = dict(configs.get(ext, {}))
+        try:
+            markdown.Markdown(extensions=[ext], extension_configs={ext: options})
+        except KeyError as exc:  # Python-Markdown's answer to an option it does not know
+            problems.append(("markdown.extension_configs",
+                             f"Markdown extension '{ext}' has no option {exc}",
+                             "see the extension's documentation for its options"))
+        except Exception as exc:  # anything an extension raises while loading is a bad config
+            problems.append(("markdown.extensions",
+                             f"Markdown extension '{ext}' cannot be loaded: "
+                             f"{type(exc).__name__}: {exc}"[:200],
+                             "check its name (toc, tables, footnotes, attr_list, admonition, "
+                             "fenced_code, md_in_html ...) or install the package providing it"))
+    return problems
+
+
+# -- the configuration: every key declared once -------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class ReadSettings:
     """How readers interpret sources.
 
-    ``timezone`` applies to dates printed without one; ``boilerplate`` adds
-    regular expressions (matched against whole stripped lines) to the default
-    boilerplate rules; ``json_fields`` maps each article field to the record
-    keys tried in order; ``include_drafts`` builds front-matter drafts too.
+    ``timezone``, ``plugins`` and ``term_keys`` are not keys of their own:
+    :func:`parse_config` copies them from the top-level ``timezone``,
+    ``plugins`` and ``taxonomies`` so a reader needs only this object.
     """
 
     timezone: str = "UTC"
-    boilerplate: tuple[str, ...] = ()
+    boilerplate: tuple[str, ...] = field(default=(), metadata=key(
+        kind=list, affects=READ, check=_boilerplate, example='["^Click here to .*"]',
+        doc="extra regular expressions; a whole line matching one is removed from raw text"))
     json_fields: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: dict(DEFAULT_JSON_FIELDS)
-    )
-    include_drafts: bool = False
+        default_factory=lambda: dict(DEFAULT_JSON_FIELDS),
+        metadata=key(
+            kind=dict, affects=READ, check=_json_fields, shown_default="news-please names",
+            example="{title: [headline], body: [maintext, text]}",
+            doc="record keys tried in order for each article field of JSON sources "
+                f"(fields: {', '.join(f'`{name}`' for name in DEFAULT_JSON_FIELDS)}); "
+                "the fields not given keep their defaults"))
+    include_drafts: bool = field(default=False, metadata=key(
+        kind=bool, affects=READ, example="true", doc="build front-matter drafts too"))
     #: The plugins' names (see :mod:`newsarchive.hooks`): their readers read too.
     plugins: tuple[str, ...] = ()
     #: Taxonomy -> the front-matter keys whose values are its terms.
@@ -73,52 +355,128 @@ class ReadSettings:
 
 @dataclass(frozen=True, slots=True)
 class TopicSettings:
-    """Automatic topics: which taxonomies to derive, extra aliases, blocked terms.
+    """Automatic topics: which taxonomies to derive, extra aliases, blocked terms."""
 
-    ``aliases`` maps an alias as written in text to a canonical name
-    (``USSR`` -> ``Soviet Union``); ``block`` lists canonical names never
-    attached; ``min_salience`` is the score a term needs to be attached.
+    enabled: tuple[str, ...] = field(default=DERIVED_TAXONOMIES, metadata=key(
+        kind=list, affects=READ, check=_enabled, shown_default="all four",
+        example="[places, people]",
+        doc="automatic taxonomies: " + ", ".join(f"`{t}`" for t in DERIVED_TAXONOMIES)))
+    aliases: Mapping[str, str] = field(default_factory=dict, metadata=key(
+        kind=dict, affects=READ, check=_aliases, example="{USSR: Soviet Union}",
+        doc="extra names as written in text, each mapped to its canonical name"))
+    block: tuple[str, ...] = field(default=(), metadata=key(
+        kind=list, affects=READ, check=_strings, example="[Internet]",
+        doc="terms never attached automatically"))
+    min_salience: float = field(default=2.0, metadata=key(
+        kind=float, affects=READ, check=_number, example="3.5",
+        doc="how salient (title, lead, repetition) a term must be to be attached"))
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownSettings:
+    """How Markdown bodies become HTML (:mod:`newsarchive.pipeline.markdown`).
+
+    Bodies are rendered when articles are enriched and the HTML is shown on
+    pages, so these keys enter both digests.
     """
 
-    enabled: tuple[str, ...] = DERIVED_TAXONOMIES
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    block: tuple[str, ...] = ()
-    min_salience: float = 2.0
+    engine: str = field(default="markdown-it", metadata=key(
+        kind=str, affects=BOTH, check=_engine, example="python-markdown",
+        doc="`markdown-it` (CommonMark and tables, the fast default) or `python-markdown` "
+            "(Python-Markdown, with the extensions a Pelican or MkDocs site uses)"))
+    extensions: tuple[str, ...] = field(default=(), metadata=key(
+        kind=list, affects=BOTH, check=_extensions, example="[toc, tables, footnotes]",
+        doc="Python-Markdown extensions by name (`toc`, `tables`, `footnotes`, `attr_list`, "
+            "`admonition`, `fenced_code`, `md_in_html`, or a module such as "
+            "`pymdownx.tilde`); each is loaded once when the config is read"))
+    extension_configs: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict,
+        metadata=key(kind=dict, affects=BOTH, check=_extension_configs,
+                     example="{toc: {toc_depth: 3}}",
+                     doc="options of the listed extensions, by extension name"))
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """The whole configuration of one archive.  Paths are absolute.
+    """The whole configuration of one archive.  Paths are absolute."""
 
-    ``index_html`` makes internal links end in ``index.html`` so the site also
-    works opened from disk; set it to false for ``/2000/12/``-style links.
-    ``search`` indexes the built site with Pagefind (when installed).
-    ``follow_symlinks`` reads symbolic links in the source folder that point
-    outside it (off: they are reported and not read).
-    """
-
-    title: str = "News Archive"
-    description: str = "A searchable archive of news articles."
-    base_url: str = ""
-    language: str = "en"
-    timezone: str = "UTC"
-    per_page: int = 20
-    feed_size: int = 50
-    source_dir: Path = Path("seeds")
-    output_dir: Path = Path("site")
-    templates_dir: Path | None = None
-    static_dir: Path | None = None
-    cache_dir: Path = Path(".newsarchive-cache")
-    cname: str = ""
-    index_html: bool = True
-    search: bool = True
-    follow_symlinks: bool = False
-    #: Names of plugins (entry points of the group ``newsarchive.plugins``) to load.
-    plugins: tuple[str, ...] = ()
-    #: Every taxonomy of the archive: the built-in ones, then the site's own.
-    taxonomies: tuple[Taxonomy, ...] = BUILTIN
-    read: ReadSettings = field(default_factory=ReadSettings)
-    topics: TopicSettings = field(default_factory=TopicSettings)
+    title: str = field(default="News Archive", metadata=key(
+        kind=str, affects=PAGES, check=_xml_text, example="The Gazette Archive",
+        doc="site title"))
+    description: str = field(default="A searchable archive of news articles.", metadata=key(
+        kind=str, affects=PAGES, check=_xml_text,
+        example="Forty years of the Gazette.",
+        doc="site description, used in the header, feeds and meta tags"))
+    base_url: str = field(default="", metadata=key(
+        kind=str, affects=PAGES, check=_base_url, shown_default="*(unset)*",
+        example="https://gazette.github.io/archive/",
+        doc="absolute URL the site is served from; needed only for feeds, the sitemap and "
+            "canonical links (unset: `http://localhost:8000/`, with a warning). "
+            "`--base-url` overrides it"))
+    language: str = field(default="en", metadata=key(
+        kind=str, affects=BOTH, check=_language, example="fr-CA",
+        doc="language of the site (`<html lang>`); an article's own `lang` wins on its page"))
+    timezone: str = field(default="UTC", metadata=key(
+        kind=str, affects=BOTH, check=_timezone, example="Europe/London",
+        doc="IANA time zone for dates printed without one, and for the date pages"))
+    per_page: int = field(default=20, metadata=key(
+        kind=int, affects=PAGES, check=_count, example="25",
+        doc="articles per listing page (1 to 1000)"))
+    feed_size: int = field(default=50, metadata=key(
+        kind=int, affects=PAGES, check=_count, example="100",
+        doc="entries per Atom feed (1 to 1000)"))
+    source_dir: Path = field(default=Path("seeds"), metadata=key(
+        kind=str, affects=NEITHER, check=_path, example="articles", doc="folder of articles"))
+    output_dir: Path = field(default=Path("site"), metadata=key(
+        kind=str, affects=NEITHER, check=_path, example="public", doc="output folder"))
+    templates_dir: Path | None = field(default=None, metadata=key(
+        kind=str, affects=NEITHER, check=_path, shown_default="`templates` if present",
+        example="theme/templates",
+        doc="your templates; each one overrides the default theme's template of the same "
+            "name (their own digests decide which pages are rendered again)"))
+    static_dir: Path | None = field(default=None, metadata=key(
+        kind=str, affects=NEITHER, check=_path, shown_default="`static` if present",
+        example="theme/static",
+        doc="your static files, copied to `site/static/` over the theme's"))
+    cache_dir: Path = field(default=Path(".newsarchive-cache"), metadata=key(
+        kind=str, affects=NEITHER, check=_path, example=".cache",
+        doc="cache of read articles and the manifest of written files (kept outside the "
+            "output)"))
+    cname: str = field(default="", metadata=key(
+        kind=str, affects=PAGES, check=_xml_text, shown_default="*(unset)*",
+        example="archive.example.org", doc="custom domain: writes `site/CNAME`"))
+    index_html: bool = field(default=True, metadata=key(
+        kind=bool, affects=PAGES, example="false",
+        doc="internal links end in `index.html`, so the site works opened from disk; `false` "
+            "gives `/2000/12/` links"))
+    search: bool = field(default=True, metadata=key(
+        kind=bool, affects=NEITHER, example="false",
+        doc="index article pages for search with Pagefind after each build that changed one "
+            "(`--no-search` skips it once)"))
+    follow_symlinks: bool = field(default=False, metadata=key(
+        kind=bool, affects=NEITHER, example="true",
+        doc="read symbolic links in the source folder that point outside it (off: they are "
+            "reported and not read)"))
+    plugins: tuple[str, ...] = field(default=(), metadata=key(
+        kind=list, affects=BOTH, check=_plugins, digest_value=_plugins_digest,
+        example="[calendar]",
+        doc="plugins to load, by the name of their entry point in the group "
+            "`newsarchive.plugins`: they add readers, page families, template filters and "
+            "hooks; their names and versions enter both digests"))
+    taxonomies: tuple[Taxonomy, ...] = field(default=BUILTIN, metadata=key(
+        kind=object, affects=BOTH, check=_taxonomies,
+        shown_default="the built-in ones",
+        example="{section: {singular: Section, plural: Sections, keys: [section]}}",
+        doc="the site's own taxonomies, added to the built-in ones (`topics`, `places`, "
+            "`people`, `organizations`, `subjects`, `sources`, `authors`); see "
+            "[Taxonomies](#taxonomies)"))
+    read: ReadSettings = field(default_factory=ReadSettings,
+                               metadata=section(doc="how sources are read"))
+    topics: TopicSettings = field(default_factory=TopicSettings,
+                                  metadata=section(doc="automatic topics"))
+    markdown: MarkdownSettings = field(
+        default_factory=MarkdownSettings,
+        metadata=section(doc="how Markdown bodies become HTML", check=_check_markdown))
     config_path: Path | None = None
 
     @property
@@ -130,18 +488,34 @@ class Config:
         return f"/{path}/" if path else "/"
 
 
-_TOP_KEYS = {
-    "title": str, "description": str, "base_url": str, "language": str, "timezone": str,
-    "per_page": int, "feed_size": int, "source_dir": str, "output_dir": str,
-    "templates_dir": str, "static_dir": str, "cache_dir": str, "cname": str,
-    "index_html": bool, "search": bool, "follow_symlinks": bool, "plugins": list,
-    "taxonomies": object,
-}
-_READ_KEYS = {"boilerplate": list, "json_fields": dict, "include_drafts": bool}
-_TOPIC_KEYS = {"enabled": list, "aliases": dict, "block": list, "min_salience": float}
-#: Characters XML 1.0 forbids (tab, newline and carriage return are allowed).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+def _walk(kind: type, prefix: str = "") -> Iterator[Key]:
+    for f in dataclasses.fields(kind):
+        if "key" in f.metadata:
+            spec: _Spec = f.metadata["key"]
+            default = (f.default if f.default_factory is dataclasses.MISSING
+                       else f.default_factory())
+            yield Key(prefix + f.name, spec.kind, default, spec.check, spec.affects, spec.doc,
+                      spec.example, spec.shown_default, spec.digest_value)
+        elif "section" in f.metadata:
+            yield from _walk(f.default_factory, f"{prefix}{f.name}.")  # type: ignore[arg-type]
+
+
+#: Every key of ``archive.yaml``, in the order of the dataclass fields.
+KEYS: tuple[Key, ...] = tuple(_walk(Config))
+_SECTIONS: Mapping[str, _Section] = {f.name: f.metadata["section"]
+                                     for f in dataclasses.fields(Config)
+                                     if "section" in f.metadata}
+_TOP: Mapping[str, Key] = {k.name: k for k in KEYS if "." not in k.name}
+_UNDER: Mapping[str, Mapping[str, Key]] = {
+    name: {k.name.split(".", 1)[1]: k for k in KEYS if k.name.startswith(name + ".")}
+    for name in _SECTIONS}
+
+
+def key_values(config: Config, affects: str) -> tuple[tuple[str, Any], ...]:
+    """``(name, value)`` of every key whose ``affects`` holds ``affects`` ("read" or
+    "pages"), each value as it enters a digest; the material of the digests."""
+    return tuple((k.name, k.digest_value(k.value_of(config)) if k.digest_value
+                  else k.value_of(config)) for k in KEYS if affects in k.affects)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -157,18 +531,7 @@ def _type_ok(value: Any, kind: type) -> bool:
     return isinstance(value, kind)
 
 
-def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] | None = None
-                 ) -> Config:
-    """Parse YAML ``text`` (from ``path``) into a Config; relative paths resolve from ``root``.
-
-    ``overrides`` (from the command line) replace top-level keys after parsing.
-    Raises ConfigError naming every bad key.
-    """
-    problems: list[Diagnostic] = []
-
-    def bad(key: str, message: str, hint: str = "") -> None:
-        problems.append(Diagnostic(path, _line_of(text, key.split(".")[-1]), 0, message, hint))
-
+def _load(text: str, path: str) -> dict[Any, Any]:
     # Imported here: newsarchive.pipeline.read imports this module.  load_yaml refuses alias
     # bombs, recursive aliases and nesting past 100 levels, with a line.
     from newsarchive.pipeline.read.yamlsafe import YamlLimitError, load_yaml
@@ -185,138 +548,94 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
         raise ConfigError((Diagnostic(path, line, col, f"invalid YAML: {problem}",
                                       "check indentation and quoting"),)) from None
     if raw is None:
-        raw = {}
+        return {}
     if not isinstance(raw, dict):
         raise ConfigError((Diagnostic(path, 1, 0, "the config must be a mapping of keys",
                                       "write `key: value` lines"),))
-    raw = {**raw, **(overrides or {})}
+    return raw
+
+
+def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] | None = None
+                 ) -> Config:
+    """Parse YAML ``text`` (from ``path``) into a Config; relative paths resolve from ``root``.
+
+    ``overrides`` (from the command line) replace top-level keys after parsing.
+    Raises ConfigError naming every bad key: first the unknown keys and values of
+    the wrong type, then the invalid values, each group in the order of the file.
+    """
+    unknown: list[Diagnostic] = []
+    invalid: list[Diagnostic] = []
+
+    def bad(problems: list[Diagnostic], name: str, message: str, hint: str = "") -> None:
+        problems.append(Diagnostic(path, _line_of(text, name.split(".")[-1]), 0, message, hint))
+
+    def take(k: Key, value: Any, into: dict[str, Any]) -> None:
+        if value is None:  # `key:` with no value keeps the default
+            return
+        if not _type_ok(value, k.kind):
+            bad(unknown, k.name, f"'{k.name}' must be a {k.kind.__name__}")
+            return
+        converted, problems = k.check(k.name, value)
+        for message, hint in problems:
+            bad(invalid, k.name, message, hint)
+        if not problems:
+            into[k.name.split(".")[-1]] = converted
+
+    raw = {**_load(text, path), **(overrides or {})}
     values: dict[str, Any] = {}
-    read_values: dict[str, Any] = {}
-    topic_values: dict[str, Any] = {}
-    known = sorted([*_TOP_KEYS, "read", "topics"])
-    for key, value in raw.items():
-        if key in ("read", "topics"):
-            sub_keys = _READ_KEYS if key == "read" else _TOPIC_KEYS
-            target = read_values if key == "read" else topic_values
+    sections: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
+    known = sorted([*_TOP, *_SECTIONS])
+    for name, value in raw.items():
+        if name in _SECTIONS:
+            sub_keys = _UNDER[name]
+            if value is None:
+                continue
             if not isinstance(value, dict):
-                bad(key, f"'{key}' must be a mapping", f"keys: {', '.join(sorted(sub_keys))}")
+                bad(unknown, name, f"'{name}' must be a mapping",
+                    f"keys: {', '.join(sorted(sub_keys))}")
                 continue
             for sub, sub_value in value.items():
                 if sub not in sub_keys:
-                    bad(f"{key}.{sub}", f"unknown config key '{key}.{sub}'",
-                        f"known keys under '{key}': {', '.join(sorted(sub_keys))}")
-                elif not _type_ok(sub_value, sub_keys[sub]):
-                    bad(f"{key}.{sub}", f"'{key}.{sub}' must be a {sub_keys[sub].__name__}")
+                    bad(unknown, f"{name}.{sub}", f"unknown config key '{name}.{sub}'",
+                        f"known keys under '{name}': {', '.join(sorted(sub_keys))}")
                 else:
-                    target[sub] = sub_value
-        elif key not in _TOP_KEYS:
-            bad(str(key), f"unknown config key '{key}'", f"known keys: {', '.join(known)}")
-        elif value is None:
-            continue
-        elif not _type_ok(value, _TOP_KEYS[key]):
-            bad(key, f"'{key}' must be a {_TOP_KEYS[key].__name__}")
+                    take(sub_keys[sub], sub_value, sections[name])
+            check = _SECTIONS[name].check
+            if check is not None:
+                for where, message, hint in check(sections[name]):
+                    bad(invalid, where, message, hint)
+        elif name in _TOP:
+            take(_TOP[name], value, values)
         else:
-            values[key] = value
+            bad(unknown, str(name), f"unknown config key '{name}'",
+                f"known keys: {', '.join(known)}")
+    if unknown or invalid:
+        raise ConfigError((*unknown, *invalid))
 
-    for key in ("title", "description", "cname"):
-        if key in values and _FORBIDDEN.search(values[key]):
-            bad(key, f"'{key}' holds a control character, which HTML and XML feeds cannot "
-                f"carry: {values[key]!r}"[:200], "remove it from archive.yaml")
-            del values[key]
-    for key in ("per_page", "feed_size"):
-        if key in values and not 1 <= values[key] <= 1000:
-            bad(key, f"'{key}' must be between 1 and 1000")
-            del values[key]
-    if "timezone" in values:
-        try:
-            zoneinfo.ZoneInfo(values["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            bad("timezone", f"unknown timezone '{values['timezone']}'",
-                "use an IANA name such as 'UTC' or 'Europe/Paris'")
-            del values["timezone"]
-    if "language" in values and not _LANG.match(values["language"]):
-        bad("language", f"'{values['language']}' is not a language tag", "e.g. 'en' or 'fr-CA'")
-        del values["language"]
-    if "base_url" in values:
-        base = values["base_url"].strip()
-        if base and not re.match(r"^https?://[^/\s]+", base):
-            bad("base_url", f"base_url '{base}' is not an http(s) URL",
-                "e.g. https://example.org/archive/")
-            del values["base_url"]
-        else:
-            values["base_url"] = base.rstrip("/") + "/" if base else ""
-    if "boilerplate" in read_values:
-        for rule in read_values["boilerplate"]:
-            try:
-                re.compile(str(rule))
-            except re.error as exc:
-                bad("read.boilerplate", f"boilerplate rule {rule!r} is not a regular expression: "
-                    f"{exc}")
-        read_values["boilerplate"] = tuple(str(rule) for rule in read_values["boilerplate"])
-    if "json_fields" in read_values:
-        merged = dict(DEFAULT_JSON_FIELDS)
-        for name, keys in read_values["json_fields"].items():
-            if name not in DEFAULT_JSON_FIELDS:
-                bad("json_fields", f"unknown article field '{name}' in read.json_fields",
-                    f"fields: {', '.join(DEFAULT_JSON_FIELDS)}")
-                continue
-            if not (isinstance(keys, str) or (isinstance(keys, list) and keys
-                                              and all(isinstance(k, str) for k in keys))):
-                bad("json_fields", f"read.json_fields.{name} must be a record key or a list "
-                    f"of record keys, not {keys!r}"[:200],
-                    f"e.g. `{name}: [headline, title]`")
-                continue
-            merged[name] = tuple([keys] if isinstance(keys, str) else keys)
-        read_values["json_fields"] = merged
-    if "enabled" in topic_values:
-        unknown = [t for t in topic_values["enabled"] if t not in DERIVED_TAXONOMIES]
-        if unknown:
-            bad("enabled", f"unknown taxonomy {unknown[0]!r} in topics.enabled",
-                f"taxonomies: {', '.join(DERIVED_TAXONOMIES)}")
-        topic_values["enabled"] = tuple(t for t in topic_values["enabled"]
-                                        if t in DERIVED_TAXONOMIES)
-    if "aliases" in topic_values:
-        topic_values["aliases"] = {str(k): str(v) for k, v in topic_values["aliases"].items()}
-    if "block" in topic_values:
-        topic_values["block"] = tuple(str(b) for b in topic_values["block"])
-    if "min_salience" in topic_values:
-        topic_values["min_salience"] = float(topic_values["min_salience"])
-    if "plugins" in values:
-        if not all(isinstance(name, str) and name for name in values["plugins"]):
-            bad("plugins", "'plugins' must be a list of plugin names",
-                "e.g. `plugins: [calendar]`")
-            del values["plugins"]
-        else:
-            values["plugins"] = tuple(values["plugins"])
-    if "taxonomies" in values:
-        values["taxonomies"], tax_problems = parse_taxonomies(values["taxonomies"])
-        for message, hint in tax_problems:
-            bad("taxonomies", message, hint)
-    if problems:
-        raise ConfigError(tuple(problems))
-
-    for key in ("source_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"):
-        if key in values:
-            values[key] = (root / values[key]).resolve()
-    values.setdefault("source_dir", (root / "seeds").resolve())
-    values.setdefault("output_dir", (root / "site").resolve())
-    values.setdefault("cache_dir", (root / ".newsarchive-cache").resolve())
+    for name in ("source_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"):
+        if name in values:
+            values[name] = (root / values[name]).resolve()
+    values.setdefault("source_dir", (root / _TOP["source_dir"].default).resolve())
+    values.setdefault("output_dir", (root / _TOP["output_dir"].default).resolve())
+    values.setdefault("cache_dir", (root / _TOP["cache_dir"].default).resolve())
     from newsarchive import theme
 
     # A site's own templates/ and static/ beside its config override the default
     # theme per file; in a checkout of newsarchive they are the default theme.
-    for key, found in (("templates_dir", root / "templates"), ("static_dir", root / "static")):
-        if values.get(key) is None and found.is_dir():
-            values[key] = found.resolve()
-        default = theme.templates_dir() if key == "templates_dir" else theme.static_dir()
-        if values.get(key) == default.resolve():
-            values[key] = None
-    timezone = values.get("timezone", "UTC")
-    read = ReadSettings(**{"timezone": timezone, "plugins": values.get("plugins", ()),
-                           "term_keys": term_keys(values.get("taxonomies", BUILTIN)),
-                           **read_values})
-    topics = TopicSettings(**topic_values)
-    return Config(**values, read=read, topics=topics,
+    for name, found in (("templates_dir", root / "templates"), ("static_dir", root / "static")):
+        if values.get(name) is None and found.is_dir():
+            values[name] = found.resolve()
+        default = theme.templates_dir() if name == "templates_dir" else theme.static_dir()
+        if values.get(name) == default.resolve():
+            values[name] = None
+    # Readers get copies of the top-level keys they need (see ReadSettings).
+    read = ReadSettings(**{"timezone": values.get("timezone", _TOP["timezone"].default),
+                           "plugins": values.get("plugins", _TOP["plugins"].default),
+                           "term_keys": term_keys(values.get("taxonomies",
+                                                             _TOP["taxonomies"].default)),
+                           **sections["read"]})
+    return Config(**values, read=read, topics=TopicSettings(**sections["topics"]),
+                  markdown=MarkdownSettings(**sections["markdown"]),
                   config_path=(root / path).resolve() if path else None)
 
 
@@ -339,3 +658,31 @@ def load_config(path: Path | None, root: Path, overrides: Mapping[str, Any] | No
     if path is None:
         config = dataclasses.replace(config, config_path=None)
     return config
+
+
+def _shown(k: Key) -> str:
+    if k.shown_default:
+        return k.shown_default
+    default = k.default
+    if isinstance(default, Path):
+        default = default.as_posix()
+    if isinstance(default, tuple):
+        default = list(default)
+    dumped = yaml.safe_dump(default, default_flow_style=True, width=1000)
+    return f"`{dumped.strip().removesuffix('...').strip()}`"
+
+
+_AFFECTS_SHOWN = {READ: "read", PAGES: "pages", BOTH: "read, pages", NEITHER: "—"}
+
+
+def reference() -> str:
+    """The key reference of ``docs/configuration.md``: a Markdown table of :data:`KEYS`."""
+    rows = ["| key | type | default | rebuilds | meaning | example |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for k in KEYS:
+        kind = "any" if k.kind is object else {"str": "string", "int": "integer",
+                                               "bool": "boolean", "float": "number",
+                                               "list": "list", "dict": "mapping"}[k.kind.__name__]
+        rows.append(f"| `{k.name}` | {kind} | {_shown(k)} | {_AFFECTS_SHOWN[k.affects]} "
+                    f"| {k.doc} | `{k.example}` |")
+    return "\n".join(rows) + "\n"

@@ -3,7 +3,9 @@
 See :mod:`newsarchive.importer` for what import does with them: the page
 names bounded in bytes and kept inside ``DIR`` (:func:`page_name`), the
 manifest ``DIR/.newsarchive-import.json`` (:func:`read_manifest`,
-:func:`manifest_bytes`) and the decision for one page (:func:`decide_page`).
+:func:`manifest_bytes`), the provenance stamp each page carries in its
+front matter (:func:`stamp_page`, :func:`read_stamp`) and the decision for
+one page (:func:`decide_page`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
+
+from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
+from newsarchive.pipeline.read.yamlsafe import YamlLimitError, load_yaml
 
 __all__ = [
     "MANIFEST_NAME",
@@ -27,12 +33,17 @@ __all__ = [
     "MAX_PATH_BYTES",
     "NAME_GROWTH",
     "OFFER_SUFFIX",
+    "STAMP_KEYS",
     "Decision",
     "ManifestEntry",
+    "PageFacts",
+    "Stamp",
+    "StampState",
     "bound_name",
     "clean_name",
     "decide_page",
     "digest_at",
+    "existing_pages",
     "fit_path",
     "inside",
     "manifest_bytes",
@@ -41,6 +52,8 @@ __all__ = [
     "parse_manifest",
     "raw_name",
     "read_manifest",
+    "read_stamp",
+    "stamp_page",
     "title_slug",
     "utf8_size",
 ]
@@ -61,6 +74,13 @@ _UNSAFE = re.compile("[\x00-\x1f\x7f\\\\\ud800-\udfff]")
 _SHA256 = re.compile("[0-9a-f]{64}")
 
 Decision = Literal["write", "same", "kept", "offer", "blocked", "foreign"]
+#: What a page's stamp says when import has no record of the page: ``intact``
+#: (the page is as import wrote it), ``edited`` (changed since), ``edited-same``
+#: (changed since, and its source item has not changed).
+StampState = Literal["intact", "edited", "edited-same"]
+#: The front-matter keys of the provenance stamp (see :func:`stamp_page`).
+STAMP_KEYS = ("imported_from", "imported_digest")
+_DIGEST_LINE = re.compile("imported_digest: ([0-9a-f]{64})")
 
 
 
@@ -82,7 +102,7 @@ class ManifestEntry:
 
 
 def decide_page(new: str, current: str | None, entry: ManifestEntry | None,
-                beside: str | None) -> Decision:
+                beside: str | None, stamp: StampState | None = None) -> Decision:
     """What import does with one page.
 
     ``new`` is the sha256 of the page import would write; ``current`` that
@@ -95,12 +115,25 @@ def decide_page(new: str, current: str | None, entry: ManifestEntry | None,
     (``kept``), ``offer`` the new version beside an editor's fix, write
     nothing because the offer beside it was changed by hand (``blocked``),
     or write nothing because the file is not import's (``foreign``).
+
+    ``stamp`` matters only when the manifest has no record of the page (it
+    was lost, or another folder's import wrote the page): the page's own
+    stamp then tells an untouched page (written) from an editor's fix (kept
+    quietly when its source item is unchanged, else offered).
     """
     if current is None:
         return "write"
     if current == new:
         return "same"
-    if entry is None or not current:
+    if not current:
+        return "foreign"
+    if entry is None:
+        if stamp == "intact":
+            return "write"
+        if stamp == "edited-same":
+            return "kept"
+        if stamp == "edited":
+            return "offer" if beside in (None, new) else "blocked"
         return "foreign"
     if current == entry.sha256:
         return "write"
@@ -257,3 +290,93 @@ def digest_at(path: Path) -> str | None:
     if not stat.S_ISREG(status.st_mode):
         return ""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A page's provenance stamp: whether the page is as import wrote it
+    (``intact``), and ``file``, ``record``, ``url`` and ``digest`` of its
+    ``imported_from`` (``""`` when missing)."""
+
+    intact: bool
+    file: str = ""
+    record: str = ""
+    url: str = ""
+    digest: str = ""
+
+
+def stamp_page(page: str) -> str:
+    """``page`` (front matter, then body) with ``imported_digest: SHA256`` as the
+    last front-matter key: the sha256 of the page as written without that line,
+    so that a later import can tell whether an editor changed it."""
+    end = page.index("\n---\n", 3)  # the closing fence: YAML keys never start with ---
+    digest = hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{page[:end]}\nimported_digest: {digest}{page[end:]}"
+
+
+def read_stamp(data: bytes) -> Stamp | None:
+    """The stamp of the page ``data``, or None when it has none (not written by
+    import, or its ``imported_digest`` line was removed)."""
+    try:
+        text = data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    end = text.find("\n---\n", 3) if text.startswith("---\n") else -1
+    start = text.rfind("\n", 0, end) if end > 0 else -1
+    found = _DIGEST_LINE.fullmatch(text[start + 1:end]) if start >= 0 else None
+    if found is None:
+        return None
+    unstamped = text[:start] + text[end:]
+    intact = hashlib.sha256(unstamped.encode("utf-8", "surrogatepass")).hexdigest() \
+        == found.group(1)
+    try:  # an editor's page may be hostile: the build's budgets apply
+        front = load_yaml(text[4:start + 1])
+    except (yaml.YAMLError, YamlLimitError):
+        return Stamp(intact)
+    origin = front.get("imported_from") if isinstance(front, dict) else None
+    if not isinstance(origin, dict):
+        return Stamp(intact)
+    return Stamp(intact, *(str(origin.get(name) or "")
+                           for name in ("file", "record", "url", "digest")))
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """A page already in ``DIR``: its path (relative, posix), the duplicate
+    identities of its article (:func:`newsarchive.pipeline.read.dedupe.identities`)
+    and its stamp."""
+
+    name: str
+    identities: tuple[str, ...]
+    stamp: Stamp | None
+
+
+def existing_pages(destination: Path, skip: set[str], settings: ReadSettings
+                   ) -> list[PageFacts]:
+    """The pages below ``destination`` but those named in ``skip``, in name order.
+
+    Hidden files and folders and links are not read (as import never writes
+    through them); a page that cannot be read or gives no article is left out.
+    """
+    from newsarchive.pipeline.read import read_source
+    from newsarchive.pipeline.read.dedupe import identities
+
+    found: list[PageFacts] = []
+    for folder, folders, files in os.walk(destination):
+        folders[:] = sorted(f for f in folders if not f.startswith(".")
+                            and not os.path.islink(os.path.join(folder, f)))
+        prefix = Path(folder).relative_to(destination).as_posix()
+        for file in sorted(files):
+            name = file if prefix == "." else f"{prefix}/{file}"
+            path = os.path.join(folder, file)
+            if (file.startswith(".") or not file.endswith(".md") or name in skip
+                    or os.path.islink(path)):
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue  # import never writes over a page it cannot read
+            for article in read_source(name, data, settings).articles:
+                found.append(PageFacts(name, identities(article), read_stamp(data)))
+    return sorted(found, key=lambda page: page.name)

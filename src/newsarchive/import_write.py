@@ -19,10 +19,12 @@ from newsarchive.import_pages import (
     MANIFEST_NAME,
     OFFER_SUFFIX,
     ManifestEntry,
+    StampState,
     decide_page,
     digest_at,
     inside,
     manifest_bytes,
+    read_stamp,
 )
 from newsarchive.pipeline.output import prune, write_bytes_atomic
 
@@ -35,6 +37,20 @@ _WRITE_HINTS = {
     errno.ENAMETOOLONG: "choose a --to folder with a shorter path",
 }
 _WRITE_HINT = "check that the folder is writable"
+
+
+_UNKNOWN = "0" * 64
+
+
+def _stamp_state(target: Path, source_digest: str) -> StampState | None:
+    """What the stamp of the page at ``target`` says (see :func:`decide_page`);
+    OSError when it cannot be read."""
+    stamp = read_stamp(target.read_bytes())
+    if stamp is None:
+        return None
+    if stamp.intact:
+        return "intact"
+    return "edited-same" if source_digest and stamp.digest == source_digest else "edited"
 
 
 def write_error(shown: str, target: Path, exc: OSError) -> Diagnostic:
@@ -67,8 +83,14 @@ class Placer:
             self._linked[folder] = "" if inside(real, self.real) else real
         return self._linked[folder]
 
-    def place(self, name: str, data: bytes, provenance: ManifestEntry) -> bool:
-        """Write (or offer, or keep) the page ``name``; True when the article has a page."""
+    def place(self, name: str, data: bytes, provenance: ManifestEntry,
+              source_digest: str = "") -> bool:
+        """Write (or offer, or keep) the page ``name``; True when the article has a page.
+
+        ``source_digest`` is the digest of the article's source item (its
+        stamp's ``imported_from.digest``): a page the manifest does not list
+        but that carries a stamp is rewritten when untouched, kept quietly
+        when edited and its source item is unchanged, else offered."""
         target = self.destination / name
         shown = provenance.source
         linked = self._outside(target.parent)
@@ -84,13 +106,15 @@ class Placer:
         entry = self.old.get(name)
         try:
             current = digest_at(target)
-            offered = digest_at(beside) if entry is not None else None
+            stamp = (_stamp_state(target, source_digest)
+                     if entry is None and current and current != new else None)
+            offered = digest_at(beside) if entry is not None or stamp else None
         except OSError as exc:
             self.diagnostics.append(Diagnostic(
                 shown, 0, 0, f"cannot read {target.as_posix()}: {exc.strerror}",
                 "check its permissions; import does not overwrite a page it cannot read"))
             return False
-        decision = decide_page(new, current, entry, offered)
+        decision = decide_page(new, current, entry, offered, stamp)
         ours = dataclasses.replace(provenance, sha256=new)
         try:
             if decision == "write":
@@ -111,16 +135,18 @@ class Placer:
             if entry is not None and entry.offered and offered == entry.offered:
                 self._drop_offer(beside)
         elif decision == "kept":
-            assert entry is not None  # decide_page keeps only pages import wrote
             self.unchanged += 1
-            self.new[name] = dataclasses.replace(provenance, sha256=entry.sha256,
-                                                 offered=entry.offered)
+            # Without a record (a stamped page): as if import had written ``new``.
+            self.new[name] = (dataclasses.replace(provenance, sha256=new) if entry is None
+                              else dataclasses.replace(provenance, sha256=entry.sha256,
+                                                       offered=entry.offered))
         elif decision in ("offer", "blocked"):
-            assert entry is not None
+            # Without a record, what import wrote is unknown: a digest nothing has.
+            written = entry.sha256 if entry is not None else _UNKNOWN
+            earlier = entry.offered if entry is not None else ""
             self.kept.append(target)
             self.new[name] = dataclasses.replace(
-                provenance, sha256=entry.sha256,
-                offered=new if decision == "offer" else entry.offered)
+                provenance, sha256=written, offered=new if decision == "offer" else earlier)
             hint = (f"it is in {beside.as_posix()}: compare them, then "
                     f"`mv {shlex.quote(beside.as_posix())} {shlex.quote(target.as_posix())}` "
                     "to take it, "

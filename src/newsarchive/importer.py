@@ -85,6 +85,8 @@ Safety
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,25 +94,30 @@ from pathlib import Path
 
 from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
 from newsarchive.errors import Diagnostic
+from newsarchive.import_images import carry_images
 from newsarchive.import_pages import (
     MANIFEST_NAME,
     MAX_NAME_BYTES,
     MAX_PATH_BYTES,
     NAME_GROWTH,
+    STAMP_KEYS,
     Decision,
     ManifestEntry,
+    PageFacts,
     decide_page,
+    existing_pages,
     fit_path,
     inside,
     page_name,
     raw_name,
     read_manifest,
+    stamp_page,
 )
 from newsarchive.import_write import Placer
 from newsarchive.model import Article
 from newsarchive.pipeline.enrich import body_html, plain_text
 from newsarchive.pipeline.read import SUFFIXES, read_source
-from newsarchive.pipeline.read.dedupe import find_duplicates
+from newsarchive.pipeline.read.dedupe import duplicate_warning, find_duplicates, identities
 from newsarchive.pipeline.read.serialize import to_page
 
 __all__ = ["MANIFEST_NAME", "MAX_NAME_BYTES", "Decision", "ImportReport", "ManifestEntry",
@@ -145,10 +152,24 @@ class ImportReport:
     kept: tuple[Path, ...] = ()
     blocked: tuple[Path, ...] = ()
     gone: tuple[Path, ...] = ()
+    #: Files no reader takes (reported once each), but images an article shows.
+    not_read: tuple[str, ...] = ()
+
+
+def _reader_takes(plugins: tuple[str, ...]) -> Callable[[Path], bool]:
+    """Whether a file in a source folder is read: every file but an editor's temp
+    file, as in the build (a file no reader takes is reported as not read)."""
+    from newsarchive.pipeline.discover import is_editor_temp
+
+    def takes(path: Path) -> bool:
+        return not is_editor_temp(path.name)
+
+    return takes
 
 
 def _folder_files(root: Path, skip: str, diagnostics: list[Diagnostic],
-                  skipped: list[str]) -> list[tuple[Path, str, str]]:
+                  skipped: list[str], takes: Callable[[Path], bool]
+                  ) -> list[tuple[Path, str, str]]:
     """(file, relative path, display path) of the source files below ``root``, sorted."""
     real_root = os.path.realpath(root)
     shown_root = root.as_posix()
@@ -179,22 +200,23 @@ def _folder_files(root: Path, skip: str, diagnostics: list[Diagnostic],
                 continue
             path = folder / name
             if entry.is_symlink():
-                problem = _link_problem(path, real_root, shown_root, skip)
+                problem = _link_problem(path, real_root, shown_root, skip, takes)
                 if problem is not None:
                     if problem:
                         diagnostics.append(_link_warning(path, problem))
                     continue
-                if name.lower().endswith(SUFFIXES):
+                if takes(path):
                     found.append((path, prefix + name, path.as_posix()))
             elif entry.is_dir(follow_symlinks=False):
                 subfolders.append((path, prefix + name + "/"))
-            elif entry.is_file(follow_symlinks=False) and name.lower().endswith(SUFFIXES):
+            elif entry.is_file(follow_symlinks=False) and takes(path):
                 found.append((path, prefix + name, path.as_posix()))
         folders.extend(reversed(subfolders))  # depth first, in name order
     return sorted(found, key=lambda item: item[1].split("/"))
 
 
-def _link_problem(path: Path, real_root: str, shown_root: str, skip: str) -> str | None:
+def _link_problem(path: Path, real_root: str, shown_root: str, skip: str,
+                  takes: Callable[[Path], bool]) -> str | None:
     """None when the link at ``path`` is read like a file; else why not, ``""`` when
     nothing need be said (a link to a folder inside the source, or into DIR)."""
     target = os.path.realpath(path)
@@ -203,7 +225,10 @@ def _link_problem(path: Path, real_root: str, shown_root: str, skip: str) -> str
             return ""
         return (f"a link to a folder outside {shown_root} ({target}); not followed\n"
                 "import that folder by naming it on the command line")
-    if not path.name.lower().endswith(SUFFIXES):
+    if not os.path.exists(target):
+        if not path.name.lower().endswith(SUFFIXES):
+            return ""
+    elif not takes(path):
         return ""
     if not os.path.exists(target):
         return (f"a broken link (to {os.readlink(path)}); not imported\n"
@@ -223,14 +248,15 @@ def _link_warning(path: Path, problem: str) -> Diagnostic:
 
 
 def _sources(sources: Sequence[Path], destination: Path, diagnostics: list[Diagnostic],
-             skipped: list[str]) -> list[tuple[Path, str, str]]:
+             skipped: list[str], plugins: tuple[str, ...]) -> list[tuple[Path, str, str]]:
     """(file, page-relative path, display path) of every readable source file, sorted
     per folder; files inside ``destination`` are left out."""
     found: list[tuple[Path, str, str]] = []
+    takes = _reader_takes(plugins)
     skip = os.path.realpath(destination)
     for source in sources:
         if source.is_dir():
-            found.extend(_folder_files(source, skip, diagnostics, skipped))
+            found.extend(_folder_files(source, skip, diagnostics, skipped, takes))
         else:
             found.append((source, source.name, source.as_posix()))
     return found
@@ -277,6 +303,74 @@ def _claim(name: str, relative: str, claimed: set[str], room: int) -> str | None
     return alternative
 
 
+def _origin(relative: str, article: Article, data: bytes) -> dict[str, str]:
+    """The ``imported_from`` of ``article``, read from ``relative`` (its path below
+    the folder named on the command line, or its name): ``digest`` is the
+    sha256 of the file's bytes for a single-article file, else of the record's
+    fields (a record's bytes are not kept apart by every reader)."""
+    if article.record:
+        fields = {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
+                  if f.name not in ("source_path", "record", "body_line")}
+        material = json.dumps(fields, default=str, sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+    else:
+        digest = hashlib.sha256(data).hexdigest()
+    return {"file": relative, "record": article.record, "url": article.original_url,
+            "digest": digest}
+
+
+def _against_pages(kept: Sequence[Article], pages: Sequence[PageFacts],
+                   old: Mapping[str, ManifestEntry], names: dict[str, str],
+                   claimed: set[str], shown_of: Mapping[str, str],
+                   origin_of: Mapping[str, Mapping[str, str]], destination: Path
+                   ) -> tuple[list[Article], list[Diagnostic]]:
+    """``kept`` less the articles that duplicate a page already in ``destination``
+    (one this run does not write), with a warning for each.  An article
+    matching a page import wrote from the same source file is that page's
+    article, whose name changed (a new title): the page is updated in place
+    (``names`` and ``claimed`` follow)."""
+    by_identity: dict[str, PageFacts] = {}
+    for page in pages:
+        for identity in page.identities:
+            by_identity.setdefault(identity, page)
+    left: list[Article] = []
+    warnings: list[Diagnostic] = []
+    for article in kept:
+        found = next(((i, by_identity[i]) for i in identities(article) if i in by_identity),
+                     None)
+        if found is None:
+            left.append(article)
+            continue
+        identity, page = found
+        entry = old.get(page.name)
+        same = ((entry is not None and entry.source == shown_of[article.key])
+                or (page.stamp is not None and page.stamp.file == origin_of[article.key]["file"]))
+        if same and page.name not in claimed:
+            claimed.discard(names[article.key])
+            names[article.key] = page.name
+            claimed.add(page.name)
+            left.append(article)
+            continue
+        warnings.append(duplicate_warning(article, (destination / page.name).as_posix(),
+                                          identity.partition("\0")[0]))
+    return left, warnings
+
+
+def _not_read(unread: Mapping[str, tuple[Path, tuple[Diagnostic, ...]]],
+              articles: Sequence[Article]) -> tuple[str, ...]:
+    """The files of ``unread`` to report: not the images the articles show (they are
+    copied with their pages)."""
+    shown: set[Path] = set()
+    for article in articles:
+        rooted = article.source_path.startswith("/")
+        for image in article.images:
+            if not image.src.startswith(("http://", "https://")):
+                shown.add(Path(("/" if rooted and not image.src.startswith("/") else "")
+                               + image.src).resolve())
+    return tuple(path for path, (file, _) in sorted(unread.items())
+                 if file.resolve() not in shown)
+
+
 def import_archive(sources: Sequence[Path], destination: Path, config: Config, *,
                    extract_terms: TermExtractor | None = None) -> ImportReport:
     """Import every article of ``sources`` (files or folders) as pages under ``destination``.
@@ -292,12 +386,15 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
     diagnostics: list[Diagnostic] = []
     settings = dataclasses.replace(config.read, include_drafts=True)
     articles: list[Article] = []
+    unread: dict[str, tuple[Path, tuple[Diagnostic, ...]]] = {}
     names: dict[str, str] = {}  # article key -> page relative path
     shown_of: dict[str, str] = {}  # article key -> source display path
+    origin_of: dict[str, dict[str, str]] = {}  # article key -> its imported_from
     claimed: set[str] = set()
     skipped: list[str] = []
     room = MAX_PATH_BYTES - 1 - len(os.fsencode(os.path.abspath(destination))) - 1 - NAME_GROWTH
-    for path, relative, shown in _sources(sources, destination, diagnostics, skipped):
+    for path, relative, shown in _sources(sources, destination, diagnostics, skipped,
+                                            settings.plugins):
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -306,6 +403,9 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
             skipped.append(shown)
             continue
         result = read_source(shown, data, settings)
+        if result.unread:
+            unread[shown] = (path, result.diagnostics)
+            continue
         diagnostics.extend(result.diagnostics)
         if not result.articles and any(d.severity == "error" for d in result.diagnostics):
             skipped.append(shown)
@@ -326,18 +426,30 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
             claimed.add(name)
             names[article.key] = name
             shown_of[article.key] = shown
+            origin_of[article.key] = _origin(relative, article, data)
             articles.append(article)
 
-    kept, duplicate_diagnostics = find_duplicates(articles)
+    not_read = _not_read(unread, articles)
+    diagnostics.extend(d for path in not_read for d in unread[path][1])
+    unique, duplicate_diagnostics = find_duplicates(articles)
+    kept = list(unique)
     diagnostics.extend(duplicate_diagnostics)
     old, damaged = read_manifest(destination)
     if damaged is not None:
         diagnostics.append(damaged)
+    if destination.is_dir():
+        pages = existing_pages(destination, claimed, settings)
+        kept, against_pages = _against_pages(kept, pages, old, names, claimed,
+                                             shown_of, origin_of, destination)
+        diagnostics.extend(against_pages)
+        duplicate_diagnostics += tuple(against_pages)
     if not kept and not old:
-        return ImportReport((), 0, tuple(diagnostics), skipped=tuple(skipped))
+        return ImportReport((), 0, tuple(diagnostics), skipped=tuple(skipped),
+                            not_read=not_read)
     problem = _prepare(destination, create=True)
     if problem is not None:
-        return ImportReport((), 0, (*diagnostics, problem), skipped=tuple(skipped))
+        return ImportReport((), 0, (*diagnostics, problem), skipped=tuple(skipped),
+                            not_read=not_read)
 
     if extract_terms is None:
         from newsarchive.topics import extract_terms as default  # loaded only when needed
@@ -351,12 +463,18 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
                   if t in config.topics.enabled and t not in article.terms]
         if wanted:
             # The text enrich gives the extractor, so imported terms match built ones.
-            found = extract_terms(article.title, plain_text(article, body_html(article)),
-                                  config.topics)
+            text = plain_text(article, body_html(article, config.markdown))
+            found = extract_terms(article.title, text, config.topics)
             derived = {t: tuple(found.get(t, ())) for t in wanted if found.get(t)}
-        page = to_page(article, derived).encode("utf-8")
+        origin = origin_of[article.key]
+        extra = {k: v for k, v in article.extra.items() if k not in STAMP_KEYS}
+        stamped = dataclasses.replace(article, extra={**extra, "imported_from": origin})
+        stamped, image_problems = carry_images(stamped, shown_of[article.key],
+                                               names[article.key], destination)
+        diagnostics.extend(image_problems)
+        page = stamp_page(to_page(stamped, derived)).encode("utf-8")
         entry = ManifestEntry("", shown_of[article.key], article.record)
-        if placer.place(names[article.key], page, entry):
+        if placer.place(names[article.key], page, entry, origin["digest"]):
             imported.append(article)
     unreadable, covered = set(skipped), _coverage(sources)
     placer.report_gone(lambda entry: entry.source not in unreadable and covered(entry.source),
@@ -368,9 +486,10 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
         diagnostics=(*diagnostics, *placer.diagnostics),
         articles=len(imported),
         undated=sum(article.published is None for article in imported),
-        duplicates=len(articles) - len(kept),
+        duplicates=len(duplicate_diagnostics),
         skipped=tuple(skipped),
         kept=tuple(placer.kept),
         blocked=tuple(placer.blocked),
         gone=tuple(placer.gone),
+        not_read=not_read,
     )

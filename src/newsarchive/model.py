@@ -18,12 +18,16 @@ from datetime import datetime
 from typing import Any, Literal
 
 from newsarchive.errors import Diagnostic
+from newsarchive.taxonomy import BUILTIN
 
 __all__ = [
     "TAXONOMIES",
     "Article",
     "BodyFormat",
+    "BuildReport",
     "Entry",
+    "Image",
+    "Loaded",
     "ReadResult",
     "SourceFile",
     "Term",
@@ -31,20 +35,13 @@ __all__ = [
 
 BodyFormat = Literal["text", "markdown", "html"]
 
-#: Every taxonomy newsarchive indexes, in the order the theme lists them.
-#: ``topics`` holds explicit front-matter terms (``topics``, ``tags``,
-#: ``keywords`` and ``categories`` all map here); ``places``, ``people``,
-#: ``organizations`` and ``subjects`` are explicit or derived from the text;
-#: ``sources`` and ``authors`` come from the article's fields.
-TAXONOMIES: tuple[str, ...] = (
-    "topics",
-    "places",
-    "people",
-    "organizations",
-    "subjects",
-    "sources",
-    "authors",
-)
+#: The built-in taxonomies, in the order the theme lists them (a site adds its
+#: own after them: ``Config.taxonomies`` is the whole table, see
+#: :mod:`newsarchive.taxonomy`).  ``topics`` holds explicit front-matter terms
+#: (``topics``, ``tags``, ``keywords`` and ``categories`` all map here);
+#: ``places``, ``people``, ``organizations`` and ``subjects`` are explicit or
+#: derived from the text; ``sources`` and ``authors`` come from the article's fields.
+TAXONOMIES: tuple[str, ...] = tuple(t.name for t in BUILTIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +50,16 @@ class SourceFile:
 
     source_path: str
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image of an article: ``src`` is an http(s) URL or a path relative to the
+    source folder; ``alt`` its text alternative; ``caption`` shown below it."""
+
+    src: str
+    alt: str = ""
+    caption: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,9 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=dict)
     draft: bool = False
     body_line: int = 1
+    #: The article's images, the lead image first: remote (an http(s) URL) or a
+    #: file beside the source (a path relative to the source folder).
+    images: tuple[Image, ...] = ()
 
     @property
     def key(self) -> str:
@@ -101,11 +111,14 @@ class Article:
 class ReadResult:
     """What a reader made of one source file: its articles and any diagnostics.
 
-    A file that yields no article and an error diagnostic is a skipped file.
+    A file that yields no article and an error diagnostic is a skipped file;
+    one no reader takes has ``unread`` saying what it looks like ("a PDF
+    document"): a file not read, reported once.
     """
 
     articles: tuple[Article, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    unread: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +151,12 @@ class Entry:
     local: datetime | None = None
     lang: str = ""
     direction: str = "ltr"
+    #: Links to other source files and image files the body holds as markers
+    #: (see :mod:`newsarchive.pipeline.assets`): ``(kind, target, line, column)``.
+    markers: tuple[tuple[str, str, int, int], ...] = ()
+    #: The MinHash signature of the body (see :mod:`newsarchive.pipeline.copies`),
+    #: made while the body is at hand: b"" when it is too short to compare.
+    copy_sig: bytes = b""
 
     @property
     def published(self) -> datetime | None:
@@ -150,3 +169,57 @@ class Entry:
     @property
     def key(self) -> str:
         return self.article.key
+
+
+#: What one source file becomes: its read result (diagnostics only) and its
+#: light entries (see :mod:`newsarchive.run.jobs`).
+Loaded = tuple[ReadResult, tuple[Entry, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did.  ``skipped`` maps each skipped source file to its reason."""
+
+    articles: int = 0
+    undated: int = 0
+    duplicates: int = 0
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    sources: int = 0
+    sources_read: int = 0
+    pages: int = 0
+    rendered: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    diagnostics: tuple[Diagnostic, ...] = ()
+    seconds: float = 0.0
+    dry_run: bool = False
+    written_paths: tuple[str, ...] = ()
+    removed_paths: tuple[str, ...] = ()
+    #: Entries of the source folder not read (links out of it, names that are
+    #: not UTF-8), with the reason: warnings, not skipped articles.
+    refused: Mapping[str, str] = field(default_factory=dict)
+    #: Files no reader takes (not an article format), with what each looks like:
+    #: warnings, reported once each, not skipped articles.
+    not_read: Mapping[str, str] = field(default_factory=dict)
+    #: Image files of articles copied beside their pages (counted among ``pages``).
+    images: int = 0
+    #: What the search step did: ``indexed`` (``search_pages`` pages in
+    #: ``search_seconds``), ``unchanged``, ``unavailable``, ``failed``, or ``""``
+    #: when it did not run (search off, a dry run).
+    search: str = ""
+    search_pages: int = 0
+    search_seconds: float = 0.0
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    @property
+    def exit_status(self) -> int:
+        """0 when every source was used, 1 when any file was skipped or errored."""
+        return 1 if self.skipped or self.errors else 0

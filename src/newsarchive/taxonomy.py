@@ -1,14 +1,49 @@
 """The taxonomies of an archive, declared in one table.
 
 The built-in ones (:data:`BUILTIN`) are entries of the same table a site
-extends with ``taxonomies:`` in ``archive.yaml``.  (Draft: completed by the
-taxonomy work; the names and fields below are the interface.)
+extends with ``taxonomies:`` in ``archive.yaml``::
+
+    taxonomies:
+      section: {singular: Section, plural: Sections, keys: [section, sections]}
+      desk: Desk                   # short form: the singular label
+      region:                      # no value: labels from the name (Region, Regions)
+      places: {plural: Locations}  # a built-in: its labels and flags may change
+
+Each entry's name is its URL folder (``section/sport/``) and the front-matter
+key its terms are written under.  Its value is a mapping of
+
+``singular``, ``plural``
+    The labels (``Section``, ``Sections``).  ``singular`` defaults to the name
+    with its first letter capitalised; ``plural`` to the singular plus ``s``
+    (``es`` after s, x, z, ch and sh; ``ies`` for a consonant and ``y``).
+``keys``
+    The front-matter (and JSON record) keys whose values are its terms, one
+    key or a list; the name itself is always one of them, first.
+``facet``, ``feeds``, ``keywords``
+    Whether its terms are a search filter, get an Atom feed each, and count as
+    an article's keywords (``<meta name="keywords">``); all default to true.
+
+A string value is the singular label; no value takes every default.
+
+A site's taxonomies follow the built-in ones, in the order written.  A
+built-in may be named to change its labels and flags (``singular``,
+``plural``, ``facet``, ``feeds``, ``keywords``), never its keys: those are
+what the readers and automatic topics rely on.
+
+Rejected, each as a ``(message, hint)`` pair: a name that is not a lowercase
+URL slug, or that the URL scheme of :mod:`newsarchive.urls` already uses
+(``page``, ``archive``, ``search``, ``static``, ``undated``, ``pagefind``,
+...); a key another taxonomy or an article field (``title``, ``source``,
+``date``, ...) already reads; a label with a control character; an unknown
+setting or a value of the wrong type.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["BUILTIN", "Taxonomy", "parse_taxonomies", "term_keys"]
@@ -43,11 +78,188 @@ BUILTIN: tuple[Taxonomy, ...] = (
     Taxonomy("authors", "Author", "Authors", (), keywords=False),
 )
 
+#: Top-level URL folders of the site besides the taxonomies, and what they hold.
+RESERVED_NAMES: Mapping[str, str] = {
+    "page": "the older pages of the front page (page/2/)",
+    "archive": "the archive overview",
+    "search": "the search page",
+    "static": "the theme's files",
+    "undated": "the undated articles",
+    "pagefind": "the search index",
+    "feed": "the site's feeds",
+    "sitemap": "the sitemap",
+    "index": "the front page",
+}
+
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_MAX_NAME = 40
+_MAX_LABEL = 100
+_LABELS = ("singular", "plural")
+_FLAGS = ("facet", "feeds", "keywords")
+_SETTINGS = (*_LABELS, "keys", *_FLAGS)
+_EXAMPLE = "e.g. `section: {singular: Section, plural: Sections, keys: [section, desk]}`"
+
+
+def _plural(singular: str) -> str:
+    if re.search(r"(s|x|z|ch|sh)$", singular, re.IGNORECASE):
+        return singular + "es"
+    if re.search(r"[^aeiou]y$", singular, re.IGNORECASE):
+        return singular[:-1] + "ies"
+    return singular + "s"
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+
+
+def _check_name(name: Any) -> tuple[str, str] | None:
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or len(name) > _MAX_NAME:
+        return (f"taxonomy name {str(name)!r} is not a URL slug"[:200],
+                "use lower-case ASCII letters, digits and inner hyphens, starting with a "
+                f"letter, at most {_MAX_NAME} characters, e.g. 'section' or 'news-desk'")
+    if name in RESERVED_NAMES:
+        return (f"taxonomy name '{name}' is taken: the site's {name}/ folder holds "
+                f"{RESERVED_NAMES[name]}", "choose another name")
+    return None
+
+
+class _Parser:
+    """Collects the table and the problems of one ``taxonomies:`` value."""
+
+    def __init__(self) -> None:
+        from newsarchive.pipeline.read.fields import FIELD_KEYS  # imports config, which imports us
+
+        self.problems: list[tuple[str, str]] = []
+        self.field_of_key = {key: name for name, keys in FIELD_KEYS.items() for key in keys}
+        self.taxonomy_of_key = {key: t.name for t in BUILTIN for key in t.keys}
+
+    def bad(self, message: str, hint: str) -> None:
+        self.problems.append((message, hint))
+
+    def settings(self, name: str, value: Any) -> dict[str, Any] | None:
+        """The settings of one entry as a mapping, or None after reporting why not."""
+        if value is None:
+            return {}
+        if isinstance(value, str):
+            return {"singular": value}
+        if isinstance(value, Mapping):
+            settings: dict[str, Any] = {}
+            for key, setting in value.items():
+                if key not in _SETTINGS:
+                    self.bad(f"unknown setting {str(key)!r} of taxonomy '{name}'"[:200],
+                             f"settings: {', '.join(sorted(_SETTINGS))}")
+                else:
+                    settings[str(key)] = setting
+            return settings
+        self.bad(f"taxonomy '{name}' must be a label or a mapping of settings, not "
+                 f"{value!r}"[:200], _EXAMPLE)
+        return None
+
+    def labels(self, name: str, settings: Mapping[str, Any]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for label in _LABELS:
+            if label not in settings:
+                continue
+            text = settings[label]
+            if not isinstance(text, str) or not text.strip():
+                self.bad(f"the {label} label of taxonomy '{name}' must be text", _EXAMPLE)
+            elif _has_control(text):
+                self.bad(f"the {label} label of taxonomy '{name}' holds a control character: "
+                         f"{text!r}"[:200], "remove it from archive.yaml")
+            elif len(text) > _MAX_LABEL:
+                self.bad(f"the {label} label of taxonomy '{name}' is longer than {_MAX_LABEL} "
+                         "characters", "shorten it")
+            else:
+                found[label] = " ".join(text.split())
+        if "singular" in found and "plural" not in found and "plural" not in settings:
+            found["plural"] = _plural(found["singular"])
+        return found
+
+    def flags(self, name: str, settings: Mapping[str, Any]) -> dict[str, bool]:
+        found: dict[str, bool] = {}
+        for flag in _FLAGS:
+            if flag in settings:
+                if isinstance(settings[flag], bool):
+                    found[flag] = settings[flag]
+                else:
+                    self.bad(f"'{flag}' of taxonomy '{name}' must be true or false, not "
+                             f"{settings[flag]!r}"[:200], f"e.g. `{flag}: false`")
+        return found
+
+    def keys(self, name: str, value: Any) -> tuple[str, ...]:
+        listed = [value] if isinstance(value, str) else value
+        if not isinstance(listed, list) or not all(isinstance(k, str) for k in listed):
+            self.bad(f"'keys' of taxonomy '{name}' must be a key or a list of keys, not "
+                     f"{value!r}"[:200], f"e.g. `keys: [{name}, {name}s]`")
+            listed = []
+        keys = [name]
+        for key in listed:
+            lower = key.strip().lower()
+            if not lower or _has_control(lower) or any(c.isspace() for c in lower):
+                self.bad(f"key {key!r} of taxonomy '{name}' is not a front-matter key"[:200],
+                         "a key is a word such as 'desk', without spaces")
+            elif lower not in keys:
+                keys.append(lower)
+        kept = []
+        for key in keys:
+            if key in self.field_of_key:
+                self.bad(f"key '{key}' of taxonomy '{name}' is already read as the article's "
+                         f"{self.field_of_key[key]}",
+                         "choose another key" if key != name else "choose another name")
+            elif key in self.taxonomy_of_key:
+                self.bad(f"key '{key}' of taxonomy '{name}' already feeds the taxonomy "
+                         f"'{self.taxonomy_of_key[key]}'",
+                         "choose another name" if key == name
+                         else "a key feeds one taxonomy; remove it from one of them")
+            else:
+                self.taxonomy_of_key[key] = name
+                kept.append(key)
+        return tuple(kept)
+
 
 def parse_taxonomies(value: Any) -> tuple[tuple[Taxonomy, ...], list[tuple[str, str]]]:
     """The built-in taxonomies plus those of ``value`` (the ``taxonomies:`` entry of
-    archive.yaml), and the problems found as ``(message, hint)`` pairs."""
-    return BUILTIN, []
+    archive.yaml), and the problems found as ``(message, hint)`` pairs.
+
+    The built-ins come first, in their order, with any overrides; then the
+    site's own in the order written.  An entry with a problem is left out of
+    the table (the caller reports the problems and stops)."""
+    if value is None:
+        return BUILTIN, []
+    parser = _Parser()
+    if not isinstance(value, Mapping):
+        parser.bad("'taxonomies' must be a mapping of taxonomy names to their settings",
+                   _EXAMPLE)
+        return BUILTIN, parser.problems
+    builtin = {t.name: t for t in BUILTIN}
+    added: list[Taxonomy] = []
+    for name, entry in value.items():
+        problem = _check_name(name)
+        if problem is not None:
+            parser.bad(*problem)
+            continue
+        settings = parser.settings(name, entry)
+        if settings is None:
+            continue
+        labels = parser.labels(name, settings)
+        flags = parser.flags(name, settings)
+        if name in builtin:
+            if "keys" in settings:
+                parser.bad(f"the keys of the built-in taxonomy '{name}' cannot be changed",
+                           "only its labels and flags can (singular, plural, facet, feeds, "
+                           "keywords); declare a new taxonomy for other keys")
+            old = builtin[name]
+            builtin[name] = replace(
+                old, singular=labels.get("singular", old.singular),
+                plural=labels.get("plural", old.plural), facet=flags.get("facet", old.facet),
+                feeds=flags.get("feeds", old.feeds),
+                keywords=flags.get("keywords", old.keywords))
+            continue
+        keys = parser.keys(name, settings.get("keys", []))
+        singular = labels.get("singular", name.replace("-", " ").capitalize())
+        added.append(Taxonomy(name, singular, labels.get("plural", _plural(singular)), keys,
+                              **flags))
+    return (*builtin.values(), *added), parser.problems
 
 
 def term_keys(taxonomies: tuple[Taxonomy, ...]) -> Mapping[str, tuple[str, ...]]:

@@ -22,7 +22,12 @@ PREFIX = "theme"
 
 @cache
 def theme_root() -> Path:
-    """The folder holding the default theme's ``templates/`` and ``static/``."""
+    """The folder holding the default theme's ``templates/`` and ``static/``: the
+    package's ``default_theme/`` when installed from a wheel, else the checkout.
+
+    Raises RuntimeError when neither exists (a broken install).  Cached: a
+    test that points it elsewhere calls ``theme_root.cache_clear()``.
+    """
     here = Path(__file__).resolve().parent
     packaged = here / "default_theme"
     if (packaged / "templates").is_dir():
@@ -35,8 +40,10 @@ def theme_root() -> Path:
 
 
 def templates_dir() -> Path:
+    """The default theme's Jinja templates (docs/theme.md describes each)."""
     return theme_root() / "templates"
 
 
 def static_dir() -> Path:
+    """The default theme's static files, copied to ``static/`` in the output."""
     return theme_root() / "static"

@@ -25,17 +25,21 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive import __version__, theme
+from newsarchive import __version__, hooks, theme
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.incremental.keys import pickled_format
-from newsarchive.model import Article, Entry
+from newsarchive.model import Entry
 from newsarchive.pipeline.plan import PageSpec
 
+if TYPE_CHECKING:
+    from newsarchive.incremental.store import Cache
+    from newsarchive.pipeline.write import Plan
+
 __all__ = ["CHUNK", "INDEX", "SHARDS", "STATE", "BuildState", "PlanIndex", "chunk_name",
-           "deps_shard", "identity", "identity_shard", "inputs_digest", "seal", "shape",
+           "deps_shard", "identities", "identity_shard", "inputs_digest", "save", "seal", "shape",
            "shards", "table_digest", "unseal"]
 
 STATE = "build"
@@ -147,7 +151,8 @@ def inputs_digest(config: Config, settings: str) -> str:
     theme's and the user's) and the stat signature of every static file."""
     parts = [__version__, settings, repr(config),
              repr(pickled_format(PageSpec, BuildState, PlanIndex))]
-    for folder in (theme.templates_dir(), config.templates_dir):
+    for folder in (theme.templates_dir(), config.templates_dir,
+                   *hooks.template_folders(config.plugins, config.config_path)):
         parts.append(f"templates:{folder}")
         if folder is not None:
             parts.extend(_file_parts(folder, contents=True))
@@ -166,21 +171,73 @@ def table_digest(digests: Mapping[str, str]) -> str:
     return hasher.hexdigest()
 
 
-def identity(article: Article) -> int:
-    """A 64-bit digest of what duplicate detection compares (folded title and body
-    digest of a light article); equal identities give equal digests."""
-    material = " ".join(article.title.split()).casefold() + "\0" + " ".join(article.body.split())
-    return int.from_bytes(hashlib.blake2b(material.encode("utf-8", "surrogatepass"),
-                                          digest_size=8).digest(), "big")
+def identities(entry: Entry) -> tuple[int, ...]:
+    """64-bit digests of what finds an entry's duplicates (the strings
+    :func:`newsarchive.pipeline.read.dedupe.identities` compares) and its copy
+    candidates (the band keys of its signature: see
+    :mod:`newsarchive.pipeline.copies`).  An entry sharing none of them with
+    another is neither a duplicate nor a copy, so an edit of it that keeps
+    them unshared cannot change which articles are built or linked."""
+    from newsarchive.pipeline.copies import band_keys
+    from newsarchive.pipeline.read.dedupe import identities as duplicate_keys
+
+    found = [int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                                            digest_size=8).digest(), "big")
+             for key in duplicate_keys(entry.article)]
+    if entry.copy_sig:
+        found += [key ^ _COPY for key in band_keys(entry.copy_sig)]
+    return tuple(dict.fromkeys(found))
+
+
+#: Keeps the band keys of copies apart from the digests of duplicates.
+_COPY = 0x9E3779B97F4A7C15
 
 
 def shape(entry: Entry) -> tuple[Any, ...]:
     """What decides where an entry appears and where other pages link it: the
     pages a change of anything else can touch are the pages that show or link
-    it (a dated entry's title only names it; undated ones are sorted by title)."""
+    it (a dated entry's title only names it; undated ones are sorted by title);
+    the links and images its body holds are resolved when pages are planned."""
     return (entry.key, entry.local, entry.slug, entry.title if entry.local is None else "",
-            tuple(sorted((k, tuple(v)) for k, v in entry.terms.items())))
+            tuple(sorted((k, tuple(v)) for k, v in entry.terms.items())),
+            tuple((kind, target) for kind, target, _, _ in entry.markers))
 
 
 def chunks_of(specs: Sequence[Any]) -> list[Sequence[Any]]:
     return [specs[i:i + CHUNK] for i in range(0, len(specs), CHUNK)]
+
+
+def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mapping[str, Any],
+         digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None
+         ) -> tuple[BuildState, list[Sequence[PageSpec]]]:
+    """Save what the next build of ``plan`` compares with: the plan in chunks (those
+    that differ from ``previous``, the chunks this session saved last), the
+    plan index, which chunks show each entry, the duplicate identities.  The
+    :class:`BuildState` itself is returned, to be saved once the output is
+    complete; with the chunks saved."""
+    chunks = chunks_of(plan.specs)
+    deps: dict[str, set[int]] = {}
+    for number, chunk in enumerate(chunks):
+        for spec in chunk:
+            if spec.article:
+                deps.setdefault(spec.article, set()).add(number)
+            for key in (*spec.keys, *spec.links):
+                deps.setdefault(key, set()).add(number)
+    before = previous or []
+    blobs: list[tuple[str, bytes]] = [
+        (chunk_name(n), seal(list(chunk))) for n, chunk in enumerate(chunks)
+        if n >= len(before) or before[n] != chunk]
+    state = BuildState(
+        inputs=inputs_digest(config, settings),
+        table=table_digest({p: r.digest for p, r in plan.sources.rows.items()}),
+        counts=dict(counts), read_diagnostics=plan.read_diagnostics,
+        other_diagnostics=plan.other_diagnostics, template_digests=digests,
+        chunks=len(chunks))
+    blobs.append((INDEX, seal(PlanIndex(plan.urls, plan.paths))))
+    blobs += shards({k: tuple(sorted(v)) for k, v in deps.items()}, deps_shard, "deps")
+    blobs += shards(plan.identities, identity_shard, "identities")
+    stale = [chunk_name(n) for n in range(len(chunks), len(before))]
+    if stale:
+        cache.forget_state(config.output_dir, stale)
+    cache.store_state(config.output_dir, blobs, clear=previous is None)
+    return state, chunks

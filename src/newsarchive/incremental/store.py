@@ -25,7 +25,8 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from newsarchive.model import Loaded
 
 __all__ = ["Cache", "CacheWarning", "SourceRow", "open_cache"]
 
@@ -49,7 +50,7 @@ class SourceRow:
     path: str
     digest: str
     stat: str
-    loaded: Any
+    loaded: Loaded
     bodies: bytes = b""
     meta: bytes = b""
 

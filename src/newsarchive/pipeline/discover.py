@@ -5,11 +5,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["NOT_UTF8", "discover", "read_sources", "refusal_hint", "stat_signature", "survey",
-           "utf8_name"]
+__all__ = ["NOT_UTF8", "discover", "is_editor_temp", "is_source_name", "read_sources",
+           "refusal_hint", "stat_signature", "survey", "utf8_name"]
 
 #: A stat signature is trusted only for files last changed this long before it was taken.
 _SETTLED_NS = 2_000_000_000
@@ -37,20 +38,22 @@ def stat_signature(path: str, now_ns: int) -> str:
         return ""
 
 
-def discover(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...] = (),
-             follow_links: bool = False) -> list[str]:
+def discover(source_dir: Path, suffixes: tuple[str, ...] | None = None,
+             exclude: tuple[Path, ...] = (), follow_links: bool = False) -> list[str]:
     """Relative posix paths of every source file below ``source_dir``, sorted.
 
-    Hidden files and folders, editor temp files (``~``, ``.swp``) and anything
-    inside ``exclude`` (the output and cache folders) are left out.  Symbolic
-    links are read only when they stay inside the source folder (see
+    Every file is a source (a reader reads it, or the build reports it as not
+    an article), but hidden files and folders, editor temp files (``~``,
+    ``.swp``: :func:`is_editor_temp`) and anything inside ``exclude`` (the
+    output and cache folders); ``suffixes`` keeps only files ending in one.
+    Symbolic links are read only when they stay inside the source folder (see
     :func:`survey` for what is refused and why).
     """
     return sorted(path for path, _ in _walk(source_dir, suffixes, exclude,
                                             follow_links=follow_links)[0])
 
 
-def survey(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...],
+def survey(source_dir: Path, suffixes: tuple[str, ...] | None, exclude: tuple[Path, ...],
            now_ns: int, follow_links: bool = False) -> tuple[dict[str, str], dict[str, str]]:
     """:func:`discover`'s paths (in the same order) with their :func:`stat_signature`,
     taken during the walk (one pass over the folders instead of two), and the
@@ -63,6 +66,12 @@ def survey(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...
     """
     found, refused = _walk(source_dir, suffixes, exclude, now_ns, follow_links)
     return dict(sorted(found)), dict(sorted(refused.items()))
+
+
+def is_source_name(name: str, suffixes: tuple[str, ...] | None = None) -> bool:
+    """Whether a file called ``name`` is a source: not an editor's temp file nor
+    hidden, and (when ``suffixes`` are given) ending in one of them."""
+    return not is_editor_temp(name) and (suffixes is None or name.lower().endswith(suffixes))
 
 
 #: Folders are listed through a descriptor where the platform allows it: each
@@ -108,47 +117,78 @@ def utf8_name(name: str) -> bool:
     return True
 
 
-def _walk(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...],
-          now_ns: int | None = None, follow_links: bool = False
-          ) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """``(path, signature)`` of every source file, unsorted (signatures are ""
-    unless ``now_ns`` is given), and the refused links with their reasons."""
-    if not source_dir.is_dir():
-        return [], {}
-    excluded = [str(e.resolve()) for e in exclude]
-    root = os.path.realpath(source_dir)
+class _Walk:
+    """One walk of a source folder (see :func:`survey`)."""
 
-    def inside_excluded(real: str) -> bool:
-        return any(real == e or real.startswith(e.rstrip(os.sep) + os.sep) for e in excluded)
+    def __init__(self, source_dir: Path, suffixes: tuple[str, ...] | None,
+                 exclude: tuple[Path, ...], now_ns: int | None, follow_links: bool) -> None:
+        self.suffixes = suffixes
+        self.excluded = [str(e.resolve()) for e in exclude]
+        self.root = os.path.realpath(source_dir)
+        self.now_ns = now_ns
+        self.follow_links = follow_links
+        self.found: list[tuple[str, str]] = []
+        self.refused: dict[str, str] = {}
+        self.visited: set[str] = {self.root}  # real folders walked, against loops
 
-    found: list[tuple[str, str]] = []
-    refused: dict[str, str] = {}
-    visited: set[str] = {root}  # real folders walked, against loops through links
+    def inside_excluded(self, real: str) -> bool:
+        return any(real == e or real.startswith(e.rstrip(os.sep) + os.sep)
+                   for e in self.excluded)
 
-    def link(folder: str, name: str, prefix: str, is_dir: bool) -> bool:
-        """Whether the link ``name`` is followed; a refusal is recorded."""
-        where = os.path.join(folder, name)
+    def follows(self, where: str, path: str, is_dir: bool) -> bool:
+        """Whether the link at ``where`` is followed; a refusal is recorded."""
         try:
             target = os.path.realpath(where, strict=True)
         except OSError as exc:
-            refused[prefix + name] = (
+            self.refused[path] = (
                 "symbolic link loop; not read" if exc.errno == errno.ELOOP
                 else "broken symbolic link (its target does not exist); not read")
             return False
-        problem = _link_problem(target, root, is_dir, follow_links)
-        if not problem and is_dir and target in visited:
+        problem = _link_problem(target, self.root, is_dir, self.follow_links)
+        if not problem and is_dir and target in self.visited:
             problem = "symbolic link loop; not read"
         if problem:
-            refused[prefix + name] = problem
+            self.refused[path] = problem
             return False
-        return not inside_excluded(target)
+        if is_dir:
+            self.visited.add(target)
+        return not self.inside_excluded(target)
 
-    # One scandir per folder (file types come with the listing) and one realpath
-    # per folder: resolving every file costs seconds at 100,000 files.
-    # The same walk as os.walk: hidden folders are not descended.
-    def walk(folder: str, prefix: str) -> None:
-        folder_excluded = inside_excluded(os.path.realpath(folder))
-        subfolders: list[tuple[str, str]] = []
+    def entry(self, entry: os.DirEntry[str], folder: str, prefix: str, excluded: bool
+              ) -> tuple[str, str] | None:
+        """Record the file ``entry``; a subfolder to walk is returned instead."""
+        name = entry.name
+        if name.startswith("."):
+            return None
+        path = prefix + name
+        if not utf8_name(name):
+            self.refused[path] = NOT_UTF8
+            return None
+        try:
+            is_link, is_dir = entry.is_symlink(), entry.is_dir()
+        except OSError:  # a link loop, a vanished entry
+            is_link, is_dir = entry.is_symlink(), False
+        where = os.path.join(folder, name)
+        if is_dir:
+            return (where, path + "/") if not is_link or self.follows(where, path, True) \
+                else None
+        if not is_source_name(name, self.suffixes) or excluded:
+            return None
+        if is_link and not self.follows(where, path, False):
+            return None
+        try:
+            if not entry.is_file():
+                return None
+        except OSError:
+            return None
+        self.found.append((path, "" if self.now_ns is None
+                           else _entry_signature(entry, self.now_ns)))
+        return None
+
+    def walk(self, folder: str, prefix: str) -> None:
+        # One scandir per folder (file types come with the listing) and one
+        # realpath per folder: resolving every file costs seconds at 100,000 files.
+        excluded = self.inside_excluded(os.path.realpath(folder))
         fd = -1
         try:
             if _BY_FD:
@@ -160,55 +200,39 @@ def _walk(source_dir: Path, suffixes: tuple[str, ...], exclude: tuple[Path, ...]
             return
         try:
             with listing:
-                for entry in listing:
-                    name = entry.name
-                    if name.startswith("."):
-                        continue
-                    if not utf8_name(name):
-                        refused[prefix + name] = (
-                            NOT_UTF8)
-                        continue
-                    try:
-                        is_link = entry.is_symlink()
-                    except OSError:
-                        is_link = False
-                    try:
-                        is_dir = entry.is_dir()
-                    except OSError:  # a link loop, a vanished entry
-                        is_dir = False
-                    if is_link:
-                        suffixed = name.lower().endswith(suffixes)
-                        if (is_dir or suffixed or not os.path.exists(os.path.join(folder, name))
-                                ) and link(folder, name, prefix, is_dir):
-                            if is_dir:
-                                real = os.path.realpath(os.path.join(folder, name))
-                                visited.add(real)
-                                subfolders.append((os.path.join(folder, name),
-                                                   prefix + name + "/"))
-                            elif suffixed and os.path.isfile(os.path.join(folder, name)):
-                                found.append((prefix + name, "" if now_ns is None
-                                              else _entry_signature(entry, now_ns)))
-                        continue
-                    if is_dir:
-                        subfolders.append((os.path.join(folder, name), prefix + name + "/"))
-                        continue
-                    if not name.lower().endswith(suffixes):
-                        continue
-                    try:
-                        if folder_excluded or not entry.is_file():
-                            continue
-                    except OSError:
-                        continue
-                    found.append((prefix + name,
-                                  "" if now_ns is None else _entry_signature(entry, now_ns)))
+                subfolders = [sub for entry in listing
+                              if (sub := self.entry(entry, folder, prefix, excluded))]
         finally:
             if fd >= 0:
                 os.close(fd)
         for path, sub_prefix in subfolders:
-            walk(path, sub_prefix)
+            self.walk(path, sub_prefix)
 
-    walk(str(source_dir), "")
-    return found, refused
+
+def _walk(source_dir: Path, suffixes: tuple[str, ...] | None, exclude: tuple[Path, ...],
+          now_ns: int | None = None, follow_links: bool = False
+          ) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """``(path, signature)`` of every source file, unsorted (signatures are ""
+    unless ``now_ns`` is given), and the refused links with their reasons."""
+    if not source_dir.is_dir():
+        return [], {}
+    walk = _Walk(source_dir, suffixes, exclude, now_ns, follow_links)
+    walk.walk(str(source_dir), "")
+    return walk.found, walk.refused
+
+
+#: Editor droppings: vim swap/backup/probe files, emacs lock and autosave
+#: files, JetBrains safe-write files, generic temp suffixes; hidden files.
+_TEMP_NAME = re.compile(
+    r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.swx$|^4913$|___jb_(tmp|old)___$|\.(tmp|temp|bak|crdownload)$)",
+    re.IGNORECASE)
+
+
+def is_editor_temp(name: str) -> bool:
+    """True for a file name an editor writes beside the real file (``.a.md.swp``,
+    ``a.md~``, ``.#a.md``, ``#a.md#``, vim's ``4913``), and hidden files: never
+    sources."""
+    return bool(_TEMP_NAME.search(name))
 
 
 def read_sources(source_dir: Path, paths: list[str]) -> Iterator[tuple[str, bytes | None, str]]:

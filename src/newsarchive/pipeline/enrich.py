@@ -13,31 +13,21 @@ import re
 import zoneinfo
 from collections.abc import Mapping
 from functools import cache
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from newsarchive.config import DERIVED_TAXONOMIES, Config, TopicSettings
+from newsarchive.config import DERIVED_TAXONOMIES, Config, MarkdownSettings, TopicSettings
 from newsarchive.model import Article, Entry
+from newsarchive.pipeline.markdown import render_markdown
 from newsarchive.urls import safe_url, slugify
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
 
 __all__ = ["ENRICH_VERSION", "body_html", "enrich", "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "2"
+ENRICH_VERSION = "3"
 _SUMMARY_CHARS = 280
 _RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt  # imported on first use: warm builds never need it
-
-    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -68,28 +58,6 @@ _FRAGMENT = re.compile(r' href="#([^"]*)"')
 _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]* src=)(?:[^>]* alt="([^"]*)")?[^>]*>')
 
 
-def _markdown_html(body: str) -> str:
-    """Markdown to HTML with headings one level down (the page title is the only
-    ``<h1>``) and GitHub/Hugo-style heading ids, so in-article links resolve."""
-    md = _markdown()
-    tokens = md.parse(body)
-    used: set[str] = set()
-    for i, token in enumerate(tokens):
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-        if token.type == "heading_open" and not token.attrGet("id"):
-            words = "".join(c.content for c in (tokens[i + 1].children or [])
-                            if c.type in ("text", "code_inline"))
-            slug = base = slugify(words, fallback="section")
-            n = 1
-            while slug in used:
-                n += 1
-                slug = f"{base}-{n}"
-            used.add(slug)
-            token.attrSet("id", slug)
-    return str(md.renderer.render(tokens, md.options, {}))
-
-
 def _resolve_fragments(cleaned: str) -> str:
     """Prefix body ids; keep a ``#fragment`` link only when its id is in the body;
     an image whose source was dropped becomes its alt text."""
@@ -108,16 +76,20 @@ def _text_html(body: str) -> str:
     )
 
 
-def body_html(article: Article) -> str:
+def body_html(article: Article, markdown: MarkdownSettings | None = None) -> str:
     """Safe HTML of the article body.
 
     Prose (``body_format == "text"``) becomes escaped paragraphs, so ``*``,
-    ``#`` or ``<b>`` stay visible text; Markdown and HTML bodies are converted
-    and sanitised with nh3 (no scripts, no event handlers, no unresolvable links).
+    ``#`` or ``<b>`` stay visible text; Markdown bodies are converted by the
+    engine of ``markdown`` (default: markdown-it, see
+    :mod:`newsarchive.pipeline.markdown`); Markdown and HTML bodies alike are
+    sanitised with nh3 (no scripts, no event handlers, no unresolvable links).
     """
     if article.body_format == "text":
         return _text_html(article.body)
-    raw = _markdown_html(article.body) if article.body_format == "markdown" else article.body
+    raw = article.body
+    if article.body_format == "markdown":
+        raw = render_markdown(article.body, markdown or MarkdownSettings())
     import nh3
 
     cleaned: str = nh3.clean(raw, attributes=_allowed_attributes(),
@@ -182,13 +154,13 @@ def _unique(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 def entry_digest(article: Article, config: Config) -> str:
     """Digest of everything an Entry is computed from."""
     material = repr((ENRICH_VERSION, article, config.timezone, config.language,
-                     config.topics))
+                     config.topics, config.markdown))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def enrich(article: Article, config: Config) -> Entry:
     """Turn an Article into an Entry (url left empty; ``archive`` assigns it)."""
-    rendered = body_html(article)
+    rendered = body_html(article, config.markdown)
     text = plain_text(article, rendered)
     terms: dict[str, tuple[str, ...]] = {}
     explicit = {k: v for k, v in article.terms.items() if k != "topics"}
@@ -201,6 +173,9 @@ def enrich(article: Article, config: Config) -> Entry:
             terms[taxonomy] = _unique(derived.get(taxonomy, ()))
     terms["sources"] = _unique([article.source] if article.source else [])
     terms["authors"] = _unique(article.authors)
+    for taxonomy, names in article.terms.items():  # a site's own taxonomies, as read
+        if taxonomy not in terms:
+            terms[taxonomy] = _unique(names)
     local = None
     if article.published is not None:
         local = article.published.astimezone(zoneinfo.ZoneInfo(config.timezone))

@@ -1,7 +1,8 @@
 """Turn a planned page into bytes: the Jinja environment, its filters, the page context.
 
-Templates come from the user's templates folder first, then the default
-theme inside the package, so a user overrides single templates.  Everything
+Templates come from the user's templates folder first, then the folders of
+the site's plugins, then the default theme inside the package, so a user
+overrides single templates.  Everything
 here is deterministic: no clock, no randomness, sorted iteration.
 """
 
@@ -12,6 +13,7 @@ import json
 import re
 import traceback
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,10 +25,11 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
-from newsarchive import theme
+from newsarchive import hooks, theme
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Entry
+from newsarchive.pipeline.assets import Resolved, page_images, resolve_body, resolved_table
 from newsarchive.pipeline.plan import PageSpec
 from newsarchive.urls import (
     absolute,
@@ -38,7 +41,8 @@ from newsarchive.urls import (
     year_url,
 )
 
-__all__ = ["DEFAULT_BASE_URL", "CardValues", "RenderJob", "card_values", "environment",
+__all__ = ["DEFAULT_BASE_URL", "CardValues", "RenderJob", "card_values", "check_templates",
+           "environment",
            "json_ld", "page_context_cards", "render_job", "site_url", "template_diagnostic",
            "template_digests"]
 
@@ -51,13 +55,27 @@ def _theme_dir() -> str:
     return str(theme.templates_dir())
 
 
+def environment(templates_dir: str | None, plugins: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The Jinja environment for a user templates folder (or none) and the plugins
+    named ``plugins`` (their templates, filters and globals), cached per process.
+
+    Raises ConfigError when a plugin cannot be loaded.
+    """
+    if not plugins:
+        return _environment(templates_dir, None)
+    return _environment(templates_dir, hooks.registry(plugins))
+
+
 @cache
-def environment(templates_dir: str | None) -> jinja2.Environment:
-    """The Jinja environment for a user templates folder (or none), cached per process."""
+def _environment(templates_dir: str | None, plugins: hooks.Registry | None
+                 ) -> jinja2.Environment:
+    # Keyed by the registry itself: one loaded afresh (hooks.clear) makes a new one.
     default = jinja2.FileSystemLoader(_theme_dir())
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir:
         loaders.append(jinja2.FileSystemLoader(templates_dir))
+    for folder in plugins.templates if plugins else ():
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
     # "theme/base.html" is always the default theme's: a site's own base.html
     # extends it without extending itself.
     loaders += [default, jinja2.PrefixLoader({theme.PREFIX: default})]
@@ -76,6 +94,9 @@ def environment(templates_dir: str | None) -> jinja2.Environment:
     env.filters["safe_url"] = lambda value, kind="link": safe_url(value, kind) or ""
     env.globals["href"] = _href
     env.globals["abs_url"] = _abs_url
+    if plugins:
+        env.filters.update(plugins.filters)
+        env.globals.update(plugins.globals)
     return env
 
 
@@ -190,8 +211,10 @@ def _sources(env: jinja2.Environment, name: str, seen: set[str]) -> Iterator[str
         yield from _sources(env, ref, seen)
 
 
-def template_digests(templates_dir: str | None, names: set[str]) -> dict[str, str]:
-    """Digest of each template's closure (itself and all it extends, includes, imports).
+def template_digests(templates_dir: str | None, names: set[str],
+                     plugins: tuple[str, ...] = ()) -> dict[str, str]:
+    """Digest of each template's closure (itself and all it extends, includes, imports),
+    found as :func:`environment` finds them (``plugins``' template folders too).
 
     Parsing the templates costs about 50 ms for the default theme's ten pages
     (the first ``template_digests(None, names)`` in a process; 0.4 ms once
@@ -199,19 +222,19 @@ def template_digests(templates_dir: str | None, names: set[str]) -> dict[str, st
     change (the key reads them all).
     """
     key = hashlib.sha256()
-    for folder in (templates_dir, _theme_dir()):
+    for folder in (templates_dir, *map(str, hooks.template_folders(plugins)), _theme_dir()):
         if folder and Path(folder).is_dir():
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file():
                     key.update(f"{path}\0".encode())
                     key.update(path.read_bytes())
-    return dict(_closure_digests(templates_dir, key.hexdigest(), frozenset(names)))
+    return dict(_closure_digests(templates_dir, key.hexdigest(), frozenset(names), plugins))
 
 
 @lru_cache(maxsize=16)
-def _closure_digests(templates_dir: str | None, files_key: str, names: frozenset[str]
-                     ) -> tuple[tuple[str, str], ...]:
-    env = environment(templates_dir)
+def _closure_digests(templates_dir: str | None, files_key: str, names: frozenset[str],
+                     plugins: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
+    env = environment(templates_dir, plugins)
     digests = []
     for name in sorted(names):
         hasher = hashlib.sha256()
@@ -226,10 +249,14 @@ def site_url(config: Config) -> str:
     return config.base_url or DEFAULT_BASE_URL
 
 
-#: What a listing shows of an entry (its card) as a plain tuple: title, url, local
-#: date, summary, source, lang, direction, authors, updated.  Sent to render
-#: workers instead of whole entries (a tuple pickles several times faster).
-CardValues = tuple[Any, ...]
+#: What a listing shows of an entry (its card): title, url, local date, summary,
+#: source, lang, direction, authors, updated.  Sent to render workers instead of
+#: whole entries, as a plain tuple read by the index names below: 20,000 cards
+#: pickle in 22 ms and unpickle in 23 ms as tuples, against 87 ms and 52 ms as a
+#: NamedTuple (which pickles its class with every card).
+CardValues = tuple[str, str, datetime | None, str, str, str, str, tuple[str, ...],
+                   datetime | None]
+CARD_TITLE, CARD_URL, CARD_DATE, CARD_UPDATED = 0, 1, 2, 8
 
 
 def card_values(entry: Entry) -> CardValues:
@@ -245,28 +272,33 @@ def _card_of(values: CardValues) -> dict[str, Any]:
                    lang=lang, dir=direction, authors=list(authors), updated=updated)
 
 
-#: Taxonomies whose terms describe what an article is about (its SEO keywords);
-#: sources and authors are who published and wrote it instead.
-_KEYWORD_TAXONOMIES = ("topics", "places", "people", "organizations", "subjects")
-
-
-def _keywords(terms: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """Term names of the subject taxonomies, in taxonomy order, without repeats."""
+def _keywords(terms: Mapping[str, tuple[str, ...]], config: Config) -> list[str]:
+    """Term names of the taxonomies whose terms describe what an article is about
+    (``Taxonomy.keywords``: not sources and authors, who published and wrote it),
+    in taxonomy order, without repeats: its SEO keywords."""
     seen: dict[str, str] = {}
-    for taxonomy in _KEYWORD_TAXONOMIES:
-        for name in terms.get(taxonomy, ()):
-            seen.setdefault(name.casefold(), name)
+    for taxonomy in config.taxonomies:
+        if taxonomy.keywords:
+            for name in terms.get(taxonomy.name, ()):
+                seen.setdefault(name.casefold(), name)
     return list(seen.values())
 
 
-def _full(entry: Entry) -> dict[str, Any]:
+def _full(entry: Entry, config: Config, resolved: Resolved | None = None, base: str = ""
+          ) -> dict[str, Any]:
+    """The whole of an entry as templates see it; the links and images of its body
+    resolved as planned (``resolved``; absolute against ``base`` in a feed)."""
     article = entry.article
     card = _card_of(card_values(entry))
+    if entry.markers:
+        body, _ = resolve_body(entry, resolved_table(resolved or ({}, ())), config.index_html,
+                               base)
+        entry = replace(entry, body_html=body)
     card.update(body_html=Markup(entry.body_html), dateline=article.dateline,
                 agency=article.agency, copyright=article.copyright,
                 original_url=article.original_url, extra=dict(article.extra),
-                terms=dict(entry.terms),
-                keywords=_keywords(entry.terms))
+                terms=dict(entry.terms), images=page_images(entry, config.source_dir),
+                keywords=_keywords(entry.terms, config))
     if entry.local is not None:
         y, m, d = entry.local.year, entry.local.month, entry.local.day
         card["periods"] = _Fields(year=year_url(y), month=month_url(y, m), day=day_url(y, m, d))
@@ -289,27 +321,31 @@ def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
                     "canonical": absolute(base, spec.url)})
     context: dict[str, Any] = {"site": site, "page": page}
     full_items = spec.template == "feed.xml" and bool(spec.params.get("full"))
-    context["items"] = ([_full(entries[k]) for k in spec.keys] if full_items
-                        else [_card_of(cards[k]) for k in spec.keys])
+    resolved: Mapping[str, Resolved] = spec.params.get("markers") or {}
+    context["items"] = ([_full(entries[k], config, resolved.get(k), base) for k in spec.keys]
+                        if full_items else [_card_of(cards[k]) for k in spec.keys])
     if spec.article:
-        context["article"] = article = _full(entries[spec.article])
+        context["article"] = article = _full(entries[spec.article], config,
+                                             resolved.get(spec.article))
         page["title"] = article["title"]
     for name in ("prev", "next"):
         if (key := spec.params.get(name)) and key in spec.links:
-            page[name] = _Fields(title=cards[key][0], url=cards[key][1])
+            page[name] = _Fields(title=cards[key][CARD_TITLE], url=cards[key][CARD_URL])
     if spec.template == "feed.xml":
-        dates = [values[8] or values[2] for k in spec.keys
-                 if (values := cards[k])[2] is not None]
+        dates = [card[CARD_UPDATED] or card[CARD_DATE] for k in spec.keys
+                 if (card := cards[k])[CARD_DATE] is not None]
         context["updated"] = max((d for d in dates if d is not None), default=None)
     return context
 
 
-def render_job(templates_dir: str | None, job: RenderJob) -> bytes:
-    """Render one job; runs in worker processes, so it takes only picklable values."""
+def render_job(templates_dir: str | None, job: RenderJob, plugins: tuple[str, ...] = ()
+               ) -> bytes:
+    """Render one job; runs in worker processes, so it takes only picklable values
+    (the plugins by name: a worker loads them itself)."""
     _, template, context = job
     if not template:
         return str(context["page"]["text"]).encode("utf-8")
-    text = environment(templates_dir).get_template(template).render(context)
+    text = environment(templates_dir, plugins).get_template(template).render(context)
     return text.encode("utf-8")
 
 
@@ -318,10 +354,15 @@ _TEMPLATE_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (?:top-level templ
 
 
 def template_diagnostic(exc: BaseException, config: Config) -> Diagnostic | None:
-    """A ``templates/x.html:LINE: error: …`` diagnostic for a template problem raised
-    by a build (a syntax error, an undefined variable, a missing template, a
-    filter that failed), or None when ``exc`` is not one.  Works on exceptions
+    """A ``templates/x.html:LINE:COL: error: …`` diagnostic for a template problem
+    raised by a build (a syntax error, an undefined variable, a missing template,
+    a filter that failed), or None when ``exc`` is not one.  Works on exceptions
     that crossed a process pool too: their remote traceback names the frame.
+
+    Jinja gives only a line; the column is found in that line of the template:
+    for an undefined variable, where the missing name is written; for a syntax
+    error, the ``{%``/``{{`` tag Jinja names (else the line's first tag).  It
+    is 0 when the line cannot be read or holds no such place.
     """
     if not isinstance(exc, jinja2.TemplateError):
         return None
@@ -335,7 +376,9 @@ def template_diagnostic(exc: BaseException, config: Config) -> Diagnostic | None
 
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = shown(exc.filename or exc.name or "templates")
-        return Diagnostic(where, exc.lineno or 0, 0, f"template syntax error: {exc.message}",
+        line = exc.lineno or 0
+        column = _syntax_column(exc.source, exc.filename, line, exc.message or "")
+        return Diagnostic(where, line, column, f"template syntax error: {exc.message}",
                           "fix the template's tags ({% %}, {{ }}) at that line")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Diagnostic(shown(str(config.templates_dir or "templates")), 0, 0,
@@ -347,8 +390,122 @@ def template_diagnostic(exc: BaseException, config: Config) -> Diagnostic | None
             text += str(cause)
     frames = _TEMPLATE_FRAME.findall(text)
     path, line = (shown(frames[-1][0]), int(frames[-1][1])) if frames else ("templates", 0)
-    hint = ("every variable a template uses must exist in its context (docs in the README); "
-            "use `is defined` or `| default(...)` for optional ones"
+    message = str(exc.message or exc)
+    column = 0
+    if frames and isinstance(exc, jinja2.UndefinedError):
+        column = _name_column(_template_line(None, frames[-1][0], line), message)
+    hint = ("every variable a template uses must exist in its context (docs/theme.md lists "
+            "them); use `is defined` or `| default(...)` for optional ones"
             if isinstance(exc, jinja2.UndefinedError) else "fix the template at that line")
-    return Diagnostic(path, line, 0, f"template error: {type(exc).__name__}: {exc.message or exc}",
+    return Diagnostic(path, line, column, f"template error: {type(exc).__name__}: {message}",
                       hint)
+
+
+#: Where a Jinja tag starts (``{{``, ``{%``, ``{#``) and, lazily, where it ends.
+_TAG = re.compile(r"\{([{%#])(.*?)(?:[}%#]\}|$)")
+#: The piece of a syntax error's message that names what Jinja stumbled on.
+_NAMED_TAG = re.compile(r"\btag '([^']+)'")
+_NAMED_TOKEN = re.compile(r"\b(?:got|unexpected(?: char)?|named) '([^']+)'")
+_LEXER_OFFSET = re.compile(r"^unexpected char '.*' at (\d+)$")
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_UNDEFINED_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'$")
+_UNDEFINED_ELEMENT = re.compile(r"has no element (.+)$")
+
+
+def _template_line(source: str | None, filename: str | None, line: int) -> str:
+    """Line ``line`` (1-based) of a template, from its source or else its file; empty
+    when neither can be read."""
+    if source is None and filename:
+        try:
+            source = Path(filename).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+    lines = (source or "").splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _syntax_column(source: str | None, filename: str | None, line: int, message: str) -> int:
+    """1-based column of the tag a syntax error is about, on its line; 0 if unknown."""
+    if (offset := _LEXER_OFFSET.match(message)) and source is not None:
+        # The lexer names the character's offset in the whole source.
+        return int(offset.group(1)) - (source.rfind("\n", 0, int(offset.group(1))) + 1) + 1
+    text = _template_line(source, filename, line)
+    tags = list(_TAG.finditer(text))
+    if not tags:
+        return 0
+    if named := _NAMED_TAG.search(message):
+        for tag in tags:
+            words = tag.group(2).lstrip("-+ \t").split(maxsplit=1)
+            if tag.group(1) == "%" and words and words[0] == named.group(1):
+                return tag.start() + 1
+    elif token := _NAMED_TOKEN.search(message):
+        for tag in tags:
+            if token.group(1) in tag.group(2):
+                return tag.start() + 1
+    return tags[0].start() + 1
+
+
+def _name_column(text: str, message: str) -> int:
+    """1-based column, in the template line ``text``, of the name an UndefinedError's
+    ``message`` says is missing (inside a tag when it is written there); 0 if not found."""
+    if match := _UNDEFINED_ATTRIBUTE.search(message):
+        name = re.escape(match.group(1))
+        pattern = rf"\.\s*(?P<at>{name})\b|\[\s*(?P<quoted>['\"]{name}['\"])\s*\]"
+    elif match := _UNDEFINED_ELEMENT.search(message):
+        pattern = rf"\[\s*(?P<at>{re.escape(match.group(1))})\s*\]"
+    elif match := _UNDEFINED_NAME.match(message):
+        pattern = rf"(?<![\w.])(?P<at>{re.escape(match.group(1))})\b"
+    else:
+        return 0
+    spans = [(tag.start(), tag.end()) for tag in _TAG.finditer(text)] or [(0, len(text))]
+    for start, end in spans:
+        if found := re.search(pattern, text[start:end]):
+            group = "at" if found.group("at") is not None else "quoted"
+            return start + found.start(group) + 1
+    return 0
+
+
+def check_templates(config: Config, specs: list[PageSpec] | tuple[PageSpec, ...],
+                    entries: Mapping[str, Entry],
+                    cards: Mapping[str, CardValues] | None = None) -> list[Diagnostic]:
+    """Template problems a build of ``specs`` would stop at, found without writing
+    (for ``newsarchive check``).
+
+    Compiles every template the plan uses and all they extend, include and
+    import, then renders the first planned page of each template (light
+    entries are enough: an empty body renders as well as a full one).
+    ``cards`` holds the :func:`card_values` of the listed entries; when None
+    they are made from ``entries``.  Returns one diagnostic per problem (see
+    :func:`template_diagnostic`), in plan order; raises what a build would
+    raise for an error that is not a template's.
+    """
+    templates_dir = str(config.templates_dir) if config.templates_dir else None
+    env = environment(templates_dir, config.plugins)
+    first: dict[str, PageSpec] = {}
+    for spec in specs:
+        if spec.template:
+            first.setdefault(spec.template, spec)
+    found: dict[tuple[str, int, int, str], Diagnostic] = {}
+
+    def report(exc: jinja2.TemplateError) -> None:
+        problem = template_diagnostic(exc, config)
+        assert problem is not None  # every TemplateError has a diagnostic
+        # A broken base.html breaks every page: say so once.
+        found.setdefault((problem.path, problem.line, problem.column, problem.message), problem)
+
+    for name, spec in first.items():
+        try:
+            for part in _sources(env, name, set()):  # parses the whole closure
+                env.get_template(part.split("\0", 1)[0])  # compiles: unknown filters, tests
+        except jinja2.TemplateError as exc:
+            report(exc)
+            continue
+        shown = cards if cards is not None else {
+            key: card_values(entries[key]) for key in (*spec.keys, *spec.links)}
+        try:
+            render_job(templates_dir, (spec.output_path, name,
+                                       page_context_cards(spec, entries, shown, config)),
+                       config.plugins)
+        except jinja2.TemplateError as exc:
+            report(exc)
+    return list(found.values())

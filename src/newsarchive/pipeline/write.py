@@ -2,7 +2,9 @@
 ones on the executor, write only changed bytes, copy static files, prune, and
 record the manifest.
 
-:class:`Writer` is the part of :class:`newsarchive.run.session.Session` that does it.
+A :class:`Writer` is made by :class:`newsarchive.run.session.Session` for its
+config; the fast paths (:mod:`newsarchive.incremental.fastpath`) use its
+:meth:`Writer.render` too.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from newsarchive.run.executor import Executor, shares_files, submit
 from newsarchive.run.load import Progress, SourceIndex, batches
 
 if TYPE_CHECKING:
+    from newsarchive.pipeline.render import CardValues as Card
     from newsarchive.run.jobs import RenderBatch
 
-__all__ = ["Plan", "Writer", "stale_pages"]
+__all__ = ["Plan", "Writer", "Written", "guard_links", "stale_pages"]
 
 _RENDER_BATCH = 48
 #: Render batches in flight at once: bounds the bodies held in memory.
@@ -58,6 +61,8 @@ class Plan:
     identities: dict[int, int] = field(default_factory=dict)
     urls: dict[str, tuple[str, str]] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
+    #: The sources the entries came from (where their bodies are fetched from).
+    sources: SourceIndex = field(default_factory=SourceIndex)
 
 
 def stale_pages(specs: Sequence[PageSpec], prints: Mapping[str, str],
@@ -82,33 +87,44 @@ def guard_links(output_dir: Path, paths: Sequence[str]) -> tuple[set[str], list[
     return set(linked), problems
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What :meth:`Writer.write` did; ``manifest`` is the fingerprint of every page
+    and static file now in the output (the next build compares with it)."""
+
+    rendered: int
+    written_paths: tuple[str, ...]
+    removed_paths: tuple[str, ...]
+    removed: int
+    unchanged: int
+    problems: tuple[Diagnostic, ...]
+    manifest: dict[str, str]
+
+    def figures(self) -> dict[str, Any]:
+        """The report's figures of this write."""
+        return dict(rendered=self.rendered, written=len(self.written_paths),
+                    unchanged=self.unchanged, removed=self.removed,
+                    written_paths=self.written_paths, removed_paths=self.removed_paths)
+
+
 class Writer:
-    """Mixin of ``Session``: render and write what the plan says changed."""
+    """Renders and writes the pages of one config: fingerprints, the executor,
+    only changed bytes, prune, the output manifest."""
 
-    config: Config
-    _manifest: dict[str, str] | None
-    _sources: SourceIndex
-    #: Replace files in the output that no build wrote (``--force``).
-    _force: bool
-    #: The output folder was empty or absent when this session first looked:
-    #: nothing in it can be in the way of the first build.
-    _fresh_output: bool
+    def __init__(self, config: Config, store: Callable[[], Cache],
+                 runner: Callable[[int], Executor]) -> None:
+        self.config = config
+        self._store = store
+        self._runner = runner
 
-    if TYPE_CHECKING:  # provided by Session; declared for the type checker only
-        def _open(self) -> Cache:
-            ...
-
-        def _runner(self, work: int) -> Executor:
-            ...
-
-    def _blobs(self, paths: set[str], sources: SourceIndex) -> dict[str, bytes]:
+    def blobs(self, paths: set[str], sources: SourceIndex) -> dict[str, bytes]:
         """Bodies blobs of ``paths``: waiting in memory, else from the cache, else
         (the cache lost them) by reading and enriching the file again."""
         from newsarchive.run import jobs
 
         found = {p: sources.pending[p] for p in paths if p in sources.pending}
         wanted = {p: sources.rows[p].digest for p in paths if p not in found}
-        found.update(self._open().load_bodies(wanted))
+        found.update(self._store().load_bodies(wanted))
         missing = sorted(p for p in paths if p not in found)
         for path, data, digest in read_sources(self.config.source_dir, missing):
             if data is not None and digest == sources.rows[path].digest:
@@ -117,44 +133,37 @@ class Writer:
                 found[path] = jobs.empty_bodies(sources.rows[path].loaded)
         return found
 
-    def _write(self, plan: Plan, statics: dict[str, Path], full: bool,
-               progress: Progress | None, meanwhile: Callable[[dict[str, str]], None]
-               ) -> dict[str, Any]:
+    def write(self, plan: Plan, statics: Mapping[str, Path], previous: dict[str, str], *,
+              full: bool, fresh: bool, force: bool, progress: Progress | None,
+              meanwhile: Callable[[dict[str, str]], None]) -> Written:
+        """Render the pages of ``plan`` whose fingerprint differs from ``previous`` (the
+        last build's manifest), copy changed ``statics``, remove stale files.
+
+        ``fresh``: the output was empty or absent when the session looked, so
+        nothing in it can be in the way; ``force`` replaces files no build
+        wrote.  ``meanwhile(template digests)`` runs while the first pages render.
+        """
         from newsarchive.pipeline.render import template_digests
 
         config = self.config
-        cache = self._open()
-        if self._manifest is None:
-            self._manifest = cache.load_manifest(config.output_dir)
-        previous = self._manifest
-        owned = read_owned(config.output_dir) or set()
+        out = config.output_dir
+        owned = read_owned(out) or set()
         for path in owned - previous.keys():  # the cache forgot them (lost, damaged)
             previous[path] = ""
         digests = template_digests(
             str(config.templates_dir) if config.templates_dir else None,
-            {s.template for s in plan.specs if s.template})
+            {s.template for s in plan.specs if s.template}, config.plugins)
         conf = config_digest(config)
-        out = str(config.output_dir)
         manifest = {spec.output_path: fingerprint(spec, plan.entries,
                                                   digests.get(spec.template, ""), conf)
                     for spec in plan.specs}
         for path, source in statics.items():
             manifest[path] = file_digest(source)
-        todo = stale_pages(plan.specs, manifest, previous, out, full)
+        todo = stale_pages(plan.specs, manifest, previous, str(out), full)
         refused: set[str] = set()
         problems: list[Diagnostic] = []
-        if not self._fresh_output:  # a new or empty output holds nothing in the way
-            touched = [*(s.output_path for s in todo), *statics,
-                       *(p for p in previous if p not in manifest)]
-            refused, problems = guard_links(config.output_dir, touched)
-            new = [p for p in manifest if p not in previous]
-            for path in [] if self._force else foreign_paths(config.output_dir, new):
-                refused.add(path)
-                problems.append(Diagnostic(
-                    (config.output_dir / path).as_posix(), 0, 0,
-                    "a file the build did not write is in the way of a page; left alone",
-                    "move it out of the output folder, or build with --force to replace it"))
-        self._fresh_output = False
+        if not fresh:
+            refused, problems = self._in_the_way(todo, statics, manifest, previous, force)
         if refused:
             todo = [spec for spec in todo if spec.output_path not in refused]
             for path in refused:
@@ -164,95 +173,127 @@ class Writer:
             # Before anything is written: a build killed from here on still
             # knows its own files next time.
             listed = manifest.keys() | previous.keys()
-            write_owned(config.output_dir, listed)
-        written_paths = self._render(plan.entries, todo, progress, self._sources,
-                                     lambda: meanwhile(digests))
+            write_owned(out, listed)
+        written = self.render(plan.entries, todo, progress, plan.sources,
+                              lambda: meanwhile(digests))
+        written += self._copy_statics(statics, manifest, previous, full)
+        stale = sorted(set(previous) - set(manifest) - refused)
+        removed = prune(out, stale)
+        changed = {p: f for p, f in manifest.items() if previous.get(p) != f}
+        self._store().update_manifest(out, changed, stale)
+        kept = manifest.keys() | (previous.keys() & refused)  # ours, but behind a link
+        if kept != listed:
+            write_owned(out, kept)
+        return Written(len(todo), tuple(written), tuple(stale), removed,
+                       len(manifest) - len(written), tuple(problems), manifest)
+
+    def _in_the_way(self, todo: Sequence[PageSpec], statics: Mapping[str, Path],
+                    manifest: Mapping[str, str], previous: Mapping[str, str], force: bool
+                    ) -> tuple[set[str], list[Diagnostic]]:
+        """Output paths not to write: below a link to a folder, or (without ``force``)
+        held by a file no build wrote; with one problem for each."""
+        out = self.config.output_dir
+        touched = [*(s.output_path for s in todo), *statics,
+                   *(p for p in previous if p not in manifest)]
+        refused, problems = guard_links(out, touched)
+        new = [p for p in manifest if p not in previous]
+        for path in [] if force else foreign_paths(out, new):
+            refused.add(path)
+            problems.append(Diagnostic(
+                (out / path).as_posix(), 0, 0,
+                "a file the build did not write is in the way of a page; left alone",
+                "move it out of the output folder, or build with --force to replace it"))
+        return refused, problems
+
+    def _copy_statics(self, statics: Mapping[str, Path], manifest: Mapping[str, str],
+                      previous: Mapping[str, str], full: bool) -> list[str]:
+        """Copy the static files whose bytes changed; the paths written."""
+        out = self.config.output_dir
+        written = []
         for path, source in statics.items():
             if path not in manifest:
                 continue
-            digest = manifest[path]
-            if (full or previous.get(path) != digest or not (config.output_dir / path).is_file()
-                    ) and write_bytes_atomic(safe_target(config.output_dir, path),
-                                             source.read_bytes(),
-                                             config.output_dir / TEMP_DIR):
-                written_paths.append(path)
-        stale = sorted(set(previous) - set(manifest) - refused)
-        removed = prune(config.output_dir, stale)
-        changed = {p: f for p, f in manifest.items() if previous.get(p) != f}
-        cache.update_manifest(config.output_dir, changed, stale)
-        kept = manifest.keys() | (previous.keys() & refused)  # ours, but behind a link
-        if kept != listed:
-            write_owned(config.output_dir, kept)
-        self._manifest = manifest
-        return dict(rendered=len(todo), written=len(written_paths),
-                    unchanged=len(manifest) - len(written_paths), removed=removed,
-                    written_paths=tuple(written_paths), removed_paths=tuple(stale),
-                    problems=problems)
+            if (full or previous.get(path) != manifest[path] or not (out / path).is_file()
+                    ) and write_bytes_atomic(safe_target(out, path), source.read_bytes(),
+                                             out / TEMP_DIR):
+                written.append(path)
+        return written
 
-    def _render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
-                progress: Progress | None, sources: SourceIndex,
-                meanwhile: Callable[[], None] | None = None) -> list[str]:
+    def render(self, entries: Mapping[str, Entry], todo: list[PageSpec],
+               progress: Progress | None, sources: SourceIndex,
+               meanwhile: Callable[[], None] | None = None) -> list[str]:
         """Render ``todo`` in batches on the executor; returns the paths written.
 
         Workers on this machine write their pages themselves; a remote cluster
         returns bytes, written here.  Bodies are fetched per window of batches,
-        so memory stays bounded however large the archive.
+        so memory stays bounded however large the archive.  The next window is
+        handed out before this one is collected: workers never wait for the
+        builder to fetch bodies.
         """
         from newsarchive.run import jobs
 
-        config = self.config
         executor = self._runner(len(todo))
         local = shares_files(executor)
         written: list[str] = []
         done = 0
-
-        def collect(window: Sequence[Sequence[PageSpec]],
-                    results: list[list[bytes | bool]]) -> None:
-            nonlocal done
-            for specs, batch_results in zip(window, results, strict=True):
-                for spec, result in zip(specs, batch_results, strict=True):
-                    if isinstance(result, bytes):
-                        result = write_bytes_atomic(
-                            safe_target(config.output_dir, spec.output_path), result,
-                            config.output_dir / TEMP_DIR)
-                    if result:
-                        written.append(spec.output_path)
-                done += len(specs)
-                if progress:
-                    progress("rendering", done, len(todo))
-
-        from newsarchive.pipeline.render import card_values
-
-        cards: dict[str, tuple[Any, ...]] = {}
+        cards: dict[str, Card] = {}
         work = batches(todo, _RENDER_BATCH)
         running: tuple[Sequence[Sequence[PageSpec]], Callable[[], list[Any]]] | None = None
         for start in range(0, len(work), _WINDOW):
             window = work[start:start + _WINDOW]
-            needed = {entries[k].article.source_path
-                      for specs in window for spec in specs for k in jobs.full_keys(spec)}
-            blobs = self._blobs(needed, sources)
-            batch_jobs: list[RenderBatch] = []
-            for specs in window:
-                shown = {k for spec in specs for k in (*jobs.full_keys(spec), spec.article) if k}
-                listed = {k for spec in specs for k in (*spec.keys, *spec.links)}
-                for key in listed - cards.keys():
-                    cards[key] = card_values(entries[key])
-                batch_jobs.append((config, config.output_dir if local else None, specs,
-                             {k: entries[k] for k in shown}, {k: cards[k] for k in listed},
-                             {p: blobs[p] for p in {entries[k].article.source_path
-                                                    for spec in specs
-                                                    for k in jobs.full_keys(spec)}}))
-            # The next window is handed out before this one is collected: workers
-            # never wait for the builder to fetch bodies.
+            batch_jobs = self._jobs(window, entries, cards, sources, local)
             started = submit(executor, jobs.render_batch, batch_jobs)
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
             if running is not None:
-                collect(running[0], running[1]())
+                paths, done = self._collect(running[0], running[1](), done, len(todo), progress)
+                written += paths
             running = (window, started)
         if meanwhile is not None:
             meanwhile()
         if running is not None:
-            collect(running[0], running[1]())
+            written += self._collect(running[0], running[1](), done, len(todo), progress)[0]
         return written
+
+    def _jobs(self, window: Sequence[Sequence[PageSpec]], entries: Mapping[str, Entry],
+              cards: dict[str, Card], sources: SourceIndex, local: bool) -> list[RenderBatch]:
+        """The render jobs of a window of batches: each with the entries it shows in
+        full, the cards it lists (made once, kept in ``cards``) and the bodies."""
+        from newsarchive.pipeline.render import card_values
+        from newsarchive.run.jobs import RenderBatch, full_keys
+
+        config = self.config
+        needed = {entries[k].article.source_path
+                  for specs in window for spec in specs for k in full_keys(spec)}
+        blobs = self.blobs(needed, sources)
+        found: list[RenderBatch] = []
+        for specs in window:
+            shown = {k for spec in specs for k in (*full_keys(spec), spec.article) if k}
+            listed = {k for spec in specs for k in (*spec.keys, *spec.links)}
+            for key in listed - cards.keys():
+                cards[key] = card_values(entries[key])
+            paths = {entries[k].article.source_path for spec in specs for k in full_keys(spec)}
+            found.append(RenderBatch(
+                config, config.output_dir if local else None, specs,
+                {k: entries[k] for k in shown}, {k: cards[k] for k in listed},
+                {p: blobs[p] for p in paths}))
+        return found
+
+    def _collect(self, window: Sequence[Sequence[PageSpec]], results: list[list[bytes | bool]],
+                 done: int, total: int, progress: Progress | None) -> tuple[list[str], int]:
+        """Write what remote workers returned; the paths written in ``window`` and the
+        count of pages done (``done`` before it)."""
+        out = self.config.output_dir
+        written: list[str] = []
+        for specs, batch_results in zip(window, results, strict=True):
+            for spec, result in zip(specs, batch_results, strict=True):
+                if isinstance(result, bytes):
+                    result = write_bytes_atomic(safe_target(out, spec.output_path), result,
+                                                out / TEMP_DIR)
+                if result:
+                    written.append(spec.output_path)
+            done += len(specs)
+            if progress:
+                progress("rendering", done, total)
+        return written, done

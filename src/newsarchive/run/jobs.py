@@ -18,10 +18,12 @@ import hashlib
 import pickle
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from newsarchive import hooks
 from newsarchive.config import Config
-from newsarchive.model import Entry, ReadResult
+from newsarchive.model import Entry, Loaded, ReadResult
+from newsarchive.pipeline.assets import markers_in
 from newsarchive.pipeline.discover import read_sources
 from newsarchive.pipeline.enrich import enrich
 from newsarchive.pipeline.output import TEMP_DIR, safe_target, write_bytes_atomic
@@ -34,20 +36,43 @@ __all__ = ["LoadItem", "LoadResult", "Loaded", "RenderBatch", "empty_bodies", "f
            "light_entry",
            "load_batch", "load_one", "render_batch", "restore_bodies"]
 
-#: ``(source path, bytes or None, digest the cache holds or "")``: bytes None means
-#: the worker reads the file itself; a digest ``"!" + reason`` marks an unreadable file.
-LoadItem = tuple[str, bytes | None, str]
-#: What one source file becomes: its read result (diagnostics only) and its light entries.
-Loaded = tuple[ReadResult, tuple[Entry, ...]]
-#: ``(path, digest, pickled loaded, bodies blob)``; loaded is None when the digest equals
-#: the cached one (nothing to redo), digest is ``"!" + reason`` when the file is unreadable.
-#: The light result travels pickled: the builder unpickles it once and stores these
-#: very bytes in the cache, instead of pickling it again.
-LoadResult = tuple[str, str, bytes | None, bytes]
-#: ``(config, output folder or None, specs, light entries shown in full by key, card
-#: values of listed entries by key, body blobs by path)``.
-RenderBatch = tuple[Config, Path | None, Sequence[PageSpec], Mapping[str, Entry],
-                    Mapping[str, CardValues], Mapping[str, bytes]]
+class LoadItem(NamedTuple):
+    """A source file to load: its ``data`` (None: the worker reads the file itself),
+    the digest the cache holds for it (``known``, or ``""``) and, when the
+    builder could not read it, why (``unreadable``)."""
+
+    path: str
+    data: bytes | None
+    known: str
+    unreadable: str = ""
+
+
+
+
+class LoadResult(NamedTuple):
+    """A loaded source file: its ``digest``; ``loaded`` (pickled: the builder unpickles
+    it once and stores these very bytes in the cache) is None when the digest
+    equals the cached one (nothing to redo); ``bodies`` is its bodies blob;
+    ``unreadable`` says why the file could not be read (then nothing else is set)."""
+
+    path: str
+    digest: str
+    loaded: bytes | None
+    bodies: bytes
+    unreadable: str = ""
+
+
+class RenderBatch(NamedTuple):
+    """A batch of pages to render: with an ``output_dir`` the worker writes them;
+    ``entries``: the light entries shown in full, by key; ``cards``: the card
+    values of the listed entries; ``blobs``: the bodies blobs by source path."""
+
+    config: Config
+    output_dir: Path | None
+    specs: Sequence[PageSpec]
+    entries: Mapping[str, Entry]
+    cards: Mapping[str, CardValues]
+    blobs: Mapping[str, bytes]
 
 
 def light_entry(entry: Entry) -> Entry:
@@ -58,39 +83,50 @@ def light_entry(entry: Entry) -> Entry:
                                article=dataclasses.replace(entry.article, body=identity))
 
 
+def _with_markers(entry: Entry) -> Entry:
+    """``entry`` knowing the links and images its body holds as markers (resolved
+    when pages are planned: see :mod:`newsarchive.pipeline.assets`), and the
+    signature that finds its copies by other sources (:mod:`newsarchive.pipeline.copies`):
+    both need the body, which light entries lack."""
+    from newsarchive.pipeline.copies import signature
+
+    return dataclasses.replace(entry, markers=markers_in(entry.body_html),
+                               copy_sig=signature(entry.article) or b"")
+
+
 def load_one(config: Config, source_path: str, data: bytes) -> tuple[Loaded, bytes]:
     """Read one source file and enrich its articles: light entries plus the bodies blob."""
     result = read_source(source_path, data, config.read)
-    entries = tuple(hooks.after_read(enrich(article, config), config)
+    entries = tuple(_with_markers(hooks.after_read(enrich(article, config), config))
                     for article in result.articles)
     bodies = pickle.dumps({e.key: e.body_html for e in entries}, protocol=pickle.HIGHEST_PROTOCOL)
     light = tuple(light_entry(e) for e in entries)
-    return (ReadResult((), result.diagnostics), light), bodies
+    return (ReadResult((), result.diagnostics, result.unread), light), bodies
 
 
 def load_batch(batch: tuple[Config, Sequence[LoadItem]]) -> list[LoadResult]:
     """Load a batch of sources; see :data:`LoadItem` and :data:`LoadResult`."""
     config, items = batch
     results: list[LoadResult] = []
-    for path, data, known in items:
-        if known.startswith("!"):  # the builder could not read it
-            results.append((path, known, None, b""))
+    for path, data, known, unreadable in items:
+        if unreadable:  # the builder could not read it
+            results.append(LoadResult(path, "", None, b"", unreadable))
             continue
         digest = ""
         if data is None:
             for _, read, found in read_sources(config.source_dir, [path]):
                 data, digest = read, found
             if data is None:
-                results.append((path, "!" + digest, None, b""))
+                results.append(LoadResult(path, "", None, b"", digest))
                 continue
         else:
             digest = hashlib.sha256(data).hexdigest()
         if digest == known:
-            results.append((path, digest, None, b""))
+            results.append(LoadResult(path, digest, None, b""))
             continue
         loaded, bodies = load_one(config, path, data)
-        results.append((path, digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL),
-                        bodies))
+        results.append(LoadResult(
+            path, digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL), bodies))
     return results
 
 
@@ -138,7 +174,8 @@ def render_batch(batch: RenderBatch) -> list[bytes | bool]:
     results: list[bytes | bool] = []
     for spec in specs:
         data = render_job(templates_dir, (spec.output_path, spec.template,
-                                          page_context_cards(spec, full, cards, config)))
+                                          page_context_cards(spec, full, cards, config)),
+                          config.plugins)
         if output_dir is None:
             results.append(data)
         else:

@@ -19,8 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from newsarchive.config import Config
 from newsarchive.incremental.store import Cache, SourceRow
-from newsarchive.pipeline.discover import NOT_UTF8, read_sources, stat_signature, survey, utf8_name
-from newsarchive.pipeline.read import SUFFIXES
+from newsarchive.pipeline.discover import (
+    NOT_UTF8,
+    is_source_name,
+    read_sources,
+    stat_signature,
+    survey,
+    utf8_name,
+)
 from newsarchive.run.executor import Executor
 
 if TYPE_CHECKING:
@@ -67,9 +73,9 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
     the removed ones."""
     now = time.time_ns()
     if changed is None:
-        found, index.refused = survey(config.source_dir, SUFFIXES,
-                                    (config.output_dir, config.cache_dir), now,
-                                    config.follow_symlinks)
+        found, index.refused = survey(config.source_dir, None,
+                                      (config.output_dir, config.cache_dir), now,
+                                      config.follow_symlinks)
         known = set(index.rows) | set(index.unreadable)
         return found, sorted(known - found.keys())
     root = str(config.source_dir)
@@ -81,7 +87,7 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
             index.refused[path] = NOT_UTF8
             continue
         full = os.path.join(root, path)
-        if not path.lower().endswith(SUFFIXES) or not os.path.isfile(full):
+        if not is_source_name(full.rsplit(os.sep, 1)[-1]) or not os.path.isfile(full):
             continue
         real = os.path.realpath(full)
         if not config.follow_symlinks and not real.startswith(real_root.rstrip(os.sep) + os.sep):
@@ -119,12 +125,12 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
     executor = runner(len(todo))
     items: list[jobs.LoadItem]
     if shares_files(executor):
-        items = [(p, None, _known(index, p)) for p in todo]
+        items = [jobs.LoadItem(p, None, _known(index, p)) for p in todo]
     else:
         items = []
         for path, data, digest in read_sources(config.source_dir, todo):
-            items.append((path, data, _known(index, path)) if data is not None
-                         else (path, b"", "!" + digest))
+            items.append(jobs.LoadItem(path, data, _known(index, path)) if data is not None
+                         else jobs.LoadItem(path, None, "", digest))
     results: list[jobs.LoadResult] = []
     work = batches(items, LOAD_BATCH)
     for number, batch_result in enumerate(executor.map(jobs.load_batch,
@@ -134,12 +140,12 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             progress("reading", min((number + 1) * LOAD_BATCH, len(items)), len(items))
     fresh: list[SourceRow] = []
     stats: dict[str, str] = {}
-    for path, digest, meta, bodies in results:
+    for path, digest, meta, bodies, unreadable in results:
         index.unreadable.pop(path, None)
-        if digest.startswith("!"):
+        if unreadable:
             index.rows.pop(path, None)
             index.pending.pop(path, None)
-            index.unreadable[path] = digest[1:]
+            index.unreadable[path] = unreadable
             continue
         signature = signatures.get(path, "")
         if meta is None:  # same bytes as cached: only the stat signature is new

@@ -60,7 +60,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from newsarchive.errors import Diagnostic
 from newsarchive.run.search_bundle import (
@@ -76,8 +76,12 @@ from newsarchive.run.search_bundle import (
 )
 from newsarchive.run.search_service import pages_to_index, run_service
 
+if TYPE_CHECKING:
+    from newsarchive.config import Config
+    from newsarchive.model import BuildReport
+
 __all__ = ["BUNDLE_DIR", "MANIFEST", "IndexResult", "IndexStatus", "index_site",
-           "pagefind_available"]
+           "pagefind_available", "search_step"]
 
 IndexStatus = Literal["indexed", "unchanged", "unavailable", "failed"]
 _TEMP_PREFIX = ".newsarchive-search-"
@@ -220,3 +224,14 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
             "to be published", "warning")
     return IndexResult("indexed", pages=pages, seconds=time.perf_counter() - started,
                        diagnostic=warning)
+
+
+def search_step(config: Config, report: BuildReport, reindex: bool = False) -> IndexResult:
+    """The search step of a build that wrote ``report``: index the output when an
+    article page was written or removed (or ``reindex``: e.g. the last build of
+    this output was killed, so its index may be stale), else keep the bundle."""
+    from newsarchive.urls import is_article_path
+
+    changed = reindex or any(
+        is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
+    return index_site(config.output_dir, language=config.language, changed=changed)

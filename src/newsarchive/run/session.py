@@ -1,50 +1,54 @@
-"""Run the pipeline: discover, load (cached), index, plan, render (selectively), write, prune.
+"""Run the pipeline: one build is one flat sequence of named steps.
 
-A :class:`Session` remembers what it loaded and wrote, so ``newsarchive serve``
-rebuilds after a change by re-reading only the changed sources; :func:`build`
-is a one-shot session.  Reading is incremental (cache keyed by content
-digest), rendering is selective (page fingerprints) and writing skips
-unchanged bytes.  Indexing and planning are done in full, except on the two
-fast paths (:mod:`newsarchive.incremental.memory`): when nothing changed since the
-last build the saved state answers, and when a few articles were edited in
-place only the pages that show them are fingerprinted and rendered.
+:meth:`Session.build` does, in order::
+
+    check output -> fast path? -> load (discover + read + enrich, cached)
+    -> plan (index + page families + plugins) -> guard paths -> write
+    -> save memory -> search -> after-write hooks -> report
+
+A :class:`Session` remembers its last build (:class:`LastBuild`), so
+``newsarchive serve`` rebuilds after a change by re-reading only the changed
+sources; :func:`build` is a one-shot session.  Whether a build can skip the
+full path is decided in one place, :func:`newsarchive.incremental.delta.delta`,
+and carried out by :class:`~newsarchive.incremental.fastpath.FastPath`: when
+nothing changed since the last build the saved state answers, and when a few
+articles were edited in place only the pages that show them are rendered.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from newsarchive import hooks, theme
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic, OutputError
 from newsarchive.incremental import memory
-from newsarchive.incremental.fastpath import PATCH_MAX, FastPaths
-from newsarchive.incremental.keys import BuildReport, settings_digest
-from newsarchive.incremental.memory import BuildState, PlanIndex, seal
-from newsarchive.incremental.store import Cache, SourceRow, open_cache
-from newsarchive.model import Entry
+from newsarchive.incremental.delta import PATCH_MAX, Table
+from newsarchive.incremental.fastpath import Answer, FastPath
+from newsarchive.incremental.handle import StoreHandle
+from newsarchive.incremental.keys import settings_digest
+from newsarchive.incremental.memory import BuildState, seal
+from newsarchive.incremental.store import SourceRow
+from newsarchive.model import BuildReport, Entry
 from newsarchive.pipeline.discover import refusal_hint
-from newsarchive.pipeline.output import check_output_folder, clear_temp, safe_target, static_files
+from newsarchive.pipeline.output import clear_temp, safe_target, static_files
 from newsarchive.pipeline.plan import PageSpec
-from newsarchive.pipeline.write import Plan, Writer
-from newsarchive.run.executor import (
-    Executor,
-    LocalExecutor,
-    SerialExecutor,
-    shares_files,
-)
-from newsarchive.run.load import Progress, SourceIndex, refresh
-
-if TYPE_CHECKING:
-    pass
+from newsarchive.pipeline.write import Plan, Writer, Written
+from newsarchive.run.checks import check_output, size_check
+from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
+from newsarchive.run.load import LoadOutcome, Progress, SourceIndex, refresh
+from newsarchive.run.lock import DEFAULT_TIMEOUT, output_lock
 
 # Reading, enriching, indexing and rendering (YAML, Markdown, Jinja, Babel) are
 # imported on first use: a warm build that changes nothing never needs them.
 
-__all__ = ["BuildReport", "Progress", "Session", "build", "check_output"]
+__all__ = ["BuildReport", "LastBuild", "Progress", "Session", "build", "check_output"]
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
@@ -56,111 +60,66 @@ def _plain_relative(path: str) -> bool:
         and not path.endswith("/") and not any(p in (".", "..") for p in path.split("/"))
 
 
-class Session(Writer, FastPaths):
-    """Builds one archive repeatedly, keeping what it loaded and wrote in memory.
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What a session remembers of its last build, replaced as a whole after each.
+
+    ``sources`` is the index of every source read (kept up to date in place
+    while loading: it holds every light entry of the archive); ``manifest``
+    the fingerprint of every output file (None: ask the cache); ``chunks`` the
+    saved plan chunks (None: none saved by this session); ``known`` the source
+    table when the build was answered from the saved state without loading
+    the sources (then a build given its changed paths compares only those).
+    """
+
+    sources: SourceIndex = field(default_factory=SourceIndex)
+    manifest: dict[str, str] | None = None
+    chunks: list[Sequence[PageSpec]] | None = None
+    known: Table | None = None
+
+
+class Session:
+    """Builds one archive repeatedly, remembering its last build.
 
     Not thread-safe: use a session only from the thread that created it (its
     SQLite cache connection belongs to that thread).
 
     Until a build needs the whole index (the first full build), a session
-    builds from the state the last build saved in the cache (see
-    :mod:`newsarchive.incremental.memory`): nothing changed -> nothing rendered; a few
-    articles edited in place -> only the pages that show them rendered.  After
-    such a build, or once primed, a build given its ``changed`` paths takes the
-    same two fast paths comparing only those paths (see :meth:`_primed`), and
-    keeps its index in step with what they did.
+    builds from the state the last build saved in the cache: nothing changed
+    -> nothing rendered; a few articles edited in place -> only the pages that
+    show them rendered.  After such a build, or once primed, a build given its
+    ``changed`` paths takes the same two fast paths comparing only those paths.
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
                  use_cache: bool = True, force: bool = False) -> None:
         self.config = config
         self._force = force
-        #: Set by the output-folder check of the first build that writes.
-        self._fresh_output = False
-        self._checked = False
         self._executor = executor or LocalExecutor()
         self._own_executor = executor is None
-        self._use_cache = use_cache
         self._settings = settings_digest(config)
-        self._cache: Cache | None = None
-        self._cache_warning = ""
-        self._sources = SourceIndex()
-        self._manifest: dict[str, str] | None = None
-        self._saved_chunks: list[Sequence[PageSpec]] | None = None
-        self._verified = False
-        #: Source table (path -> digest, stat) as this session's last build left it,
-        #: when that build was answered from the saved state (see :meth:`_quick`).
-        self._known: dict[str, tuple[str, str]] | None = None
-
-    def _open(self) -> Cache:
-        if self._cache is None:
-            cache, warning = open_cache(self.config.cache_dir, enabled=self._use_cache,
-                                        check=False)
-            self._cache = cache
-            self._cache_warning = warning.message if warning else ""
-        return self._cache
+        self._store = StoreHandle(config.cache_dir, use_cache)
+        #: None until the output folder was checked; then whether it was empty.
+        self._fresh_output: bool | None = None
+        self._last = LastBuild()
+        self._writer = Writer(config, self._store, self._runner)
+        self._fast = FastPath(config, self._settings, self._store,
+                              lambda entries, todo, sources: self._writer.render(
+                                  entries, todo, None, sources), self._report)
 
     def close(self) -> None:
         """Close the cache and stop worker processes this session started."""
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
+        self._store.close()
         if self._own_executor:
             self._executor.close()
 
     def _runner(self, work: int) -> Executor:
         return self._executor if work >= _PARALLEL_MIN else SerialExecutor()
 
-    def _plan(self) -> tuple[Plan, dict[str, str]]:
-        from newsarchive.pipeline.index import build_archive
-        from newsarchive.pipeline.plan import plan_pages
-        from newsarchive.pipeline.read.dedupe import find_duplicates
-        from newsarchive.pipeline.site_files import plan_site_files
-
-        sources = self._sources
-        entries: list[Entry] = []
-        diagnostics: list[Diagnostic] = []
-        skipped: dict[str, str] = {}
-        read_diagnostics: dict[str, tuple[Diagnostic, ...]] = {}
-        for path, reason in sorted(sources.unreadable.items()):
-            skipped[path] = f"cannot read: {reason}"
-            diagnostics.append(Diagnostic(path, 0, 0, f"cannot read file: {reason}",
-                                          "check the file's permissions"))
-        for path in sorted(sources.rows):
-            read_result, file_entries = sources.rows[path].loaded
-            diagnostics.extend(read_result.diagnostics)
-            if read_result.diagnostics:
-                read_diagnostics[path] = tuple(read_result.diagnostics)
-            entries.extend(file_entries)
-            if not file_entries:
-                errors = [d for d in read_result.diagnostics if d.severity == "error"]
-                if errors:
-                    skipped[path] = errors[0].message
-        kept_articles, dup_diags = find_duplicates([e.article for e in entries])
-        kept_keys = {a.key for a in kept_articles}
-        archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
-        specs = list(plan_pages(archive, self.config))
-        specs += hooks.plan_families(archive, self.config)  # plugins' page families
-        specs = hooks.after_plan(specs, archive, self.config)
-        specs += plan_site_files(specs, self.config)
-        other = [Diagnostic(path, 0, 0, reason, refusal_hint(reason), "warning")
-                 for path, reason in sorted(sources.refused.items())]
-        other += list(dup_diags) + list(url_diags)
-        # An undated article was reported by its reader, with its line: once.
-        diagnostics += other
-        by_key = {e.key: e for e in archive.entries}
-        slugs = {e.key: e.slug for e in entries}
-        plan = Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
-                     read_diagnostics, tuple(other),
-                     dict(Counter(memory.identity(e.article) for e in entries)),
-                     {k: (e.slug, e.url) for k, e in by_key.items() if e.slug != slugs[k]},
-                     {k: e.article.source_path for k, e in by_key.items()
-                      if k != e.article.source_path})
-        return plan, skipped
-
     def build(self, changed: Collection[str] | None = None, *, full: bool = False,
               dry_run: bool = False, progress: Progress | None = None,
-              keep: Collection[str] = ()) -> BuildReport:
+              keep: Collection[str] = (), search: bool | None = None,
+              reindex: bool = False) -> BuildReport:
         """Build, re-reading only ``changed`` source paths (relative to the source
         folder) when given, else every source whose bytes changed.  Sources in
         ``keep`` are not read again though their bytes changed: their last
@@ -169,49 +128,120 @@ class Session(Writer, FastPaths):
 
         ``full`` renders every page even when its fingerprint is unchanged
         (files are still written only when their bytes differ); ``dry_run``
-        reads, indexes and plans without writing.  Problems in sources never
-        raise: they are collected in the report.  Raises OutputError when two
-        pages claim one output path.  ``progress(stage, done, total)`` is called
-        as batches finish during the long stages (reading, rendering).
+        reads, indexes and plans without writing, and checks the templates.
+        ``search`` (default: the config's) indexes the written site for search
+        when an article page changed (always with ``reindex``).  Problems in
+        sources never raise: they are collected in the report.  Raises
+        OutputError when two pages claim one output path.  ``progress(stage,
+        done, total)`` is called as batches finish during the long stages.
         """
         started = time.perf_counter()
-        config = self.config
-        if not (dry_run or self._checked):
-            self._check_output()
         if not dry_run:
-            clear_temp(config.output_dir)  # what writes cut short by a kill left
-        cache = self._open()
-        known = self._sources.primed or self._known is not None
-        if (changed is not None and known and not (full or dry_run) and cache.enabled
-                and len(changed) <= PATCH_MAX):
-            primed = self._primed(changed, started, keep)
-            if primed is not None:
-                return primed
-        elif not (full or dry_run or self._sources.primed) and cache.enabled:
-            quick = self._quick(started, keep)
-            if quick is not None:
-                return quick
-            if not cache.enabled and cache.warning is not None:  # damage found: start afresh
-                self._cache_warning = cache.warning.message
-                cache.warning = None
-                self._cache = None
-                warning = self._cache_warning
-                cache = self._open()
-                self._cache_warning = self._cache_warning or warning
-        self._known = None
-        if not self._verified:
+            self.check_output()
+            clear_temp(self.config.output_dir)  # what writes cut short by a kill left
+        report = None if (full or dry_run) else self._fast_path(changed, started, keep)
+        if report is None:
+            report = self._full_path(changed, started, full, dry_run, progress, keep)
+        if dry_run:
+            return report
+        return self._after_write(report, self.config.search if search is None else search,
+                                 reindex)
+
+    def check_output(self) -> None:
+        """:func:`check_output`, once per session, before anything (the cache folder
+        included) is made; raises ConfigError for a folder not to write into."""
+        if self._fresh_output is None:
+            self._fresh_output = check_output(self.config, self._force, self._store)
+
+    def _fast_path(self, changed: Collection[str] | None, started: float,
+                   keep: Collection[str]) -> BuildReport | None:
+        """A build answered from the saved state, or None (nothing written then)."""
+        cache = self._store()
+        if not cache.enabled:
+            return None
+        last = self._last
+        sources = last.sources
+        if changed is not None and (sources.primed or last.known is not None):
+            if len(changed) > PATCH_MAX or (sources.primed and (sources.unreadable
+                                                               or sources.pending)):
+                return None
+            table = last.known if last.known is not None else {
+                p: (r.digest, r.stat) for p, r in sources.rows.items()}
+            try:
+                answer = self._fast.changed(table, changed, started, keep)
+            except BaseException:
+                # The cache may hold some of a patch: reload everything from it next time.
+                self._last = LastBuild()
+                raise
+        elif changed is None and not sources.primed:
+            answer = self._fast.survey(started, keep)
+            self._store.reopen_if_damaged()
+        else:
+            return None
+        if answer is None:
+            return None
+        self._remember(answer)
+        return answer.report
+
+    def _remember(self, answer: Answer) -> None:
+        """Keep the session's memory in step with what a fast path did."""
+        sources = self._last.sources
+        if sources.primed:
+            for path, signature in answer.stats.items():
+                sources.rows[path] = dataclasses.replace(sources.rows[path], stat=signature)
+            for path, row in answer.patched.items():
+                sources.rows[path] = dataclasses.replace(row, bodies=b"", meta=b"")
+            known = None
+        else:
+            known = answer.table
+        manifest = self._last.manifest if not answer.patched else None
+        self._last = dataclasses.replace(self._last, manifest=manifest, known=known)
+
+    def _full_path(self, changed: Collection[str] | None, started: float, full: bool,
+                   dry_run: bool, progress: Progress | None, keep: Collection[str]
+                   ) -> BuildReport:
+        """Load, plan and (unless ``dry_run``) write."""
+        config = self.config
+        cache = self._store()
+        self._last = dataclasses.replace(self._last, known=None)
+        if not self._store.verified:
             cache.verify()
-            self._verified = True
-        loaded = refresh(self._sources, config, cache, self._settings, changed,
+            self._store.verified = True
+        loaded = refresh(self._last.sources, config, cache, self._settings, changed,
                          self._runner, shares_files, progress, keep)
         if progress:
             progress("planning", 0, 1)
-        plan, skipped = self._plan()
+        plan, skipped, not_read = self._plan()
         if progress:
             progress("planning", 1, 1)
-        diagnostics = plan.diagnostics
+        statics, images = self._statics(plan)
+        sources = self._last.sources
+        counts: dict[str, Any] = dict(
+            articles=len(plan.entries), undated=plan.undated, duplicates=plan.duplicates,
+            skipped=skipped, sources=len(sources.rows) + len(sources.unreadable),
+            pages=len(plan.specs) + len(statics), refused=dict(sources.refused),
+            not_read=not_read, images=images)
+        if dry_run:
+            from newsarchive.pipeline.render import check_templates
+
+            problems = check_templates(config, plan.specs, plan.entries)
+            return self._report(counts, [*plan.diagnostics, *problems],
+                                dict(sources_read=loaded.parsed), started, dry_run=True)
+        written = self._write(plan, statics, counts, loaded, full, progress)
+        return self._report(counts, [*plan.diagnostics, *written.problems],
+                            dict(sources_read=loaded.parsed, **written.figures()), started)
+
+    def _statics(self, plan: Plan) -> tuple[dict[str, Path], int]:
+        """The static files and the articles' image files to copy, after checking no
+        two files claim one output path and none would land outside the output
+        folder (raises OutputError)."""
+        config = self.config
+        from newsarchive.pipeline.assets import plan_assets
+
         statics = static_files([theme.static_dir(),
                                 *([config.static_dir] if config.static_dir else [])])
+        images = plan_assets(plan.entries.values(), config.source_dir)
+        statics.update(images)
         seen: set[str] = set()
         for path in [s.output_path for s in plan.specs] + list(statics):
             if path in seen:
@@ -219,41 +249,131 @@ class Session(Writer, FastPaths):
             seen.add(path)
             if not _plain_relative(path):
                 safe_target(config.output_dir, path)  # raises OutputError
-        counts: dict[str, Any] = dict(
-            articles=len(plan.entries), undated=plan.undated, duplicates=plan.duplicates,
-            skipped=skipped, sources=len(self._sources.rows) + len(self._sources.unreadable),
-            pages=len(plan.specs) + len(statics), refused=dict(self._sources.refused))
-        if dry_run:
-            return self._report(counts, diagnostics, dict(sources_read=loaded.parsed),
-                                started, dry_run=True)
+        return statics, len(images)
+
+    def _write(self, plan: Plan, statics: dict[str, Path], counts: Mapping[str, Any],
+               loaded: LoadOutcome, full: bool, progress: Progress | None) -> Written:
+        """Write the planned pages; save what the next build compares with."""
+        config = self.config
+        cache = self._store()
         # Whatever happens from here, the saved state no longer describes the output.
         cache.forget_state(config.output_dir, [memory.STATE])
-        saving = cache.enabled and not self._sources.unreadable
+        sources = self._last.sources
+        saving = cache.enabled and not sources.unreadable
         state: list[BuildState] = []
 
         def meanwhile(digests: dict[str, str]) -> None:
             """Cache work, done while the workers render the first pages."""
-            cache.store_sources(self._settings,
-                                [self._with_bodies(r) for r in loaded.fresh],
+            cache.store_sources(self._settings, [self._with_bodies(r) for r in loaded.fresh],
                                 loaded.removed, loaded.stats)
             if cache.enabled:
-                self._sources.pending.clear()
+                sources.pending.clear()
             if saving:
                 state.append(self._save(plan, counts, digests))
 
-        result = self._write(plan, statics, full, progress, meanwhile)
+        previous = self._last.manifest
+        if previous is None:
+            previous = cache.load_manifest(config.output_dir)
+        written = self._writer.write(plan, statics, previous, full=full,
+                                     fresh=bool(self._fresh_output), force=self._force,
+                                     progress=progress, meanwhile=meanwhile)
+        self._fresh_output = False
+        self._last = dataclasses.replace(self._last, manifest=written.manifest)
         clear_temp(config.output_dir)
-        diagnostics += result.pop("problems")
         if state:  # last: the state says the output is complete
             cache.store_state(config.output_dir, [(memory.STATE, seal(state[0]))])
-        return self._report(counts, diagnostics, dict(sources_read=loaded.parsed, **result),
-                            started)
+        return written
 
-    def _check_output(self) -> None:
-        """:func:`check_output`, once per session, before anything (the cache folder
-        included) is created."""
-        self._fresh_output = check_output(self.config, self._force, self._open)
-        self._checked = True
+    def _after_write(self, report: BuildReport, search: bool, reindex: bool) -> BuildReport:
+        """The steps after a build wrote: search, the size check, plugins' hooks."""
+        from newsarchive.run.search import search_step
+
+        diagnostics = list(report.diagnostics)
+        figures: dict[str, Any] = {}
+        if search:
+            result = search_step(self.config, report, reindex)
+            figures = dict(search=result.status, search_pages=result.pages,
+                           search_seconds=result.seconds)
+            if result.diagnostic is not None:
+                diagnostics.append(result.diagnostic)
+        diagnostics += size_check(self.config, report)
+        diagnostics += hooks.after_write(report, self.config)
+        return dataclasses.replace(report, diagnostics=tuple(diagnostics), **figures)
+
+    def _gather(self) -> tuple[list[Entry], list[Diagnostic], dict[str, str],
+                               dict[str, tuple[Diagnostic, ...]], dict[str, str]]:
+        """Every light entry loaded, with the read diagnostics, skipped files (with
+        the reason), the diagnostics by source path and the files not read (with
+        what they look like; an image an article shows is not reported)."""
+        sources = self._last.sources
+        entries: list[Entry] = []
+        diagnostics: list[Diagnostic] = []
+        skipped: dict[str, str] = {}
+        by_path: dict[str, tuple[Diagnostic, ...]] = {}
+        for path, reason in sorted(sources.unreadable.items()):
+            skipped[path] = f"cannot read: {reason}"
+            diagnostics.append(Diagnostic(path, 0, 0, f"cannot read file: {reason}",
+                                          "check the file's permissions"))
+        for row in sources.rows.values():
+            entries.extend(row.loaded[1])
+        shown = {image.src for e in entries for image in e.article.images}
+        not_read: dict[str, str] = {}
+        for path in sorted(sources.rows):
+            read_result, file_entries = sources.rows[path].loaded
+            if read_result.unread:
+                if path in shown:
+                    continue  # an image of an article, copied beside its page
+                not_read[path] = read_result.unread
+            diagnostics.extend(read_result.diagnostics)
+            if read_result.diagnostics:
+                by_path[path] = tuple(read_result.diagnostics)
+            if not file_entries:
+                errors = [d for d in read_result.diagnostics if d.severity == "error"]
+                if errors:
+                    skipped[path] = errors[0].message
+        entries.sort(key=lambda e: e.article.source_path)
+        return entries, diagnostics, skipped, by_path, not_read
+
+    def _plan(self) -> tuple[Plan, dict[str, str], dict[str, str]]:
+        """Index the loaded entries and plan every page (with the plugins' families
+        and hooks); with the skipped files."""
+        from newsarchive.pipeline.assets import plan_markers
+        from newsarchive.pipeline.copies import find_copies, link_copies
+        from newsarchive.pipeline.index import build_archive
+        from newsarchive.pipeline.plan import plan_pages
+        from newsarchive.pipeline.plan.site import plan_site_files
+        from newsarchive.pipeline.read.dedupe import find_duplicates
+
+        config = self.config
+        entries, diagnostics, skipped, read_diagnostics, not_read = self._gather()
+        kept_articles, dup_diags = find_duplicates([e.article for e in entries])
+        kept_keys = {a.key for a in kept_articles}
+        archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
+        specs = list(plan_pages(archive, config))
+        specs += hooks.plan_families(archive, config)  # plugins' page families
+        specs = hooks.after_plan(specs, archive, config)
+        # Links between imported pages and images beside them, resolved now that
+        # every article has its URL.
+        specs, marker_warnings = plan_markers(specs, archive.entries, config.source_dir)
+        by_key = {e.key: e for e in archive.entries}
+        # The same story carried by other sources: linked from each article page.
+        copies = find_copies(archive.entries, {e.key: e.copy_sig or None
+                                               for e in archive.entries})
+        specs = link_copies(specs, copies, by_key)
+        specs += plan_site_files(specs, config)
+        other = [Diagnostic(path, 0, 0, reason, refusal_hint(reason), "warning")
+                 for path, reason in sorted(self._last.sources.refused.items())]
+        other += list(dup_diags) + list(url_diags) + marker_warnings
+        # An undated article was reported by its reader, with its line: once.
+        diagnostics += other
+        slugs = {e.key: e.slug for e in entries}
+        plan = Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
+                    read_diagnostics, tuple(other),
+                    dict(Counter(i for e in entries for i in memory.identities(e))),
+                    {k: (e.slug, e.url) for k, e in by_key.items() if e.slug != slugs[k]},
+                    {k: e.article.source_path for k, e in by_key.items()
+                     if k != e.article.source_path}, self._last.sources)
+        return plan, skipped, not_read
 
     def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
                 result: Mapping[str, Any], started: float, dry_run: bool = False
@@ -267,94 +387,52 @@ class Session(Writer, FastPaths):
                 where, 0, 0,
                 f"base_url is not set; feeds, sitemap and canonical links use {DEFAULT_BASE_URL}",
                 "set base_url in archive.yaml or pass --base-url before deploying", "warning"))
-        return BuildReport(**counts, **result, diagnostics=self._with_cache_warning(diagnostics),
+        warning = self._store.take_warning()
+        if warning:
+            diagnostics.insert(0, Diagnostic(str(config.cache_dir), 0, 0, warning, "",
+                                             "warning"))
+        return BuildReport(**counts, **result, diagnostics=tuple(diagnostics),
                            dry_run=dry_run, seconds=time.perf_counter() - started)
 
     def _save(self, plan: Plan, counts: Mapping[str, Any], digests: dict[str, str]
               ) -> BuildState:
-        """Save what the next build compares with (see :mod:`newsarchive.incremental.memory`),
-        but the state itself, returned to be saved once the output is complete."""
-        config = self.config
-        cache = self._open()
-        chunks = memory.chunks_of(plan.specs)
-        deps: dict[str, set[int]] = {}
-        for number, chunk in enumerate(chunks):
-            for spec in chunk:
-                if spec.article:
-                    deps.setdefault(spec.article, set()).add(number)
-                for key in (*spec.keys, *spec.links):
-                    deps.setdefault(key, set()).add(number)
-        previous = self._saved_chunks or []
-        blobs: list[tuple[str, bytes]] = [
-            (memory.chunk_name(n), seal(list(chunk))) for n, chunk in enumerate(chunks)
-            if n >= len(previous) or previous[n] != chunk]
-        index = PlanIndex(plan.urls, plan.paths)
-        state = BuildState(
-            inputs=memory.inputs_digest(config, self._settings),
-            table=memory.table_digest({p: r.digest for p, r in self._sources.rows.items()}),
-            counts=dict(counts), read_diagnostics=plan.read_diagnostics,
-            other_diagnostics=plan.other_diagnostics, template_digests=digests,
-            chunks=len(chunks))
-        blobs.append((memory.INDEX, seal(index)))
-        blobs += memory.shards({k: tuple(sorted(v)) for k, v in deps.items()},
-                                   memory.deps_shard, "deps")
-        blobs += memory.shards(plan.identities, memory.identity_shard, "identities")
-        stale = [memory.chunk_name(n) for n in range(len(chunks), len(previous))]
-        if stale:
-            cache.forget_state(config.output_dir, stale)
-        cache.store_state(config.output_dir, blobs, clear=self._saved_chunks is None)
-        self._saved_chunks = chunks
+        """Save what the next build compares with, but the state itself, returned to
+        be saved once the output is complete."""
+        state, chunks = memory.save(self._store(), self.config, self._settings, plan, counts,
+                                    digests, self._last.chunks)
+        self._last = dataclasses.replace(self._last, chunks=chunks)
         return state
 
     def _with_bodies(self, row: SourceRow) -> SourceRow:
+        pending = self._last.sources.pending
         return SourceRow(row.path, row.digest, row.stat, row.loaded,
-                         self._sources.pending.get(row.path, row.bodies), row.meta)
-
-    def _with_cache_warning(self, diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
-        cache = self._cache
-        if cache is not None and cache.warning is not None:
-            self._cache_warning = self._cache_warning or cache.warning.message
-            cache.warning = None
-        if self._cache_warning:
-            diagnostics.insert(0, Diagnostic(str(self.config.cache_dir), 0, 0,
-                                             self._cache_warning, "", "warning"))
-            self._cache_warning = ""
-        return tuple(diagnostics)
-
-def check_output(config: Config, force: bool = False,
-                 cache: Callable[[], Cache] | None = None) -> bool:
-    """Refuse an output folder a build must not write into: raises ConfigError (see
-    :func:`newsarchive.pipeline.output.check_output_folder`).  Returns whether the folder
-    is absent or empty.  ``cache`` opens the cache, asked only whether it knows
-    a build of a non-empty folder without an output manifest."""
-    config_dir = config.config_path.parent if config.config_path else None
-
-    def owned_by_cache() -> bool:
-        if not config.cache_dir.is_dir():
-            return False
-        if cache is not None:
-            return cache().knows_output(config.output_dir)
-        opened, _ = open_cache(config.cache_dir, check=False)
-        try:
-            return opened.knows_output(config.output_dir)
-        finally:
-            opened.close()
-
-    return check_output_folder(config.output_dir, source_dir=config.source_dir,
-                               config_dir=config_dir, owned_by_cache=owned_by_cache,
-                               force=force)
+                         pending.get(row.path, row.bodies), row.meta)
 
 
 def build(config: Config, *, full: bool = False, dry_run: bool = False,
           executor: Executor | None = None, progress: Progress | None = None,
-          use_cache: bool = True, force: bool = False) -> BuildReport:
+          use_cache: bool = True, force: bool = False, search: bool | None = None,
+          reindex: bool = False, lock_timeout: float = DEFAULT_TIMEOUT,
+          on_wait: Callable[[str], None] | None = None) -> BuildReport:
     """Build the archive described by ``config`` once; see :meth:`Session.build`.
 
-    Raises ConfigError when the output folder must not be written into
-    (``force`` lets a build write into a non-empty folder no build wrote).
+    Holds the output folder's lock (:func:`newsarchive.run.lock.output_lock`)
+    while it builds: another build of the same folder waits up to
+    ``lock_timeout`` seconds (``on_wait`` is told once), then LockTimeout is
+    raised.  When the last build of the folder was killed, the search index
+    is made again.  Raises ConfigError when the output folder must not be
+    written into (``force`` lets a build write into a non-empty folder no
+    build wrote).
     """
     session = Session(config, executor, use_cache=use_cache and not dry_run, force=force)
     try:
-        return session.build(full=full, dry_run=dry_run, progress=progress)
+        if dry_run:  # reads only: no lock
+            return session.build(full=full, dry_run=True, progress=progress)
+        session.check_output()  # before the lock makes the cache folder
+        # Without a cache, the lock lives in the system's temp folder.
+        with output_lock(config.output_dir, timeout=lock_timeout, on_wait=on_wait,
+                         cache_dir=config.cache_dir if use_cache else None) as held:
+            return session.build(full=full, progress=progress, search=search,
+                                 reindex=reindex or held.interrupted_pid != 0)
     finally:
         session.close()

@@ -1,1 +1,1 @@
-"""serve"""
+"""`newsarchive serve`: the dev server, the watcher, rebuilds and live reload."""

@@ -118,7 +118,7 @@ def template_problems(config: Config) -> list[str]:
     """Syntax errors of every template in the user's templates folder."""
     if config.templates_dir is None:
         return []
-    env = environment(str(config.templates_dir))
+    env = environment(str(config.templates_dir), config.plugins)
     found = []
     for path in sorted(config.templates_dir.rglob("*")):
         if not path.is_file() or is_editor_temp(path.name):
@@ -225,7 +225,7 @@ class Rebuilder:
             # the server waits for this rebuild, and this one for it.
             with output_lock(self.config.output_dir, cache_dir=self.config.cache_dir):
                 report = self._session.build(None if changes.rescan else changed,
-                                             keep=frozenset(held))
+                                             keep=frozenset(held), search=False)
         except Exception as exc:  # a template or output error must not stop the server
             logger.debug("build failed", exc_info=True)
             problems += describe_exception(exc, self.config)
@@ -239,6 +239,26 @@ class Rebuilder:
         problems += [line for path in sorted(self._held) for line in self._held[path]]
         return Outcome(report, tuple(problems), self.config, time.perf_counter() - started,
                        tuple(sorted(self._held)))
+
+    def index_search(self, outcome: Outcome) -> tuple[str, ...]:
+        """The search step for the build of ``outcome``, run after the browser was
+        told of the new pages (indexing takes seconds on a big archive); the
+        problem lines it found."""
+        report = outcome.report
+        if report is None or not self.config.search:
+            return ()
+        from newsarchive.run.lock import output_lock
+        from newsarchive.run.search import search_step
+
+        try:
+            with output_lock(self.config.output_dir, cache_dir=self.config.cache_dir):
+                result = search_step(self.config, report)
+        except Exception as exc:  # the server serves on; the next build tries again
+            logger.debug("search failed", exc_info=True)
+            return tuple(describe_exception(exc, self.config))
+        if result.diagnostic is not None and result.diagnostic.severity == "error":
+            return (result.diagnostic.format(),)
+        return ()
 
     def _hold(self, paths: frozenset[str]) -> dict[str, tuple[str, ...]]:
         """Which of ``paths`` to hold: those that have errors on disk now but had

@@ -118,6 +118,9 @@ class DevServer:
         self.state.publish(outcome, changes)
         if self._on_build is not None:
             self._on_build(outcome)
+        problems = self.rebuilder.index_search(outcome)
+        if problems:
+            logger.warning("%s", "\n".join(problems))
         return outcome
 
     def _rebuild_loop(self, first: list[Outcome], built: threading.Event) -> None:

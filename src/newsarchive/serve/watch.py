@@ -15,7 +15,6 @@ become the next batch, so a save during a build ends in one more build.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -32,25 +31,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from newsarchive.config import Config
-from newsarchive.pipeline.read import SUFFIXES
+from newsarchive.pipeline.discover import is_editor_temp
 
 __all__ = ["ChangeQueue", "Changes", "Watcher", "changes_for_event", "classify",
            "is_editor_temp", "watch_plan"]
 
 logger = logging.getLogger("newsarchive.serve.watch")
-
-#: Editor droppings: vim swap/backup/probe files, emacs lock and autosave
-#: files, JetBrains safe-write files, generic temp suffixes.
-_TEMP_NAME = re.compile(
-    r"(^\.|~$|^#.*#$|\.sw[a-p]$|\.swx$|^4913$|___jb_(tmp|old)___$|\.(tmp|temp|bak|crdownload)$)",
-    re.IGNORECASE)
-
-
-def is_editor_temp(name: str) -> bool:
-    """True for a file name an editor writes beside the real file (``.a.md.swp``,
-    ``a.md~``, ``.#a.md``, ``#a.md#``, vim's ``4913``, hidden files)."""
-    return bool(_TEMP_NAME.search(name))
-
 
 @dataclass(frozen=True, slots=True)
 class Changes:
@@ -101,8 +87,9 @@ def classify(path: Path, config: Config, *, is_directory: bool = False) -> Chang
     if counts(config.source_dir):
         if is_directory:
             return replace(changes, rescan=True)
-        if path.suffix.lower() in SUFFIXES:
-            source_path = path.relative_to(config.source_dir).as_posix()
+        relative = path.relative_to(config.source_dir)
+        if not any(is_editor_temp(part) for part in relative.parts):  # every file is a source
+            source_path = relative.as_posix()
             return replace(changes, sources=frozenset([source_path]))
     return changes
 

@@ -4,7 +4,9 @@ Each field has a list of keys, canonical one first (the one ``serialize``
 writes); the first key present with a value wins and the others are kept in
 ``extra`` under their own names, so nothing is lost and a written page reads
 back to the same Article.  Term keys are merged instead: ``topics``, ``tags``,
-``keywords`` and ``categories`` all feed the ``topics`` taxonomy.
+``keywords`` and ``categories`` all feed the ``topics`` taxonomy, and the keys
+of a site's own taxonomies (``ReadSettings.term_keys``, from the
+``taxonomies:`` table of archive.yaml) feed theirs.
 
 The original URL is kept only when :func:`newsarchive.urls.safe_url` accepts
 it as a page address (``http``/``https`` with a host): a ``javascript:``,
@@ -15,6 +17,7 @@ is not an original URL either; it stays in ``extra`` without a warning.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -25,6 +28,7 @@ from newsarchive.errors import ContentError, Diagnostic
 from newsarchive.model import Article, BodyFormat
 from newsarchive.pipeline.read.dates import coerce_date
 from newsarchive.pipeline.read.text import detect_lang
+from newsarchive.taxonomy import BUILTIN, term_keys
 from newsarchive.urls import safe_url
 
 __all__ = [
@@ -56,17 +60,13 @@ FIELD_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "body_format": ("format",),
 })
 
-#: Taxonomy -> front-matter keys merged into it.
-TERM_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "topics": ("topics", "tags", "keywords", "categories"),
-    "places": ("places",),
-    "people": ("people",),
-    "organizations": ("organizations",),
-    "subjects": ("subjects",),
-})
+#: Built-in taxonomy -> front-matter keys merged into it (a site's own
+#: taxonomies add theirs: ``ReadSettings.term_keys``).
+TERM_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(dict(term_keys(BUILTIN)))
 
-#: Keys with a meaning when a page is read back; a JSON record's leftover key
-#: with one of these names is kept in ``extra`` as ``record_<key>``.
+#: Keys with a meaning when a page is read back whatever the config; a JSON
+#: record's leftover key with one of these names is kept in ``extra`` as
+#: ``record_<key>``.
 CANONICAL_KEYS: frozenset[str] = frozenset(
     {key for keys in FIELD_KEYS.values() for key in keys}
     | {key for keys in TERM_KEYS.values() for key in keys}
@@ -135,6 +135,18 @@ def _names(value: Any, split_commas: bool) -> list[str]:
     return [str(value)]
 
 
+#: An author field written as a byline or as a list in text: ``By A``, ``['A', 'B']``.
+_BYLINE = re.compile(r"^\s*(?:by\s|\[)", re.IGNORECASE)
+#: An HTML character reference: ``&#8211;``, ``&#x2013;``, ``&ndash;``.
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with its HTML character references decoded (``IRS &#8211; Usability``
+    -> ``IRS – Usability``): exports write titles and summaries as HTML text."""
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
 def present(value: Any) -> bool:
     """Whether ``value`` says something: not None, nor an empty string, list or mapping."""
     return value is not None and value != "" and value != [] and value != {}
@@ -151,10 +163,12 @@ def article_from_meta(
     record: str = "",
     body_line: int = 1,
     split_authors: bool = False,
+    term_keys: Mapping[str, tuple[str, ...]] = TERM_KEYS,
 ) -> tuple[Article, list[Diagnostic]]:
     """Build an Article from front-matter ``meta`` and ``body``.
 
-    ``line_of(key)`` gives the source line of a key, for diagnostics.  Raises
+    ``line_of(key)`` gives the source line of a key, for diagnostics;
+    ``term_keys`` maps each taxonomy to its (lower-case) keys.  Raises
     ContentError for a missing title or a value that cannot be used (an
     unparseable date, a title that is a list); returns the Article and any
     warnings (an undated article is reported by the caller).
@@ -238,9 +252,15 @@ def article_from_meta(
 
     authors: tuple[str, ...] = ()
     if "authors" in values:
-        authors = dedupe(_names(values["authors"][1], split_authors))
+        written = values["authors"][1]
+        if isinstance(written, str) and _BYLINE.match(written):
+            from newsarchive.formats.common import authors_of  # "By A and B", "['A', 'B']"
+
+            authors = authors_of(written)
+        else:
+            authors = dedupe(_names(written, split_authors))
     terms: dict[str, tuple[str, ...]] = {}
-    for taxonomy, keys in TERM_KEYS.items():
+    for taxonomy, keys in term_keys.items():
         names: list[str] = []
         for lower in keys:
             term_key = by_lower.get(lower)
@@ -253,7 +273,7 @@ def article_from_meta(
             terms[taxonomy] = found_terms
 
     extra = {str(key): plain(value) for key, value in meta.items() if key not in used}
-    title = text("title")
+    title = _unescaped(text("title"))
     lang = text("lang") or detect_lang(f"{title}\n{body}")
     article = Article(
         source_path=source_path,
@@ -271,7 +291,7 @@ def article_from_meta(
         original_url=text("original_url"),
         lang=lang,
         slug=text("slug"),
-        summary=str(values["summary"][1]).strip() if "summary" in values else "",
+        summary=_unescaped(str(values["summary"][1]).strip()) if "summary" in values else "",
         terms=terms,
         extra=extra,
         draft=draft,

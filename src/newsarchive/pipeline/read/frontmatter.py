@@ -15,28 +15,38 @@ matter is held to the same depth.  Characters XML cannot carry, written as
 escapes in quoted values (``"\\e[31m"``, ``"\\0"``), are taken out of every
 value and key, and reported with those the file itself held, as one warning.
 
-Hugo shortcodes (``{{< note >}}text{{< /note >}}``, ``{{% x %}}``) and
-Liquid/Nunjucks tags are reduced to their inner text; a ``{{< youtube ID >}}``
-becomes a link to the video.  Raw HTML is kept (it is sanitised when
-rendered).  A Jekyll file name ``YYYY-MM-DD-slug.md`` dates a page whose
-front matter has no date; when both exist and disagree the front matter wins
-and a warning says so.
+Blank lines (and a byte order mark) before the opening fence are skipped; a
+Hugo JSON object (``{ "title": ... }``) is front matter too.
+
+Shortcodes, Liquid tags and images of the body are turned into content by
+:mod:`newsarchive.pipeline.read.shortcodes`; the page's images (front matter
+``image``, ``images``, ``featured_image``, ``cover.image``, ``thumbnail``
+first, then those of the body) are its ``images``.  Raw HTML is kept (it is
+sanitised when rendered).  A page without a date takes it from a Zola
+``path`` or Jekyll ``permalink`` holding ``YYYY/MM/DD``, then from a bundle
+folder named ``YYYY-MM-DD-slug``; a Jekyll file name ``YYYY-MM-DD-slug.md``
+dates it too (:mod:`newsarchive.pipeline.read`).  When the front-matter date
+and the file name's disagree the front matter wins and a warning says so.
+Zola's ``[taxonomies]`` and ``[extra]`` tables are read as top-level keys.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from typing import Any
 
 import yaml
 
 from newsarchive.config import ReadSettings
 from newsarchive.errors import ContentError, Diagnostic
-from newsarchive.model import Article, BodyFormat
-from newsarchive.pipeline.read.dates import date_from_filename
+from newsarchive.model import Article, BodyFormat, Image
+from newsarchive.pipeline.assets import local_image_path
+from newsarchive.pipeline.read.dates import MAX_YEAR, MIN_YEAR, date_from_filename, zone
 from newsarchive.pipeline.read.fields import article_from_meta
 from newsarchive.pipeline.read.limits import (
     MAX_DEPTH,
@@ -46,20 +56,31 @@ from newsarchive.pipeline.read.limits import (
     max_digits,
 )
 from newsarchive.pipeline.read.rawtext import split_paragraphs
-from newsarchive.pipeline.read.shortcodes import reduce_shortcodes
+from newsarchive.pipeline.read.shortcodes import convert_body
 from newsarchive.pipeline.read.text import Removed, scrub
 from newsarchive.pipeline.read.yamlsafe import YamlLimitError, YamlLoader, load_yaml
+from newsarchive.urls import safe_url
 
 __all__ = ["YamlLoader", "has_front_matter", "read_page"]
 
-_OPEN = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+_OPEN = re.compile(r"(?:---|\+\+\+)[ \t]*\n|\{[ \t]*\n?\s*\"")
+_LEAD_IN = re.compile(r"\A\ufeff?(?:[ \t\r]*\n)*")
+_PATH_DATE = re.compile(r"(?:\A|/)(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[/_.-]|\Z)")
+_IMAGE_KEYS = ("image", "images", "featured_image", "cover", "thumbnail")
 _HEADING = re.compile(r"#\s+(.+?)\s*#*\s*")
 _FLATTEN = "flatten the nested lists or mappings"
 
 
 def has_front_matter(text: str) -> bool:
-    """Whether ``text`` starts with a ``---`` or ``+++`` front-matter fence."""
-    return bool(_OPEN.match(text))
+    """Whether ``text`` starts with a ``---`` or ``+++`` fence or a JSON object,
+    after blank lines and a byte order mark."""
+    return bool(_OPEN.match(text, _lead_in(text)))
+
+
+def _lead_in(text: str) -> int:
+    """How many characters of blank lines (and a byte order mark) start ``text``."""
+    match = _LEAD_IN.match(text)
+    return match.end() if match else 0
 
 
 def _yaml_error(source_path: str, exc: yaml.YAMLError, offset: int, block: str) -> Diagnostic:
@@ -118,6 +139,8 @@ class _Front:
 
 
 def _split(source_path: str, text: str) -> _Front:
+    if text.startswith("{"):
+        return _split_json(source_path, text)
     fence = text[:3]
     lines = text.split("\n")
     closers = ("---", "...") if fence == "---" else ("+++",)
@@ -149,6 +172,52 @@ def _split(source_path: str, text: str) -> _Front:
         meta, removed = _scrub_meta(meta, key_lines)
     return _Front(meta, "\n".join(lines[end + 1:]), end + 2, tuple(warnings), key_lines,
                   removed)
+
+
+def _split_json(source_path: str, text: str) -> _Front:
+    """A page starting with a Hugo JSON front-matter object."""
+    try:
+        meta, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        raise ContentError(Diagnostic(source_path, exc.lineno, exc.colno,
+                                      f"invalid JSON front matter: {exc.msg}",
+                                      "check the JSON object that starts the page")) from None
+    except (RecursionError, ValueError):
+        raise ContentError(Diagnostic(
+            source_path, 1, 1, f"JSON front matter nested more than {MAX_DEPTH} levels deep or "
+            f"with a number of more than {max_digits()} digits", _FLATTEN)) from None
+    if not isinstance(meta, dict) or depth_exceeds(meta):
+        raise ContentError(Diagnostic(source_path, 1, 1, "JSON front matter must be a flat "
+                                      "mapping of keys to values", _FLATTEN))
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(text[:end].split("\n"), start=1):
+        found = re.match(r'\s*\{?\s*"([^"]+)"\s*:', line)
+        if found:
+            key_lines.setdefault(found[1].lower(), number)
+    removed = None
+    if "\\" in text[:end]:
+        meta, removed = _scrub_meta(meta, key_lines)
+    newline = text.find("\n", end)
+    rest = text[newline + 1:] if newline >= 0 else ""
+    body_start = text.count("\n", 0, newline) + 2 if newline >= 0 else 1
+    return _Front(meta, rest, body_start, (), key_lines, removed)
+
+
+def _shifted(front: _Front, lines: int) -> _Front:
+    """``front`` of a page whose first ``lines`` lines (blank) were cut off."""
+    if not lines:
+        return front
+    removed = front.removed
+    if removed is not None and removed.line:
+        removed = Removed(removed.count, removed.code_points, removed.line + lines,
+                          removed.column)
+    return _Front(front.meta, front.rest, front.body_start + lines,
+                  tuple(_moved(d, lines) for d in front.warnings),
+                  {key: line + lines for key, line in front.key_lines.items()}, removed)
+
+
+def _moved(diagnostic: Diagnostic, lines: int) -> Diagnostic:
+    return replace(diagnostic, line=diagnostic.line + lines) if diagnostic.line else diagnostic
 
 
 def _scrub_meta(meta: dict[str, Any], key_lines: Mapping[str, int]
@@ -222,6 +291,27 @@ def _body(raw: str, body_format: BodyFormat) -> tuple[str, int]:
     return "\n".join(lines[skipped:]).rstrip(), skipped
 
 
+def _front(source_path: str, text: str) -> _Front:
+    """The front matter of ``text``, after its blank lines (its locations in the file)."""
+    lead = _lead_in(text)
+    lines = text.count("\n", 0, lead)
+    try:
+        front = _split(source_path, text[lead:])
+    except ContentError as exc:
+        raise ContentError(_moved(exc.diagnostic, lines)) from None
+    meta = front.meta
+    tables = [name for name in ("taxonomies", "extra") if isinstance(meta.get(name), Mapping)
+              and (name == "taxonomies" or text[lead:].startswith("+++"))]
+    if tables:  # Zola's tables: their keys count as the page's own
+        merged = {key: value for key, value in meta.items() if key not in tables}
+        for name in tables:
+            for key, value in meta[name].items():
+                merged.setdefault(str(key), value)
+        front = _Front(merged, front.rest, front.body_start, front.warnings, front.key_lines,
+                       front.removed)
+    return _shifted(front, lines)
+
+
 def read_page(source_path: str, text: str, settings: ReadSettings,
               default_format: BodyFormat = "markdown", removed: Removed | None = None
               ) -> tuple[Article | None, list[Diagnostic]]:
@@ -239,46 +329,135 @@ def read_page(source_path: str, text: str, settings: ReadSettings,
     diagnostics: list[Diagnostic] = []
     key_lines: dict[str, int] = {}
     if has_front_matter(text):
-        front = _split(source_path, text)
+        front = _front(source_path, text)
         meta, rest, body_start = front.meta, front.rest, front.body_start
         diagnostics, key_lines = list(front.warnings), front.key_lines
         if front.removed is not None:
             removed = front.removed.merged(removed)
     else:
-        lines = text.split("\n")
-        first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-        heading = _HEADING.fullmatch(lines[first].strip()) if lines else None
-        if heading is None:
-            raise ContentError(Diagnostic(
-                source_path, first + 1, 1, "missing title",
-                "start the file with a front matter block (---, title: ..., ---) "
-                "or a '# Title' line"))
-        meta = {"title": heading.group(1)}
-        rest = "\n".join(lines[first + 1:])
-        body_start = first + 2
+        meta, rest, body_start = _heading_page(source_path, text)
     if removed is not None:
         diagnostics.insert(0, removed.diagnostic(source_path))
     written_format = str(meta.get("format", default_format)).lower()
     is_text = written_format == "text"
     body_format: BodyFormat = "text" if is_text else "markdown"
-    body_raw = rest if is_text else reduce_shortcodes(rest)
-    body, skipped = _body(body_raw, body_format)
+    body_images: tuple[Image, ...] = ()
+    if not is_text:
+        converted = convert_body(rest, source_path, body_start, meta)
+        rest, body_images = converted.body, converted.images
+        diagnostics.extend(converted.diagnostics)
+    body, skipped = _body(rest, body_format)
 
     def line_of(key: str) -> int:
         return key_lines.get(key.lower(), 0)
 
     article, warnings = article_from_meta(
         meta, source_path=source_path, body=body, body_format=body_format,
-        timezone=settings.timezone, line_of=line_of, body_line=body_start + skipped)
+        timezone=settings.timezone, line_of=line_of, body_line=body_start + skipped,
+        term_keys=settings.term_keys)
     diagnostics.extend(warnings)
     if article.draft and not settings.include_drafts:
         return None, diagnostics
-    if article.published is not None:
-        named = date_from_filename(source_path.rsplit("/", 1)[-1])
-        if named is not None and named != article.published.date():
-            diagnostics.append(Diagnostic(
-                source_path, line_of("date"), 0,
-                f"the front-matter date {article.published.date().isoformat()} disagrees with "
-                f"the file name's {named.isoformat()}; using the front-matter date",
-                "correct whichever one is wrong", "warning"))
+    images = _merged(_front_images(meta, source_path, line_of, diagnostics) + list(body_images))
+    # The image keys became images: not kept a second time among the extra keys.
+    consumed = {*_IMAGE_KEYS, "image_alt", *(f"{key}_alt" for key in _IMAGE_KEYS)}
+    extra = {k: v for k, v in article.extra.items() if k.lower() not in consumed}
+    article = replace(article, images=images, extra=extra)
+    if article.published is None:
+        found = _date_of_paths(meta, source_path)
+        if found is not None:
+            article = replace(article, published=datetime.combine(
+                found, time(), zone(settings.timezone)))
+    elif (named := date_from_filename(source_path.rsplit("/", 1)[-1])) is not None \
+            and named != article.published.date():
+        diagnostics.append(Diagnostic(
+            source_path, line_of("date"), 0,
+            f"the front-matter date {article.published.date().isoformat()} disagrees with "
+            f"the file name's {named.isoformat()}; using the front-matter date",
+            "correct whichever one is wrong", "warning"))
     return article, diagnostics
+
+
+def _heading_page(source_path: str, text: str) -> tuple[dict[str, Any], str, int]:
+    """The title, body and body line of a page without front matter: a ``# Title`` line."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    heading = _HEADING.fullmatch(lines[first].strip()) if lines else None
+    if heading is None:
+        raise ContentError(Diagnostic(
+            source_path, first + 1, 1, "missing title",
+            "start the file with a front matter block (---, title: ..., ---) "
+            "or a '# Title' line"))
+    return {"title": heading.group(1)}, "\n".join(lines[first + 1:]), first + 2
+
+
+def _date_of_paths(meta: Mapping[str, Any], source_path: str) -> date | None:
+    """The date in a Zola ``path`` or Jekyll ``permalink`` (``2024/11/26/slug``), else in
+    the folder name of a page bundle (``2024-11-26-slug/index.md``), else None."""
+    for key in ("path", "permalink"):
+        value = meta.get(key)
+        match = _PATH_DATE.search(value) if isinstance(value, str) else None
+        if match:
+            try:
+                found = date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+            if MIN_YEAR <= found.year <= MAX_YEAR:
+                return found
+    folder, _, name = source_path.rpartition("/")
+    if name.lower().startswith("index.") and folder:
+        return date_from_filename(folder.rsplit("/", 1)[-1])
+    return None
+
+
+def _front_images(meta: Mapping[str, Any], source_path: str, line_of: Any,
+                  diagnostics: list[Diagnostic]) -> list[Image]:
+    """The images the front matter names, in key order (the lead image first)."""
+    by_lower = {str(key).lower(): value for key, value in meta.items()}
+    found: list[Image] = []
+    for key in _IMAGE_KEYS:
+        value = by_lower.get(key)
+        if key == "cover":
+            value = [value] if isinstance(value, Mapping) else None
+        items = value if isinstance(value, list) else [value]
+        alt = by_lower.get(f"{key}_alt") or by_lower.get("image_alt") or ""
+        for item in items[:50]:
+            if isinstance(item, Mapping):
+                src = next((item[k] for k in ("src", "url", "image", "path") if item.get(k)), "")
+                text, caption = item.get("alt") or alt, item.get("caption") or item.get("title")
+            else:
+                src, text, caption = item, alt, ""
+            if not isinstance(src, str) or not src.strip():
+                continue
+            image = _image_of(source_path, src.strip(), str(text or ""), str(caption or ""))
+            if image is None:
+                diagnostics.append(Diagnostic(
+                    source_path, line_of(key), 0, f"dropped the image of '{key}' "
+                    f"({src[:60]!r}): neither an http(s) address nor an image file beside it",
+                    "write its address as https://..., or put the file beside the page",
+                    "warning"))
+            else:
+                found.append(image)
+    return found
+
+
+def _image_of(source_path: str, src: str, alt: str, caption: str) -> Image | None:
+    """An Image of a remote ``src`` or an image file beside the page, else None."""
+    if src.lower().startswith(("http:", "https:", "//")):
+        url = safe_url(src, "image")
+        return Image(url, " ".join(alt.split()), " ".join(caption.split())) if url else None
+    path = local_image_path(source_path, src)
+    return Image(path, " ".join(alt.split()), " ".join(caption.split())) if path else None
+
+
+def _merged(images: list[Image]) -> tuple[Image, ...]:
+    """``images`` without repeats of a source, a known alt text or caption kept."""
+    by_src: dict[str, Image] = {}
+    for image in images:
+        known = by_src.get(image.src)
+        if known is None:
+            by_src[image.src] = image
+        else:
+            by_src[image.src] = Image(image.src, known.alt or image.alt,
+                                      known.caption or image.caption)
+    return tuple(by_src.values())

@@ -2,7 +2,9 @@
 
 Record keys are mapped to article fields by ``settings.json_fields`` (see
 ``DEFAULT_JSON_FIELDS`` in :mod:`newsarchive.config`): for each field the
-first listed key holding a value wins.  Every other key is kept in
+first listed key holding a value wins.  The keys of a site's own taxonomies
+(``settings.term_keys`` beyond the built-in ones; matched ignoring case) hold
+their terms, as in front matter.  Every other key is kept in
 ``Article.extra`` (a key that would mean something else in a page's front
 matter, such as a second ``date``, is kept as ``record_<key>``).
 
@@ -14,6 +16,14 @@ is looked through.
 Bodies are prose (``body_format="text"``): single newlines in a body without
 blank lines are taken as paragraph breaks (scrapers write either), then
 boilerplate, copyright lines and datelines are taken out as for raw text.
+A body is HTML (``body_format="html"``, kept as written for the build to
+sanitise) when its key says so (``body_html``, ``content_html``, ``html``) or
+it starts with a block-level tag such as ``<p>``.  Titles and summaries are
+plain text: tags stripped, entities decoded.  Authors may be written as a
+byline (``By Jane Doe and John Roe``) or a list written as text
+(``"['Emma Bowman']"``).  After the configured keys, ``body_html``,
+``content_html``, ``html`` and ``body_text`` are tried for the body and
+``firstcreated`` and ``versioncreated`` (ninjs) for the date.
 
 Being machine output, records are read leniently: a record without a title
 takes its body's first words (with a warning); a record with neither title
@@ -42,7 +52,8 @@ from typing import Any
 
 from newsarchive.config import ReadSettings
 from newsarchive.errors import ContentError, Diagnostic
-from newsarchive.model import Article, ReadResult
+from newsarchive.formats.common import authors_of, clean_text
+from newsarchive.model import Article, BodyFormat, ReadResult
 from newsarchive.pipeline.read.dates import coerce_date
 from newsarchive.pipeline.read.fields import CANONICAL_KEYS, dedupe, dropped_url, plain, present
 from newsarchive.pipeline.read.limits import (
@@ -53,8 +64,9 @@ from newsarchive.pipeline.read.limits import (
     max_digits,
     value_end,
 )
-from newsarchive.pipeline.read.rawtext import clean_body, split_authors, split_paragraphs
+from newsarchive.pipeline.read.rawtext import Cleaned, clean_body, split_paragraphs
 from newsarchive.pipeline.read.text import Removed, detect_lang, repair, scrub
+from newsarchive.taxonomy import BUILTIN
 from newsarchive.urls import safe_url
 
 __all__ = ["read_records"]
@@ -72,6 +84,15 @@ _FORBIDDEN_ESCAPE = re.compile(
 _HIGH_SURROGATE = re.compile(r"\\ud[89ab][0-9a-f]{2}", re.IGNORECASE)
 _LOW_SURROGATE = re.compile(r"\\ud[c-f][0-9a-f]{2}", re.IGNORECASE)
 _DEEP_HINT = "flatten the record: no field needs lists or objects nested this deep"
+#: Keys tried after the configured ones: HTML bodies and ninjs-shaped records.
+_FALLBACK_KEYS: dict[str, tuple[str, ...]] = {
+    "body": ("body_html", "content_html", "html", "body_text"),
+    "date": ("firstcreated", "versioncreated"),
+}
+_HTML_KEY = re.compile(r"(?:^|[_-])html$", re.IGNORECASE)
+_BLOCK_START = re.compile(
+    r"\s*<(?:p|div|h[1-6]|ul|ol|dl|blockquote|table|section|article|figure|pre|header|main"
+    r"|aside|hr|br)(?:\s[^>]*)?/?>", re.IGNORECASE)
 
 
 def _line_of(text: str, offset: int) -> tuple[int, int]:
@@ -217,14 +238,27 @@ def _text(value: Any) -> str:
     return repair(str(value)) if value is not None else ""
 
 
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return list(split_authors(repair(value)))
-    if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
-    if isinstance(value, dict):
-        return _names(value.get("name") or "")
-    return [] if value is None else [str(value)]
+def _with_fallbacks(fields: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """``fields`` with :data:`_FALLBACK_KEYS` tried after the configured keys."""
+    merged = dict(fields)
+    for field, keys in _FALLBACK_KEYS.items():
+        known = merged.get(field, ())
+        merged[field] = known + tuple(key for key in keys if key not in known)
+    return merged
+
+
+def _body(picked: Mapping[str, tuple[str, Any]], line: int, boilerplate: tuple[str, ...]
+          ) -> tuple[str, BodyFormat, Cleaned | None]:
+    """The record's body, its format, and what cleaning prose took out of it
+    (None for an HTML body, which is kept as written)."""
+    key, raw = picked.get("body", ("", ""))
+    raw_body = _text(raw)
+    if isinstance(raw, str) and (_HTML_KEY.search(key) or _BLOCK_START.match(raw_body)):
+        return raw_body.strip(), "html", None
+    if "\n\n" not in raw_body.strip():
+        raw_body = raw_body.replace("\n", "\n\n")
+    cleaned = clean_body(split_paragraphs(raw_body, line), boilerplate)
+    return "\n\n".join("\n".join(lines) for _, lines in cleaned.paragraphs), "text", cleaned
 
 
 def _title_from(body: str) -> str:
@@ -245,7 +279,7 @@ def _article(source_path: str, name: str, line: int, record: Any, settings: Read
         return None, [Diagnostic(source_path, line, 0, f"{where} is {kind}, not an object",
                                  "each record must be a JSON object such as "
                                  '{"title": ..., "text": ...}')]
-    fields = settings.json_fields
+    fields = _with_fallbacks(settings.json_fields)
     picked = {field: found for field in fields
               if (found := _pick(record, tuple(fields.get(field, ())))) is not None}
     used = {found[0] for found in picked.values()}
@@ -257,21 +291,20 @@ def _article(source_path: str, name: str, line: int, record: Any, settings: Read
 
     diagnostics: list[Diagnostic] = []
 
-    raw_body = value("body")
-    if "\n\n" not in raw_body.strip():
-        raw_body = raw_body.replace("\n", "\n\n")
-    cleaned = clean_body(split_paragraphs(raw_body, line), settings.boilerplate)
-    body = "\n\n".join("\n".join(lines) for _, lines in cleaned.paragraphs)
-    title = " ".join(value("title").split())
+    body, body_format, cleaned = _body(picked, line, settings.boilerplate)
+    title = clean_text(value("title"))
     if not title:
         if not body:
+            configured = settings.json_fields
             return None, [Diagnostic(source_path, line, 0, f"{where} has neither a title nor "
                                      "a body", "looked for: " + ", ".join(
-                                         fields.get("title", ()) + fields.get("body", ())))]
-        title = _title_from(body)
+                                         configured.get("title", ())
+                                         + configured.get("body", ())))]
+        title = _title_from(clean_text(body) if body_format == "html" else body)
         diagnostics.append(Diagnostic(
             source_path, line, 0, f"{where} has no title; using the body's first words",
-            "title keys looked for: " + ", ".join(fields.get("title", ())), "warning"))
+            "title keys looked for: " + ", ".join(settings.json_fields.get("title", ())),
+            "warning"))
     elif not body:
         diagnostics.append(Diagnostic(source_path, line, 0, f"{where} has an empty body",
                                       "", "warning"))
@@ -308,31 +341,57 @@ def _article(source_path: str, name: str, line: int, record: Any, settings: Read
     topics = dedupe(name for key in fields.get("topics", ()) if key in record
                     for name in _topic_names(record[key]))
     used.update(key for key in fields.get("topics", ()) if key in record)
+    terms: dict[str, tuple[str, ...]] = {"topics": topics} if topics else {}
+    terms.update(_own_terms(record, settings.term_keys, used))
     extra = {(f"record_{key}" if key.lower() in CANONICAL_KEYS else key): plain(value)
              for key, value in record.items() if key not in used}
-    summary = value("summary").strip()
+    summary = clean_text(value("summary"))
     if "summary" in picked and picked["summary"] == picked.get("body"):
         summary = ""
     article = Article(
         source_path=source_path,
         title=title,
         body=body,
-        body_format="text",
+        body_format=body_format,
         record=name,
         published=published,
         source=" ".join(value("source").split()),
-        authors=dedupe(_names(picked["authors"][1])) if "authors" in picked else (),
-        dateline=cleaned.dateline,
-        agency=cleaned.agency,
-        copyright=cleaned.copyright,
+        authors=dedupe(repair(n) for n in authors_of(picked["authors"][1]))
+        if "authors" in picked else (),
+        dateline=cleaned.dateline if cleaned else "",
+        agency=cleaned.agency if cleaned else "",
+        copyright=cleaned.copyright if cleaned else "",
         original_url=url,
-        lang=value("lang").strip() or detect_lang(f"{title}\n{body}"),
+        lang=value("lang").strip() or detect_lang(
+            f"{title}\n{clean_text(body[:2000]) if cleaned is None else body}"),
         summary=summary,
-        terms={"topics": topics} if topics else {},
+        terms=terms,
         extra=extra,
         body_line=line,
     )
     return article, diagnostics
+
+
+_BUILTIN_NAMES = frozenset(t.name for t in BUILTIN)
+
+
+def _own_terms(record: Mapping[str, Any], term_keys: Mapping[str, tuple[str, ...]],
+               used: set[str]) -> dict[str, tuple[str, ...]]:
+    """The terms of the site's own taxonomies in ``record``, by taxonomy; the record
+    keys they came from are added to ``used``.  (Built-in taxonomies other than
+    topics stay unread in records: their keys land in ``extra`` as before.)"""
+    taxonomy_of = {key: name for name, keys in term_keys.items() if name not in _BUILTIN_NAMES
+                   for key in keys}
+    if not taxonomy_of:
+        return {}
+    names: dict[str, list[str]] = {}
+    for key, value in record.items():
+        taxonomy = taxonomy_of.get(key.lower())
+        if taxonomy is None or key in used:
+            continue
+        used.add(key)
+        names.setdefault(taxonomy, []).extend(_topic_names(value))
+    return {name: found for name, listed in names.items() if (found := dedupe(listed))}
 
 
 def _topic_names(value: Any) -> list[str]:

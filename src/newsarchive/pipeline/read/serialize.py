@@ -7,12 +7,14 @@ are written in a fixed order: the article's fields by their canonical names
 ``agency``, ``copyright``, ``original_url``, ``lang``, ``slug``,
 ``summary``), ``format: text`` for prose bodies, ``draft: true`` for drafts,
 the taxonomies (``topics``, ``places``, ``people``, ``organizations``,
-``subjects``), then every extra key as it was found.  Empty fields are left
+``subjects``, then a site's own under their names, as ``Article.terms``
+holds them), then every extra key as it was found.  Empty fields are left
 out.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 import yaml
 
 from newsarchive.config import DERIVED_TAXONOMIES
-from newsarchive.model import Article
+from newsarchive.model import Article, Image
 
 __all__ = ["to_page"]
 
@@ -37,6 +39,15 @@ def _datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.Node:
 
 
 _Dumper.add_representer(datetime, _datetime)
+
+
+def _image(source_path: str, image: Image) -> dict[str, str]:
+    """An image as front matter: a local file relative to the page's folder."""
+    src = image.src
+    if not src.startswith(("http://", "https://")):
+        src = posixpath.relpath(src, posixpath.dirname(source_path) or ".")
+    found = {"src": src, "alt": image.alt, "caption": image.caption}
+    return {key: value for key, value in found.items() if value or key == "src"}
 
 
 def to_page(article: Article, derived: Mapping[str, tuple[str, ...]]) -> str:
@@ -59,9 +70,15 @@ def to_page(article: Article, derived: Mapping[str, tuple[str, ...]]) -> str:
         meta["format"] = article.body_format
     if article.draft:
         meta["draft"] = True
+    if article.images:
+        meta["images"] = [_image(article.source_path, image) for image in article.images]
     for taxonomy in _TAXONOMIES:
         names = article.terms.get(taxonomy) or derived.get(taxonomy)
         if names:
+            meta[taxonomy] = list(names)
+    for taxonomy, names in article.terms.items():
+        # A site's own taxonomy: its name is always one of its keys, so it reads back.
+        if names and taxonomy not in meta:
             meta[taxonomy] = list(names)
     for key, value in article.extra.items():
         meta.setdefault(key, value)

@@ -1,7 +1,8 @@
 """Site files that list the site rather than show content: sitemap, robots.txt, .nojekyll, CNAME.
 
 Atom feeds are ordinary pages rendered from ``templates/feed.xml`` (planned
-in ``pages``); this module plans the files derived from the plan itself.
+in the other modules of this package); this module plans the files derived
+from the plan itself.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from newsarchive.config import Config
-from newsarchive.pipeline.plan import PageSpec
+from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.pipeline.render import site_url
 from newsarchive.urls import absolute
 

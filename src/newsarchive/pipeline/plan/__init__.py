@@ -1,0 +1,50 @@
+"""Plan every output page as a :class:`PageSpec`, one module per page family.
+
+- :mod:`.spec`: the PageSpec type and the fingerprint of a page's inputs;
+- :mod:`.listing`: paginated listings, the front page and the site feed;
+- :mod:`.articles`: the article pages;
+- :mod:`.periods`: the year, month and day pages, and ``undated/``;
+- :mod:`.terms`: each taxonomy's overview, term pages and term feeds;
+- :mod:`.overviews`: ``archive/``, ``topics/``, ``search/`` and the 404 page;
+- :mod:`.site`: sitemap, robots.txt, .nojekyll and CNAME, planned from the
+  other pages (imported on its own: it needs the renderer, which needs this).
+
+The taxonomies come from ``Config.taxonomies`` (:mod:`newsarchive.taxonomy`),
+in table order.
+"""
+
+from __future__ import annotations
+
+from newsarchive.config import Config
+from newsarchive.pipeline.index import Archive
+from newsarchive.pipeline.plan.articles import article_pages
+from newsarchive.pipeline.plan.listing import front_pages, site_feed
+from newsarchive.pipeline.plan.overviews import archive_overview, fixed_pages, topics_overview
+from newsarchive.pipeline.plan.periods import period_pages, undated_pages
+from newsarchive.pipeline.plan.spec import PageSpec, fingerprint
+from newsarchive.pipeline.plan.terms import taxonomy_pages
+
+__all__ = ["PageSpec", "fingerprint", "plan_pages"]
+
+
+def plan_pages(archive: Archive, config: Config) -> tuple[PageSpec, ...]:
+    """Every HTML page and feed of the site, in a deterministic order: the front
+    page, the articles, the date pages, ``archive/`` and ``topics/``,
+    ``undated/``, each taxonomy's pages, the site feed, search and 404.
+
+    Site files that do not depend on entries (sitemap, robots.txt, ...) are
+    planned by :func:`newsarchive.pipeline.plan.site.plan_site_files`.
+    """
+    per_page = config.per_page
+    specs = front_pages(archive, config)
+    specs += article_pages(archive, config.taxonomies)
+    specs += period_pages(archive, per_page)
+    specs += [archive_overview(archive), topics_overview(archive, config.taxonomies)]
+    specs += undated_pages(archive, per_page)
+    for taxonomy in config.taxonomies:
+        terms = archive.by_term.get(taxonomy.name, ())
+        if terms:
+            specs += taxonomy_pages(taxonomy, terms, per_page, config.feed_size)
+    specs.append(site_feed(archive, config))
+    specs += fixed_pages()
+    return tuple(specs)

@@ -1,0 +1,63 @@
+"""Paginated listings, the front page that is one, and the feeds of listings.
+
+Page numbers count from the oldest page (see :func:`newsarchive.pipeline.index.paginate`);
+the newest page sits at the listing's own URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from newsarchive.config import Config
+from newsarchive.model import Entry
+from newsarchive.pipeline.index import Archive, ListingPage, paginate
+from newsarchive.pipeline.plan.spec import PageSpec
+from newsarchive.urls import output_path, page_url
+
+__all__ = ["feed_keys", "front_pages", "listing", "site_feed"]
+
+
+def listing(base: str, template: str, params: dict[str, Any], pages: Sequence[ListingPage],
+            front_only: Mapping[str, Any] | None = None) -> list[PageSpec]:
+    """The pages of one listing whose newest page is at ``base``: ``params`` on
+    each, plus its number and older/newer links; ``front_only`` values on the
+    newest page only (None on the others)."""
+    specs = []
+    for page in pages:
+        url = page_url(base, page.number)
+        p: dict[str, Any] = {
+            **params, "number": page.number,
+            "older": page_url(base, page.older) if page.older is not None else None,
+            "newer": page_url(base, page.newer) if page.newer is not None else None,
+        }
+        for key, value in (front_only or {}).items():
+            p[key] = value if page.number == 0 else None
+        specs.append(PageSpec(url, output_path(url), template, p,
+                              tuple(e.key for e in page.items)))
+    return specs
+
+
+def front_pages(archive: Archive, config: Config) -> list[PageSpec]:
+    """The front page and its older pages: every dated article, newest first."""
+    return listing("", "index.html", {"kind": "index", "title": config.title},
+                   paginate(archive.dated, config.per_page))
+
+
+def feed_keys(entries: Sequence[Entry], size: int) -> tuple[str, ...]:
+    """Keys of the ``size`` newest dated entries, newest first (undated never in feeds)."""
+    newest: list[str] = []
+    for entry in reversed(entries):  # stops after `size`: big terms are not scanned whole
+        if len(newest) == size:
+            break
+        if entry.local is not None:
+            newest.append(entry.key)
+    return tuple(newest)
+
+
+def site_feed(archive: Archive, config: Config) -> PageSpec:
+    """``feed.xml``: the newest articles of the whole site, with their bodies."""
+    return PageSpec("feed.xml", "feed.xml", "feed.xml",
+                    {"kind": "feed", "title": config.title, "self": "feed.xml",
+                     "alternate": "", "full": True},
+                    feed_keys(archive.dated, config.feed_size), in_sitemap=False)

@@ -1,0 +1,57 @@
+"""The pages that survey the site: ``archive/`` (years and months), ``topics/``
+(every taxonomy's most frequent terms), and the search and not-found pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsarchive.pipeline.index import Archive
+from newsarchive.pipeline.plan.periods import MONTHS
+from newsarchive.pipeline.plan.spec import PageSpec
+from newsarchive.taxonomy import Taxonomy
+from newsarchive.urls import month_url, taxonomy_url, term_url, year_url
+
+__all__ = ["archive_overview", "fixed_pages", "topics_overview"]
+
+#: Terms shown per taxonomy on ``topics/``.
+_TOP_TERMS = 12
+
+
+def archive_overview(archive: Archive) -> PageSpec:
+    """``archive/``: every year, newest first, with its months and counts."""
+    years = []
+    for year in sorted(archive.by_year, reverse=True):
+        months = [{"label": MONTHS[m - 1], "url": month_url(y, m),
+                   "count": len(archive.by_month[(y, m)])}
+                  for (y, m) in sorted(archive.by_month) if y == year]
+        years.append({"label": str(year), "url": year_url(year),
+                      "count": len(archive.by_year[year]), "months": months})
+    return PageSpec("archive/", "archive/index.html", "archive.html",
+                    {"kind": "archive", "title": "Archive", "years": years,
+                     "undated": len(archive.undated)})
+
+
+def topics_overview(archive: Archive, taxonomies: Sequence[Taxonomy]) -> PageSpec:
+    """``topics/``: a block per taxonomy with terms, in table order: its plural
+    label, its number of terms and its twelve most frequent."""
+    blocks = []
+    for taxonomy in taxonomies:
+        name = taxonomy.name
+        terms = archive.by_term.get(name, ())
+        if not terms:
+            continue
+        top = sorted(terms, key=lambda t: (-len(t.entries), t.term.name.casefold()))[:_TOP_TERMS]
+        blocks.append({"taxonomy": name, "title": taxonomy.plural,
+                       "url": taxonomy_url(name), "total": len(terms),
+                       "top": [{"name": t.term.name, "count": len(t.entries),
+                                "url": term_url(name, t.term.slug)} for t in top]})
+    return PageSpec("topics/", "topics/index.html", "topics.html",
+                    {"kind": "topics", "title": "Topics", "taxonomies": blocks})
+
+
+def fixed_pages() -> list[PageSpec]:
+    """``search/`` and ``404.html`` (the latter not in the sitemap)."""
+    return [PageSpec("search/", "search/index.html", "search.html",
+                     {"kind": "search", "title": "Search"}),
+            PageSpec("404.html", "404.html", "404.html",
+                     {"kind": "404", "title": "Page not found"}, in_sitemap=False)]

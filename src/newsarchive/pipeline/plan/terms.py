@@ -1,0 +1,99 @@
+"""The pages of each taxonomy: its overview (A–Z and most frequent), a listing
+per term and, when the taxonomy has feeds, an Atom feed per term."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from newsarchive.pipeline.index import TermIndex, paginate
+from newsarchive.pipeline.plan.listing import feed_keys, listing
+from newsarchive.pipeline.plan.spec import PageSpec
+from newsarchive.taxonomy import Taxonomy
+from newsarchive.urls import output_path, slugify, taxonomy_url, term_url
+
+__all__ = ["taxonomy_pages"]
+
+#: A taxonomy with more terms than this gets one A–Z page per initial.
+_AZ_INLINE = 400
+_TOP_TERMS = 60
+
+
+def _initial(name: str) -> str:
+    first = name.strip()[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex]) -> list[PageSpec]:
+    name = taxonomy.name
+    rows: list[dict[str, Any]] = [{"name": t.term.name, "url": term_url(name, t.term.slug),
+                                   "count": len(t.entries)} for t in terms]
+    rows.sort(key=lambda r: (r["name"].casefold(), r["url"]))
+    by_count = sorted(rows, key=lambda r: (-r["count"], r["name"].casefold()))[:_TOP_TERMS]
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        letters.setdefault(_initial(row["name"]), []).append(row)
+    base = taxonomy_url(name)
+    split = len(rows) > _AZ_INLINE
+    letter_slug = {letter: ("0" if letter == "#" else slugify(letter, "0")) for letter in letters}
+    letter_links: list[dict[str, Any]] = [
+        {"letter": letter, "count": len(group),
+         "url": f"{base}a-z/{letter_slug[letter]}/" if split else None,
+         "anchor": f"letter-{letter_slug[letter]}"}
+        for letter, group in sorted(letters.items())]
+    plural = taxonomy.plural
+    params = {"kind": "taxonomy", "taxonomy": name, "title": plural, "plural": plural,
+              "singular": taxonomy.singular, "total": len(rows), "by_count": by_count,
+              "letters": letter_links,
+              "groups": [] if split else [{"letter": link["letter"], "anchor": link["anchor"],
+                                           "terms": letters[link["letter"]]}
+                                          for link in letter_links]}
+    specs = [PageSpec(base, output_path(base), "taxonomy.html", params)]
+    if split:
+        for link in letter_links:
+            url = link["url"]
+            specs.append(PageSpec(url, output_path(url), "taxonomy.html", {
+                **params, "title": f"{plural}: {link['letter']}", "by_count": [],
+                "groups": [{"letter": link["letter"], "anchor": link["anchor"],
+                            "terms": letters[link["letter"]]}],
+                "overview": base}))
+    return specs
+
+
+def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int
+                ) -> list[PageSpec]:
+    specs: list[PageSpec] = []
+    name = taxonomy.name
+    for index in terms:
+        base = term_url(name, index.term.slug)
+        params = {"kind": "term", "taxonomy": name, "taxonomy_label": taxonomy.plural,
+                  "taxonomy_url": taxonomy_url(name),
+                  "singular": taxonomy.singular, "title": index.term.name,
+                  "feed": base + "feed.xml" if taxonomy.feeds else None}
+        specs += listing(base, "term.html", params, paginate(index.entries, per_page),
+                         {"count": len(index.entries)})
+    return specs
+
+
+def _term_feeds(taxonomy: Taxonomy, terms: Sequence[TermIndex], feed_size: int
+                ) -> list[PageSpec]:
+    specs = []
+    for t in terms:
+        base = term_url(taxonomy.name, t.term.slug)
+        specs.append(PageSpec(base + "feed.xml", base + "feed.xml", "feed.xml",
+                              {"kind": "feed", "title": f"{t.term.name}",
+                               "self": base + "feed.xml", "alternate": base, "full": False},
+                              feed_keys(t.entries, feed_size), in_sitemap=False))
+    return specs
+
+
+def taxonomy_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int,
+                   feed_size: int) -> list[PageSpec]:
+    """The overview of ``taxonomy`` (split into a page per initial above 400
+    terms), the listing of each of its ``terms`` and, when ``taxonomy.feeds``,
+    each term's feed (not in the sitemap)."""
+    specs = _overview(taxonomy, terms)
+    specs += _term_pages(taxonomy, terms, per_page)
+    if taxonomy.feeds:
+        specs += _term_feeds(taxonomy, terms, feed_size)
+    return specs

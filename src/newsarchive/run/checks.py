@@ -1,0 +1,57 @@
+"""Checks around a build's writing: may it write into the output folder, and is the
+result still small enough to publish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newsarchive.config import Config
+from newsarchive.errors import Diagnostic
+from newsarchive.incremental.store import Cache, open_cache
+from newsarchive.model import BuildReport
+from newsarchive.pipeline.output import check_output_folder
+
+__all__ = ["PAGES_WARN_BYTES", "check_output", "size_check"]
+
+#: GitHub Pages publishes sites of at most 1 GB: warn above this.
+PAGES_WARN_BYTES = 800_000_000
+
+
+def size_check(config: Config, report: BuildReport) -> list[Diagnostic]:
+    """A warning when the output nears GitHub Pages' 1 GB limit.  Walking a
+    150,000-file output takes seconds: measured after builds that changed a
+    sizeable share of it (a full build, a config change), not after every edit."""
+    from newsarchive.pipeline.output import folder_size
+
+    if report.written + report.removed <= report.pages // 100:
+        return []
+    size = folder_size(config.output_dir)
+    if size <= PAGES_WARN_BYTES:
+        return []
+    return [Diagnostic(str(config.output_dir), 0, 0,
+                       f"the output is {size / 2**30:.2f} GiB; GitHub Pages publishes at most 1 GB",
+                       "split the archive or host it elsewhere", "warning")]
+
+
+def check_output(config: Config, force: bool = False,
+                 cache: Callable[[], Cache] | None = None) -> bool:
+    """Refuse an output folder a build must not write into: raises ConfigError (see
+    :func:`newsarchive.pipeline.output.check_output_folder`).  Returns whether the folder
+    is absent or empty.  ``cache`` opens the cache, asked only whether it knows
+    a build of a non-empty folder without an output manifest."""
+    config_dir = config.config_path.parent if config.config_path else None
+
+    def owned_by_cache() -> bool:
+        if not config.cache_dir.is_dir():
+            return False
+        if cache is not None:
+            return cache().knows_output(config.output_dir)
+        opened, _ = open_cache(config.cache_dir, check=False)
+        try:
+            return opened.knows_output(config.output_dir)
+        finally:
+            opened.close()
+
+    return check_output_folder(config.output_dir, source_dir=config.source_dir,
+                               config_dir=config_dir, owned_by_cache=owned_by_cache,
+                               force=force)
