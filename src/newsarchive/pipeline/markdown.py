@@ -31,9 +31,9 @@ from newsarchive.config import MarkdownSettings
 from newsarchive.urls import slugify
 
 if TYPE_CHECKING:
-    from markdown_it.token import Token
     from markdown import Markdown
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = ["render_markdown"]
 
