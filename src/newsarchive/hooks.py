@@ -26,7 +26,6 @@ fails while registering, is a :class:`~newsarchive.errors.ConfigError`.
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 from newsarchive.errors import ConfigError, Diagnostic
 
 if TYPE_CHECKING:
+    import importlib.metadata
+
     from newsarchive.config import Config, ReadSettings
     from newsarchive.model import BuildReport, Entry, ReadResult
     from newsarchive.pipeline.index import Archive
@@ -210,6 +211,8 @@ class Registry:
 
 def _installed() -> dict[str, importlib.metadata.EntryPoint]:
     """The entry points of :data:`GROUP` by name (the first on ``sys.path`` wins)."""
+    import importlib.metadata  # 30 ms: only when a site names plugins
+
     found: dict[str, importlib.metadata.EntryPoint] = {}
     for point in importlib.metadata.entry_points(group=GROUP):
         found.setdefault(point.name, point)

@@ -286,11 +286,11 @@ class Session:
 
     def _after_write(self, report: BuildReport, search: bool, reindex: bool) -> BuildReport:
         """The steps after a build wrote: search, the size check, plugins' hooks."""
-        from newsarchive.run.search import search_step
-
         diagnostics = list(report.diagnostics)
         figures: dict[str, Any] = {}
         if search:
+            from newsarchive.run.search import search_step
+
             result = search_step(self.config, report, reindex)
             figures = dict(search=result.status, search_pages=result.pages,
                            search_seconds=result.seconds)
