@@ -290,7 +290,8 @@ def test_control_characters_and_huge_fields() -> None:
     ("a/b/index.md", "photo.jpg", "a/b/photo.jpg"),
     ("a/b/index.md", "img/Photo.JPEG", "a/b/img/Photo.JPEG"),
     ("a/b/index.md", "../shared/x.png", "a/shared/x.png"),
-    ("a/b/index.md", "/static/x.svg", "static/x.svg"),
+    ("a/b/index.md", "/static/x.png", "static/x.png"),
+    ("a/b/index.md", "drawing.svg", None),  # an SVG can carry script: never copied
     ("a/b/index.md", "my%20photo.avif", "a/b/my photo.avif"),
     ("a/b/index.md", "../../../x.png", None),
     ("a/b/index.md", "notes.pdf", None),
@@ -323,7 +324,7 @@ def test_plan_assets_refuses_what_is_not_a_safe_image(tmp_path: Path) -> None:
                                           "https://x.org/r.png"))
     planned = plan_assets([entry("a/b/index.md", "2024/11/26/t/", images=images)], source)
     assert planned == {"2024/11/26/t/photo.jpg": (source / "a/b/photo.jpg").resolve()}
-    assert set(IMAGE_SUFFIXES) == {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"}
+    assert set(IMAGE_SUFFIXES) == {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}
 
 
 def test_resolve_links(tmp_path: Path) -> None:

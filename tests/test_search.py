@@ -192,6 +192,8 @@ def test_the_dev_server_indexes_for_search(tmp_path: Path) -> None:
                        executor=SerialExecutor())
     server.start()
     try:
+        # Indexed in a thread of its own once the browser was told of the pages.
+        assert server._indexer.idle.wait(60)
         bundle = tmp_path / "site" / "pagefind"
         assert (bundle / "pagefind.js").is_file()
         assert list(bundle.glob("pagefind-entry.json"))

@@ -318,6 +318,7 @@ def test_incremental_output_equals_a_full_build(server: DevServer, site: Path,
     step(lambda: os.replace(seeds / "e.md", seeds / "f.md"),
          lambda: server.state.get().last.get("changed_sources") == 2)
 
+    assert server._indexer.idle.wait(60)  # the search step runs in its own thread
     full = tmp_path_factory.mktemp("full")
     config = dataclasses.replace(server.rebuilder.config, output_dir=full / "site",
                                  cache_dir=full / "cache")

@@ -17,6 +17,8 @@ import importlib
 import re
 from typing import TYPE_CHECKING
 
+from newsarchive.pipeline.assets import IMAGE_SUFFIXES
+
 if TYPE_CHECKING:
     from newsarchive.hooks import Registry
 
@@ -28,8 +30,6 @@ FORMATS: tuple[str, ...] = ("wxr", "feeds", "nitf", "newsml", "jsonfeed", "ninjs
                             "wire", "sogou", "html", "csv")
 #: The name the built-in formats register under.
 PLUGIN = "newsarchive"
-#: Files with these suffixes are images: copied when an article shows them.
-IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
 
 
 def register(registry: Registry) -> None:

@@ -60,7 +60,9 @@ __all__ = [
 
 #: Suffixes (lower case) of the image files copied beside article pages; files
 #: with these suffixes in the source folder are assets, not articles.
-IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
+#: Not SVG: an SVG file is a document that can carry script, and the archive
+#: publishes nothing a source file could make run in a reader's browser.
+IMAGE_SUFFIXES: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 #: Start of every marker URL a reader leaves in a body.
 MARKER = "https://newsarchive.invalid/"
 

@@ -240,22 +240,24 @@ class Rebuilder:
         return Outcome(report, tuple(problems), self.config, time.perf_counter() - started,
                        tuple(sorted(self._held)))
 
-    def index_search(self, outcome: Outcome) -> tuple[str, ...]:
-        """The search step for the build of ``outcome``, run after the browser was
-        told of the new pages (indexing takes seconds on a big archive); the
-        problem lines it found."""
+    def index_search(self, outcome: Outcome, reindex: bool = False) -> tuple[str, ...]:
+        """The search step for the build of ``outcome`` (``reindex``: whatever it
+        wrote); the problem lines it found.  Run by the dev server's indexer
+        thread after the browser was told of the new pages: it takes no build
+        lock (a rebuild must not wait for Pagefind), and every page it reads
+        is written whole (atomic replace), so at worst it indexes a page one
+        edit old and the next run catches up."""
         report = outcome.report
-        if report is None or not self.config.search:
+        config = outcome.config
+        if report is None or not config.search:
             return ()
-        from newsarchive.run.lock import output_lock
         from newsarchive.run.search import search_step
 
         try:
-            with output_lock(self.config.output_dir, cache_dir=self.config.cache_dir):
-                result = search_step(self.config, report)
+            result = search_step(config, report, reindex)
         except Exception as exc:  # the server serves on; the next build tries again
             logger.debug("search failed", exc_info=True)
-            return tuple(describe_exception(exc, self.config))
+            return tuple(describe_exception(exc, config))
         if result.diagnostic is not None and result.diagnostic.severity == "error":
             return (result.diagnostic.format(),)
         return ()

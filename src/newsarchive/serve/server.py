@@ -54,6 +54,7 @@ class DevServer:
         self.watcher = Watcher(config, self.queue)
         self.rebuilder = Rebuilder(config, reload_config, executor, force=force)
         self._on_build = on_build
+        self._indexer = _Indexer(self.rebuilder)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._listening = False
@@ -118,9 +119,7 @@ class DevServer:
         self.state.publish(outcome, changes)
         if self._on_build is not None:
             self._on_build(outcome)
-        problems = self.rebuilder.index_search(outcome)
-        if problems:
-            logger.warning("%s", "\n".join(problems))
+        self._indexer.request(outcome)
         return outcome
 
     def _rebuild_loop(self, first: list[Outcome], built: threading.Event) -> None:
@@ -153,10 +152,56 @@ class DevServer:
             self._http.shutdown()
         for thread in self._threads:
             thread.join()
+        self._indexer.stop()
         if not self._threads:
             self.rebuilder.close()
         self._threads = []
         self._http.server_close()
+
+
+class _Indexer:
+    """Runs the search step of the dev server's builds in a thread of its own, so
+    an edit is never kept waiting by Pagefind (seconds on a big archive):
+    builds finished while it indexes are taken together in one more run."""
+
+    def __init__(self, rebuilder: Rebuilder) -> None:
+        self._rebuilder = rebuilder
+        self._lock = threading.Lock()
+        self._wanted: Outcome | None = None
+        self._reindex = False
+        self._thread: threading.Thread | None = None
+        #: Set whenever no run is waiting or going (the tests wait on it).
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def request(self, outcome: Outcome) -> None:
+        with self._lock:
+            if self._wanted is not None:  # several builds in one run: index anew
+                self._reindex = True
+            self._wanted = outcome
+            self.idle.clear()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="newsarchive-search",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                outcome, reindex = self._wanted, self._reindex
+                self._wanted, self._reindex = None, False
+                if outcome is None:
+                    self.idle.set()
+                    return
+            problems = self._rebuilder.index_search(outcome, reindex)
+            if problems:
+                logger.warning("%s", "\n".join(problems))
+
+    def stop(self) -> None:
+        """Wait for a run that is going (a killed Pagefind leaves a bundle half made)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
 
 
 def _status_line(outcome: Outcome, first: bool) -> str:
