@@ -11,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsarchive.config import Config
 from newsarchive.incremental import memory
 from newsarchive.incremental.store import open_cache
+from newsarchive.run import session as session_module
 from newsarchive.run.executor import SerialExecutor
 from newsarchive.run.session import BuildReport, Session
 
@@ -61,22 +63,23 @@ def _assert_as_full_build(tmp_path: Path, config: Config, report: BuildReport) -
 
 
 def _no_full_planning(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: Session) -> None:
+    def refuse(config: Config, sources: object) -> None:
         raise AssertionError("planned the whole archive")
 
-    monkeypatch.setattr(Session, "_plan", refuse)
+    monkeypatch.setattr(session_module, "plan_all", refuse)
 
 
-def _count_plans(monkeypatch: pytest.MonkeyPatch) -> list[Session]:
-    """The sessions that plan the whole archive from now on, one item per plan."""
-    planned: list[Session] = []
-    plan = Session._plan
+def _count_plans(monkeypatch: pytest.MonkeyPatch) -> list[Config]:
+    """The configs of the builds that plan the whole archive from now on, one item
+    per plan."""
+    planned: list[Config] = []
+    plan = session_module.plan_all
 
-    def spy(self: Session) -> tuple[object, ...]:
-        planned.append(self)
-        return plan(self)
+    def spy(config: Config, sources: Any) -> tuple[object, ...]:
+        planned.append(config)
+        return plan(config, sources)
 
-    monkeypatch.setattr(Session, "_plan", spy)
+    monkeypatch.setattr(session_module, "plan_all", spy)
     return planned
 
 

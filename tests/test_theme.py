@@ -24,7 +24,7 @@ from newsarchive import theme
 from newsarchive.cli import main
 from newsarchive.config import Config
 from newsarchive.model import Entry
-from newsarchive.pipeline import render
+from newsarchive.pipeline import render, template_check
 from newsarchive.pipeline.index import build_archive
 from newsarchive.pipeline.plan import PageSpec, plan_pages
 from newsarchive.run import jobs
@@ -372,7 +372,7 @@ def test_check_templates_finds_what_build_stops_at(
     config = _broken_site(tmp_path, template, monkeypatch)
     config = make_site(tmp_path, {}, NO_TOPICS + "search: false\n")  # sees templates/
     specs, entries = _plan_of(config)
-    problems = render.check_templates(config, specs, entries)
+    problems = template_check.check_templates(config, specs, entries)
     assert len(problems) == 1
     assert expected in problems[0].format()
 
@@ -381,12 +381,12 @@ def test_check_templates_passes_the_default_theme_and_reports_a_shared_error_onc
         tmp_path: Path) -> None:
     config = make_site(tmp_path, _ARTICLES, NO_TOPICS + "search: false\n")
     specs, entries = _plan_of(config)
-    assert render.check_templates(config, specs, entries) == []
+    assert template_check.check_templates(config, specs, entries) == []
     write_files(tmp_path, {"templates/base.html": (
         '{% extends "theme/base.html" %}\n{% block head %}{{ site.nosuch }}{% endblock %}\n'),
         "templates/_macros.html": '{% import "theme/_macros.html" as t %}\n{{ t.card( }}\n'})
     config = make_site(tmp_path, {}, NO_TOPICS + "search: false\n")
-    problems = [p.format().split("\n")[0] for p in render.check_templates(config, specs,
+    problems = [p.format().split("\n")[0] for p in template_check.check_templates(config, specs,
                                                                           entries)]
     assert problems == [
         "templates/_macros.html:2:1: error: template syntax error: unexpected '}', expected ')'",

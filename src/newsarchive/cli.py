@@ -168,7 +168,7 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        from newsarchive.pipeline.render import template_diagnostic
+        from newsarchive.pipeline.template_check import template_diagnostic
 
         problem = template_diagnostic(exc, config)
         if problem is None and isinstance(exc, OSError):

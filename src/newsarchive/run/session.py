@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +34,7 @@ from newsarchive.incremental.handle import StoreHandle
 from newsarchive.incremental.keys import settings_digest
 from newsarchive.incremental.memory import BuildState, seal
 from newsarchive.incremental.store import SourceRow
-from newsarchive.model import BuildReport, Entry
-from newsarchive.pipeline.discover import refusal_hint
+from newsarchive.model import BuildReport
 from newsarchive.pipeline.output import clear_temp, safe_target, static_files
 from newsarchive.pipeline.plan import PageSpec
 from newsarchive.pipeline.write import Plan, Writer, Written
@@ -44,6 +42,7 @@ from newsarchive.run.checks import check_output, size_check
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
 from newsarchive.run.load import LoadOutcome, Progress, SourceIndex, refresh
 from newsarchive.run.lock import DEFAULT_TIMEOUT, output_lock
+from newsarchive.run.planning import plan_all
 
 # Reading, enriching, indexing and rendering (YAML, Markdown, Jinja, Babel) are
 # imported on first use: a warm build that changes nothing never needs them.
@@ -211,7 +210,7 @@ class Session:
                          self._runner, shares_files, progress, keep)
         if progress:
             progress("planning", 0, 1)
-        plan, skipped, not_read = self._plan()
+        plan, skipped, not_read = plan_all(self.config, self._last.sources)
         if progress:
             progress("planning", 1, 1)
         statics, images = self._statics(plan)
@@ -222,7 +221,7 @@ class Session:
             pages=len(plan.specs) + len(statics), refused=dict(sources.refused),
             not_read=not_read, images=images)
         if dry_run:
-            from newsarchive.pipeline.render import check_templates
+            from newsarchive.pipeline.template_check import check_templates
 
             problems = check_templates(config, plan.specs, plan.entries)
             return self._report(counts, [*plan.diagnostics, *problems],
@@ -299,81 +298,6 @@ class Session:
         diagnostics += size_check(self.config, report)
         diagnostics += hooks.after_write(report, self.config)
         return dataclasses.replace(report, diagnostics=tuple(diagnostics), **figures)
-
-    def _gather(self) -> tuple[list[Entry], list[Diagnostic], dict[str, str],
-                               dict[str, tuple[Diagnostic, ...]], dict[str, str]]:
-        """Every light entry loaded, with the read diagnostics, skipped files (with
-        the reason), the diagnostics by source path and the files not read (with
-        what they look like; an image an article shows is not reported)."""
-        sources = self._last.sources
-        entries: list[Entry] = []
-        diagnostics: list[Diagnostic] = []
-        skipped: dict[str, str] = {}
-        by_path: dict[str, tuple[Diagnostic, ...]] = {}
-        for path, reason in sorted(sources.unreadable.items()):
-            skipped[path] = f"cannot read: {reason}"
-            diagnostics.append(Diagnostic(path, 0, 0, f"cannot read file: {reason}",
-                                          "check the file's permissions"))
-        for row in sources.rows.values():
-            entries.extend(row.loaded[1])
-        shown = {image.src for e in entries for image in e.article.images}
-        not_read: dict[str, str] = {}
-        for path in sorted(sources.rows):
-            read_result, file_entries = sources.rows[path].loaded
-            if read_result.unread:
-                if path in shown:
-                    continue  # an image of an article, copied beside its page
-                not_read[path] = read_result.unread
-            diagnostics.extend(read_result.diagnostics)
-            if read_result.diagnostics:
-                by_path[path] = tuple(read_result.diagnostics)
-            if not file_entries:
-                errors = [d for d in read_result.diagnostics if d.severity == "error"]
-                if errors:
-                    skipped[path] = errors[0].message
-        entries.sort(key=lambda e: e.article.source_path)
-        return entries, diagnostics, skipped, by_path, not_read
-
-    def _plan(self) -> tuple[Plan, dict[str, str], dict[str, str]]:
-        """Index the loaded entries and plan every page (with the plugins' families
-        and hooks); with the skipped files."""
-        from newsarchive.pipeline.assets import plan_markers
-        from newsarchive.pipeline.copies import find_copies, link_copies
-        from newsarchive.pipeline.index import build_archive
-        from newsarchive.pipeline.plan import plan_pages
-        from newsarchive.pipeline.plan.site import plan_site_files
-        from newsarchive.pipeline.read.dedupe import find_duplicates
-
-        config = self.config
-        entries, diagnostics, skipped, read_diagnostics, not_read = self._gather()
-        kept_articles, dup_diags = find_duplicates([e.article for e in entries])
-        kept_keys = {a.key for a in kept_articles}
-        archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
-        specs = list(plan_pages(archive, config))
-        specs += hooks.plan_families(archive, config)  # plugins' page families
-        specs = hooks.after_plan(specs, archive, config)
-        # Links between imported pages and images beside them, resolved now that
-        # every article has its URL.
-        specs, marker_warnings = plan_markers(specs, archive.entries, config.source_dir)
-        by_key = {e.key: e for e in archive.entries}
-        # The same story carried by other sources: linked from each article page.
-        copies = find_copies(archive.entries, {e.key: e.copy_sig or None
-                                               for e in archive.entries})
-        specs = link_copies(specs, copies, by_key)
-        specs += plan_site_files(specs, config)
-        other = [Diagnostic(path, 0, 0, reason, refusal_hint(reason), "warning")
-                 for path, reason in sorted(self._last.sources.refused.items())]
-        other += list(dup_diags) + list(url_diags) + marker_warnings
-        # An undated article was reported by its reader, with its line: once.
-        diagnostics += other
-        slugs = {e.key: e.slug for e in entries}
-        plan = Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
-                    read_diagnostics, tuple(other),
-                    dict(Counter(i for e in entries for i in memory.identities(e))),
-                    {k: (e.slug, e.url) for k, e in by_key.items() if e.slug != slugs[k]},
-                    {k: e.article.source_path for k, e in by_key.items()
-                     if k != e.article.source_path}, self._last.sources)
-        return plan, skipped, not_read
 
     def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
                 result: Mapping[str, Any], started: float, dry_run: bool = False
