@@ -92,7 +92,9 @@ def _environment(templates_dir: str | None, plugins: hooks.Registry | None
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["longdate"] = long_date
     env.filters["isodate"] = iso_date
     env.filters["number"] = lambda n: f"{n:,}"
