@@ -3,14 +3,34 @@
 // same build works at a domain root and under a subpath such as /archive/.
 // Without the bundle (Pagefind not installed, or the site opened from disk)
 // the page says search is unavailable and links to the archive instead.
+//
+// Pagefind writes one index per language of the articles.  The one matching
+// this page's language (else the largest) is loaded first, and every other
+// language of the bundle is merged into it, each searched with its own word
+// segmentation (Chinese and Japanese queries are split into words), so one
+// query finds articles in every language.  Queries are NFKC-normalised, so
+// full-width ＶＩＰ and VIP are the same word (the index holds the folded
+// forms of such words too).  The interface text comes from the page
+// (#search-strings), where the template translates it.
+//
+// The browser splits a Chinese or Japanese query with its own dictionary
+// (Intl.Segmenter), which differs from the one Pagefind indexed with: a name
+// it does not know (雪龙号) becomes single characters the index does not hold.
+// So those indexes are merged twice: once searched as Pagefind splits the
+// query ("words" pass), once with the query as one word, matched as a prefix
+// of the indexed words ("whole" pass; Pagefind does not split a query for a
+// language tag that Intl cannot read, such as "zh-!").  A synthetic filter
+// tells the passes apart; the results are merged, each page once.
 
 const PAGE_SIZE = 10;
-const FILTER_LABELS = {
-  year: "Year", topics: "Topic", places: "Place", people: "Person",
-  organizations: "Organization", subjects: "Subject", sources: "Source", authors: "Author",
-};
-const FILTER_ORDER = Object.keys(FILTER_LABELS);
+const FILTER_ORDER = ["language", "year", "topics", "places", "people", "organizations",
+  "subjects", "sources", "authors"];
 const siteRoot = new URL("../", import.meta.url);
+const bundleUrl = new URL("pagefind/", siteRoot);
+const pageLanguage = document.documentElement.getAttribute("lang") || "en";
+const PASS = "newsarchive-pass";
+const SEGMENTED = ["zh", "ja"];
+const strings = readStrings();
 
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-query");
@@ -23,9 +43,40 @@ const moreButton = document.getElementById("search-more");
 const selects = new Map();
 
 let pagefind = null;
-let pending = [];
+let languageNames = {};
+let passes = ["words"];
+let pending = null;
 let generation = 0;
 let timer = 0;
+
+function readStrings() {
+  try {
+    return JSON.parse(document.getElementById("search-strings")?.textContent || "{}");
+  } catch (error) {
+    console.warn("newsarchive search: unreadable interface strings", error);
+    return {};
+  }
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
+}
+
+// The form of a counted message for ``count``: the sample number's own form when
+// there is one, else the form of a sample in the same plural category.
+function plural(forms, count) {
+  if (forms[String(count)]) return forms[String(count)];
+  let rules = null;
+  try {
+    rules = new Intl.PluralRules(pageLanguage);
+  } catch (error) {
+    rules = new Intl.PluralRules("en");
+  }
+  const wanted = rules.select(count);
+  const samples = Object.keys(forms);
+  const match = samples.find((sample) => rules.select(Number(sample)) === wanted);
+  return forms[match ?? samples[samples.length - 1]] ?? "";
+}
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -58,12 +109,84 @@ function renderResult(data) {
   return item;
 }
 
+// Results best match first (scores compared across languages), each page once.
+// A page holding the whole query as (the start of) a word, found by the "whole"
+// pass, comes before one matched only character by character.
+function inOrder(lists) {
+  const best = new Map();
+  const whole = new Set(lists.slice(1).flat().map((result) => result.id));
+  for (const result of lists.flat()) {
+    if (!best.has(result.id) || best.get(result.id).score < result.score) best.set(result.id, result);
+  }
+  const queue = [...best.values()].sort((a, b) => (whole.has(b.id) - whole.has(a.id))
+    || b.score - a.score);
+  return {
+    size: () => queue.length,
+    take: (count) => Promise.all(queue.splice(0, count).map((result) => result.data())),
+  };
+}
+
+// Sorted results of several languages and passes (one list per pass).  Pagefind
+// sorts each index's results (a rank as their score) but merges indexes by that
+// rank, so they are merged again here by the ISO date (meta "published") of
+// the head of each index's list; only the heads' data is loaded.  Undated
+// results come last; a page found by both passes is shown once.
+function byDate(lists, direction) {
+  const groups = new Map();
+  lists.forEach((results, pass) => {
+    for (const result of results) {
+      const id = String(result.id);
+      const key = `${pass}:${id.slice(0, Math.max(0, id.lastIndexOf("_")))}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(result);
+    }
+  });
+  const queues = [...groups.values()].map((group) => group.sort((a, b) => b.score - a.score));
+  if (queues.length < 2) return inOrder(lists);
+  const shown = new Set();
+  const loaded = new Map();
+  const data = (result) => {
+    if (!loaded.has(result)) loaded.set(result, result.data());
+    return loaded.get(result);
+  };
+  const time = (entry) => {
+    const value = Date.parse(entry.meta.published || "");
+    return Number.isNaN(value) ? null : value;
+  };
+  const before = (a, b) => {
+    if (b === null) return a !== null;
+    if (a === null) return false;
+    return direction === "asc" ? a < b : a > b;
+  };
+  let left = new Set(lists.flat().map((result) => result.id)).size;
+  return {
+    size: () => left,
+    take: async (count) => {
+      const taken = [];
+      while (taken.length < count && left > 0) {
+        for (const queue of queues) {
+          while (queue.length && shown.has(queue[0].id)) queue.shift();
+        }
+        const heads = await Promise.all(queues.map((queue) => (queue.length ? data(queue[0]) : null)));
+        let best = -1;
+        for (let i = 0; i < heads.length; i += 1) {
+          if (heads[i] === null) continue;
+          if (best === -1 || before(time(heads[i]), time(heads[best]))) best = i;
+        }
+        taken.push(heads[best]);
+        shown.add(queues[best].shift().id);
+        left -= 1;
+      }
+      return taken;
+    },
+  };
+}
+
 async function showMore(run) {
-  const batch = pending.splice(0, PAGE_SIZE);
-  const data = await Promise.all(batch.map((result) => result.data()));
+  const data = await pending.take(PAGE_SIZE);
   if (run !== generation) return;
   for (const entry of data) resultList.append(renderResult(entry));
-  moreButton.hidden = pending.length === 0;
+  moreButton.hidden = pending.size() === 0;
 }
 
 function chosenFilters() {
@@ -75,10 +198,11 @@ function chosenFilters() {
 }
 
 function describe(count, query, filters) {
-  const words = query ? ` for “${query}”` : "";
-  const narrowed = Object.keys(filters).length ? " with the chosen filters" : "";
-  if (count === 0) return `No results${words}${narrowed}.`;
-  return `${count} result${count === 1 ? "" : "s"}${words}${narrowed}.`;
+  const narrowed = Object.keys(filters).length > 0;
+  const key = (query ? "_for" : "") + (narrowed ? "_filtered" : "");
+  const values = { count: count.toLocaleString(pageLanguage), query };
+  if (count === 0) return fill(strings[`none${key}`] ?? "", values);
+  return fill(plural(strings.counts?.[`results${key}`] ?? {}, count), values);
 }
 
 function remember(query) {
@@ -95,18 +219,21 @@ async function runSearch() {
   remember(query);
   if (!query && Object.keys(filters).length === 0) {
     resultList.replaceChildren();
-    pending = [];
+    pending = null;
     moreButton.hidden = true;
     statusLine.textContent = "";
     return;
   }
   const options = { filters };
   if (sortSelect.value) options.sort = { date: sortSelect.value };
-  const search = await pagefind.search(query || null, options);
-  if (run !== generation || search === null) return;
+  const term = query ? query.normalize("NFKC") : null;
+  const searches = await Promise.all(passes.map((pass) => pagefind.search(
+    term, { ...options, filters: { ...filters, [PASS]: pass } })));
+  if (run !== generation || searches.includes(null)) return;
   resultList.replaceChildren();
-  pending = search.results.slice();
-  statusLine.textContent = describe(search.results.length, query, filters);
+  const lists = searches.map((search) => search.results);
+  pending = sortSelect.value ? byDate(lists, sortSelect.value) : inOrder(lists);
+  statusLine.textContent = describe(pending.size(), query, filters);
   await showMore(run);
 }
 
@@ -122,24 +249,48 @@ function fail(error) {
   document.getElementById("search-unavailable").hidden = false;
 }
 
+function filterLabel(key) {
+  return strings.filters?.[key] || key.charAt(0).toUpperCase() + key.slice(1);
+}
+
+function valueLabel(key, value) {
+  if (key !== "language") return value;
+  if (languageNames[value]) return languageNames[value];
+  try {
+    return new Intl.DisplayNames([value], { type: "language" }).of(value) || value;
+  } catch (error) {
+    return value;
+  }
+}
+
 async function buildFilters() {
-  const available = await pagefind.filters();
-  const keys = Object.keys(available).sort((a, b) => {
-    const rank = (key) => (FILTER_ORDER.includes(key) ? FILTER_ORDER.indexOf(key) : FILTER_ORDER.length);
-    return rank(a) - rank(b) || a.localeCompare(b);
-  });
+  // Counted over the "words" pass alone, which holds every page once; filters()
+  // first, which loads every filter (a search loads only those it filters by).
+  await pagefind.filters();
+  const all = await pagefind.search(null, { filters: { [PASS]: "words" } });
+  const available = { ...all.filters };
+  delete available[PASS];
+  const rank = (key) => (FILTER_ORDER.includes(key) ? FILTER_ORDER.indexOf(key) : FILTER_ORDER.length);
+  const keys = Object.keys(available).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const key of keys) {
     const values = Object.keys(available[key]);
-    if (values.length === 0) continue;
-    values.sort(key === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b));
+    // One language is no choice: the filter shows only in a multilingual archive.
+    if (values.length < (key === "language" ? 2 : 1)) continue;
+    const labels = new Map(values.map((value) => [value, valueLabel(key, value)]));
+    values.sort(key === "year" ? (a, b) => b.localeCompare(a)
+      : (a, b) => labels.get(a).localeCompare(labels.get(b)));
     const box = element("div", "search-filter");
-    const label = element("label", "", FILTER_LABELS[key] || key.charAt(0).toUpperCase() + key.slice(1));
+    const label = element("label", "", filterLabel(key));
     const select = element("select");
     select.id = `search-filter-${key.replace(/[^A-Za-z0-9_-]/g, "-")}`;
     select.name = key;
     label.htmlFor = select.id;
-    select.append(new Option("Any", ""));
-    for (const value of values) select.append(new Option(`${value} (${available[key][value]})`, value));
+    select.append(new Option(strings.any || "Any", ""));
+    for (const value of values) {
+      const option = new Option(`${labels.get(value)} (${available[key][value]})`, value);
+      if (key === "language") option.lang = value;
+      select.append(option);
+    }
     select.addEventListener("change", () => schedule(0));
     selects.set(key, select);
     box.append(label, select);
@@ -147,9 +298,51 @@ async function buildFilters() {
   }
 }
 
+async function fetchJson(name, required) {
+  const response = await fetch(new URL(name, bundleUrl));
+  if (!response.ok) {
+    if (required) throw new Error(`${name}: HTTP ${response.status}`);
+    return {};
+  }
+  return response.json();
+}
+
+// The index Pagefind loads first, as it chooses it: this page's language,
+// else its base language, else the language with the most pages.
+function primaryLanguage(languages) {
+  const wanted = pageLanguage.toLowerCase();
+  if (languages[wanted]) return wanted;
+  const base = wanted.split("-")[0];
+  if (languages[base]) return base;
+  return Object.entries(languages).sort((a, b) => b[1].page_count - a[1].page_count)[0]?.[0];
+}
+
+async function loadIndexes() {
+  const [entry, names] = await Promise.all([fetchJson("pagefind-entry.json", true),
+    fetchJson("newsarchive-languages.json", false)]);
+  languageNames = names;
+  pagefind = await import(new URL("pagefind.js", bundleUrl).href);
+  const words = { baseUrl: siteRoot.pathname, mergeFilter: { [PASS]: "words" } };
+  await pagefind.options(words);
+  const languages = entry.languages || {};
+  const primary = primaryLanguage(languages);
+  // Pagefind skips merging a path its first index was loaded from, so the
+  // others are merged by the bundle's full URL, which names the same files.
+  const merged = Object.keys(languages).filter((language) => language !== primary)
+    .map((language) => ({ ...words, language }));
+  // The "whole" pass: only for an index named by its primary subtag, which the
+  // invalid tag "zh-!" still finds (Pagefind falls back from a tag to its subtag).
+  const whole = Object.keys(languages).filter((language) => SEGMENTED.includes(language));
+  for (const language of whole) {
+    merged.push({ baseUrl: siteRoot.pathname, language: `${language}-!`,
+      mergeFilter: { [PASS]: "whole" } });
+  }
+  if (whole.length) passes = ["words", "whole"];
+  await Promise.all(merged.map((options) => pagefind.mergeIndex(bundleUrl.href, options)));
+}
+
 async function start() {
-  pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-  await pagefind.options({ baseUrl: siteRoot.pathname });
+  await loadIndexes();
   form.hidden = false;
   // Filters start open where there is room for them, folded away on phones.
   optionsBox.open = window.matchMedia("(min-width: 48rem)").matches;

@@ -162,7 +162,7 @@ def test_site_shows_also_published_by(tmp_path: Path) -> None:
     assert "Also published by" in gazette
     assert ('<a href="../../../../2024/03/01/terminal-opens-in-spring/index.html">'
             'Coast Herald</a> '
-            '(<time datetime="2024-03-01">2024-03-01</time>)') in gazette
+            '(<time datetime="2024-03-01">March 1, 2024</time>)') in gazette
     herald = (config.output_dir / "2024/03/01/terminal-opens-in-spring/index.html").read_text()
     assert ">Velmora Gazette</a>" in herald
 

@@ -55,7 +55,8 @@ def test_enrich_terms_explicit_sources_and_authors() -> None:
     entry = enrich(article, NO_TOPICS)
     assert entry.slug == "hello-world" and entry.url == ""
     assert dict(entry.terms) == {"topics": ("Energy", "Oil"), "places": ("Iran",),
-                                 "sources": ("Reuters",), "authors": ("Jane Doe",)}
+                                 "sources": ("Reuters",), "authors": ("Jane Doe",),
+                                 "languages": ("en",)}
     assert entry.summary == "Body."
     assert entry.direction == "ltr" and entry.lang == "en"
 

@@ -75,7 +75,7 @@ def test_missing_pagefind_is_a_warning(tmp_path: Path, monkeypatch: pytest.Monke
         f"{tmp_path.as_posix()}: warning: Pagefind is not installed, so the site has no search "
         "index (the search page says search is unavailable)\n"
         "  hint: install it with: pip install 'newsarchive[search]' "
-        "(or: pip install 'pagefind[bin]')")
+        "(or: pip install 'pagefind[extended]')")
 
 
 def test_failing_pagefind_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,12 +139,14 @@ def test_article_pages_carry_filters_and_result_metadata(built_site: BuiltSite) 
     html = (built_site.output / "1998/03/04/floods-close-the-old-harbour/index.html").read_text()
     assert 'data-pagefind-filter="year:1998"' in html
     assert 'data-pagefind-sort="date[datetime]"' in html
+    assert ('<article class="article" data-pagefind-body data-pagefind-filter="language:en" '
+            'data-pagefind-meta="published:1998-03-04T09:30:00+00:00">') in html
     assert re.search(r'<time datetime="1998-03-04T09:30:00\+00:00" data-pagefind-meta="date"'
                      r'[^>]*>March 4, 1998</time>', html)
     assert '<span class="source" data-pagefind-meta="source">Coast Gazette</span>' in html
     for taxonomy, term in (("places", "Lisbon"), ("subjects", "Weather"),
                            ("sources", "Coast Gazette"), ("authors", "Ana Reis")):
-        assert f'data-pagefind-filter="{taxonomy}">{term}</a>' in html
+        assert re.search(f'data-pagefind-filter="{taxonomy}"[^>]*>{term}</a>', html)
 
 
 def test_search_page_markup(built_site: BuiltSite) -> None:

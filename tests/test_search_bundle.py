@@ -176,7 +176,9 @@ def test_two_clean_builds_write_byte_identical_search_bundles(
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
     entry = json.loads(one["pagefind-entry.json"])
-    assert entry["languages"]["en"]["page_count"] == 4
+    assert {language: info["page_count"] for language, info in entry["languages"].items()} == {
+        "en": 2, "fr": 2}, "each article in its own language"
+    assert json.loads(one["newsarchive-languages.json"]) == {"en": "English", "fr": "français"}
     assert len([name for name in one if name.startswith("filter/")]) >= 6
     manifest = json.loads(one[MANIFEST])
     assert manifest["files"] == {name: hashlib.sha256(data).hexdigest()
@@ -280,7 +282,7 @@ def test_pages_reach_pagefind_in_path_order_and_its_maps_are_sorted(
     assert (result.status, result.pages, result.diagnostic) == ("indexed", 4, None)
     log = [json.loads(line) for line in (tmp_path / "requests.jsonl").read_text().splitlines()]
     assert log[0] == ["--service"], "python -m pagefind --service is what runs"
-    assert log[1] == {"type": "NewIndex", "config": {"force_language": "fr"}}
+    assert log[1] == {"type": "NewIndex", "config": None}, "no language is forced"
     assert log[2:-1] == ["2001/c/index.html", "a/index.html", "a/z.html", "b/index.html"]
     assert log[-1] == {"type": "GetFiles", "index_id": 7}
     bundle = site / "pagefind"
@@ -337,7 +339,7 @@ def test_a_pagefind_format_it_does_not_know_is_kept_as_is_with_a_warning(
         "may differ between two builds of the same site: pagefind.en_m.pf_meta does not "
         "encode back to its own bytes\n"
         "  hint: newsarchive orders the bundle of Pagefind 1.5; install it with: "
-        "pip install 'pagefind[bin]>=1.5,<1.6'")
+        "pip install 'pagefind[extended]>=1.5,<1.6'")
     files = _bundle_files(site)
     assert files.pop(MANIFEST) and files == odd
 

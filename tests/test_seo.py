@@ -110,7 +110,7 @@ def test_article_json_ld(built_site: BuiltSite) -> None:
             {"@type": "ListItem", "position": 2, "name": "1998", "item": BASE_URL + "1998/"},
             {"@type": "ListItem", "position": 3, "name": "March 1998",
              "item": BASE_URL + "1998/03/"},
-            {"@type": "ListItem", "position": 4, "name": "4 March 1998",
+            {"@type": "ListItem", "position": 4, "name": "March 4, 1998",
              "item": BASE_URL + "1998/03/04/"},
             {"@type": "ListItem", "position": 5, "name": "Floods close the old harbour",
              "item": BASE_URL + FLOODS},
@@ -172,7 +172,7 @@ def test_listing_pages_describe_themselves(built_site: BuiltSite) -> None:
         "Topics", "Places", "Lisbon"]
     day = parse(built_site.output / "1998" / "03" / "04" / "index.html")
     assert one(day, "description") == (
-        "Articles from 4 March 1998 in Harbour Times Archive: 1 in all.")
+        "Articles from March 4, 1998 in Harbour Times Archive: 1 in all.")
     assert [c["item"] for c in day.json_ld[0]["itemListElement"]] == [
         BASE_URL + "archive/", BASE_URL + "1998/", BASE_URL + "1998/03/",
         BASE_URL + "1998/03/04/"]

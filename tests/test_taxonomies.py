@@ -55,7 +55,8 @@ def test_default_table_is_the_builtins_in_order(tmp_path: Path) -> None:
     config = load_config(None, tmp_path)
     assert config.taxonomies == BUILTIN
     assert tuple(t.name for t in config.taxonomies) == TAXONOMIES == (
-        "topics", "places", "people", "organizations", "subjects", "sources", "authors")
+        "topics", "places", "people", "organizations", "subjects", "sources", "authors",
+        "languages")
     assert dict(config.read.term_keys) == dict(TERM_KEYS)
     assert parse_taxonomies(None) == (BUILTIN, [])
     assert parse_taxonomies({}) == (BUILTIN, [])

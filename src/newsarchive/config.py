@@ -174,9 +174,12 @@ def _base_url(name: str, value: str) -> tuple[Any, Problems]:
 
 
 def _language(name: str, value: str) -> tuple[Any, Problems]:
-    if not _LANG.match(value):
+    from newsarchive.langtags import normalize  # canonical BCP 47: zh_cn -> zh-CN
+
+    tag = normalize(value)
+    if not tag:
         return None, [(f"'{value}' is not a language tag", "e.g. 'en' or 'fr-CA'")]
-    return value, []
+    return tag, []
 
 
 def _timezone(name: str, value: str) -> tuple[Any, Problems]:

@@ -40,7 +40,8 @@ BodyFormat = Literal["text", "markdown", "html"]
 #: :mod:`newsarchive.taxonomy`).  ``topics`` holds explicit front-matter terms
 #: (``topics``, ``tags``, ``keywords`` and ``categories`` all map here);
 #: ``places``, ``people``, ``organizations`` and ``subjects`` are explicit or
-#: derived from the text; ``sources`` and ``authors`` come from the article's fields.
+#: derived from the text; ``sources`` and ``authors`` come from the article's fields;
+#: ``languages`` from its language tag.
 TAXONOMIES: tuple[str, ...] = tuple(t.name for t in BUILTIN)
 
 
@@ -100,6 +101,9 @@ class Article:
     #: The article's images, the lead image first: remote (an http(s) URL) or a
     #: file beside the source (a path relative to the source folder).
     images: tuple[Image, ...] = ()
+    #: Names the story this article is a translation of: articles sharing it
+    #: (in different languages) link each other (``hreflang``).
+    translation_key: str = ""
 
     @property
     def key(self) -> str:

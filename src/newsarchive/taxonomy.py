@@ -46,7 +46,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-__all__ = ["BUILTIN", "Taxonomy", "parse_taxonomies", "term_keys"]
+from newsarchive.i18n import N_, translations
+
+__all__ = ["BUILTIN", "LANGUAGES", "Taxonomy", "localized", "parse_taxonomies", "term_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +70,21 @@ class Taxonomy:
 
 
 BUILTIN: tuple[Taxonomy, ...] = (
-    Taxonomy("topics", "Topic", "Topics", ("topics", "tags", "keywords", "categories")),
-    Taxonomy("places", "Place", "Places", ("places",), derived=True),
-    Taxonomy("people", "Person", "People", ("people",), derived=True),
-    Taxonomy("organizations", "Organization", "Organizations", ("organizations",),
+    Taxonomy("topics", N_("Topic"), N_("Topics"), ("topics", "tags", "keywords", "categories")),
+    Taxonomy("places", N_("Place"), N_("Places"), ("places",), derived=True),
+    Taxonomy("people", N_("Person"), N_("People"), ("people",), derived=True),
+    Taxonomy("organizations", N_("Organization"), N_("Organizations"), ("organizations",),
              derived=True),
-    Taxonomy("subjects", "Subject", "Subjects", ("subjects",), derived=True),
-    Taxonomy("sources", "Source", "Sources", (), keywords=False),
-    Taxonomy("authors", "Author", "Authors", (), keywords=False),
+    Taxonomy("subjects", N_("Subject"), N_("Subjects"), ("subjects",), derived=True),
+    Taxonomy("sources", N_("Source"), N_("Sources"), (), keywords=False),
+    Taxonomy("authors", N_("Author"), N_("Authors"), (), keywords=False),
+    Taxonomy("languages", N_("Language"), N_("Languages"), (), keywords=False),
 )
+
+#: The taxonomy of the articles' languages (its terms are primary language
+#: subtags, named on the pages by the language's own name): planned only when
+#: an archive holds two languages or more.
+LANGUAGES = "languages"
 
 #: Top-level URL folders of the site besides the taxonomies, and what they hold.
 RESERVED_NAMES: Mapping[str, str] = {
@@ -260,6 +268,25 @@ def parse_taxonomies(value: Any) -> tuple[tuple[Taxonomy, ...], list[tuple[str, 
         added.append(Taxonomy(name, singular, labels.get("plural", _plural(singular)), keys,
                               **flags))
     return (*builtin.values(), *added), parser.problems
+
+
+def localized(taxonomies: tuple[Taxonomy, ...], language: str) -> tuple[Taxonomy, ...]:
+    """``taxonomies`` with the labels of the built-in ones in ``language`` (the
+    interface catalog of :mod:`newsarchive.i18n`), where a site kept the built-in
+    English label; a label the site wrote itself is shown as written."""
+    gettext = translations(language).gettext
+    defaults = {t.name: (t.singular, t.plural) for t in BUILTIN}
+    result = []
+    for taxonomy in taxonomies:
+        default = defaults.get(taxonomy.name)
+        if default is not None:
+            taxonomy = replace(
+                taxonomy,
+                singular=gettext(default[0]) if taxonomy.singular == default[0]
+                else taxonomy.singular,
+                plural=gettext(default[1]) if taxonomy.plural == default[1] else taxonomy.plural)
+        result.append(taxonomy)
+    return tuple(result)
 
 
 def term_keys(taxonomies: tuple[Taxonomy, ...]) -> Mapping[str, tuple[str, ...]]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsarchive import __version__, hooks, theme
+from newsarchive import __version__, hooks, i18n, theme
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.incremental.keys import pickled_format
@@ -147,10 +147,12 @@ def _file_parts(folder: Path, contents: bool) -> Iterable[str]:
 
 def inputs_digest(config: Config, settings: str) -> str:
     """Digest of everything besides the sources that shapes the pages: the whole
-    config, the version and source settings, every template file (the default
-    theme's and the user's) and the stat signature of every static file."""
+    config, the version and source settings, the interface translations, every
+    template file (the default theme's and the user's) and the stat signature of
+    every static file."""
     parts = [__version__, settings, repr(config),
-             repr(pickled_format(PageSpec, BuildState, PlanIndex))]
+             repr(pickled_format(PageSpec, BuildState, PlanIndex)),
+             f"catalogs:{i18n.catalogs_digest()}"]
     for folder in (theme.templates_dir(), config.templates_dir,
                    *hooks.template_folders(config.plugins, config.config_path)):
         parts.append(f"templates:{folder}")

@@ -15,17 +15,26 @@ from collections.abc import Mapping
 from functools import cache
 from urllib.parse import urlsplit
 
+from newsarchive import langtags
 from newsarchive.config import DERIVED_TAXONOMIES, Config, MarkdownSettings, TopicSettings
+from newsarchive.errors import Diagnostic
 from newsarchive.model import Article, Entry
 from newsarchive.pipeline.markdown import render_markdown
+from newsarchive.pipeline.read.text import detect_lang
 from newsarchive.urls import safe_url, slugify
 
-__all__ = ["ENRICH_VERSION", "body_html", "enrich", "plain_text", "summarize"]
+__all__ = ["ENRICH_VERSION", "TRANSLATION_TERMS", "body_html", "enrich", "language_warnings",
+           "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "3"
+ENRICH_VERSION = "4"
+#: The hidden "taxonomy" whose one term names an entry's translation group: a
+#: digest of its ``translation_key``, else of its original URL.  Not a URL
+#: folder (no taxonomy name starts with ``_``), never planned as pages; kept
+#: among the terms so that an edit changing the group changes the entry's shape
+#: (:func:`newsarchive.incremental.memory.shape`) and rebuilds every page it touches.
+TRANSLATION_TERMS = "_translation"
 _SUMMARY_CHARS = 280
-_RTL = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n+")
 _RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufefc]")
 
@@ -120,8 +129,11 @@ def summarize(text: str, limit: int = _SUMMARY_CHARS) -> str:
 
 
 def _direction(lang: str, text: str) -> str:
-    if lang.split("-")[0].lower() in _RTL:
-        return "rtl"
+    """The article's direction: ``rtl`` when its language tag says so, the tag's
+    script when it names one, else the script of most letters of ``text``."""
+    by_tag = langtags.direction(lang)
+    if by_tag == "rtl" or any(len(p) == 4 and p.isalpha() for p in lang.split("-")[1:]):
+        return by_tag or "ltr"
     sample = text[:400]
     rtl_chars = _RTL_CHARS.findall(sample)
     if not rtl_chars:  # the common case, decided without counting letters
@@ -149,6 +161,37 @@ def _unique(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         if clean:
             seen.setdefault(slugify(clean), clean)
     return tuple(seen.values())
+
+
+def article_lang(article: Article, text: str, config: Config) -> str:
+    """The article's language as a BCP 47 tag: its own tag normalised
+    (:func:`newsarchive.langtags.normalize`), else the language of the script
+    of its title and ``text``, else the site's."""
+    return (langtags.normalize(article.lang) or langtags.normalize(
+        detect_lang(f"{article.title}\n{text[:1000]}")) or config.language)
+
+
+def language_warnings(article: Article) -> tuple[Diagnostic, ...]:
+    """A warning naming the file and the value when ``article.lang`` is not a
+    language tag (the build then takes the language from the text's script)."""
+    if not article.lang or langtags.normalize(article.lang):
+        return ()
+    shown = article.lang if len(article.lang) <= 40 else article.lang[:39] + "…"
+    where = f" (record {article.record})" if article.record else ""
+    return (Diagnostic(article.source_path, 0, 0,
+                       f"language {shown!r}{where} is not a BCP 47 language tag; ignored",
+                       "write a tag such as 'en', 'ar', 'zh-CN' or 'pt-BR'; the language "
+                       "is taken from the script of the text instead", "warning"),)
+
+
+def _translation_group(article: Article) -> tuple[str, ...]:
+    key = str(article.translation_key).strip()
+    material = f"key\0{key}" if key else (
+        f"url\0{article.original_url.strip()}" if article.original_url.strip() else "")
+    if not material:
+        return ()
+    return (hashlib.blake2b(material.encode("utf-8", "surrogatepass"),
+                            digest_size=10).hexdigest(),)
 
 
 def entry_digest(article: Article, config: Config) -> str:
@@ -179,7 +222,10 @@ def enrich(article: Article, config: Config) -> Entry:
     local = None
     if article.published is not None:
         local = article.published.astimezone(zoneinfo.ZoneInfo(config.timezone))
-    lang = article.lang or config.language
+    lang = article_lang(article, text, config)
+    terms["languages"] = (langtags.primary(lang),)
+    if group := _translation_group(article):
+        terms[TRANSLATION_TERMS] = group
     host = urlsplit(article.original_url).hostname or ""
     fallback = slugify(host) if host else ""
     return Entry(

@@ -25,7 +25,7 @@ from newsarchive.config import Config
 from newsarchive.model import Entry, Loaded, ReadResult
 from newsarchive.pipeline.assets import markers_in
 from newsarchive.pipeline.discover import read_sources
-from newsarchive.pipeline.enrich import enrich
+from newsarchive.pipeline.enrich import enrich, language_warnings
 from newsarchive.pipeline.output import TEMP_DIR, safe_target, write_bytes_atomic
 from newsarchive.pipeline.plan import PageSpec
 from newsarchive.pipeline.read import read_source
@@ -101,7 +101,8 @@ def load_one(config: Config, source_path: str, data: bytes) -> tuple[Loaded, byt
                     for article in result.articles)
     bodies = pickle.dumps({e.key: e.body_html for e in entries}, protocol=pickle.HIGHEST_PROTOCOL)
     light = tuple(light_entry(e) for e in entries)
-    return (ReadResult((), result.diagnostics, result.unread), light), bodies
+    diagnostics = (*result.diagnostics, *(w for a in result.articles for w in language_warnings(a)))
+    return (ReadResult((), diagnostics, result.unread), light), bodies
 
 
 def load_batch(batch: tuple[Config, Sequence[LoadItem]]) -> list[LoadResult]:

@@ -1,10 +1,18 @@
 """Full-text search: index the built site with Pagefind, the last step of a build.
 
-Pagefind (``pip install 'newsarchive[search]'``, which brings ``pagefind[bin]``)
+Pagefind (``pip install 'newsarchive[search]'``, which brings ``pagefind[extended]``)
 reads the written HTML and writes a static search bundle to ``<output>/pagefind/``;
 the search page loads it in the browser.  Only article pages carry
 ``data-pagefind-body``, so listing pages are not indexed.  Without Pagefind
 the site still builds and the search page says search is unavailable.
+
+Each article is indexed in its own language (its ``<html lang>``, see
+:func:`newsarchive.run.search_service.page_for_index`): Pagefind writes one
+index per language, stemmed or segmented for that language, and the search
+page merges them all.  The extended Pagefind binary (``pagefind-bin-extended``)
+segments Chinese and Japanese into words at index time, and the browser
+segments queries in those languages (``Intl.Segmenter``); with the plain
+binary such pages are indexed unsegmented, and the step warns.
 
 :func:`index_site` never raises for a missing or failing Pagefind: it returns
 an :class:`IndexResult` whose ``diagnostic`` the caller prints.
@@ -22,6 +30,9 @@ It reads the ``*.html`` files of the output folder (not hidden ones, not
   its service protocol (it writes nothing itself); each is written to the
   temporary folder and moved in with :func:`os.replace` only when its bytes
   changed, so an unchanged rebuild leaves every file and its mtime alone;
+- ``pagefind/newsarchive-languages.json``: the name of each language of the
+  articles (their ``language`` filter values) in that language, for the
+  search page's language filter;
 - ``pagefind/.newsarchive-bundle.json``, the manifest that lists each bundle
   file it wrote (relative path and sha256), written last.
 
@@ -54,6 +65,7 @@ asynchronous writes).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -65,10 +77,12 @@ from typing import TYPE_CHECKING, Literal
 from newsarchive.errors import Diagnostic
 from newsarchive.run.search_bundle import (
     BUNDLE_DIR,
+    LANGUAGE_NAMES,
     MANIFEST,
     FormatError,
     Refusal,
     check_bundle_folder,
+    filter_values,
     install,
     normalise,
     page_count,
@@ -81,12 +95,14 @@ if TYPE_CHECKING:
     from newsarchive.model import BuildReport
 
 __all__ = ["BUNDLE_DIR", "MANIFEST", "IndexResult", "IndexStatus", "index_site",
-           "pagefind_available", "search_step"]
+           "language_names", "pagefind_available", "pagefind_extended", "search_step"]
 
 IndexStatus = Literal["indexed", "unchanged", "unavailable", "failed"]
 _TEMP_PREFIX = ".newsarchive-search-"
 _INSTALL_HINT = ("install it with: pip install 'newsarchive[search]' "
-                 "(or: pip install 'pagefind[bin]')")
+                 "(or: pip install 'pagefind[extended]')")
+#: Languages Pagefind segments into words only with its extended binary.
+_SEGMENTED = ("zh", "ja")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,21 +132,43 @@ def pagefind_available() -> bool:
     return executable is not None and Path(executable).is_file()
 
 
-def _language(language: str) -> str:
-    """Pagefind's ``force_language`` value (ISO 639-1) for a config language tag."""
-    return language.split("-")[0].lower()
+def pagefind_extended() -> bool:
+    """True when ``python -m pagefind`` runs the extended binary (Chinese and Japanese
+    segmented): ``pagefind-bin-extended`` is installed (or ``PAGEFIND_BINARY_PATH``
+    names an extended binary)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return False
+    executable = get_executable()
+    return executable is not None and "extended" in Path(executable).name
+
+
+def language_names(tags: list[str]) -> dict[str, str]:
+    """Each language tag (``zh-CN``) with its name in that language (``中文 (简体, 中国)``),
+    by Babel; a tag Babel does not know is its own name."""
+    from babel import Locale, UnknownLocaleError
+
+    names: dict[str, str] = {}
+    for tag in sorted(tags):
+        try:
+            name = Locale.parse(tag.replace("_", "-"), sep="-").display_name
+        except (UnknownLocaleError, ValueError, TypeError):
+            name = None
+        names[tag] = name or tag
+    return names
 
 
 def index_site(output_dir: Path, *, language: str = "", changed: bool = True,
                timeout: float = 3600.0) -> IndexResult:
     """Index the HTML of ``output_dir`` with Pagefind into ``output_dir/pagefind/``.
 
-    ``language`` (the archive's language tag) is forced on every page so one
-    index holds every article, whatever language it is written in; the search
-    page then finds them all.  With ``changed=False`` and a bundle this step
-    wrote already in place nothing runs (status ``unchanged``).  Never raises
-    for a missing or failing Pagefind or a ``pagefind/`` it must not touch;
-    see :class:`IndexResult` and the module docstring.
+    Every page is indexed in its own language; ``language`` (the archive's
+    language tag) is the language of pages that name none.  With
+    ``changed=False`` and a bundle this step wrote already in place nothing
+    runs (status ``unchanged``).  Never raises for a missing or failing
+    Pagefind or a ``pagefind/`` it must not touch; see :class:`IndexResult`
+    and the module docstring.
     """
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
@@ -183,9 +221,9 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
     """Run Pagefind into ``temp/pagefind``, normalise it and install it; see :func:`index_site`."""
     where = output_dir.as_posix()
     staged = temp / BUNDLE_DIR
-    config = {"force_language": _language(language)} if language else {}
     try:
-        failure = run_service(output_dir, pages_to_index(output_dir), staged, config, timeout)
+        failure = run_service(output_dir, pages_to_index(output_dir), staged, {}, timeout,
+                              language)
     except OSError as exc:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=Diagnostic(where, 0, 0, f"Pagefind did not run: {exc}",
@@ -204,7 +242,13 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
             (output_dir / BUNDLE_DIR / "pagefind-entry.json").as_posix(), 0, 0,
             f"the search index may differ between two builds of the same site: {exc}",
             "newsarchive orders the bundle of Pagefind 1.5; install it with: "
-            "pip install 'pagefind[bin]>=1.5,<1.6'", "warning")
+            "pip install 'pagefind[extended]>=1.5,<1.6'", "warning")
+    else:
+        try:
+            warning = _names_or_warning(staged, where)
+        except (FormatError, OSError, ValueError, LookupError) as exc:
+            warning = Diagnostic(where, 0, 0, f"cannot name the languages of the search index: "
+                                 f"{exc}", "build again; report it if it persists", "warning")
     try:
         kept = install(staged, output_dir / BUNDLE_DIR, temp)
     except Refusal as refusal:
@@ -224,6 +268,24 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
             "to be published", "warning")
     return IndexResult("indexed", pages=pages, seconds=time.perf_counter() - started,
                        diagnostic=warning)
+
+
+def _names_or_warning(staged: Path, where: str) -> Diagnostic | None:
+    """Write ``staged/newsarchive-languages.json`` (see the module docstring); return the
+    warning for Chinese or Japanese pages indexed by a binary that cannot segment them."""
+    tags = filter_values(staged, "language")
+    (staged / LANGUAGE_NAMES).write_bytes(json.dumps(
+        language_names(tags), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+    entry = json.loads((staged / "pagefind-entry.json").read_bytes())
+    unsegmented = sorted(language for language in entry["languages"]
+                         if language.split("-")[0] in _SEGMENTED)
+    if not unsegmented or pagefind_extended():
+        return None
+    return Diagnostic(
+        where, 0, 0, f"pages in {', '.join(unsegmented)} are indexed without splitting their "
+        "text into words, so search finds only whole sentences of them",
+        "install Pagefind's extended binary: pip install 'pagefind[extended]>=1.5,<1.6'",
+        "warning")
 
 
 def search_step(config: Config, report: BuildReport, reindex: bool = False) -> IndexResult:

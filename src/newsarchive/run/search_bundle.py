@@ -1,6 +1,12 @@
 """The search bundle made a function of the pages alone, and installed without
 touching what the search step did not write (see :mod:`newsarchive.run.search`).
 
+Several languages: Pagefind writes an index per language of the pages (the
+``languages`` of ``pagefind-entry.json``), each with its own metadata,
+filter, index and fragment files prefixed by the language; each is ordered
+alike.  The extended binary (Chinese and Japanese segmented) writes the same
+format.
+
 Ordering: Pagefind 1.5 writes each filter's values, the lists of filters and
 sorts, and the languages of ``pagefind-entry.json`` in hash-map order, seeded
 at random in every process, and names files by the hash of their content.
@@ -28,11 +34,14 @@ import cbor2
 
 from newsarchive.errors import Diagnostic
 
-__all__ = ["BUNDLE_DIR", "MANIFEST", "FormatError", "Refusal", "check_bundle_folder",
-           "install", "is_bundle_path", "normalise", "page_count", "read_manifest"]
+__all__ = ["BUNDLE_DIR", "LANGUAGE_NAMES", "MANIFEST", "FormatError", "Refusal",
+           "check_bundle_folder", "filter_values", "install", "is_bundle_path", "normalise",
+           "page_count", "read_manifest"]
 
 #: Folder of the search bundle inside the output folder; the theme's search.js expects it.
 BUNDLE_DIR = "pagefind"
+#: The names of the articles' languages, written into :data:`BUNDLE_DIR` for the search page.
+LANGUAGE_NAMES = "newsarchive-languages.json"
 #: The manifest of the bundle files this step wrote, inside :data:`BUNDLE_DIR`.
 MANIFEST = ".newsarchive-bundle.json"
 _PAGEFIND_HEADER = b"pagefind_dcd"
@@ -114,6 +123,26 @@ def normalise(staged: Path) -> int:
     for path, data in written.items():
         path.write_bytes(data)
     return pages
+
+
+def filter_values(staged: Path, name: str) -> list[str]:
+    """The values of the filter ``name`` over every language of the bundle in ``staged``,
+    sorted; raises :class:`FormatError`, :class:`OSError` or :class:`ValueError` for a
+    bundle not in the format :func:`normalise` knows."""
+    entry = json.loads((staged / "pagefind-entry.json").read_bytes())
+    values: set[str] = set()
+    for info in entry["languages"].values():
+        meta = _read_cbor(staged / f"pagefind.{info['hash']}.pf_meta")
+        if not (isinstance(meta, list) and len(meta) >= 4 and _is_pairs(meta[3], str)):
+            raise FormatError(f"pagefind.{info['hash']}.pf_meta is not a Pagefind 1.5 file")
+        for filter_name, file in _pairs(meta[3]):
+            if filter_name == name:
+                index = _read_cbor(staged / "filter" / f"{file}.pf_filter")
+                if not (isinstance(index, list) and len(index) == 2
+                        and _is_pairs(index[1], list)):
+                    raise FormatError(f"filter/{file}.pf_filter is not a Pagefind 1.5 file")
+                values.update(value for value, _ in _pairs(index[1]))
+    return sorted(values)
 
 
 def page_count(staged: Path) -> int:

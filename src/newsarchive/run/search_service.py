@@ -6,6 +6,15 @@ on its standard input and output.  Pages go in sorted path order, so the
 bundle's page numbers do not depend on the order the file system lists them;
 the bundle is asked for with ``GetFiles`` (``WriteFiles`` may answer before
 its writes are complete).  See :mod:`newsarchive.run.search` for the whole step.
+
+What Pagefind is given of a page (:func:`page_for_index`) differs from the
+written file in two ways, neither of which readers see: the ``<html>``
+element carries the language of the indexed body (its ``lang``, else the
+page's, else the site's; the primary subtag only), which is how Pagefind
+picks the page's index; and
+words whose NFKC form differs (full-width ``ＶＩＰ``, ``２０１２``) are added
+in their folded form as a metadata field of the page, which Pagefind makes
+searchable without showing it in excerpts, so ``VIP`` finds ``ＶＩＰ``.
 """
 
 from __future__ import annotations
@@ -14,19 +23,33 @@ import base64
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from html import escape, unescape
 from pathlib import Path
 from typing import IO, Any
 
 from newsarchive.run.search_bundle import BUNDLE_DIR, is_bundle_path
 
-__all__ = ["pages_to_index", "run_service"]
+__all__ = ["FOLDED_META", "folded_words", "page_for_index", "pages_to_index", "run_service"]
 
 _BODY_MARK = b"data-pagefind-body"
+#: The metadata field that holds a page's NFKC-folded words (not shown by the search page).
+FOLDED_META = "folded"
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_BODY_TAG = re.compile(r"<[a-z][a-z0-9-]*\b[^>]*\bdata-pagefind-body\b[^>]*>", re.IGNORECASE)
+_LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_SKIPPED = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->",
+                      re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: Runs of Han or kana, and runs of other word characters: the pieces folded one by one.
+_RUN = re.compile(f"[{_CJK}]+|[^\\W{_CJK}]+")
 
 
 def pages_to_index(output_dir: Path) -> list[str]:
@@ -45,12 +68,82 @@ def pages_to_index(output_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def _requests(output_dir: Path, pages: Sequence[str],
-              index_id: int) -> Iterator[dict[str, Any]]:
+def _lang_of(tag: str) -> str:
+    """The ``lang`` attribute of the start tag ``tag`` ("" when it has none)."""
+    found = _LANG.search(tag)
+    return next((group for group in found.groups() if group is not None), "") if found else ""
+
+
+def folded_words(text: str) -> list[str]:
+    """The NFKC forms of the words of ``text`` that NFKC changes, once each, in order.
+
+    Runs of Han or kana and runs of other word characters are folded apart, so
+    ``ＶＩＰ头等车厢`` gives ``VIP``; a run that NFKC leaves alone gives nothing.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return []
+    seen: dict[str, None] = {}
+    for run in _RUN.findall(text):
+        folded = unicodedata.normalize("NFKC", run)
+        if folded != run:
+            for word in _RUN.findall(folded):
+                seen.setdefault(word, None)
+    return list(seen)
+
+
+def _end_of(content: str, start: re.Match[str]) -> int:
+    """Where the element whose start tag is ``start`` ends (its end tag, else the end)."""
+    name = re.match(r"<([a-z][a-z0-9-]*)", start.group(), re.IGNORECASE)
+    assert name is not None
+    depth = 1
+    for tag in re.finditer(rf"<(/?){re.escape(name.group(1))}\b", content[start.end():],
+                           re.IGNORECASE):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return start.end() + tag.start()
+    return len(content)
+
+
+def page_for_index(content: str, default_language: str = "") -> str:
+    """The page ``content`` as Pagefind is given it (see the module docstring).
+
+    ``<html lang>`` becomes the primary subtag (``zh``) of the ``lang`` of the
+    ``data-pagefind-body`` element when that has one, else of the page's own,
+    else of ``default_language``; the
+    folded words of the indexed body go in a ``hidden`` element holding only
+    the metadata field :data:`FOLDED_META`.  A page without that element only
+    gets its missing language.
+    """
+    html = _HTML_TAG.search(content)
+    body = _BODY_TAG.search(content)
+    language = _lang_of(body.group()) if body else ""
+    if html is not None and not language and not _lang_of(html.group()):
+        language = default_language
+    # Pagefind keeps an index per distinct lang; one per language is enough (zh-CN and
+    # zh-TW are searched alike) and lets the search page name each index by its subtag.
+    language = (language or (_lang_of(html.group()) if html else "")).split("-")[0].lower()
+    if html is not None and language and _lang_of(html.group()) != language:
+        tag = _LANG.sub("", html.group())
+        content = (content[:html.start()] + f'{tag[:-1].rstrip()} lang="{escape(language)}">'
+                   + content[html.end():])
+        body = _BODY_TAG.search(content)
+    if body is None:
+        return content
+    inner = content[body.end():_end_of(content, body)]
+    words = folded_words(unescape(_TAG.sub(" ", _SKIPPED.sub(" ", inner))))
+    if not words:
+        return content
+    meta = f'<span hidden data-pagefind-meta="{FOLDED_META}:{escape(" ".join(words))}"></span>'
+    return content[:body.end()] + meta + content[body.end():]
+
+
+def _requests(output_dir: Path, pages: Sequence[str], index_id: int,
+              default_language: str) -> Iterator[dict[str, Any]]:
     """The service requests that index ``pages`` in order, then ask for the bundle's files.
 
     Pagefind indexes only pages with a ``data-pagefind-body`` element when any
-    page has one, so only files holding that mark are sent, unless none does.
+    page has one, so only files holding that mark are sent, unless none does;
+    each as :func:`page_for_index` makes it.
     """
     sent = 0
     for only_marked in (True, False):
@@ -59,8 +152,9 @@ def _requests(output_dir: Path, pages: Sequence[str],
             if only_marked and _BODY_MARK not in content:
                 continue
             sent += 1
+            text = page_for_index(content.decode("utf-8", errors="replace"), default_language)
             yield {"type": "AddFile", "index_id": index_id, "file_path": page, "url": None,
-                   "file_contents": content.decode("utf-8", errors="replace")}
+                   "file_contents": text}
         if sent:
             break
     yield {"type": "GetFiles", "index_id": index_id}
@@ -111,7 +205,8 @@ def _write_files(payload: Mapping[str, Any], staged: Path) -> str | None:
 
 
 def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
-                 config: Mapping[str, str], timeout: float) -> str | None:
+                config: Mapping[str, str], timeout: float,
+                default_language: str = "") -> str | None:
     """Index ``pages`` of ``output_dir`` through ``python -m pagefind --service`` into ``staged``.
 
     The pages are sent in the given order, which is the order Pagefind numbers
@@ -121,7 +216,10 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
     (``GetFiles``) and is written here: the service's ``WriteFiles`` answers
     before its files are complete.  Returns ``None`` on success, else what
     went wrong; raises :class:`OSError` when the service cannot be started
-    or ``staged`` cannot be written.
+    or ``staged`` cannot be written.  ``default_language`` is the language of
+    pages whose ``<html>`` has none (see :func:`page_for_index`).  ``python -m
+    pagefind`` runs the extended binary (Chinese and Japanese segmented) when
+    ``pagefind-bin-extended`` is installed, else the plain one.
     """
     command = [sys.executable, "-m", "pagefind", "--service"]
     with tempfile.TemporaryFile() as stderr, subprocess.Popen(
@@ -135,7 +233,8 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
         timer = threading.Timer(timeout, expire)
         timer.start()
         try:
-            problem = _converse(process, output_dir, pages, staged, config)
+            problem = _converse(process, output_dir, pages, staged, config,
+                                    default_language)
         finally:
             timer.cancel()
             status = process.wait()
@@ -149,7 +248,7 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
 
 
 def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequence[str],
-              staged: Path, config: Mapping[str, str]) -> str | None:
+              staged: Path, config: Mapping[str, str], default_language: str) -> str | None:
     """Send the requests of :func:`_requests` to the started service and read its answers.
 
     Returns ``None`` once the bundle is written, else what went wrong (``""``
@@ -163,7 +262,7 @@ def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequenc
 
     def write(index_id: int) -> None:
         try:
-            requests = _requests(output_dir, pages, index_id)
+            requests = _requests(output_dir, pages, index_id, default_language)
             for message_id, request in enumerate(requests, start=2):
                 stdin.write(_encode(message_id, request))
             stdin.flush()

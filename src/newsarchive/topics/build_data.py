@@ -175,7 +175,10 @@ def _header(columns: str) -> list[str]:
 
 
 def main() -> int:
-    """Write ``data/places.tsv`` and ``data/towns.tsv``; returns the exit status."""
+    """Write ``data/places.tsv``, ``data/towns.tsv`` and ``data/places_intl.tsv.gz``.
+
+    Returns the exit status.
+    """
     rows = build_places_table()
     lines = _header("surface\tcanonical\tkind\tparent\tpopulation")
     lines += ["\t".join((*row[:4], str(row[4]))) for row in rows]
@@ -186,6 +189,10 @@ def main() -> int:
     lines += ["\t".join((*row[:4], str(row[4]))) for row in towns]
     (_DATA / "towns.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     sys.stdout.write(f"wrote {len(towns)} rows to {_DATA / 'towns.tsv'}\n")
+    from newsarchive.topics.build_intl import write_intl_table
+
+    count = write_intl_table()
+    sys.stdout.write(f"wrote {count} rows to {_DATA / 'places_intl.tsv.gz'}\n")
     return 0
 
 

@@ -6,6 +6,8 @@
 - :mod:`.periods`: the year, month and day pages, and ``undated/``;
 - :mod:`.terms`: each taxonomy's overview, term pages and term feeds;
 - :mod:`.overviews`: ``archive/``, ``topics/``, ``search/`` and the 404 page;
+- :mod:`.languages`: multilingual archives (the ``languages`` taxonomy,
+  translations) and the direction of the site's pages;
 - :mod:`.site`: sitemap, robots.txt, .nojekyll and CNAME, planned from the
   other pages (imported on its own: it needs the renderer, which needs this).
 
@@ -18,11 +20,13 @@ from __future__ import annotations
 from newsarchive.config import Config
 from newsarchive.pipeline.index import Archive
 from newsarchive.pipeline.plan.articles import article_pages
+from newsarchive.pipeline.plan.languages import page_languages, planned_taxonomies
 from newsarchive.pipeline.plan.listing import front_pages, site_feed
 from newsarchive.pipeline.plan.overviews import archive_overview, fixed_pages, topics_overview
 from newsarchive.pipeline.plan.periods import period_pages, undated_pages
 from newsarchive.pipeline.plan.spec import PageSpec, fingerprint
 from newsarchive.pipeline.plan.terms import taxonomy_pages
+from newsarchive.taxonomy import localized
 
 __all__ = ["PageSpec", "fingerprint", "plan_pages"]
 
@@ -36,15 +40,18 @@ def plan_pages(archive: Archive, config: Config) -> tuple[PageSpec, ...]:
     planned by :func:`newsarchive.pipeline.plan.site.plan_site_files`.
     """
     per_page = config.per_page
+    language = config.language  # labels made here are in the site's language
+    taxonomies = localized(planned_taxonomies(archive, config.taxonomies), language)
     specs = front_pages(archive, config)
-    specs += article_pages(archive, config.taxonomies)
-    specs += period_pages(archive, per_page)
-    specs += [archive_overview(archive), topics_overview(archive, config.taxonomies)]
-    specs += undated_pages(archive, per_page)
-    for taxonomy in config.taxonomies:
+    specs += article_pages(archive, taxonomies)
+    specs += period_pages(archive, per_page, language)
+    specs += [archive_overview(archive, language),
+              topics_overview(archive, taxonomies, language)]
+    specs += undated_pages(archive, per_page, language)
+    for taxonomy in taxonomies:
         terms = archive.by_term.get(taxonomy.name, ())
         if terms:
             specs += taxonomy_pages(taxonomy, terms, per_page, config.feed_size)
     specs.append(site_feed(archive, config))
-    specs += fixed_pages()
-    return tuple(specs)
+    specs += fixed_pages(language)
+    return tuple(page_languages(specs, archive, config))

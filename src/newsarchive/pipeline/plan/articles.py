@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsarchive.pipeline.index import Archive
+from newsarchive.pipeline.plan.languages import term_label, translations
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.taxonomy import Taxonomy
 from newsarchive.urls import output_path, term_slug, term_url
@@ -19,8 +20,10 @@ def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy]) -> list[Page
     ``taxonomies`` in table order, the entry's terms with their URLs, the label
     (singular for one term, plural for more), whether they are a search facet
     and whether they count as keywords (the last so that the page's
-    fingerprint follows the table)."""
+    fingerprint follows the table).  ``translations`` lists the entry's
+    translations (see :func:`.languages.translations`), for ``hreflang`` links."""
     specs = []
+    translated = translations(archive)
     term_urls: dict[tuple[str, str], str] = {}  # names repeat across articles
 
     def url_of_term(taxonomy: str, name: str) -> str:
@@ -42,9 +45,11 @@ def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy]) -> list[Page
                 links = tuple(k for k in (params["prev"], params["next"]) if k)
             params["terms"] = [
                 {"taxonomy": tax.name, "label": tax.plural if len(names) > 1 else tax.singular,
-                 "terms": [{"name": n, "url": url_of_term(tax.name, n)} for n in names],
+                 "terms": [{**term_label(tax.name, n), "url": url_of_term(tax.name, n)}
+                           for n in names],
                  "facet": tax.facet, "keywords": tax.keywords}
                 for tax in taxonomies if (names := entry.terms.get(tax.name))]
+            params["translations"] = translated.get(entry.key, [])
             specs.append(PageSpec(entry.url, output_path(entry.url), "article.html", params,
                                   article=entry.key, links=links))
     return specs

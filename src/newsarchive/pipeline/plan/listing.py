@@ -12,6 +12,7 @@ from typing import Any
 from newsarchive.config import Config
 from newsarchive.model import Entry
 from newsarchive.pipeline.index import Archive, ListingPage, paginate
+from newsarchive.pipeline.plan.languages import language_feeds
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.urls import output_path, page_url
 
@@ -39,9 +40,12 @@ def listing(base: str, template: str, params: dict[str, Any], pages: Sequence[Li
 
 
 def front_pages(archive: Archive, config: Config) -> list[PageSpec]:
-    """The front page and its older pages: every dated article, newest first."""
+    """The front page and its older pages: every dated article, newest first.
+    The newest links the feed of each language of a multilingual archive
+    (``language_feeds``)."""
     return listing("", "index.html", {"kind": "index", "title": config.title},
-                   paginate(archive.dated, config.per_page))
+                   paginate(archive.dated, config.per_page),
+                   {"language_feeds": language_feeds(archive, config.taxonomies)})
 
 
 def feed_keys(entries: Sequence[Entry], size: int) -> tuple[str, ...]:

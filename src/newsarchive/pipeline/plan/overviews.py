@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsarchive.i18n import N_, format_year, month_name, translations
 from newsarchive.pipeline.index import Archive
-from newsarchive.pipeline.plan.periods import MONTHS
+from newsarchive.pipeline.plan.languages import term_label
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.taxonomy import Taxonomy
 from newsarchive.urls import month_url, taxonomy_url, term_url, year_url
@@ -17,23 +18,28 @@ __all__ = ["archive_overview", "fixed_pages", "topics_overview"]
 _TOP_TERMS = 12
 
 
-def archive_overview(archive: Archive) -> PageSpec:
-    """``archive/``: every year, newest first, with its months and counts."""
+def archive_overview(archive: Archive, language: str = "en") -> PageSpec:
+    """``archive/``: every year, newest first, with its months and counts, labelled
+    in ``language``."""
     years = []
     for year in sorted(archive.by_year, reverse=True):
-        months = [{"label": MONTHS[m - 1], "url": month_url(y, m),
+        months = [{"label": month_name(m, language), "url": month_url(y, m),
                    "count": len(archive.by_month[(y, m)])}
                   for (y, m) in sorted(archive.by_month) if y == year]
-        years.append({"label": str(year), "url": year_url(year),
-                      "count": len(archive.by_year[year]), "months": months})
+        years.append({"label": format_year(year, language), "year": year,
+                      "url": year_url(year), "count": len(archive.by_year[year]),
+                      "months": months})
+    title = translations(language).gettext(N_("Archive"))
     return PageSpec("archive/", "archive/index.html", "archive.html",
-                    {"kind": "archive", "title": "Archive", "years": years,
+                    {"kind": "archive", "title": title, "years": years,
                      "undated": len(archive.undated)})
 
 
-def topics_overview(archive: Archive, taxonomies: Sequence[Taxonomy]) -> PageSpec:
+def topics_overview(archive: Archive, taxonomies: Sequence[Taxonomy], language: str = "en"
+                    ) -> PageSpec:
     """``topics/``: a block per taxonomy with terms, in table order: its plural
-    label, its number of terms and its twelve most frequent."""
+    label (as given: see :func:`newsarchive.taxonomy.localized`), its number of
+    terms and its twelve most frequent; the page's title in ``language``."""
     blocks = []
     for taxonomy in taxonomies:
         name = taxonomy.name
@@ -43,15 +49,17 @@ def topics_overview(archive: Archive, taxonomies: Sequence[Taxonomy]) -> PageSpe
         top = sorted(terms, key=lambda t: (-len(t.entries), t.term.name.casefold()))[:_TOP_TERMS]
         blocks.append({"taxonomy": name, "title": taxonomy.plural,
                        "url": taxonomy_url(name), "total": len(terms),
-                       "top": [{"name": t.term.name, "count": len(t.entries),
+                       "top": [{**term_label(name, t.term.name), "count": len(t.entries),
                                 "url": term_url(name, t.term.slug)} for t in top]})
     return PageSpec("topics/", "topics/index.html", "topics.html",
-                    {"kind": "topics", "title": "Topics", "taxonomies": blocks})
+                    {"kind": "topics", "title": translations(language).gettext(N_("Topics")),
+                     "taxonomies": blocks})
 
 
-def fixed_pages() -> list[PageSpec]:
-    """``search/`` and ``404.html`` (the latter not in the sitemap)."""
+def fixed_pages(language: str = "en") -> list[PageSpec]:
+    """``search/`` and ``404.html`` (the latter not in the sitemap), titled in ``language``."""
+    _ = translations(language).gettext
     return [PageSpec("search/", "search/index.html", "search.html",
-                     {"kind": "search", "title": "Search"}),
+                     {"kind": "search", "title": _(N_("Search"))}),
             PageSpec("404.html", "404.html", "404.html",
-                     {"kind": "404", "title": "Page not found"}, in_sitemap=False)]
+                     {"kind": "404", "title": _(N_("Page not found"))}, in_sitemap=False)]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsarchive.pipeline.index import TermIndex, paginate
+from newsarchive.pipeline.plan.languages import term_label
 from newsarchive.pipeline.plan.listing import feed_keys, listing
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.taxonomy import Taxonomy
@@ -26,7 +27,8 @@ def _initial(name: str) -> str:
 
 def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex]) -> list[PageSpec]:
     name = taxonomy.name
-    rows: list[dict[str, Any]] = [{"name": t.term.name, "url": term_url(name, t.term.slug),
+    rows: list[dict[str, Any]] = [{**term_label(name, t.term.name),
+                                   "url": term_url(name, t.term.slug),
                                    "count": len(t.entries)} for t in terms]
     rows.sort(key=lambda r: (r["name"].casefold(), r["url"]))
     by_count = sorted(rows, key=lambda r: (-r["count"], r["name"].casefold()))[:_TOP_TERMS]
@@ -66,10 +68,13 @@ def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int
     name = taxonomy.name
     for index in terms:
         base = term_url(name, index.term.slug)
+        label = term_label(name, index.term.name)
         params = {"kind": "term", "taxonomy": name, "taxonomy_label": taxonomy.plural,
                   "taxonomy_url": taxonomy_url(name),
-                  "singular": taxonomy.singular, "title": index.term.name,
+                  "singular": taxonomy.singular, "title": label["name"],
                   "feed": base + "feed.xml" if taxonomy.feeds else None}
+        if "lang" in label:  # a language, named in itself
+            params.update(title_lang=label["lang"], title_dir=label["dir"])
         specs += listing(base, "term.html", params, paginate(index.entries, per_page),
                          {"count": len(index.entries)})
     return specs
@@ -80,9 +85,12 @@ def _term_feeds(taxonomy: Taxonomy, terms: Sequence[TermIndex], feed_size: int
     specs = []
     for t in terms:
         base = term_url(taxonomy.name, t.term.slug)
-        specs.append(PageSpec(base + "feed.xml", base + "feed.xml", "feed.xml",
-                              {"kind": "feed", "title": f"{t.term.name}",
-                               "self": base + "feed.xml", "alternate": base, "full": False},
+        label = term_label(taxonomy.name, t.term.name)
+        params = {"kind": "feed", "title": label["name"], "self": base + "feed.xml",
+                  "alternate": base, "full": False}
+        if "lang" in label:  # a language's feed is in that language (xml:lang)
+            params["feed_lang"] = label["lang"]
+        specs.append(PageSpec(base + "feed.xml", base + "feed.xml", "feed.xml", params,
                               feed_keys(t.entries, feed_size), in_sitemap=False))
     return specs
 

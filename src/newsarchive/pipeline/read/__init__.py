@@ -46,9 +46,10 @@ __all__ = ["MAX_TERMS", "READ_VERSION", "SUFFIXES", "ReadFunction", "read_source
 
 #: Changes whenever the same bytes read into different results (3: characters
 #: XML forbids removed, unsafe URLs dropped, hostile input refused; 4: the
-#: built-in formats, files of unknown form no longer read as prose), so cached
-#: results of an older reader are not reused.
-READ_VERSION = "4"
+#: built-in formats, files of unknown form no longer read as prose; 5: CJK
+#: legacy encodings detected before single-byte ones), so cached results of an
+#: older reader are not reused.
+READ_VERSION = "5"
 
 #: File suffixes the built-in readers read (lower case); see :func:`suffixes_for`.
 SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".txt", ".json", ".jsonl", ".ndjson")

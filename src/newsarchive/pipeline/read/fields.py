@@ -58,6 +58,7 @@ FIELD_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "summary": ("summary", "description", "excerpt"),
     "draft": ("draft",),
     "body_format": ("format",),
+    "translation_key": ("translation_key", "translationkey"),
 })
 
 #: Built-in taxonomy -> front-matter keys merged into it (a site's own
@@ -73,7 +74,7 @@ CANONICAL_KEYS: frozenset[str] = frozenset(
 )
 
 _TEXT_FIELDS = ("title", "source", "dateline", "agency", "copyright", "original_url", "lang",
-                "slug", "summary")
+                "slug", "summary", "translation_key")
 _FORMATS: Mapping[str, BodyFormat] = MappingProxyType(
     {"text": "text", "markdown": "markdown", "md": "markdown", "html": "html"})
 # A scheme, or a protocol-relative start, once the characters a browser
@@ -296,5 +297,6 @@ def article_from_meta(
         extra=extra,
         draft=draft,
         body_line=body_line,
+        translation_key=text("translation_key"),
     )
     return article, warnings

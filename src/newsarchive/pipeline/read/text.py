@@ -17,11 +17,12 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from newsarchive.errors import ContentError, Diagnostic
+from newsarchive.pipeline.read.encodings import Guess
 
 __all__ = [
     "DEFAULT_BOILERPLATE",
@@ -107,7 +108,9 @@ def decode(source_path: str, data: bytes, fix: bool = True) -> str:
     """Decode ``data`` to text with newlines normalised and (if ``fix``) mojibake repaired.
 
     UTF-8 (with or without BOM) and BOM-marked UTF-16/32 are tried first, then
-    charset-normalizer's best guess (cp1252, Latin-1, GBK ...).  Characters
+    the CJK multi-byte encodings (GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR)
+    when the bytes read as CJK text in one of them, then charset-normalizer's
+    best guess (cp1252, cp1251 ...); see :mod:`.encodings`.  Characters
     XML cannot carry are taken out (see :func:`decode_clean`, which also says
     which).  Raises ContentError for an empty file, a binary file or bytes no
     encoding fits.
@@ -120,12 +123,15 @@ def decode_clean(source_path: str, data: bytes, fix: bool = True) -> tuple[str, 
 
     The characters are counted before mojibake repair (which would drop some
     of them silently) and looked for again after it (repair can turn
-    ``ï¿¾`` into U+FFFE).  Raises ContentError as :func:`decode` does.
+    ``ï¿¾`` into U+FFFE).  An unsure guess of a legacy encoding comes back
+    in the Removed too (``Removed.guess``; nothing may have been taken out),
+    so that every reader's one decoding warning says it.  Raises
+    ContentError as :func:`decode` does.
     """
     if not data.strip():
         raise ContentError(Diagnostic(source_path, 0, 0, "empty file",
                                       "delete it, or write the article into it"))
-    text, encoding = _decode_bytes(source_path, data)
+    text, encoding, how = _decode_bytes(source_path, data)
     if "\x00" in text:
         raise ContentError(Diagnostic(source_path, 0, 0, "binary file (contains NUL bytes)",
                                       "only text, Markdown and JSON files can be read"))
@@ -133,6 +139,8 @@ def decode_clean(source_path: str, data: bytes, fix: bool = True) -> tuple[str, 
     removed = None
     if not _surely_clean(data, encoding):
         text, removed = strip_forbidden(text)
+    if how is not None and how.unsure:
+        removed = Removed(0, (), guess=how) if removed is None else replace(removed, guess=how)
     if not fix:
         return text, removed
     repaired = _repair(text)
@@ -155,8 +163,9 @@ def _surely_clean(data: bytes, encoding: str) -> bool:
             and b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data)
 
 
-def _decode_bytes(source_path: str, data: bytes) -> tuple[str, str]:
-    """The text of ``data`` and the codec that read it ("utf-8" for UTF-8 with or without BOM)."""
+def _decode_bytes(source_path: str, data: bytes) -> tuple[str, str, Guess | None]:
+    """The text of ``data``, the codec that read it ("utf-8" for UTF-8 with or without
+    BOM) and, for legacy bytes, how their encoding was guessed."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -167,19 +176,20 @@ def _decode_bytes(source_path: str, data: bytes) -> tuple[str, str]:
                     f"cannot decode: the file starts with a {encoding.upper()} byte-order "
                     f"mark but byte {exc.start} is not {encoding.upper()}",
                     "re-save the file as UTF-8")) from None
-            return text, "utf-8" if encoding == "utf-8-sig" else encoding
+            return text, "utf-8" if encoding == "utf-8-sig" else encoding, None
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
         pass
-    import charset_normalizer
+    from newsarchive.pipeline.read.encodings import guess
 
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.encoding is None:
+    found = guess(data)
+    if found is None:
         raise ContentError(Diagnostic(
             source_path, 0, 0, "cannot decode: the bytes are not UTF-8 and no known "
             "encoding fits them", "re-save the file as UTF-8"))
-    return str(best), str(best.encoding)
+    text, how = found
+    return text, how.encoding, how
 
 
 def normalise_newlines(text: str) -> str:
@@ -215,19 +225,26 @@ _FORBIDDEN = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\ud
                         "\ufffe\uffff]")
 
 
+_GUESS_HINT = "re-save the file as UTF-8 to be sure"
+
+
 @dataclass(frozen=True, slots=True)
 class Removed:
-    """Characters taken out of one file because XML and HTML cannot carry them.
+    """What decoding one file has to say: characters taken out because XML and
+    HTML cannot carry them, and an unsure guess of its encoding.
 
     ``count`` is how many (a terminal escape sequence counts once, as its
-    U+001B); ``code_points`` the distinct ones, first seen first; ``line``
-    and ``column`` where the first was (1-based, 0 when unknown).
+    U+001B; 0 when only the encoding is worth a warning); ``code_points``
+    the distinct ones, first seen first; ``line`` and ``column`` where the
+    first was (1-based, 0 when unknown); ``guess`` the encoding guessed
+    unsure, or None.
     """
 
     count: int
     code_points: tuple[int, ...]
     line: int = 0
     column: int = 0
+    guess: Guess | None = None
 
     def merged(self, other: Removed | None) -> Removed:
         """Both removals as one, located at whichever comes first in the file."""
@@ -236,16 +253,28 @@ class Removed:
         first = min((self, other), key=lambda r: (r.line == 0, r.line, r.column))
         points = self.code_points + tuple(p for p in other.code_points
                                           if p not in self.code_points)
-        return Removed(self.count + other.count, points, first.line, first.column)
+        return Removed(self.count + other.count, points, first.line, first.column,
+                       self.guess or other.guess)
 
     def diagnostic(self, source_path: str) -> Diagnostic:
-        """The one warning a file gets for its removed characters."""
+        """The one warning a file gets for its removed characters and unsure encoding."""
+        if self.guess is not None:
+            where = (self.line, self.column) if self.count else (0, 0)
+            message, hint = self.guess.message(), _GUESS_HINT
+            if self.count:
+                removal = self._removal()
+                message, hint = f"{message}; {removal.message}", f"{hint}; {removal.hint}"
+            return Diagnostic(source_path, *where, message, hint, "warning")
+        return replace(self._removal(), path=source_path)
+
+    def _removal(self) -> Diagnostic:
+        """The warning for the removed characters (path left empty)."""
         shown = ", ".join(f"U+{point:04X}" for point in self.code_points[:3])
         if len(self.code_points) > 3:
             shown += ", ..."
         plural = "s" if self.count != 1 else ""
         return Diagnostic(
-            source_path, self.line, self.column,
+            "", self.line, self.column,
             f"removed {self.count} control character{plural} ({shown}) that XML and HTML "
             "cannot carry",
             "they are invisible bytes (terminal colours, a broken export); the text is kept "
@@ -338,7 +367,8 @@ def detect_lang(text: str, sample: int = 1000) -> str:
     """Guess a language tag from the script of the letters of ``text``, or ``""``.
 
     Only scripts that (nearly) name one language are recognised: Arabic
-    script gives ``ar``, Hebrew ``he``, kana ``ja`` (kana wins over Han),
+    script gives ``ar``, Hebrew ``he``, kana ``ja`` (kana wins over Han when
+    at least a tenth of kana and Han together),
     Hangul ``ko``, Han alone ``zh``, Armenian ``hy``, Greek ``el``, Thai
     ``th``, Georgian ``ka``.  Latin or Cyrillic text gives ``""``.  A script
     must cover more than half of the letters.
@@ -351,7 +381,10 @@ def detect_lang(text: str, sample: int = 1000) -> str:
         return ""
     counts = {lang: found for lang, pattern in _SCRIPT_PATTERNS
               if (found := len(pattern.findall(text)))}
-    if counts.get("ja", 0) and counts.get("ja", 0) + counts.get("zh", 0) > letters / 2:
+    kana, han = counts.get("ja", 0), counts.get("zh", 0)
+    # A few kana in Chinese text are a quoted name or crawl mojibake; Japanese
+    # prose, even a headline, is at least a tenth kana.
+    if kana * 10 >= kana + han and kana + han > letters / 2:
         return "ja"
     for lang, count in sorted(counts.items(), key=lambda item: -item[1]):
         if count > letters / 2:
