@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -58,6 +60,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*"))
             if p.is_file() and p.relative_to(folder).parts[0] != "pagefind"}
+
+
+def full_build_of(tmp_path: Path, config: Config) -> dict[str, bytes]:
+    """The output (:func:`snapshot`) of a from-scratch, cache-less build of
+    ``config``'s current sources, made in ``tmp_path/reference``: what an
+    incremental build of the same sources must equal."""
+    root = tmp_path / "reference"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(config.source_dir, root / "seeds")
+    reference = dataclasses.replace(config, source_dir=root / "seeds", output_dir=root / "site",
+                                    cache_dir=root / "cache")
+    build_site(reference, use_cache=False)
+    return snapshot(reference.output_dir)
 
 
 class _Links(HTMLParser):

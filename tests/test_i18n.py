@@ -262,3 +262,19 @@ def test_long_date_filter_takes_iso_dates_and_none() -> None:
     template = env.from_string("{{ a | longdate }}|{{ b | longdate }}|{{ c | longdate('fr') }}")
     text = template.render(a="2015-07-23", b=None, c=datetime(2015, 7, 23, 9))
     assert text == "23. Juli 2015|Ohne Datum|23 juillet 2015"
+
+
+@pytest.mark.parametrize(("language", "heading"), [
+    ("en", "Places: B"), ("fr", "Lieux : B"), ("zh-CN", "地点：B")])
+def test_a_page_per_initial_is_titled_in_the_site_language(language: str, heading: str) -> None:
+    from newsarchive import taxonomy
+
+    places = {t.name: t for t in taxonomy.localized(taxonomy.BUILTIN, language)}["places"]
+    page = {"kind": "taxonomy", "title": "Places: B", "letter": "B", "plural": places.plural,
+            "singular": places.singular, "total": 1, "letters": [], "by_count": [],
+            "groups": [], "overview": "places/", "canonical": "https://example.org/places/a-z/b/"}
+    html = environment(None, (), language).get_template("taxonomy.html").render(
+        page=page, site={"title": "T", "description": "D", "language": language, "url": ""},
+        href=lambda url: url)
+    assert f"<h1>{heading}</h1>" in html
+    assert f"<title>{heading} · T</title>" in html

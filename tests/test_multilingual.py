@@ -3,15 +3,13 @@ taxonomy, per-language feeds, hreflang links between translations."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from newsarchive.config import Config
 
-from sitekit import build_site, make_site, md, snapshot
+from sitekit import build_site, full_build_of, make_site, md, snapshot
 
 CONFIG = "topics:\n  enabled: []\n"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -158,14 +156,6 @@ def test_hreflang_links_both_ways(tmp_path: Path) -> None:
     assert 'hreflang="zh-CN" lang="zh-CN" dir="ltr">中文</a>' in english
 
 
-def _full_build_of(tmp_path: Path, config: Config) -> dict[str, bytes]:
-    root = tmp_path / "reference"
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(config.source_dir, root / "seeds")
-    reference = dataclasses.replace(config, source_dir=root / "seeds", output_dir=root / "site",
-                                    cache_dir=root / "cache")
-    build_site(reference, use_cache=False)
-    return snapshot(reference.output_dir)
 
 
 def _edit(config: Config, name: str, old: str, new: str) -> None:
@@ -180,15 +170,15 @@ def test_incremental_equals_full_after_translation_and_language_edits(tmp_path: 
     build_site(config)
     _edit(config, "zh.md", "translation_key: weather", "translation_key: other")
     build_site(config)
-    assert snapshot(config.output_dir) == _full_build_of(tmp_path, config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
     assert "中文" not in (config.output_dir / PAGES["ar"]).read_text(encoding="utf-8")
     _edit(config, "he.md", "lang: iw", "lang: ar\ntranslation_key: other")
     build_site(config)
-    assert snapshot(config.output_dir) == _full_build_of(tmp_path, config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
     # Hebrew page now tagged ar and keyed "other" with the Chinese one: a pair.
     assert {lang for lang, _ in _alternates(config.output_dir / PAGES["zh"])} == {"ar", "zh-CN"}
     _edit(config, "u2.md", "original_url: https://example.org/story",
           "original_url: https://example.org/other")
     build_site(config)
-    assert snapshot(config.output_dir) == _full_build_of(tmp_path, config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
     assert _alternates(config.output_dir / PAGES["u1"]) == set()

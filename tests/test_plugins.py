@@ -9,7 +9,6 @@ would not see that folder, as they see a pip-installed plugin.
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import sys
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from newsarchive.errors import ConfigError, Diagnostic
 from newsarchive.model import BuildReport
 from newsarchive.pipeline.render import template_digests
 
-from sitekit import NO_TOPICS, build_site, make_site, md, snapshot
+from sitekit import NO_TOPICS, build_site, full_build_of, make_site, md, snapshot
 
 EXAMPLE = Path(__file__).parent / "plugin_example" / "newsarchive_calendar"
 SETTINGS = "base_url: https://example.org/\n" + NO_TOPICS
@@ -81,15 +80,6 @@ def _site(root: Path, extra: dict[str, str | bytes] | None = None,
                             **(extra or {})}, config)
 
 
-def _reference(tmp_path: Path, config: Config) -> dict[str, bytes]:
-    """The output of a from-scratch, cache-less build of ``config``'s current sources."""
-    root = tmp_path / "reference"
-    shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(config.source_dir, root / "seeds")
-    reference = dataclasses.replace(config, source_dir=root / "seeds", output_dir=root / "site",
-                                    cache_dir=root / "cache")
-    build_site(reference, use_cache=False)
-    return snapshot(reference.output_dir)
 
 
 def _html(config: Config, path: str) -> str:
@@ -135,7 +125,7 @@ def test_editing_a_plugin_read_file_rebuilds_like_a_full_build(tmp_path: Path) -
     assert "calendar/coast-wire/index.html" in report.written_paths
     assert "calendar/town-crier/index.html" not in report.written_paths
     assert "Ferry strike is over" in _html(config, "calendar/coast-wire/index.html")
-    assert snapshot(config.output_dir) == _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
     # A row moved to another month and another source: the full path.
     wire.write_text(WIRE.replace("2001-03-02,Harbour reopens,Coast Wire",
                                  "2001-05-02,Harbour reopens,Town Crier"), encoding="utf-8")
@@ -143,7 +133,7 @@ def test_editing_a_plugin_read_file_rebuilds_like_a_full_build(tmp_path: Path) -
     assert {"calendar/coast-wire/index.html", "calendar/town-crier/index.html"} <= set(
         report.written_paths)
     assert "May 2001" in _html(config, "calendar/town-crier/index.html")
-    assert snapshot(config.output_dir) == _reference(tmp_path, config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
 
 
 @pytest.mark.usefixtures("calendar")

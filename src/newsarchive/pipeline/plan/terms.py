@@ -55,7 +55,8 @@ def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex]) -> list[PageSpec]:
         for link in letter_links:
             url = link["url"]
             specs.append(PageSpec(url, output_path(url), "taxonomy.html", {
-                **params, "title": f"{plural}: {link['letter']}", "by_count": [],
+                **params, "title": f"{plural}: {link['letter']}", "letter": link["letter"],
+                "by_count": [],
                 "groups": [{"letter": link["letter"], "anchor": link["anchor"],
                             "terms": letters[link["letter"]]}],
                 "overview": base}))
