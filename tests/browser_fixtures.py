@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -257,3 +258,32 @@ def page(browser: Any) -> Iterator[Any]:
         yield tab
     finally:
         context.close()
+
+
+LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
+
+
+def lighthouse(url: str, tmp_path: Path, timeout: int = 180) -> tuple[dict[str, float], str]:
+    """Lighthouse's four category scores for ``url`` (Debian Chromium, a fresh
+    profile in ``tmp_path``), and its audits scoring below 1, one per line."""
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
+    require(shutil.which("node") is not None, "node is missing: apt-get install nodejs npm")
+    require(LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} is missing: run npm ci")
+    flags = ["--headless=new", "--no-sandbox", *CHROMIUM_ARGS,
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    report_path = tmp_path / "report.json"
+    done = subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report_path}",
+         f"--chrome-flags={' '.join(flags)}"],
+        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+        capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0 and report_path.is_file(), done.stderr[-3000:]
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    scores = {key: report["categories"][key]["score"]
+              for key in ("performance", "accessibility", "best-practices", "seo")}
+    failing = sorted(
+        f"{audit['id']} ({audit['score']}): {audit['title']}"
+        for audit in report["audits"].values()
+        if audit.get("scoreDisplayMode") in ("binary", "numeric")
+        and audit.get("score") is not None and audit["score"] < 1)
+    return scores, "\n".join(failing)

@@ -48,7 +48,7 @@ def test_front_page_to_article_to_term_to_year(page: Any, site_url: str) -> None
 def test_front_page_pagination_and_period_breadcrumbs(page: Any, site_url: str) -> None:
     page.goto(site_url)
     page.get_by_role("navigation", name="Pagination").get_by_role(
-        "link", name="Older articles").click()
+        "link", name="Oldest articles").click()  # the 1990 article is the oldest
     expect(page.get_by_role("link", name=HOSTILE_TITLE)).to_be_visible()
     page.get_by_role("link", name=HOSTILE_TITLE).click()
     expect(page.locator("h1")).to_have_text(HOSTILE_TITLE)

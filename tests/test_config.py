@@ -10,6 +10,7 @@ import yaml
 from newsarchive import hooks
 from newsarchive.config import (
     KEYS,
+    CiteSettings,
     Config,
     Key,
     MarkdownSettings,
@@ -112,10 +113,10 @@ def test_the_table_lists_every_field_of_the_config_and_its_sections() -> None:
     names = [k.name for k in KEYS]
     assert len(names) == len(set(names))
     for kind, prefix in ((Config, ""), (ReadSettings, "read."), (TopicSettings, "topics."),
-                         (MarkdownSettings, "markdown.")):
+                         (MarkdownSettings, "markdown."), (CiteSettings, "cite.")):
         for f in dataclasses.fields(kind):
             declared = f"{prefix}{f.name}" in names
-            if f.name in ("read", "topics", "markdown", "config_path"):
+            if f.name in ("read", "topics", "markdown", "cite", "config_path"):
                 assert not declared
             elif kind is ReadSettings and f.name in COPIED:
                 assert not declared and "read" in next(
@@ -184,7 +185,7 @@ def test_unknown_keys_list_the_known_ones_of_their_level(tmp_path: Path) -> None
                                 "extensions")
     assert (unknown_top.line, unknown_top.message) == (4, "unknown config key 'colour'")
     assert unknown_top.hint == "known keys: " + ", ".join(sorted(
-        [*(k.name for k in KEYS if "." not in k.name), "markdown", "read", "topics"]))
+        [*(k.name for k in KEYS if "." not in k.name), "cite", "markdown", "read", "topics"]))
 
 
 def test_a_key_without_a_value_keeps_its_default(tmp_path: Path) -> None:

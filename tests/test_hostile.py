@@ -32,6 +32,10 @@ from sitekit import NO_TOPICS, build_site, make_site, md, snapshot, write_files
 
 # --- URLs: one allow-list ------------------------------------------------------
 
+#: The article page's RIS and BibTeX downloads: data URIs of citation types the
+#: build makes itself (percent-encoded text a browser saves, never runs).
+_CITATION_DOWNLOADS = ("data:application/x-research-info-systems;charset=utf-8,",
+                       "data:application/x-bibtex;charset=utf-8,")
 _SCRIPT_URLS = [
     "javascript:alert(1)",
     " JaVaScRiPt:alert(1)",
@@ -96,7 +100,8 @@ def _unsafe_urls(site: Path) -> list[tuple[str, str]]:
         for url in urls:
             cleaned = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
             scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", cleaned)
-            if scheme and scheme.group(1).lower() not in ("http", "https", "mailto"):
+            if scheme and scheme.group(1).lower() not in ("http", "https", "mailto") and not (
+                    cleaned.startswith(_CITATION_DOWNLOADS)):
                 found.append((path.relative_to(site).as_posix(), url))
             if cleaned.startswith("//"):
                 found.append((path.relative_to(site).as_posix(), url))

@@ -161,7 +161,7 @@ def test_arabic_site_speaks_arabic(tmp_path: Path) -> None:
     assert "<h1>الأرشيف</h1>" in archive and ">بلا تاريخ</a>" in archive
     assert "<h1>بلا تاريخ</h1>" in _read(site, "undated/index.html")
     assert ">الأماكن</a>" in _read(site, "topics/index.html")
-    article = next(p for p in (site / "2015/07/21").iterdir() if p.is_dir())
+    article = next(p for p in (site / "2015/07/21").iterdir() if p.is_dir() and p.name != "page")
     page = _read(article, "index.html")
     assert "بقلم Ann Bee" in page and "كل مقالات 21 يوليو 2015" in page
     assert '"name":"الأرشيف"' in page  # JSON-LD breadcrumbs
@@ -246,11 +246,11 @@ def test_english_page_writes_one_date_format(tmp_path: Path) -> None:
         assert not re.search(r"\b\d{1,2} (January|July) 2015\b", text), page
     day = _read(site, "2015/07/22/index.html")
     assert "<h1>July 22, 2015</h1>" in day
-    assert day.count("July 22, 2015</time>") == 2
+    assert day.count("July 22, 2015</time>") == day.count('class="card"') >= 1
     month = _read(site, "2015/07/index.html")
     assert ">July 21, 2015</a>" in month  # its days
     assert "<h1>July 2015</h1>" in month
-    article = next(p for p in (site / "2015/07/22").iterdir() if p.is_dir())
+    article = next(p for p in (site / "2015/07/22").iterdir() if p.is_dir() and p.name != "page")
     page = _read(article, "index.html")
     assert ">All of July 22, 2015</a>" in page and '"name":"July 22, 2015"' in page
     assert '<p class="lead">6 articles</p>' in month

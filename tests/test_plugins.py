@@ -80,8 +80,6 @@ def _site(root: Path, extra: dict[str, str | bytes] | None = None,
                             **(extra or {})}, config)
 
 
-
-
 def _html(config: Config, path: str) -> str:
     return (config.output_dir / path).read_text(encoding="utf-8")
 
@@ -112,6 +110,13 @@ def test_calendar_pages_use_the_plugin_template_and_filter(tmp_path: Path) -> No
     assert "Council votes budget" in _html(config, "calendar/town-crier/index.html")
     sitemap = _html(config, "sitemap.xml")
     assert "calendar/coast-wire/" in sitemap and "calendar/town-crier/" in sitemap
+
+
+@pytest.mark.usefixtures("calendar")
+def test_a_plugin_page_takes_the_direction_of_a_right_to_left_site(tmp_path: Path) -> None:
+    config = _site(tmp_path / "s", config=CALENDAR + "language: ar\n")
+    build_site(config)
+    assert '<html lang="ar" dir="rtl">' in _html(config, "calendar/coast-wire/index.html")
 
 
 @pytest.mark.usefixtures("calendar")

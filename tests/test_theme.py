@@ -40,7 +40,7 @@ DOC = REPO / "docs" / "theme.md"
 ROOTS = ("site", "page", "article", "items", "item", "updated")
 #: Every ``page.kind`` plan_pages gives.
 KINDS = {"index", "article", "period", "undated", "taxonomy", "term", "topics", "archive",
-         "feed", "search", "404"}
+         "feed", "search", "404", "onthisday", "thread"}
 #: Names Jinja itself provides in every template.
 _JINJA_NAMES = {"loop", "self", "caller", "varargs", "kwargs",
                 *jinja2.defaults.DEFAULT_NAMESPACE}
@@ -194,8 +194,10 @@ def _plan_of(config: Config) -> tuple[tuple[PageSpec, ...], dict[str, Entry]]:
     return plan_pages(archive, config), {e.key: e for e in archive.entries}
 
 
-_ARTICLES: dict[str, str | bytes] = {"a.md": md("First light", "2000-12-27", topics="[Weather]"),
-             "b.md": md("Second light", "2000-12-28", "Rain all day.", topics="[Weather]"),
+_ARTICLES: dict[str, str | bytes] = {"a.md": md("First light", "2000-12-27", topics="[Weather]",
+                                                thread="storm"),
+             "b.md": md("Second light", "2000-12-28", "Rain all day.", topics="[Weather]",
+                        thread="storm"),
              "c.md": md("No date at all")}
 
 

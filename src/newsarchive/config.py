@@ -37,6 +37,7 @@ __all__ = [
     "DERIVED_TAXONOMIES",
     "ENGINES",
     "KEYS",
+    "CiteSettings",
     "Config",
     "Key",
     "MarkdownSettings",
@@ -165,6 +166,20 @@ def _xml_text(name: str, value: str) -> tuple[Any, Problems]:
     return value, []
 
 
+def _accessed(name: str, value: Any) -> tuple[Any, Problems]:
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat(), []
+    if isinstance(value, str):
+        try:
+            return (dt.date.fromisoformat(value.strip()).isoformat() if value.strip() else ""), []
+        except ValueError:
+            pass
+    return None, [(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}"[:200],
+                   "e.g. accessed: 2026-12-04")]
+
+
 def _base_url(name: str, value: str) -> tuple[Any, Problems]:
     base = value.strip()
     if base and not re.match(r"^https?://[^/\s]+", base):
@@ -194,6 +209,12 @@ def _timezone(name: str, value: str) -> tuple[Any, Problems]:
 def _count(name: str, value: int) -> tuple[Any, Problems]:
     if not 1 <= value <= 1000:
         return None, [(f"'{name}' must be between 1 and 1000", "")]
+    return value, []
+
+
+def _related(name: str, value: int) -> tuple[Any, Problems]:
+    if not 0 <= value <= 50:
+        return None, [(f"'{name}' must be between 0 and 50", "")]
     return value, []
 
 
@@ -400,6 +421,18 @@ class MarkdownSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CiteSettings:
+    """The "Cite this article" block of article pages (:mod:`newsarchive.cite`)."""
+
+    accessed: str = field(default="", metadata=key(
+        kind=object, affects=PAGES, check=_accessed, shown_default="*(unset)*",
+        example="2026-12-04",
+        doc="the date citations say the article was retrieved (ISO `YYYY-MM-DD`); unset: "
+            "the day of `SOURCE_DATE_EPOCH` when that is set, else no retrieval date. "
+            "Changing it re-renders every article page; see [Citations](#citations)"))
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration of one archive.  Paths are absolute."""
 
@@ -428,6 +461,10 @@ class Config:
     feed_size: int = field(default=50, metadata=key(
         kind=int, affects=PAGES, check=_count, example="100",
         doc="entries per Atom feed (1 to 1000)"))
+    related: int = field(default=5, metadata=key(
+        kind=int, affects=PAGES, check=_related, example="8",
+        doc="related articles listed on each article page, chosen by shared rare terms "
+            "and nearness in time (0 to 50; 0 turns the list off)"))
     source_dir: Path = field(default=Path("seeds"), metadata=key(
         kind=str, affects=NEITHER, check=_path, example="articles", doc="folder of articles"))
     output_dir: Path = field(default=Path("site"), metadata=key(
@@ -480,6 +517,8 @@ class Config:
     markdown: MarkdownSettings = field(
         default_factory=MarkdownSettings,
         metadata=section(doc="how Markdown bodies become HTML", check=_check_markdown))
+    cite: CiteSettings = field(default_factory=CiteSettings,
+                               metadata=section(doc="citations on article pages"))
     config_path: Path | None = None
 
     @property
@@ -639,6 +678,7 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
                            **sections["read"]})
     return Config(**values, read=read, topics=TopicSettings(**sections["topics"]),
                   markdown=MarkdownSettings(**sections["markdown"]),
+                  cite=CiteSettings(**sections["cite"]),
                   config_path=(root / path).resolve() if path else None)
 
 
@@ -658,6 +698,19 @@ def load_config(path: Path | None, root: Path, overrides: Mapping[str, Any] | No
                                           "save archive.yaml as UTF-8"),)) from None
         shown = path.as_posix()
     config = parse_config(text, shown or "archive.yaml", root, overrides)
+    if not config.cite.accessed:  # the reproducible-builds clock, read once here
+        import os
+
+        from newsarchive.cite import accessed_date
+
+        try:
+            accessed = accessed_date("", os.environ)
+        except ValueError as exc:
+            raise ConfigError((Diagnostic("SOURCE_DATE_EPOCH", 0, 0, str(exc),
+                                          "unset it, or set cite.accessed in archive.yaml"),
+                               )) from None
+        if accessed:
+            config = dataclasses.replace(config, cite=CiteSettings(accessed=accessed))
     if path is None:
         config = dataclasses.replace(config, config_path=None)
     return config

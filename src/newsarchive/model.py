@@ -104,6 +104,9 @@ class Article:
     #: Names the story this article is a translation of: articles sharing it
     #: (in different languages) link each other (``hreflang``).
     translation_key: str = ""
+    #: Names the story thread this article belongs to: articles sharing it are
+    #: linked in date order (see :mod:`newsarchive.pipeline.threads`).
+    thread: str = ""
 
     @property
     def key(self) -> str:

@@ -27,7 +27,7 @@ __all__ = ["ENRICH_VERSION", "TRANSLATION_TERMS", "body_html", "enrich", "langua
            "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "4"
+ENRICH_VERSION = "5"  # 5: summaries skip credits and boilerplate (pipeline/leads.py)
 #: The hidden "taxonomy" whose one term names an entry's translation group: a
 #: digest of its ``translation_key``, else of its original URL.  Not a URL
 #: folder (no taxonomy name starts with ``_``), never planned as pages; kept
@@ -120,8 +120,13 @@ def plain_text(article: Article, rendered: str) -> str:
 
 
 def summarize(text: str, limit: int = _SUMMARY_CHARS) -> str:
-    """The lead of ``text`` cut at a word boundary to at most ``limit`` characters."""
-    lead = " ".join(text.split("\n\n", 1)[0].split()) if text else ""
+    """The lead of ``text`` cut at a word boundary to at most ``limit`` characters:
+    its first paragraph that is prose, skipping photo credits and captions,
+    media-player text, newsletter prompts, bylines and datelines alone and short
+    fragments (:func:`newsarchive.pipeline.leads.lead_paragraph`)."""
+    from newsarchive.pipeline.leads import lead_paragraph
+
+    lead = " ".join(lead_paragraph(text.split("\n\n")).split()) if text else ""
     if len(lead) <= limit:
         return lead
     cut = lead[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")

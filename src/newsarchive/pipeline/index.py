@@ -18,17 +18,28 @@ from newsarchive.errors import Diagnostic
 from newsarchive.model import TAXONOMIES, Entry, Term
 from newsarchive.urls import article_url, term_slug
 
-__all__ = ["Archive", "ListingPage", "TermIndex", "build_archive", "paginate"]
+__all__ = ["Archive", "ListingPage", "TermIndex", "build_archive", "is_anchor", "page_sizes",
+           "paginate"]
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class TermIndex:
-    """One term and its entries, oldest first."""
+    """One term and its entries: the dated oldest first, then the undated by title."""
 
     term: Term
     entries: tuple[Entry, ...]
+
+    @property
+    def listed(self) -> tuple[Entry, ...]:
+        """The entries in the order :func:`paginate` takes them: the undated
+        before the oldest (reversed), so a newest-first term page shows them
+        last, by title, after every dated one."""
+        dated = len(self.entries)
+        while dated and self.entries[dated - 1].local is None:
+            dated -= 1
+        return self.entries[dated:][::-1] + self.entries[:dated]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,33 +66,80 @@ class Archive:
 class ListingPage:
     """One page of a paginated listing, numbered stably from the oldest page.
 
-    ``number`` 0 is the newest page (the listing's own URL); pages 1.. hold
-    exactly ``per_page`` items each, counted from the oldest, so adding a new
-    article changes the newest page only and never renumbers older ones.
-    ``items`` are newest first; ``older``/``newer`` are page numbers or None.
+    ``number`` 0 is the newest page (the listing's own URL); pages 1.. count
+    from the oldest, so adding a new article changes the newest page only
+    and never renumbers older ones.  ``total`` is the number of pages (the
+    newest page is page ``total`` to a reader).  ``items`` are newest first;
+    ``older``/``newer`` are page numbers or None.
     """
 
     number: int
     items: tuple[Entry, ...]
     older: int | None
     newer: int | None
+    total: int = 1
+
+    @property
+    def position(self) -> int:
+        """The page's number to a reader: 1 for the oldest, ``total`` for the newest."""
+        return self.number or self.total
+
+
+def page_sizes(per_page: int) -> tuple[int, int, int]:
+    """``(minimum, spacing, maximum)`` of content-defined pages of ``per_page``
+    items on average: a page closes after an anchor item once it holds at least
+    ``minimum`` (about one item in ``spacing`` is an anchor), or at ``maximum``."""
+    minimum = max(1, per_page // 2)
+    return minimum, per_page - minimum + 1, 2 * per_page
+
+
+def is_anchor(key: str, spacing: int) -> bool:
+    """Whether the item of ``key`` may close a page: a stable hash of the key alone,
+    so the same items make the same pages in every build and on every machine."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % spacing == 0
+
+
+def _chunks(items: Sequence[T], keys: Sequence[str], per_page: int) -> list[Sequence[T]]:
+    minimum, spacing, maximum = page_sizes(per_page)
+    chunks: list[Sequence[T]] = []
+    start = 0
+    for i, key in enumerate(keys):
+        size = i + 1 - start
+        if size >= maximum or (size >= minimum and is_anchor(key, spacing)):
+            chunks.append(items[start:i + 1])
+            start = i + 1
+    tail = items[start:]
+    if chunks and len(tail) < minimum:  # a short newest page joins the page before it
+        chunks[-1] = [*chunks[-1], *tail]
+    elif tail or not chunks:
+        chunks.append(tail)
+    return chunks
 
 
 def paginate(items: Sequence[Entry], per_page: int) -> tuple[ListingPage, ...]:
-    """Split ``items`` (oldest first) into stable pages.
+    """Split ``items`` (oldest first) into pages anchored on their content,
+    newest page first.
 
-    The newest page holds the last full chunk plus the remainder (between
-    ``per_page`` and ``2*per_page - 1`` items); earlier chunks are pages
-    ``1 .. full-1``.
+    Page boundaries depend on the items alone (:func:`is_anchor` of each key,
+    :func:`page_sizes`), never on a count from either end: inserting an item
+    changes its own page only, unless the item is itself an anchor or moves
+    one past ``minimum`` (then the pages after it are renumbered), and an
+    edit that keeps the key changes nothing.  Pages hold ``per_page`` items
+    on average, ``per_page // 2`` to ``2 * per_page``; the newest page, which
+    grows as articles are added, holds the items after the last closed page,
+    joined to the closed page before when they are fewer than the minimum
+    (so up to ``2 * per_page + per_page // 2 - 1``).  An empty listing makes one
+    empty page.
     """
-    full = len(items) // per_page
-    if full <= 1:
-        return (ListingPage(0, tuple(reversed(items)), None, None),)
-    pages = [ListingPage(0, tuple(reversed(items[(full - 1) * per_page:])), full - 1, None)]
-    for number in range(full - 1, 0, -1):
-        chunk = items[(number - 1) * per_page: number * per_page]
-        newer = number + 1 if number + 1 < full else 0
-        pages.append(ListingPage(number, tuple(reversed(chunk)), number - 1 or None, newer))
+    chunks = _chunks(items, [e.key for e in items], per_page)
+    total = len(chunks)
+    pages = []
+    for index in range(total - 1, -1, -1):
+        number = 0 if index == total - 1 else index + 1
+        older = index or None  # page ``index`` is the one before, when index >= 1
+        newer = None if number == 0 else (0 if index + 1 == total - 1 else index + 2)
+        pages.append(ListingPage(number, tuple(reversed(chunks[index])), older, newer, total))
     return tuple(pages)
 
 

@@ -24,7 +24,7 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
-from newsarchive import hooks, i18n, theme
+from newsarchive import cite, hooks, i18n, theme
 from newsarchive.config import Config
 from newsarchive.model import Entry
 from newsarchive.pipeline.assets import Resolved, page_images, resolve_body, resolved_table
@@ -109,6 +109,7 @@ def _environment(templates_dir: str | None, plugins: hooks.Registry | None, lang
     env.filters["safe_url"] = lambda value, kind="link": safe_url(value, kind) or ""
     env.globals["href"] = _href
     env.globals["abs_url"] = _abs_url
+    env.filters.update(cite.FILTERS)  # citations and reading time (article pages)
     if plugins:
         env.filters.update(plugins.filters)
         env.globals.update(plugins.globals)
@@ -366,7 +367,8 @@ def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
     base = site_url(config)
     site = _Fields(title=config.title, description=config.description,
                    language=config.language, url=base,
-                   base_path=config.base_path, index_html=config.index_html, feed="feed.xml")
+                   base_path=config.base_path, index_html=config.index_html, feed="feed.xml",
+                   accessed=config.cite.accessed)
     page = _Fields({**spec.params, "url": spec.url, "output_path": output_path(spec.url),
                     "absolute_links": spec.url == "404.html",
                     "canonical": absolute(base, spec.url)})

@@ -59,6 +59,7 @@ def plan_all(config: Config, sources: SourceIndex) -> tuple[Plan, dict[str, str]
     from newsarchive.pipeline.copies import find_copies, link_copies
     from newsarchive.pipeline.index import build_archive
     from newsarchive.pipeline.plan import plan_pages
+    from newsarchive.pipeline.plan.languages import page_languages
     from newsarchive.pipeline.plan.site import plan_site_files
     from newsarchive.pipeline.read.dedupe import find_duplicates
 
@@ -67,7 +68,8 @@ def plan_all(config: Config, sources: SourceIndex) -> tuple[Plan, dict[str, str]
     kept_keys = {a.key for a in kept_articles}
     archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
     specs = list(plan_pages(archive, config))
-    specs += hooks.plan_families(archive, config)  # plugins' page families
+    # plugins' page families, with the site's direction like the built-in pages
+    specs += page_languages(hooks.plan_families(archive, config), archive, config)
     specs = hooks.after_plan(specs, archive, config)
     # Links between imported pages and images beside them, resolved now that
     # every article has its URL.

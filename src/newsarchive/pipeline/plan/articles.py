@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from newsarchive.pipeline.index import Archive
@@ -14,14 +14,24 @@ from newsarchive.urls import output_path, term_slug, term_url
 __all__ = ["article_pages"]
 
 
-def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy]) -> list[PageSpec]:
+def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy],
+                  related: Mapping[str, Sequence[str]] | None = None,
+                  threads: Mapping[str, Mapping[str, Any]] | None = None) -> list[PageSpec]:
     """A page per dated entry (in date order, each linking the previous and next)
     and per undated entry.  Its ``terms`` param lists, per taxonomy of
     ``taxonomies`` in table order, the entry's terms with their URLs, the label
     (singular for one term, plural for more), whether they are a search facet
     and whether they count as keywords (the last so that the page's
     fingerprint follows the table).  ``translations`` lists the entry's
-    translations (see :func:`.languages.translations`), for ``hreflang`` links."""
+    translations (see :func:`.languages.translations`), for ``hreflang`` links.
+
+    ``related`` maps an entry's key to the keys of its related entries (see
+    :mod:`newsarchive.pipeline.related`), ``threads`` to its story thread
+    (``{"url": ..., "keys": [...]}``, see :mod:`.threads`).  Both are listed
+    as cards (``PageSpec.keys``, the template's ``items``): the ``related``
+    param holds their positions in ``items``; the ``thread`` param the thread's
+    URL and its members' positions, ``-1`` for the page's own article.  So a
+    listed article's new title re-renders the page, on the fast path too."""
     specs = []
     translated = translations(archive)
     term_urls: dict[tuple[str, str], str] = {}  # names repeat across articles
@@ -50,6 +60,30 @@ def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy]) -> list[Page
                  "facet": tax.facet, "keywords": tax.keywords}
                 for tax in taxonomies if (names := entry.terms.get(tax.name))]
             params["translations"] = translated.get(entry.key, [])
+            keys = _listed(entry.key, params, related or {}, threads or {})
             specs.append(PageSpec(entry.url, output_path(entry.url), "article.html", params,
-                                  article=entry.key, links=links))
+                                  keys, article=entry.key, links=links))
     return specs
+
+
+def _listed(key: str, params: dict[str, Any], related: Mapping[str, Sequence[str]],
+            threads: Mapping[str, Mapping[str, Any]]) -> tuple[str, ...]:
+    """The cards of an article page (its related entries that are not in its
+    thread, then the other members of its thread); sets the ``related`` and
+    ``thread`` params to their positions."""
+    keys: list[str] = []
+    position: dict[str, int] = {key: -1}
+
+    def at(other: str) -> int:
+        if other not in position:
+            position[other] = len(keys)
+            keys.append(other)
+        return position[other]
+
+    thread = threads.get(key)
+    # the thread's members are listed in the thread section, not again as related
+    in_thread = set(thread["keys"]) if thread else set()
+    params["related"] = [at(k) for k in related.get(key, ()) if k not in in_thread]
+    params["thread"] = ({"url": thread["url"], "members": [at(k) for k in thread["keys"]]}
+                        if thread else None)
+    return tuple(keys)

@@ -16,14 +16,56 @@ from newsarchive.pipeline.plan.languages import language_feeds
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.urls import output_path, page_url
 
-__all__ = ["feed_keys", "front_pages", "listing", "site_feed"]
+__all__ = ["WINDOW", "feed_keys", "front_pages", "listing", "page_window", "site_feed"]
+
+
+#: Numbered links on each side of the current page in the pager.
+WINDOW = 2
+
+
+def page_window(position: int, total: int, width: int = WINDOW) -> list[int | None]:
+    """The page positions the pager shows, in reading order (newest, ``total``,
+    first; the oldest, 1, last): the first and the last, ``width`` on each side
+    of ``position``, and None for a gap ("…"); a gap that would hide a single
+    page shows that page instead."""
+    shown = {1, total, *range(max(1, position - width), min(total, position + width) + 1)}
+    ordered = sorted(shown, reverse=True)
+    window: list[int | None] = []
+    for previous, current in zip([None, *ordered], ordered, strict=False):
+        if previous is not None and previous - current == 2:
+            window.append(current + 1)
+        elif previous is not None and previous - current > 2:
+            window.append(None)
+        window.append(current)
+    return window
+
+
+def _pager(base: str, page: ListingPage) -> dict[str, Any]:
+    """The pager's params of ``page``: its total, the URLs of the first (newest)
+    and last (oldest) pages where they are not this one, and the window of
+    numbered links (``{gap: false, number, url, current}``, or ``{gap: true}``)."""
+    def url_of(position: int) -> str:
+        return page_url(base, 0 if position == page.total else position)
+
+    window = [{"gap": True} if position is None else
+              {"gap": False, "number": position, "url": url_of(position),
+               "current": position == page.position}
+              for position in page_window(page.position, page.total)]
+    return {
+        "total": page.total,
+        "first": url_of(page.total) if page.newer is not None else None,
+        "last": url_of(1) if page.older is not None else None,
+        "window": window if page.total > 1 else [],
+    }
 
 
 def listing(base: str, template: str, params: dict[str, Any], pages: Sequence[ListingPage],
             front_only: Mapping[str, Any] | None = None) -> list[PageSpec]:
     """The pages of one listing whose newest page is at ``base``: ``params`` on
-    each, plus its number and older/newer links; ``front_only`` values on the
-    newest page only (None on the others)."""
+    each, plus its number (0 on the newest), the number of pages (``total``),
+    the older/newer/first/last links and the pager's numbered ``window``
+    (:func:`page_window`); ``front_only`` values on the newest page only (None
+    on the others)."""
     specs = []
     for page in pages:
         url = page_url(base, page.number)
@@ -31,6 +73,7 @@ def listing(base: str, template: str, params: dict[str, Any], pages: Sequence[Li
             **params, "number": page.number,
             "older": page_url(base, page.older) if page.older is not None else None,
             "newer": page_url(base, page.newer) if page.newer is not None else None,
+            **_pager(base, page),
         }
         for key, value in (front_only or {}).items():
             p[key] = value if page.number == 0 else None

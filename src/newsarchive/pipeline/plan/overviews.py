@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from newsarchive.i18n import N_, format_year, month_name, translations
 from newsarchive.pipeline.index import Archive
+from newsarchive.pipeline.plan.charts import archive_chart, archive_years, sparkline
 from newsarchive.pipeline.plan.languages import term_label
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.taxonomy import Taxonomy
@@ -19,8 +20,9 @@ _TOP_TERMS = 12
 
 
 def archive_overview(archive: Archive, language: str = "en") -> PageSpec:
-    """``archive/``: every year, newest first, with its months and counts, labelled
-    in ``language``."""
+    """``archive/``: every year, newest first, with its months and counts, and
+    the chart of articles per year (:func:`~.charts.archive_chart`), labelled in
+    ``language``."""
     years = []
     for year in sorted(archive.by_year, reverse=True):
         months = [{"label": month_name(m, language), "url": month_url(y, m),
@@ -32,14 +34,18 @@ def archive_overview(archive: Archive, language: str = "en") -> PageSpec:
     title = translations(language).gettext(N_("Archive"))
     return PageSpec("archive/", "archive/index.html", "archive.html",
                     {"kind": "archive", "title": title, "years": years,
-                     "undated": len(archive.undated)})
+                     "undated": len(archive.undated),
+                     "chart": archive_chart(archive, language)})
 
 
 def topics_overview(archive: Archive, taxonomies: Sequence[Taxonomy], language: str = "en"
                     ) -> PageSpec:
     """``topics/``: a block per taxonomy with terms, in table order: its plural
     label (as given: see :func:`newsarchive.taxonomy.localized`), its number of
-    terms and its twelve most frequent; the page's title in ``language``."""
+    terms and its twelve most frequent, each with its sparkline of articles per
+    year (``spark``, over ``years``: :func:`~.charts.archive_years`); the
+    page's title in ``language``."""
+    span = archive_years(archive, language)
     blocks = []
     for taxonomy in taxonomies:
         name = taxonomy.name
@@ -50,10 +56,11 @@ def topics_overview(archive: Archive, taxonomies: Sequence[Taxonomy], language: 
         blocks.append({"taxonomy": name, "title": taxonomy.plural,
                        "url": taxonomy_url(name), "total": len(terms),
                        "top": [{**term_label(name, t.term.name), "count": len(t.entries),
-                                "url": term_url(name, t.term.slug)} for t in top]})
+                                "url": term_url(name, t.term.slug),
+                                "spark": sparkline(t.entries, span)} for t in top]})
     return PageSpec("topics/", "topics/index.html", "topics.html",
                     {"kind": "topics", "title": translations(language).gettext(N_("Topics")),
-                     "taxonomies": blocks})
+                     "taxonomies": blocks, "years": span})
 
 
 def fixed_pages(language: str = "en") -> list[PageSpec]:

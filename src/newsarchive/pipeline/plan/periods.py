@@ -12,10 +12,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from newsarchive.i18n import N_, format_day, format_month, format_year, translations
+from newsarchive.i18n import N_, format_day, format_month, format_year, month_name, translations
 from newsarchive.model import Entry
 from newsarchive.pipeline.index import Archive, paginate
+from newsarchive.pipeline.plan.calendars import month_calendar, weekday_headers
+from newsarchive.pipeline.plan.charts import year_chart
 from newsarchive.pipeline.plan.listing import listing
+from newsarchive.pipeline.plan.onthisday import on_this_day_url
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.urls import day_url, month_url, year_url
 
@@ -36,8 +39,11 @@ def period_label(year: int, month: int = 0, day: int = 0, language: str = "en") 
 
 def period_pages(archive: Archive, per_page: int, language: str = "en") -> list[PageSpec]:
     """Every year, then every month, then every day with articles, oldest first;
-    each links its neighbours, its parents and (years, months) its children;
-    labelled in ``language``."""
+    each links its neighbours of the same level (for a day, the previous and next
+    days *with articles*), its parents and (years, months) its children;
+    labelled in ``language``.  The first page of a month shows its calendar, of a
+    year the calendars of its twelve months (:func:`period_calendars`); a day
+    page links its ``on-this-day/MM-DD/`` page."""
 
     def label(key: tuple[int, ...]) -> str:
         year, month, day = (*key, 0, 0)[:3]
@@ -78,9 +84,46 @@ def period_pages(archive: Archive, per_page: int, language: str = "en") -> list[
                       for n in range(1, len(key))]
             params = {"kind": "period", "level": level, "title": label(key),
                       "crumbs": crumbs, **neighbours}
-            specs += listing(base, "period.html", params, paginate(groups[key], per_page),
-                             {"children": children, "count": len(groups[key])})
+            params["on_this_day"] = on_this_day_url(key[1], key[2]) if level == "day" else None
+            # On the newest page only: an added article re-renders no older page.
+            front = {"children": children, "count": len(groups[key]),
+                     **period_calendars(archive, key, language)}
+            # A year's articles per month (plan/charts.py), drawn by _charts.html.
+            front["chart"] = year_chart(archive, key[0], language) if level == "year" else None
+            specs += listing(base, "period.html", params, paginate(groups[key], per_page), front)
     return specs
+
+
+def period_calendars(archive: Archive, key: tuple[int, ...], language: str = "en"
+                     ) -> dict[str, Any]:
+    """The calendar of the month ``key`` (none for a year or a day): ``calendars``,
+    a list of one :func:`~newsarchive.pipeline.plan.calendars.month_calendar`
+    captioned "December 2000", and ``weekdays``,
+    the column headers.  Built from the days of ``archive.by_day`` in the period,
+    so they change exactly when the period's counts do."""
+    if len(key) != 2:
+        # A year page has its month grid (the months with their counts) and its
+        # chart instead: twelve day calendars would take 50 KB of a 60 KB page.
+        return {"calendars": None, "weekdays": None}
+    year = key[0]
+    months = (key[1],) if len(key) == 2 else tuple(range(1, 13))
+    counts: dict[int, dict[int, tuple[int, str]]] = {m: {} for m in months}
+    for month in months:
+        if (year, month) not in archive.by_month:
+            continue
+        for day in range(1, 32):
+            entries = archive.by_day.get((year, month, day))
+            if entries:
+                counts[month][day] = (len(entries), day_url(year, month, day))
+    calendars = []
+    for month in months:
+        if len(key) == 2:
+            caption, url = format_month(year, month, language), None
+        else:
+            caption = month_name(month, language)
+            url = month_url(year, month) if (year, month) in archive.by_month else None
+        calendars.append(month_calendar(year, month, counts[month], caption, url, language))
+    return {"calendars": calendars, "weekdays": [dict(h) for h in weekday_headers(language)]}
 
 
 def undated_pages(archive: Archive, per_page: int, language: str = "en") -> list[PageSpec]:
@@ -90,6 +133,9 @@ def undated_pages(archive: Archive, per_page: int, language: str = "en") -> list
     title = translations(language).gettext(UNDATED)
     return listing("undated/", "period.html",
                    {"kind": "undated", "level": "undated", "title": title,
-                    "crumbs": [], "prev_period": None, "next_period": None},
+                    "crumbs": [], "prev_period": None, "next_period": None,
+                    "on_this_day": None},
                    paginate(archive.undated, per_page),
-                   {"count": len(archive.undated), "children": []})
+                   {"count": len(archive.undated), "children": [], "chart": None,
+                    "calendars": None,
+                    "weekdays": None})

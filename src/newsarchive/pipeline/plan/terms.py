@@ -6,12 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from newsarchive.model import Entry
 from newsarchive.pipeline.index import TermIndex, paginate
+from newsarchive.pipeline.plan.charts import UrlOf, sparkline, term_chart
 from newsarchive.pipeline.plan.languages import term_label
 from newsarchive.pipeline.plan.listing import feed_keys, listing
 from newsarchive.pipeline.plan.spec import PageSpec
+from newsarchive.pipeline.plan.termperiods import (
+    by_year,
+    month_pages,
+    term_year_url,
+    year_pages,
+    years_nav,
+)
 from newsarchive.taxonomy import Taxonomy
-from newsarchive.urls import output_path, slugify, taxonomy_url, term_url
+from newsarchive.urls import month_url, output_path, slugify, taxonomy_url, term_url, year_url
 
 __all__ = ["taxonomy_pages"]
 
@@ -25,13 +34,20 @@ def _initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex]) -> list[PageSpec]:
+def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex],
+              years: dict[str, Any] | None = None) -> list[PageSpec]:
+    """The overview: A–Z letter links, the most frequent terms, each with its
+    sparkline over ``years`` (:func:`~.charts.archive_years`), and the terms by
+    initial (on pages per initial above 400 terms)."""
     name = taxonomy.name
+    entries_of = {term_url(name, t.term.slug): t.entries for t in terms}
     rows: list[dict[str, Any]] = [{**term_label(name, t.term.name),
                                    "url": term_url(name, t.term.slug),
                                    "count": len(t.entries)} for t in terms]
     rows.sort(key=lambda r: (r["name"].casefold(), r["url"]))
-    by_count = sorted(rows, key=lambda r: (-r["count"], r["name"].casefold()))[:_TOP_TERMS]
+    by_count = [{**row, "spark": sparkline(entries_of[row["url"]], years)}
+                for row in sorted(rows, key=lambda r: (-r["count"], r["name"].casefold()))
+                [:_TOP_TERMS]]
     letters: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         letters.setdefault(_initial(row["name"]), []).append(row)
@@ -46,6 +62,7 @@ def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex]) -> list[PageSpec]:
     plural = taxonomy.plural
     params = {"kind": "taxonomy", "taxonomy": name, "title": plural, "plural": plural,
               "singular": taxonomy.singular, "total": len(rows), "by_count": by_count,
+              "years": years,
               "letters": letter_links,
               "groups": [] if split else [{"letter": link["letter"], "anchor": link["anchor"],
                                            "terms": letters[link["letter"]]}
@@ -63,22 +80,47 @@ def _overview(taxonomy: Taxonomy, terms: Sequence[TermIndex]) -> list[PageSpec]:
     return specs
 
 
-def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int
-                ) -> list[PageSpec]:
+def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int,
+                language: str) -> list[PageSpec]:
+    """Each term's listing and, when it holds more than one page, its years
+    (:mod:`.termperiods`).  The term's newest page shows its chart, whose bars
+    link the years' pages (else the archive's date pages), and the year links:
+    only the newest page, which an added article changes anyway, so a new year
+    rewrites no older page."""
     specs: list[PageSpec] = []
     name = taxonomy.name
     for index in terms:
         base = term_url(name, index.term.slug)
         label = term_label(name, index.term.name)
-        params = {"kind": "term", "taxonomy": name, "taxonomy_label": taxonomy.plural,
-                  "taxonomy_url": taxonomy_url(name),
-                  "singular": taxonomy.singular, "title": label["name"],
-                  "feed": base + "feed.xml" if taxonomy.feeds else None}
+        params: dict[str, Any] = {
+            "kind": "term", "taxonomy": name, "taxonomy_label": taxonomy.plural,
+            "taxonomy_url": taxonomy_url(name),
+            "singular": taxonomy.singular, "title": label["name"],
+            "feed": base + "feed.xml" if taxonomy.feeds else None}
         if "lang" in label:  # a language, named in itself
             params.update(title_lang=label["lang"], title_dir=label["dir"])
-        specs += listing(base, "term.html", params, paginate(index.entries, per_page),
-                         {"count": len(index.entries)})
+        pages = paginate(index.listed, per_page)
+        years = by_year(index.entries) if len(pages) > 1 else {}
+        nav = years_nav(base, list(years), language) if years else None
+        url_of = _year_link(base, years, per_page)
+        specs += listing(base, "term.html", {**params, "parent": None}, pages,
+                         {"count": len(index.entries), "periods": nav, "months": None,
+                          "chart": term_chart(index.entries, url_of, language)})
+        if nav:
+            specs += year_pages(base, params, years, per_page, language)
     return specs
+
+
+def _year_link(base: str, years: dict[int, list[Entry]], per_page: int) -> UrlOf:
+    """Where a bar of a term's chart links: the term's year page (for a month,
+    the page of it holding the month's newest article), or without year pages
+    the archive's year or month page."""
+    if not years:
+        return lambda year, month: month_url(year, month) if month else year_url(year)
+    months = {(year, month): link for year, entries in years.items()
+              for month, link in month_pages(term_year_url(base, year), entries,
+                                             per_page).items()}
+    return lambda year, month: months.get((year, month)) if month else term_year_url(base, year)
 
 
 def _term_feeds(taxonomy: Taxonomy, terms: Sequence[TermIndex], feed_size: int
@@ -97,12 +139,16 @@ def _term_feeds(taxonomy: Taxonomy, terms: Sequence[TermIndex], feed_size: int
 
 
 def taxonomy_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int,
-                   feed_size: int) -> list[PageSpec]:
+                   feed_size: int, language: str = "en",
+                   years: dict[str, Any] | None = None) -> list[PageSpec]:
     """The overview of ``taxonomy`` (split into a page per initial above 400
-    terms), the listing of each of its ``terms`` and, when ``taxonomy.feeds``,
-    each term's feed (not in the sitemap)."""
-    specs = _overview(taxonomy, terms)
-    specs += _term_pages(taxonomy, terms, per_page)
+    terms; sparklines over ``years``, :func:`~.charts.archive_years`), the
+    listing of each of its ``terms`` with its chart and, for a term of more
+    than one page, its years' pages (:mod:`.termperiods`), and, when
+    ``taxonomy.feeds``, each term's feed (not in the sitemap); labels in
+    ``language``."""
+    specs = _overview(taxonomy, terms, years)
+    specs += _term_pages(taxonomy, terms, per_page, language)
     if taxonomy.feeds:
         specs += _term_feeds(taxonomy, terms, feed_size)
     return specs

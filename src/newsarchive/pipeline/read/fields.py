@@ -59,6 +59,7 @@ FIELD_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "draft": ("draft",),
     "body_format": ("format",),
     "translation_key": ("translation_key", "translationkey"),
+    "thread": ("thread",),
 })
 
 #: Built-in taxonomy -> front-matter keys merged into it (a site's own
@@ -74,7 +75,7 @@ CANONICAL_KEYS: frozenset[str] = frozenset(
 )
 
 _TEXT_FIELDS = ("title", "source", "dateline", "agency", "copyright", "original_url", "lang",
-                "slug", "summary", "translation_key")
+                "slug", "summary", "translation_key", "thread")
 _FORMATS: Mapping[str, BodyFormat] = MappingProxyType(
     {"text": "text", "markdown": "markdown", "md": "markdown", "html": "html"})
 # A scheme, or a protocol-relative start, once the characters a browser
@@ -298,5 +299,6 @@ def article_from_meta(
         draft=draft,
         body_line=body_line,
         translation_key=text("translation_key"),
+        thread=text("thread"),
     )
     return article, warnings

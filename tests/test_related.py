@@ -1,0 +1,198 @@
+"""Related articles (pipeline/related.py) and story threads (pipeline/threads.py),
+on constructed entries and in whole builds."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsarchive.model import Article, Entry
+from newsarchive.pipeline.related import related_entries
+from newsarchive.pipeline.threads import find_threads
+from newsarchive.urls import slugify
+
+from sitekit import build_site, full_build_of, make_site, md, snapshot
+
+START = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def _entry(key: str, day: int, title: str = "", thread: str = "",
+           **terms: tuple[str, ...]) -> Entry:
+    title = title or key
+    local = START + timedelta(days=day)
+    article = Article(f"{key}.md", title, "", published=local, thread=thread)
+    slug = slugify(title)
+    return Entry(article, slug, f"{slug}/", "", "", dict(terms), key, local=local)
+
+
+def _dated(*entries: Entry) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.local, e.key))
+
+
+def _filler(n: int, **terms: tuple[str, ...]) -> list[Entry]:
+    """``n`` entries holding ``terms``: they make those terms common."""
+    return [_entry(f"filler{i:03d}", 400 + i, **terms) for i in range(n)]
+
+
+# -- related: ranking ---------------------------------------------------------------
+
+def test_a_rarer_shared_term_wins_over_a_common_one() -> None:
+    base = _entry("base", 0, places=("Iran",), subjects=("Oil",))
+    rare = _entry("rare", 30, places=("Iran",))       # Iran: 2 entries
+    common = _entry("common", 1, subjects=("Oil",))   # Oil: 2 + 20 entries
+    related = related_entries(_dated(base, rare, common, *_filler(20, subjects=("Oil",))), 5)
+    assert related["base.md"][:2] == ("rare.md", "common.md")
+
+
+def test_date_proximity_breaks_a_tie_of_shared_terms() -> None:
+    base = _entry("base", 100, places=("Iran",))
+    near = _entry("near", 103, places=("Iran",))
+    far = _entry("far", 10, places=("Iran",))
+    filler = _filler(5, subjects=("Other",))
+    assert related_entries(_dated(base, near, far, *filler), 5)["base.md"] == (
+        "near.md", "far.md")
+
+
+def test_equal_scores_are_ordered_by_key_and_the_result_is_deterministic() -> None:
+    base = _entry("base", 10, places=("Iran",))
+    b = _entry("b", 12, places=("Iran",))
+    a = _entry("a", 8, places=("Iran",))   # as far as b, other side
+    entries = _dated(base, a, b, *_filler(3, subjects=("x",)))
+    first = related_entries(entries, 5)
+    assert first["base.md"] == ("a.md", "b.md")
+    assert related_entries(list(entries), 5) == first
+
+
+def test_the_count_is_capped_and_zero_turns_the_lists_off() -> None:
+    many = [_entry(f"e{i}", i, people=("Ada Lovelace",)) for i in range(12)]
+    many += _filler(30, subjects=("x",))
+    related = related_entries(_dated(*many), 3)
+    assert len(related["e5.md"]) == 3
+    assert related["e5.md"] == ("e4.md", "e6.md", "e3.md")
+    assert related_entries(_dated(*many), 0) == {}
+
+
+def test_sources_authors_and_languages_do_not_relate_articles() -> None:
+    a = _entry("a", 0, sources=("Wire",), authors=("Jo",), languages=("fr",))
+    b = _entry("b", 1, sources=("Wire",), authors=("Jo",), languages=("fr",))
+    assert related_entries(_dated(a, b), 5) == {}
+
+
+# -- threads: on constructed entries --------------------------------------------------
+
+def test_explicit_thread_keys_make_a_thread_in_date_order() -> None:
+    later = _entry("later", 40, thread="Budget talks")
+    first = _entry("first", 1, thread="Budget talks")
+    alone = _entry("alone", 2, thread="Another story")
+    threads = find_threads(_dated(later, first, alone))
+    assert [(t.slug, t.keys, t.explicit) for t in threads] == [
+        ("budget-talks", ("first.md", "later.md"), True)]
+
+
+def test_an_automatic_thread_links_a_follow_up_and_not_a_same_topic_story() -> None:
+    entities = {"people": ("Jane Roe",), "places": ("Springfield",),
+                "organizations": ("Springfield Dam Authority",)}
+    crack = _entry("crack", 0, "Cracks found in Springfield dam wall", **entities)
+    follow = _entry("follow", 3, "Springfield dam wall repairs begin after cracks", **entities)
+    # Same topic (the dam authority, Springfield) and close in time, another story.
+    other = _entry("other", 5, "Springfield council approves school budget",
+                   places=("Springfield",), organizations=("Springfield Dam Authority",))
+    filler = _filler(40, subjects=("x",))
+    threads = find_threads(_dated(crack, follow, other, *filler))
+    assert [(t.slug, t.keys, t.explicit) for t in threads] == [
+        ("cracks-found-in-springfield-dam-wall", ("crack.md", "follow.md"), False)]
+
+
+def test_no_automatic_thread_across_a_long_gap() -> None:
+    entities = {"people": ("Jane Roe",), "places": ("Springfield",)}
+    a = _entry("a", 0, "Springfield dam wall cracks", **entities)
+    b = _entry("b", 60, "Springfield dam wall cracks again", **entities)
+    assert find_threads(_dated(a, b, *_filler(40, subjects=("x",)))) == ()
+
+
+# -- whole builds ----------------------------------------------------------------------
+
+DAM = "people: [Jane Roe]\nplaces: [Springfield]\norganizations: [Springfield Dam Authority]"
+
+
+def _site(tmp_path: Path, config: str = "topics:\n  enabled: []\n") -> dict[str, str]:
+    files = {f"filler{i}.md": md(f"Weather note {i}", f"2019-0{1 + i % 9}-1{i % 9}",
+                                 subjects="[Weather]") for i in range(30)}
+    files["crack.md"] = md("Cracks found in Springfield dam wall", "2020-03-01",
+                           "Engineers found cracks.", **{"x": "1"}).replace(
+                               "x: 1", DAM)
+    files["follow.md"] = md("Springfield dam wall repairs begin after cracks", "2020-03-04",
+                            "Repairs began.").replace("---\nRepairs", DAM + "\n---\nRepairs")
+    files["budget1.md"] = md("Budget talks open", "2020-05-01", thread="budget-2020")
+    files["budget2.md"] = md("Budget deal reached", "2020-06-20", thread="budget-2020")
+    return files
+
+
+def _section(html: str, ident: str) -> str:
+    found = re.search(rf'<section id="{ident}".*?</section>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_article_pages_show_related_and_thread_sections(tmp_path: Path) -> None:
+    config = make_site(tmp_path, _site(tmp_path))
+    build_site(config)
+    out = config.output_dir
+    crack = (out / "2020/03/01/cracks-found-in-springfield-dam-wall/index.html").read_text()
+    # its one related article is its thread's other member: listed in the thread only
+    assert "repairs begin" not in _section(crack, "related")
+    thread = _section(crack, "thread")
+    items = re.findall(r"<li>(.*?)</li>", thread, re.S)
+    assert len(items) == 2
+    assert 'aria-current="page"' in items[0] and "Cracks found" in items[0]
+    assert "aria-current" not in items[1] and "repairs begin" in items[1]
+    assert "threads/cracks-found-in-springfield-dam-wall/index.html" in thread
+    assert 'springfield-dam-wall-repairs-begin-after-cracks/index.html">' in thread
+    # An unrelated filler article has neither section about the dam.
+    filler = next(out.glob("2019/01/10/*/index.html")).read_text()
+    assert _section(filler, "thread") == ""
+    assert "Springfield" not in _section(filler, "related")
+
+
+def test_the_thread_page_lists_its_members_in_date_order(tmp_path: Path) -> None:
+    config = make_site(tmp_path, _site(tmp_path))
+    build_site(config)
+    page = (config.output_dir / "threads/budget-2020/index.html").read_text()
+    assert "<title>Story thread: Budget talks open · " in page
+    assert page.index("Budget talks open</a>") < page.index("Budget deal reached</a>")
+    budget = (config.output_dir / "2020/06/20/budget-deal-reached/index.html").read_text()
+    assert "threads/budget-2020/" in _section(budget, "thread")
+
+
+def test_related_zero_turns_the_section_off(tmp_path: Path) -> None:
+    config = make_site(tmp_path, _site(tmp_path), "topics:\n  enabled: []\nrelated: 0\n")
+    build_site(config)
+    crack = (config.output_dir / "2020/03/01/cracks-found-in-springfield-dam-wall/index.html"
+             ).read_text()
+    assert 'id="related"' not in crack
+    assert 'id="thread"' in crack
+
+
+def test_incremental_build_equals_a_full_build_after_an_article_joins_a_thread(
+        tmp_path: Path) -> None:
+    config = make_site(tmp_path, _site(tmp_path))
+    build_site(config)
+    (config.source_dir / "budget3.md").write_text(
+        md("Budget passes", "2020-07-01", thread="budget-2020"), encoding="utf-8")
+    (config.source_dir / "more.md").write_text(
+        md("Springfield dam wall cracks fixed", "2020-03-09").replace(
+            "---\nBody", DAM + "\n---\nBody"), encoding="utf-8")
+    build_site(config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
+    page = (config.output_dir / "threads/budget-2020/index.html").read_text()
+    assert "Budget passes</a>" in page
+    dam = (config.output_dir / "threads/cracks-found-in-springfield-dam-wall/index.html"
+           ).read_text()
+    assert "cracks fixed</a>" in dam
+    # Editing a thread key (a patch-sized edit) takes the article out, as a full build does.
+    (config.source_dir / "budget3.md").write_text(
+        md("Budget passes", "2020-07-01", thread="other"), encoding="utf-8")
+    build_site(config)
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
+    assert "Budget passes" not in (config.output_dir / "threads/budget-2020/index.html"
+                                   ).read_text()
