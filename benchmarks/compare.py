@@ -14,12 +14,15 @@ for, such as forkserver workers); the larger of the two CPU figures and the
 tree's peak RSS are reported.  Pages written = files in the output folder
 that are new or whose mtime changed.
 
-Tools: ``newsarchive`` (``newsarchive build --no-search``, automatic topics
-off: the corpus has explicit topics and the peers extract none -- the
-like-for-like row), ``newsarchive+topics`` (automatic topics on) and
-``newsarchive+search`` (with the Pagefind step), each with its own output and
-cache folder over the same sources; ``hugo``; ``pelican``.  The two variants
-run below 100,000 articles only.
+Tools: ``default`` (``newsarchive build`` as a user runs it: automatic topics
+and the Pagefind search step on -- the headline row), ``newsarchive``
+(``newsarchive build --no-search``, automatic topics off: the corpus has
+explicit topics and the peers extract none -- the like-for-like row),
+``newsarchive+topics`` (automatic topics on) and ``newsarchive+search`` (with
+the Pagefind step), each with its own output and cache folder over the same
+sources; ``hugo``; ``pelican``.  The two ``+`` variants run below 100,000
+articles only.  The table gives each row's wall time and peak memory as a
+ratio to Hugo's in the same tier and build.
 
 Peers run at 100,000 articles only when ``--peers-100k`` names them, with a
 15-minute limit per build; a peer whose cold build took over 5 minutes skips
@@ -28,6 +31,7 @@ its warm and edit runs there (its warm build is a full build anyway).
 Usage::
 
     python benchmarks/compare.py --tiers 1000,10000 --reps 3
+    python benchmarks/compare.py --tiers 10000 --reps 3 --tools default,hugo
     python benchmarks/compare.py --tiers 100000 --reps 1 --peers-100k hugo
     python benchmarks/compare.py --report   # the Markdown table of work/results.jsonl
 
@@ -201,6 +205,9 @@ def prepare(n: int) -> dict[str, Tool]:
                     ours / output, (ours / cache,), ours_edited)
 
     return {
+        # The build a user gets: automatic topics and the search index.
+        "default": variant("default", "archive-default.yaml", "site-default",
+                           ".cache-default", True),
         # The like-for-like row: explicit front-matter topics only, no search index.
         "newsarchive": variant("newsarchive", "archive.yaml", "site", ".newsarchive-cache",
                                False),
@@ -226,15 +233,18 @@ _CONFIG = "title: Bench\nbase_url: https://bench.example.org/\nsource_dir: src\n
 
 def _write_configs(folder: Path) -> None:
     """archive.yaml (automatic topics off: the corpus has explicit topics, and the
-    peers extract none), archive-topics.yaml (automatic topics on) and
-    archive-search.yaml (with the Pagefind step); each has its own output and cache."""
+    peers extract none), archive-topics.yaml (automatic topics on),
+    archive-search.yaml (with the Pagefind step) and archive-default.yaml (the
+    defaults: both); each has its own output and cache."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rest in (("archive.yaml", "output_dir: site\ntopics: {enabled: []}\n"),
                        ("archive-topics.yaml", "output_dir: site-topics\n"
                                                "cache_dir: .cache-topics\n"),
                        ("archive-search.yaml", "output_dir: site-search\n"
                                                "cache_dir: .cache-search\n"
-                                               "topics: {enabled: []}\n")):
+                                               "topics: {enabled: []}\n"),
+                       ("archive-default.yaml", "output_dir: site-default\n"
+                                                "cache_dir: .cache-default\n")):
         (folder / name).write_text(_CONFIG + rest, encoding="utf-8")
 
 
@@ -255,8 +265,8 @@ def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
     for rep in range(reps):
         order = tools[rep % len(tools):] + tools[:rep % len(tools)]
         for name in order:
-            ours = name.startswith("newsarchive")
-            if n >= 100_000 and name != "newsarchive" and name not in peers_big:
+            ours = name.startswith("newsarchive") or name == "default"
+            if n >= 100_000 and not ours and name not in peers_big:
                 continue
             if "+" in name and n >= VARIANTS_MAX:
                 continue
@@ -293,29 +303,34 @@ def report(path: Path) -> str:
     for row in rows:
         groups.setdefault((int(row["n"]), str(row["kind"]), str(row["tool"])), []).append(row)
     lines = ["| articles | build | tool | runs | wall s (median) | in-build s | CPU s "
-             "| CPU ÷ wall | peak MiB (tree) | pages written | wall ÷ newsarchive |",
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| CPU ÷ wall | peak MiB (tree) | pages written | wall ÷ Hugo | peak ÷ Hugo |",
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     kinds = {"cold": 0, "warm": 1, "edit": 2}
+    first = {"default": 0, "newsarchive": 1}
     for (n, kind, tool) in sorted(groups, key=lambda k: (k[0], kinds[k[1]],
-                                                         not k[2].startswith("newsarchive"),
-                                                         k[2] != "newsarchive", k[2])):
+                                                         first.get(k[2], 2), k[2])):
         runs = [r for r in groups[(n, kind, tool)] if r["status"] == 0]
         if not runs:
             lines.append(f"| {n:,} | {kind} | {tool} | 0 | {groups[(n, kind, tool)][0]['status']}"
-                         " | | | | | | |")
+                         " | | | | | | | |")
             continue
         wall = statistics.median(float(str(r["wall"])) for r in runs)
-        ours = [float(str(r["wall"])) for r in groups.get((n, kind, "newsarchive"), [])
-                if r["status"] == 0]
-        ratio = f"{wall / statistics.median(ours):.1f}×" if ours else ""
+        peak = statistics.median(float(str(r["peak_tree_mib"])) for r in runs)
+        hugo = [r for r in groups.get((n, kind, "hugo"), []) if r["status"] == 0]
+        ratio = peak_ratio = ""
+        if hugo:
+            hugo_wall = statistics.median(float(str(r["wall"])) for r in hugo)
+            hugo_peak = statistics.median(float(str(r["peak_tree_mib"])) for r in hugo)
+            ratio, peak_ratio = f"{wall / hugo_wall:.2f}×", f"{peak / hugo_peak:.2f}×"
         cpu = statistics.median(float(str(r["cpu"])) for r in runs)
         inside = [s for s in map(_summary_seconds, runs) if s is not None]
         lines.append(
             f"| {n:,} | {kind} | {tool} | {len(runs)} | {wall:.2f} "
             f"| {f'{statistics.median(inside):.2f}' if inside else ''} "
             f"| {cpu:.1f} | {cpu / wall:.2f} "
-            f"| {statistics.median(float(str(r['peak_tree_mib'])) for r in runs):.0f} "
-            f"| {int(statistics.median(int(str(r['written'])) for r in runs)):,} | {ratio} |")
+            f"| {peak:.0f} "
+            f"| {int(statistics.median(int(str(r['written'])) for r in runs)):,} | {ratio} "
+            f"| {peak_ratio} |")
     return "\n".join(lines)
 
 
@@ -323,7 +338,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tiers", default="1000,10000,100000")
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--tools", default="newsarchive,hugo,pelican,"
+    parser.add_argument("--tools", default="default,newsarchive,hugo,pelican,"
                         "newsarchive+topics,newsarchive+search")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="JSON Lines file to append to / report from")
@@ -336,7 +351,8 @@ def main() -> None:
     if not Path(TIME).exists():
         raise SystemExit(f"{TIME} is missing (apt-get install time)")
     tools = args.tools.split(",")
-    peers.install(WORK, [t for t in tools if not t.startswith("newsarchive")])
+    peers.install(WORK, [t for t in tools if not t.startswith("newsarchive")
+                         and t != "default"])
     WORK.mkdir(parents=True, exist_ok=True)
     with args.results.open("a", encoding="utf-8") as out:
         def record(row: dict[str, object]) -> None:

@@ -4,9 +4,10 @@
 // Without the bundle (Pagefind not installed, or the site opened from disk)
 // the page says search is unavailable and links to the archive instead.
 //
-// Pagefind writes one index per language of the articles.  The one matching
-// this page's language (else the largest) is loaded first, and every other
-// language of the bundle is merged into it, each searched with its own word
+// The index is in parts, one per period of the archive (see
+// newsarchive/run/search_parts.py), and Pagefind writes one index per language
+// of each part's articles.  Every part and language is merged into one
+// search, each index searched with its own word
 // segmentation (Chinese and Japanese queries are split into words), so one
 // query finds articles in every language.  Queries are NFKC-normalised, so
 // full-width ＶＩＰ and VIP are the same word (the index holds the folded
@@ -29,6 +30,7 @@ const siteRoot = new URL("../", import.meta.url);
 const bundleUrl = new URL("pagefind/", siteRoot);
 const pageLanguage = document.documentElement.getAttribute("lang") || "en";
 const PASS = "newsarchive-pass";
+const PART = "newsarchive-part";
 const SEGMENTED = ["zh", "ja"];
 const strings = readStrings();
 
@@ -45,6 +47,7 @@ const selects = new Map();
 let pagefind = null;
 let languageNames = {};
 let passes = ["words"];
+let partKeys = [];
 let pending = null;
 let generation = 0;
 let timer = 0;
@@ -126,17 +129,17 @@ function inOrder(lists) {
   };
 }
 
-// Sorted results of several languages and passes (one list per pass).  Pagefind
-// sorts each index's results (a rank as their score) but merges indexes by that
-// rank, so they are merged again here by the ISO date (meta "published") of
-// the head of each index's list; only the heads' data is loaded.  Undated
-// results come last; a page found by both passes is shown once.
+// Sorted results of several parts, languages and passes (one list per part and
+// pass).  Pagefind sorts each index's results (a rank as their score) but merges
+// indexes by that rank, so they are merged again here by the ISO date (meta
+// "published") of the head of each index's list; only the heads' data is
+// loaded.  Undated results come last; a page found by both passes is shown once.
 function byDate(lists, direction) {
   const groups = new Map();
-  lists.forEach((results, pass) => {
+  lists.forEach((results, list) => {
     for (const result of results) {
       const id = String(result.id);
-      const key = `${pass}:${id.slice(0, Math.max(0, id.lastIndexOf("_")))}`;
+      const key = `${list}:${id.slice(0, Math.max(0, id.lastIndexOf("_")))}`;
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(result);
     }
@@ -227,8 +230,12 @@ async function runSearch() {
   const options = { filters };
   if (sortSelect.value) options.sort = { date: sortSelect.value };
   const term = query ? query.normalize("NFKC") : null;
-  const searches = await Promise.all(passes.map((pass) => pagefind.search(
-    term, { ...options, filters: { ...filters, [PASS]: pass } })));
+  // Sorted: each part searched alone (its index ranks by date), then merged by date.
+  const scopes = sortSelect.value
+    ? passes.flatMap((pass) => partKeys.map((part) => ({ [PASS]: pass, [PART]: part })))
+    : passes.map((pass) => ({ [PASS]: pass }));
+  const searches = await Promise.all(scopes.map((scope) => pagefind.search(
+    term, { ...options, filters: { ...filters, ...scope } })));
   if (run !== generation || searches.includes(null)) return;
   resultList.replaceChildren();
   const lists = searches.map((search) => search.results);
@@ -270,6 +277,7 @@ async function buildFilters() {
   const all = await pagefind.search(null, { filters: { [PASS]: "words" } });
   const available = { ...all.filters };
   delete available[PASS];
+  delete available[PART];
   const rank = (key) => (FILTER_ORDER.includes(key) ? FILTER_ORDER.indexOf(key) : FILTER_ORDER.length);
   const keys = Object.keys(available).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const key of keys) {
@@ -307,38 +315,34 @@ async function fetchJson(name, required) {
   return response.json();
 }
 
-// The index Pagefind loads first, as it chooses it: this page's language,
-// else its base language, else the language with the most pages.
-function primaryLanguage(languages) {
-  const wanted = pageLanguage.toLowerCase();
-  if (languages[wanted]) return wanted;
-  const base = wanted.split("-")[0];
-  if (languages[base]) return base;
-  return Object.entries(languages).sort((a, b) => b[1].page_count - a[1].page_count)[0]?.[0];
-}
-
+// The index is in parts, one per period of the archive (newsarchive-parts.json,
+// newest first), each with an index per language.  The index loaded first is
+// the bundle's own, which holds one placeholder record per language and the
+// language files of all of them (it is never searched: its pass is "anchor");
+// every part and language is merged into it.
 async function loadIndexes() {
-  const [entry, names] = await Promise.all([fetchJson("pagefind-entry.json", true),
+  const [list, names] = await Promise.all([fetchJson("newsarchive-parts.json", true),
     fetchJson("newsarchive-languages.json", false)]);
   languageNames = names;
   pagefind = await import(new URL("pagefind.js", bundleUrl).href);
-  const words = { baseUrl: siteRoot.pathname, mergeFilter: { [PASS]: "words" } };
-  await pagefind.options(words);
-  const languages = entry.languages || {};
-  const primary = primaryLanguage(languages);
-  // Pagefind skips merging a path its first index was loaded from, so the
-  // others are merged by the bundle's full URL, which names the same files.
-  const merged = Object.keys(languages).filter((language) => language !== primary)
-    .map((language) => ({ ...words, language }));
-  // The "whole" pass: only for an index named by its primary subtag, which the
-  // invalid tag "zh-!" still finds (Pagefind falls back from a tag to its subtag).
-  const whole = Object.keys(languages).filter((language) => SEGMENTED.includes(language));
-  for (const language of whole) {
-    merged.push({ baseUrl: siteRoot.pathname, language: `${language}-!`,
-      mergeFilter: { [PASS]: "whole" } });
+  await pagefind.options({ baseUrl: siteRoot.pathname, mergeFilter: { [PASS]: "anchor" } });
+  const merged = [];
+  partKeys = (list.parts || []).map((part) => part.key);
+  for (const part of list.parts || []) {
+    const url = new URL(part.path, bundleUrl).href;
+    for (const language of Object.keys(part.indexes)) {
+      merged.push([url, { baseUrl: siteRoot.pathname, language,
+        mergeFilter: { [PASS]: "words", [PART]: part.key } }]);
+      // The "whole" pass: only for an index named by its primary subtag, which the
+      // invalid tag "zh-!" still finds (Pagefind falls back from a tag to its subtag).
+      if (SEGMENTED.includes(language)) {
+        merged.push([url, { baseUrl: siteRoot.pathname, language: `${language}-!`,
+          mergeFilter: { [PASS]: "whole", [PART]: part.key } }]);
+        passes = ["words", "whole"];
+      }
+    }
   }
-  if (whole.length) passes = ["words", "whole"];
-  await Promise.all(merged.map((options) => pagefind.mergeIndex(bundleUrl.href, options)));
+  await Promise.all(merged.map(([url, options]) => pagefind.mergeIndex(url, options)));
 }
 
 async function start() {

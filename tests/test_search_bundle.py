@@ -175,11 +175,15 @@ def test_two_clean_builds_write_byte_identical_search_bundles(
     one, two = _bundle_files(tmp_path / "one"), _bundle_files(tmp_path / "two")
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
-    entry = json.loads(one["pagefind-entry.json"])
+    parts = json.loads(one["newsarchive-parts.json"])["parts"]
+    assert [(part["key"], part["path"], part["indexes"]) for part in parts] == [
+        ("2000s", "parts/2000s/", {"fr": 2}), ("1990s", "parts/1990s/", {"en": 2})], (
+        "a part per decade, newest first; each article in its own language")
+    entry = json.loads(one["parts/1990s/pagefind-entry.json"])
     assert {language: info["page_count"] for language, info in entry["languages"].items()} == {
-        "en": 2, "fr": 2}, "each article in its own language"
+        "en": 2}
     assert json.loads(one["newsarchive-languages.json"]) == {"en": "English", "fr": "français"}
-    assert len([name for name in one if name.startswith("filter/")]) >= 6
+    assert len([name for name in one if name.startswith("parts/1990s/filter/")]) >= 6
     manifest = json.loads(one[MANIFEST])
     assert manifest["files"] == {name: hashlib.sha256(data).hexdigest()
                                  for name, data in one.items() if name != MANIFEST}
@@ -218,7 +222,8 @@ import base64, json, pathlib, sys
 from newsarchive.run.search_bundle import _cbor_encode, _pagefind_gzip
 
 log = pathlib.Path(__file__).parents[2] / "requests.jsonl"
-log.write_text(json.dumps(sys.argv[1:]) + "\\n")
+with log.open("a") as record:
+    record.write(json.dumps(sys.argv[1:]) + "\\n")
 pages = 0
 while True:
     raw = b""
@@ -233,10 +238,10 @@ while True:
         record.write(json.dumps(payload.get("file_path") or payload) + "\\n")
     if payload["type"] == "NewIndex":
         answer = {"type": "NewIndex", "index_id": 7}
-    elif payload["type"] == "AddFile":
+    elif payload["type"] in ("AddFile", "AddRecord"):
         pages += 1
         answer = {"type": "IndexedFile", "page_word_count": 3,
-                  "page_url": payload["file_path"], "page_meta": {}}
+                  "page_url": payload.get("file_path", payload.get("url")), "page_meta": {}}
     else:
         entry = {"version": "1.5.2", "include_characters": [],
                  "languages": {"fr": {"hash": "fr_m", "wasm": "fr", "page_count": pages},
@@ -280,12 +285,17 @@ def test_pages_reach_pagefind_in_path_order_and_its_maps_are_sorted(
     result = index_site(site, language="fr-CA")
 
     assert (result.status, result.pages, result.diagnostic) == ("indexed", 4, None)
-    log = [json.loads(line) for line in (tmp_path / "requests.jsonl").read_text().splitlines()]
-    assert log[0] == ["--service"], "python -m pagefind --service is what runs"
-    assert log[1] == {"type": "NewIndex", "config": None}, "no language is forced"
-    assert log[2:-1] == ["2001/c/index.html", "a/index.html", "a/z.html", "b/index.html"]
+    lines = (tmp_path / "requests.jsonl").read_text().splitlines()
+    runs = [[json.loads(line) for line in run.strip().splitlines()]
+            for run in "\n".join(lines).split('["--service"]')[1:]]
+    assert len(runs) == 2, "the pages (one part: no page is an article), then the anchor"
+    log = runs[0]
+    assert log[0] == {"type": "NewIndex", "config": None}, "no language is forced"
+    assert log[1:-1] == ["2001/c/index.html", "a/index.html", "a/z.html", "b/index.html"]
     assert log[-1] == {"type": "GetFiles", "index_id": 7}
-    bundle = site / "pagefind"
+    assert [request["language"] for request in runs[1][1:-1]] == ["de", "fr"], (
+        "a placeholder record per language of the parts")
+    bundle = site / "pagefind" / "parts" / "other"
     entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
     assert list(entry["languages"]) == ["de", "fr"]
     meta = _decode(bundle / f"pagefind.{entry['languages']['fr']['hash']}.pf_meta")
@@ -320,7 +330,8 @@ def test_a_pagefind_format_it_does_not_know_is_kept_as_is_with_a_warning(
     odd = {"pagefind-entry.json": b'{"languages":{"en":{"hash":"en_m","page_count":2}}}',
            "pagefind.en_m.pf_meta": gzip.compress(b"pagefind_dcd\xa1\x01\x02")}  # a CBOR map
 
-    def service(output_dir: Path, pages: object, staged: Path, *_: object) -> None:
+    def service(output_dir: Path, pages: object, staged: Path, *_: object,
+                **__: object) -> None:
         staged.mkdir()
         for name, data in odd.items():
             (staged / name).write_bytes(data)
@@ -328,20 +339,26 @@ def test_a_pagefind_format_it_does_not_know_is_kept_as_is_with_a_warning(
     monkeypatch.setattr(search, "pagefind_available", lambda: True)
     monkeypatch.setattr(search, "run_service", service)
     site = tmp_path / "site"
-    site.mkdir()
+    (site / "2001" / "05" / "06" / "a").mkdir(parents=True)
+    (site / "2001" / "05" / "06" / "a" / "index.html").write_text("<html></html>")
 
     result = index_site(site)
 
     assert (result.status, result.pages) == ("indexed", 2)
     assert result.diagnostic is not None
     assert result.diagnostic.format() == (
-        f"{(site / 'pagefind' / 'pagefind-entry.json').as_posix()}: warning: the search index "
+        f"{(site / 'pagefind' / 'parts' / '2000s' / 'pagefind-entry.json').as_posix()}: "
+        "warning: the search index "
         "may differ between two builds of the same site: pagefind.en_m.pf_meta does not "
         "encode back to its own bytes\n"
         "  hint: newsarchive orders the bundle of Pagefind 1.5; install it with: "
         "pip install 'pagefind[extended]>=1.5,<1.6'")
     files = _bundle_files(site)
-    assert files.pop(MANIFEST) and files == odd
+    assert files.pop(MANIFEST)
+    assert {name: data for name, data in files.items() if name.startswith("parts/")} == {
+        f"parts/2000s/{name}": data for name, data in odd.items()}, "kept as Pagefind wrote it"
+    assert {name: data for name, data in files.items() if not name.startswith("parts/")
+            and not name.startswith("newsarchive-")} == odd
 
 
 # --- issue 11: the step touches only what it wrote -------------------------------------

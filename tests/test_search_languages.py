@@ -140,21 +140,29 @@ def test_each_language_gets_its_own_index_and_none_is_forced(
     real = search.run_service
 
     def spy(output_dir: Path, pages: Any, staged: Path, config: dict[str, str],
-            *rest: Any) -> str | None:
+            *rest: Any, **named: Any) -> str | None:
         configs.append(dict(config))
-        return real(output_dir, pages, staged, config, *rest)
+        return real(output_dir, pages, staged, config, *rest, **named)
 
     monkeypatch.setattr(search, "run_service", spy)
     _build(tmp_path / "articles", tmp_path / "site", "https://example.org/")
     out, err = capsys.readouterr()
     assert "Search index: 6 pages indexed by Pagefind" in out, out
-    assert configs == [{}], "no force_language"
+    assert configs and all(config == {} for config in configs), "no force_language"
     assert "without splitting" not in err, "the extended binary segments zh and ja"
     bundle = tmp_path / "site" / "pagefind"
-    entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
-    counts = {language: info["page_count"] for language, info in entry["languages"].items()}
-    assert sorted(counts) == sorted(counts, key=str), "languages in sorted order"
+    counts: dict[str, int] = {}
+    for part in json.loads((bundle / "newsarchive-parts.json").read_bytes())["parts"]:
+        entry = json.loads((bundle / part["path"] / "pagefind-entry.json").read_bytes())
+        assert list(entry["languages"]) == sorted(entry["languages"]), "sorted languages"
+        assert part["indexes"] == {language: info["page_count"]
+                                   for language, info in entry["languages"].items()}
+        for language, info in entry["languages"].items():
+            counts[language] = counts.get(language, 0) + info["page_count"]
     assert counts == {"en": 2, "ja": 1, "zh": 3}
+    anchor = json.loads((bundle / "pagefind-entry.json").read_bytes())
+    assert {language: info["page_count"] for language, info in anchor["languages"].items()} == {
+        "en": 1, "ja": 1, "zh": 1}, "the index loaded first: a placeholder per language"
     names = json.loads((bundle / "newsarchive-languages.json").read_bytes())
     assert names["en"] == "English" and names["ja"] == "日本語"
     chinese = [name for tag, name in names.items() if tag.lower().startswith("zh")]

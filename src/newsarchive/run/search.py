@@ -1,5 +1,8 @@
 """Full-text search: index the built site with Pagefind, the last step of a build.
 
+The index is made in parts, one per period of the articles' dates, and only
+the parts whose pages changed are indexed again (:mod:`newsarchive.run.search_parts`).
+
 Pagefind (``pip install 'newsarchive[search]'``, which brings ``pagefind[extended]``)
 reads the written HTML and writes a static search bundle to ``<output>/pagefind/``;
 the search page loads it in the browser.  Only article pages carry
@@ -70,9 +73,10 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.errors import Diagnostic
 from newsarchive.run.search_bundle import (
@@ -87,6 +91,18 @@ from newsarchive.run.search_bundle import (
     normalise,
     page_count,
     read_manifest,
+    read_parts,
+)
+from newsarchive.run.search_parts import (
+    OTHER,
+    PART_SIZE,
+    PARTS_DIR,
+    PARTS_INDEX,
+    PartPlan,
+    move_run,
+    parts_index,
+    plan_parts,
+    run_parts,
 )
 from newsarchive.run.search_service import pages_to_index, run_service
 
@@ -113,13 +129,16 @@ class IndexResult:
     (nothing was written, the existing bundle is current), ``unavailable``
     (Pagefind is not installed; ``diagnostic`` is a warning) or ``failed``
     (Pagefind failed, or ``pagefind/`` holds what this step did not write;
-    ``diagnostic`` is an error).  An ``indexed`` result may carry a warning.
+    ``diagnostic`` is an error).  An ``indexed`` result may carry a warning;
+    ``parts`` is how many parts of the index Pagefind indexed (the others were
+    current).
     """
 
     status: IndexStatus
     pages: int = 0
     seconds: float = 0.0
     diagnostic: Diagnostic | None = None
+    parts: int = 0
 
 
 def pagefind_available() -> bool:
@@ -159,20 +178,25 @@ def language_names(tags: list[str]) -> dict[str, str]:
     return names
 
 
-def index_site(output_dir: Path, *, language: str = "", changed: bool = True,
-               timeout: float = 3600.0) -> IndexResult:
+def index_site(output_dir: Path, *, language: str = "",
+               changed: bool | Collection[str] = True, timeout: float = 3600.0,
+               part_size: int = PART_SIZE) -> IndexResult:
     """Index the HTML of ``output_dir`` with Pagefind into ``output_dir/pagefind/``.
 
     Every page is indexed in its own language; ``language`` (the archive's
-    language tag) is the language of pages that name none.  With
-    ``changed=False`` and a bundle this step wrote already in place nothing
-    runs (status ``unchanged``).  Never raises for a missing or failing
+    language tag) is the language of pages that name none.  ``changed`` says
+    which pages changed since the bundle in place was made: ``True`` any page
+    (every part is indexed), a collection of output paths (the parts holding
+    them, and parts that gained or lost pages, are indexed; see
+    :mod:`newsarchive.run.search_parts`, whose ``part_size`` this passes on),
+    or ``False``: with a bundle this step wrote in place nothing runs (status
+    ``unchanged``).  Never raises for a missing or failing
     Pagefind or a ``pagefind/`` it must not touch; see :class:`IndexResult`
     and the module docstring.
     """
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
-    if (not changed and not bundle.is_symlink() and read_manifest(bundle) is not None
+    if (not changed and not bundle.is_symlink() and read_parts(bundle) is not None
             and (bundle / "pagefind.js").is_file()):
         return IndexResult("unchanged")
     if not pagefind_available():
@@ -191,7 +215,8 @@ def index_site(output_dir: Path, *, language: str = "", changed: bool = True,
             where, 0, 0, f"cannot make a temporary folder for the search index: {exc}",
             "check that the output folder exists and is writable"))
     try:
-        return _index_into(output_dir, temp, language, timeout, started)
+        paths = None if isinstance(changed, bool) else changed
+        return _index_into(output_dir, temp, language, timeout, started, paths, part_size)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 
@@ -217,68 +242,144 @@ def _remove_orphans(output_dir: Path) -> None:
 
 
 def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
-                started: float) -> IndexResult:
-    """Run Pagefind into ``temp/pagefind``, normalise it and install it; see :func:`index_site`."""
+                started: float, changed: Collection[str] | None,
+                part_size: int) -> IndexResult:
+    """Index the parts that changed into ``temp/pagefind``, normalise them and install
+    them beside the parts that did not; see :func:`index_site`."""
     where = output_dir.as_posix()
+    bundle = output_dir / BUNDLE_DIR
     staged = temp / BUNDLE_DIR
+    old_files = read_manifest(bundle) if bundle.is_dir() else None
+    old_parts = read_parts(bundle) if old_files is not None else None
+    plan = plan_parts(output_dir, pages_to_index(output_dir), old_parts, changed, part_size)
+
+    def run(key: str, pages: Sequence[str]) -> tuple[str | None, dict[str, Any], str]:
+        folder = temp / f"run-{key}"
+        failure = run_service(output_dir, pages, folder, {}, timeout, language)
+        if failure is not None:
+            return failure, {}, ""
+        return None, *_part_record(folder, key, pages)
+
     try:
-        failure = run_service(output_dir, pages_to_index(output_dir), staged, {}, timeout,
-                              language)
+        results = run_parts(plan.dirty, plan.parts, run)
     except OSError as exc:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=Diagnostic(where, 0, 0, f"Pagefind did not run: {exc}",
                                                  "run it by hand: python -m pagefind --site "
                                                  + where))
-    if failure is not None:
-        return IndexResult("failed", seconds=time.perf_counter() - started, diagnostic=Diagnostic(
-            where, 0, 0, f"Pagefind failed to index the site: {failure}",
-            "run it by hand to see its full output: python -m pagefind --site " + where))
+    for key in plan.dirty:
+        failure = results[key][0]
+        if failure is not None:
+            return IndexResult("failed", seconds=time.perf_counter() - started,
+                               diagnostic=Diagnostic(
+                                   where, 0, 0, f"Pagefind failed to index the site: {failure}",
+                                   "run it by hand to see its full output: "
+                                   "python -m pagefind --site " + where))
+    records = {key: dict((old_parts or {})[key]) for key in plan.parts
+               if key not in plan.dirty}
     warning: Diagnostic | None = None
+    staged.mkdir(parents=True, exist_ok=True)
+    for key in plan.dirty:
+        _, record, problem = results[key]
+        warning = warning or _unordered(bundle / PARTS_DIR / key, problem)
+        records[key] = record
+        move_run(temp / f"run-{key}", staged / PARTS_DIR / key, shared=False)
+    anchored = bool(plan.dirty or plan.gone or old_files is None)
+    if anchored:
+        languages = sorted({language for record in records.values()
+                            for language in record["indexes"]}) or [language or "en"]
+        failure = run_service(output_dir, [], temp / "anchor", {}, timeout, language,
+                              anchors=[tag.lower() for tag in languages])
+        if failure is not None:
+            return IndexResult("failed", seconds=time.perf_counter() - started,
+                               diagnostic=Diagnostic(
+                                   where, 0, 0, f"Pagefind failed to index the site: {failure}",
+                                   "run it by hand to see its full output: "
+                                   "python -m pagefind --site " + where))
+        _, problem = _part_record(temp / "anchor", "", ())
+        warning = warning or _unordered(bundle, problem)
+        move_run(temp / "anchor", staged, shared=True)
+    keep = {relative: digest for relative, digest in (old_files or {}).items()
+            if _kept(relative, plan, anchored)}
     try:
-        pages = normalise(staged)
-    except (FormatError, OSError, ValueError) as exc:
-        pages = page_count(staged)
-        warning = Diagnostic(
-            (output_dir / BUNDLE_DIR / "pagefind-entry.json").as_posix(), 0, 0,
-            f"the search index may differ between two builds of the same site: {exc}",
-            "newsarchive orders the bundle of Pagefind 1.5; install it with: "
-            "pip install 'pagefind[extended]>=1.5,<1.6'", "warning")
-    else:
-        try:
-            warning = _names_or_warning(staged, where)
-        except (FormatError, OSError, ValueError, LookupError) as exc:
-            warning = Diagnostic(where, 0, 0, f"cannot name the languages of the search index: "
-                                 f"{exc}", "build again; report it if it persists", "warning")
-    try:
-        kept = install(staged, output_dir / BUNDLE_DIR, temp)
+        (staged / PARTS_INDEX).write_bytes(json.dumps(
+            parts_index(records), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
+        warning = warning or _names_or_warning(staged, where, records)
+        kept = install(staged, bundle, temp, keep, records)
     except Refusal as refusal:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=refusal.diagnostic)
     except OSError as exc:
         return IndexResult("failed", seconds=time.perf_counter() - started, diagnostic=Diagnostic(
-            (output_dir / BUNDLE_DIR).as_posix(), 0, 0,
-            f"cannot write the search bundle: {exc}",
+            bundle.as_posix(), 0, 0, f"cannot write the search bundle: {exc}",
             "check that the output folder is writable, then build again"))
     if warning is None and kept:
         warning = Diagnostic(
-            (output_dir / BUNDLE_DIR / kept[0]).as_posix(), 0, 0,
+            (bundle / kept[0]).as_posix(), 0, 0,
             f"{BUNDLE_DIR}/{kept[0]} was not written by newsarchive; kept in the search bundle"
             + (f" (and {len(kept) - 1} more)" if len(kept) > 1 else ""),
             f"newsarchive leaves it alone; move it out of {BUNDLE_DIR}/ unless it is meant "
             "to be published", "warning")
-    return IndexResult("indexed", pages=pages, seconds=time.perf_counter() - started,
-                       diagnostic=warning)
+    return IndexResult("indexed", pages=sum(int(r["indexed"]) for r in records.values()),
+                       seconds=time.perf_counter() - started, diagnostic=warning,
+                       parts=len(plan.dirty))
 
 
-def _names_or_warning(staged: Path, where: str) -> Diagnostic | None:
+def _unordered(where: Path, problem: str) -> Diagnostic | None:
+    """The warning for an index at ``where`` that could not be ordered (None when
+    ``problem`` is empty)."""
+    if not problem:
+        return None
+    return Diagnostic(
+        (where / "pagefind-entry.json").as_posix(), 0, 0,
+        f"the search index may differ between two builds of the same site: {problem}",
+        "newsarchive orders the bundle of Pagefind 1.5; install it with: "
+        "pip install 'pagefind[extended]>=1.5,<1.6'", "warning")
+
+
+def _kept(relative: str, plan: PartPlan, restaged_shared: bool) -> bool:
+    """Whether the installed bundle file ``relative`` stays as it is: a file of a part
+    not indexed again, or (``restaged_shared`` False) a file of the index loaded first."""
+    pieces = PurePosixPath(relative).parts
+    if pieces[0] == PARTS_DIR:
+        return len(pieces) > 2 and pieces[1] in plan.parts and pieces[1] not in plan.dirty
+    return not restaged_shared and relative not in (PARTS_INDEX, LANGUAGE_NAMES)
+
+
+def _part_record(folder: Path, key: str, pages: Sequence[str]
+                 ) -> tuple[dict[str, Any], str]:
+    """Normalise the bundle Pagefind wrote into ``folder`` for part ``key``; its record
+    (pages, page count of each language index, language tags; ``members`` for the
+    part of other pages), and what kept it from being normalised ("" when nothing)."""
+    problem = ""
+    try:
+        count = normalise(folder)
+    except (FormatError, OSError, ValueError) as exc:
+        count, problem = page_count(folder), str(exc)
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_bytes())
+        indexes = {lang: int(info["page_count"])
+                   for lang, info in sorted(entry["languages"].items())}
+        tags = filter_values(folder, "language")
+    except (FormatError, OSError, ValueError, LookupError, TypeError) as exc:
+        indexes, tags, problem = {}, [], problem or str(exc)
+    record: dict[str, Any] = {"pages": len(pages), "indexed": count, "indexes": indexes,
+                              "tags": tags}
+    if key == OTHER:
+        record["members"] = list(pages)
+    return record, problem
+
+
+def _names_or_warning(staged: Path, where: str, records: Mapping[str, Mapping[str, Any]]
+                      ) -> Diagnostic | None:
     """Write ``staged/newsarchive-languages.json`` (see the module docstring); return the
     warning for Chinese or Japanese pages indexed by a binary that cannot segment them."""
-    tags = filter_values(staged, "language")
+    tags = sorted({tag for record in records.values() for tag in record["tags"]})
     (staged / LANGUAGE_NAMES).write_bytes(json.dumps(
         language_names(tags), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
-    entry = json.loads((staged / "pagefind-entry.json").read_bytes())
-    unsegmented = sorted(language for language in entry["languages"]
-                         if language.split("-")[0] in _SEGMENTED)
+    unsegmented = sorted({language for record in records.values()
+                          for language in record["indexes"]
+                          if language.split("-")[0] in _SEGMENTED})
     if not unsegmented or pagefind_extended():
         return None
     return Diagnostic(
@@ -289,11 +390,15 @@ def _names_or_warning(staged: Path, where: str) -> Diagnostic | None:
 
 
 def search_step(config: Config, report: BuildReport, reindex: bool = False) -> IndexResult:
-    """The search step of a build that wrote ``report``: index the output when an
-    article page was written or removed (or ``reindex``: e.g. the last build of
-    this output was killed, so its index may be stale), else keep the bundle."""
+    """The search step of a build that wrote ``report``: index the parts of the output
+    whose article pages were written or removed (or, with ``reindex``, every part:
+    e.g. the last build of this output was killed, so its index may be stale), else
+    keep the bundle."""
     from newsarchive.urls import is_article_path
 
-    changed = reindex or any(
-        is_article_path(p) for p in (*report.written_paths, *report.removed_paths))
-    return index_site(config.output_dir, language=config.language, changed=changed)
+    paths = (*report.written_paths, *report.removed_paths)
+    if reindex:
+        return index_site(config.output_dir, language=config.language)
+    if not any(is_article_path(p) for p in paths):
+        return index_site(config.output_dir, language=config.language, changed=False)
+    return index_site(config.output_dir, language=config.language, changed=frozenset(paths))

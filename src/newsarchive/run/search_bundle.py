@@ -36,7 +36,7 @@ from newsarchive.errors import Diagnostic
 
 __all__ = ["BUNDLE_DIR", "LANGUAGE_NAMES", "MANIFEST", "FormatError", "Refusal",
            "check_bundle_folder", "filter_values", "install", "is_bundle_path", "normalise",
-           "page_count", "read_manifest"]
+           "page_count", "read_manifest", "read_parts"]
 
 #: Folder of the search bundle inside the output folder; the theme's search.js expects it.
 BUNDLE_DIR = "pagefind"
@@ -268,6 +268,21 @@ def read_manifest(bundle: Path) -> dict[str, str] | None:
     return dict(files)
 
 
+def read_parts(bundle: Path) -> dict[str, Any] | None:
+    """The record of the search index's parts in the manifest of ``bundle`` (part key to
+    its pages, language indexes and language tags); None without one."""
+    if read_manifest(bundle) is None:
+        return None
+    try:
+        parts = json.loads((bundle / MANIFEST).read_bytes()).get("parts")
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(parts, dict) and all(isinstance(record, dict)
+                                            for record in parts.values())):
+        return None
+    return dict(parts)
+
+
 def is_bundle_path(relative: object) -> bool:
     """True for a plain relative posix path inside the bundle (no ``..``, not the manifest)."""
     if not isinstance(relative, str) or not relative or "\\" in relative:
@@ -277,9 +292,14 @@ def is_bundle_path(relative: object) -> bool:
             and all(part not in ("", ".", "..") for part in path.parts))
 
 
-def _manifest_bytes(files: Mapping[str, str]) -> bytes:
-    """The manifest listing ``files`` (relative path to sha256); same files, same bytes."""
-    manifest = {"generator": "newsarchive", "format": 1, "files": dict(sorted(files.items()))}
+def _manifest_bytes(files: Mapping[str, str],
+                    parts: Mapping[str, Any] | None = None) -> bytes:
+    """The manifest listing ``files`` (relative path to sha256) and the record of the
+    index's ``parts``; same files and parts, same bytes."""
+    manifest: dict[str, Any] = {"generator": "newsarchive", "format": 2,
+                                "files": dict(sorted(files.items()))}
+    if parts is not None:
+        manifest["parts"] = dict(sorted(parts.items()))
     return (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -330,8 +350,11 @@ def _check_paths(bundle: Path, staged: Path, new: Mapping[str, str],
             raise Refusal(_foreign(bundle, relative))
 
 
-def install(staged: Path, bundle: Path, temp: Path) -> list[str]:
-    """Make ``bundle`` hold the files of ``staged``, touching only what this step wrote.
+def install(staged: Path, bundle: Path, temp: Path, keep: Mapping[str, str] | None = None,
+            parts: Mapping[str, Any] | None = None) -> list[str]:
+    """Make ``bundle`` hold the files of ``staged`` and the files ``keep`` of the old
+    manifest (left as they are), touching only what this step wrote; the new
+    manifest records ``parts``.
 
     On a fresh output ``staged`` (with its manifest) is renamed to ``bundle``.
     Otherwise each file whose bytes changed is moved in with
@@ -341,10 +364,11 @@ def install(staged: Path, bundle: Path, temp: Path) -> list[str]:
     Returns the files of ``bundle`` it does not list (the user's), sorted.
     Raises :class:`Refusal` (before writing anything) or :class:`OSError`.
     """
-    new = _digests(staged)
-    manifest = _manifest_bytes(new)
+    fresh = _digests(staged)
+    new = {**(keep or {}), **fresh}
+    manifest = _manifest_bytes(new, parts)
     (staged / MANIFEST).write_bytes(manifest)
-    if not os.path.lexists(bundle):
+    if not keep and not os.path.lexists(bundle):
         try:
             os.rename(staged, bundle)
             return []
@@ -353,12 +377,12 @@ def install(staged: Path, bundle: Path, temp: Path) -> list[str]:
                 raise
     check_bundle_folder(bundle)
     old = read_manifest(bundle) or {}
-    _check_paths(bundle, staged, new, old)
+    _check_paths(bundle, staged, fresh, old)
     if set(new) - set(old):
         provisional = temp / MANIFEST
         provisional.write_bytes(_manifest_bytes({**old, **new}))
         os.replace(provisional, bundle / MANIFEST)
-    for relative in sorted(new):
+    for relative in sorted(fresh):
         source, target = staged / relative, bundle / relative
         if _has_bytes(target, source.read_bytes()):
             continue

@@ -59,11 +59,12 @@ def pages_to_index(output_dir: Path) -> list[str]:
     symbolic link are skipped.
     """
     found: list[str] = []
-    for root, dirs, files in os.walk(output_dir):
-        top = Path(root) == output_dir
+    base = os.fspath(output_dir)
+    for root, dirs, files in os.walk(base):
+        top = root == base
         dirs[:] = [d for d in dirs if not d.startswith(".") and not (top and d == BUNDLE_DIR)]
-        relative = Path(root).relative_to(output_dir)
-        found.extend((relative / name).as_posix() for name in files
+        prefix = "" if top else os.path.relpath(root, base).replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in files
                      if name.endswith(".html") and not name.startswith("."))
     return sorted(found)
 
@@ -138,13 +139,19 @@ def page_for_index(content: str, default_language: str = "") -> str:
 
 
 def _requests(output_dir: Path, pages: Sequence[str], index_id: int,
-              default_language: str) -> Iterator[dict[str, Any]]:
+              default_language: str, anchors: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """The service requests that index ``pages`` in order, then ask for the bundle's files.
 
     Pagefind indexes only pages with a ``data-pagefind-body`` element when any
     page has one, so only files holding that mark are sent, unless none does;
-    each as :func:`page_for_index` makes it.
+    each as :func:`page_for_index` makes it.  ``anchors`` (language subtags)
+    are indexed first as empty records, one per language: the index that the
+    search page loads first, so that it finds the script and the language
+    files of every language there, and merges the parts into it.
     """
+    for language in anchors:
+        yield {"type": "AddRecord", "index_id": index_id, "url": f"#{language}",
+               "content": "newsarchive", "language": language, "meta": {"title": ""}}
     sent = 0
     for only_marked in (True, False):
         for page in pages:
@@ -206,7 +213,7 @@ def _write_files(payload: Mapping[str, Any], staged: Path) -> str | None:
 
 def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
                 config: Mapping[str, str], timeout: float,
-                default_language: str = "") -> str | None:
+                default_language: str = "", anchors: Sequence[str] = ()) -> str | None:
     """Index ``pages`` of ``output_dir`` through ``python -m pagefind --service`` into ``staged``.
 
     The pages are sent in the given order, which is the order Pagefind numbers
@@ -219,7 +226,8 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
     or ``staged`` cannot be written.  ``default_language`` is the language of
     pages whose ``<html>`` has none (see :func:`page_for_index`).  ``python -m
     pagefind`` runs the extended binary (Chinese and Japanese segmented) when
-    ``pagefind-bin-extended`` is installed, else the plain one.
+    ``pagefind-bin-extended`` is installed, else the plain one.  ``anchors``:
+    see :func:`_requests`.
     """
     command = [sys.executable, "-m", "pagefind", "--service"]
     with tempfile.TemporaryFile() as stderr, subprocess.Popen(
@@ -234,7 +242,7 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
         timer.start()
         try:
             problem = _converse(process, output_dir, pages, staged, config,
-                                    default_language)
+                                default_language, anchors)
         finally:
             timer.cancel()
             status = process.wait()
@@ -248,7 +256,8 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
 
 
 def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequence[str],
-              staged: Path, config: Mapping[str, str], default_language: str) -> str | None:
+              staged: Path, config: Mapping[str, str], default_language: str,
+              anchors: Sequence[str] = ()) -> str | None:
     """Send the requests of :func:`_requests` to the started service and read its answers.
 
     Returns ``None`` once the bundle is written, else what went wrong (``""``
@@ -262,7 +271,7 @@ def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequenc
 
     def write(index_id: int) -> None:
         try:
-            requests = _requests(output_dir, pages, index_id, default_language)
+            requests = _requests(output_dir, pages, index_id, default_language, anchors)
             for message_id, request in enumerate(requests, start=2):
                 stdin.write(_encode(message_id, request))
             stdin.flush()
