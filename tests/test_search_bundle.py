@@ -436,7 +436,7 @@ def test_a_bundle_it_wrote_is_unchanged_when_nothing_changed(tmp_path: Path,
     bundle = tmp_path / "site" / "pagefind"
     bundle.mkdir(parents=True)
     (bundle / "pagefind.js").write_bytes(b"")
-    (bundle / MANIFEST).write_bytes(search_bundle._manifest_bytes({"pagefind.js": "e3b0"}))
+    (bundle / MANIFEST).write_bytes(search_bundle._manifest_bytes({"pagefind.js": "e3b0"}, {}))
     assert index_site(tmp_path / "site", changed=False) == IndexResult("unchanged")
 
 

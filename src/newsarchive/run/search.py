@@ -284,10 +284,12 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         warning = warning or _unordered(bundle / PARTS_DIR / key, problem)
         records[key] = record
         move_run(temp / f"run-{key}", staged / PARTS_DIR / key, shared=False)
-    anchored = bool(plan.dirty or plan.gone or old_files is None)
+    languages = sorted({language for record in records.values()
+                        for language in record["indexes"]}) or [language or "en"]
+    anchored = (changed is None or old_files is None or not (bundle / "pagefind.js").is_file()
+                or languages != sorted({language for record in (old_parts or {}).values()
+                                        for language in record.get("indexes", {})}))
     if anchored:
-        languages = sorted({language for record in records.values()
-                            for language in record["indexes"]}) or [language or "en"]
         failure = run_service(output_dir, [], temp / "anchor", {}, timeout, language,
                               anchors=[tag.lower() for tag in languages])
         if failure is not None:

@@ -377,7 +377,9 @@ def install(staged: Path, bundle: Path, temp: Path, keep: Mapping[str, str] | No
                 raise
     check_bundle_folder(bundle)
     old = read_manifest(bundle) or {}
-    _check_paths(bundle, staged, fresh, old)
+    _check_paths(bundle, staged, fresh,
+                 {relative: digest for relative, digest in old.items() if relative not in new
+                  or relative in fresh})
     if set(new) - set(old):
         provisional = temp / MANIFEST
         provisional.write_bytes(_manifest_bytes({**old, **new}))

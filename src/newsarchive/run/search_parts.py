@@ -43,7 +43,7 @@ __all__ = ["OTHER", "PARTS_DIR", "PARTS_INDEX", "PART_SIZE", "UNDATED", "PartPla
            "assign", "is_part_file", "order", "parts_index", "plan_parts", "run_parts"]
 
 #: The most pages a part holds, unless a single month holds more.
-PART_SIZE = 2000
+PART_SIZE = 1000
 #: Folder of the parts inside the bundle.
 PARTS_DIR = "parts"
 #: The list of the parts, for the search page.

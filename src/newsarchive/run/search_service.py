@@ -59,13 +59,22 @@ def pages_to_index(output_dir: Path) -> list[str]:
     symbolic link are skipped.
     """
     found: list[str] = []
-    base = os.fspath(output_dir)
-    for root, dirs, files in os.walk(base):
-        top = root == base
-        dirs[:] = [d for d in dirs if not d.startswith(".") and not (top and d == BUNDLE_DIR)]
-        prefix = "" if top else os.path.relpath(root, base).replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in files
-                     if name.endswith(".html") and not name.startswith("."))
+    folders = [(os.fspath(output_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if prefix or name != BUNDLE_DIR:
+                    folders.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(".html"):
+                found.append(prefix + name)
     return sorted(found)
 
 
