@@ -273,3 +273,22 @@ def test_changing_the_table_renders_the_pages_it_shows_again(tmp_path: Path) -> 
     assert _tags(article) == ["Football"]
     assert "<h1>Desks</h1>" in _read(out, "section/index.html")
     assert snapshot(out) == full_build_of(tmp_path, config)
+
+
+def test_a_topic_page_names_topics_once_in_its_breadcrumbs(tmp_path: Path) -> None:
+    config = make_site(tmp_path, {"a.md": md("Harbour", "2001-02-03", topics=["Shipping"]),
+                                  "b.md": md("Port", "2001-02-04", places=["Lisbon"])})
+    build_site(config)
+    crumbs = re.compile(r'<nav class="breadcrumbs".*?</nav>', re.S)
+    topic = (config.output_dir / "topics" / "shipping" / "index.html").read_text()
+    assert re.findall(r">([^<>]+)</a>", crumbs.search(topic).group()) == ["Topics", "Shipping"]
+    ld = re.search(r'<script type="application/ld\+json">(\{[^<]*BreadcrumbList[^<]*)</script>',
+                   topic)
+    assert ld is not None
+    items = json.loads(ld.group(1))["itemListElement"]
+    assert [(item["position"], item["name"]) for item in items] == [(1, "Topics"),
+                                                                     (2, "Shipping")]
+    assert items[0]["item"].endswith("/topics/all/")
+    place = (config.output_dir / "places" / "lisbon" / "index.html").read_text()
+    assert re.findall(r">([^<>]+)</a>", crumbs.search(place).group()) == [
+        "Topics", "Places", "Lisbon"]

@@ -394,6 +394,10 @@ class TopicSettings:
     min_salience: float = field(default=2.0, metadata=key(
         kind=float, affects=READ, check=_number, example="3.5",
         doc="how salient (title, lead, repetition) a term must be to be attached"))
+    subject_model: bool = field(default=True, metadata=key(
+        kind=bool, affects=READ, example="false",
+        doc="let the shipped classifier, which reads the whole article, choose the main "
+            "subject (`false`: cue words alone)"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,6 +346,7 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
         return ImportReport((), 0, (*diagnostics, problem), skipped=tuple(skipped),
                             not_read=not_read)
 
+    with_dateline = extract_terms is None
     if extract_terms is None:
         from newsarchive.topics import extract_terms as default  # loaded only when needed
 
@@ -359,7 +360,13 @@ def import_archive(sources: Sequence[Path], destination: Path, config: Config, *
         if wanted:
             # The text enrich gives the extractor, so imported terms match built ones.
             text = plain_text(article, body_html(article, config.markdown))
-            found = extract_terms(article.title, text, config.topics)
+            found: Mapping[str, tuple[str, ...]]
+            if with_dateline:  # the reader took the dateline out of the text
+                from newsarchive.topics import extract_terms as default
+
+                found = default(article.title, text, config.topics, article.dateline)
+            else:
+                found = extract_terms(article.title, text, config.topics)
             derived = {t: tuple(found.get(t, ())) for t in wanted if found.get(t)}
         origin = origin_of[article.key]
         extra = {k: v for k, v in article.extra.items() if k not in STAMP_KEYS}

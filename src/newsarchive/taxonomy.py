@@ -40,15 +40,18 @@ setting or a value of the wrong type.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from importlib import resources
 from typing import Any
 
 from newsarchive.i18n import N_, translations
 
-__all__ = ["BUILTIN", "LANGUAGES", "Taxonomy", "localized", "parse_taxonomies", "term_keys"]
+__all__ = ["BUILTIN", "LANGUAGES", "Taxonomy", "display_name", "localized", "parse_taxonomies",
+           "term_keys"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,3 +295,102 @@ def localized(taxonomies: tuple[Taxonomy, ...], language: str) -> tuple[Taxonomy
 def term_keys(taxonomies: tuple[Taxonomy, ...]) -> Mapping[str, tuple[str, ...]]:
     """Taxonomy name -> the front-matter keys merged into it."""
     return {t.name: t.keys for t in taxonomies if t.keys}
+
+
+#: Taxonomies whose terms are names: every word of a slug is capitalised
+#: (``tyrus-manuel`` -> ``Tyrus Manuel``); other taxonomies take sentence case.
+_NAME_TAXONOMIES = frozenset({"authors", "people", "places", "organizations", "sources"})
+
+#: Words of a slug written in capitals in its label (``seo-tips`` -> ``SEO tips``).
+_ACRONYMS = frozenset({
+    "ai", "api", "apis", "ui", "ux", "cx", "seo", "faq", "faqs", "html", "css", "pdf", "sms",
+    "rss", "url", "urls", "usa", "nasa", "fbi", "cia", "gsa", "nato", "ngo", "ngos", "gdp",
+    "ceo", "cdc", "fda", "epa", "irs", "ipo", "bbc", "nhs", "covid", "hiv", "aids", "lgbt",
+    "lgbtq", "vr", "ar", "iot", "ict", "gis", "cms", "b2b", "dc", "nyc", "gps", "508"})
+#: Acronyms that are also English words: capitals only inside a longer slug
+#: (``us-politics`` -> ``US politics``), never alone (``us`` stays as written).
+_PHRASE_ACRONYMS = frozenset({"us", "uk", "eu", "un", "who", "it"})
+#: Parts of a slug that keep their hyphen to the next part (``e-commerce``,
+#: ``self-driving-cars`` -> ``Self-driving cars``).
+_HYPHEN_PREFIXES = frozenset({"e", "x", "co", "non", "pre", "post", "re", "self", "anti",
+                              "ex", "multi", "cross", "inter", "sub", "semi", "mid", "pro"})
+#: The topics data files whose multi-word names label slugs (``white_house``).
+_NAME_FILES = ("organizations.tsv", "organizations_aliases.tsv", "places.tsv",
+               "places_curated.tsv")
+
+
+@functools.cache
+def _known_names() -> Mapping[str, str]:
+    """Case-folded multi-word names of the places and bodies shipped with automatic
+    topics -> the name as written there (``white house`` -> ``White House``).
+
+    Read as package data, without importing :mod:`newsarchive.topics`."""
+    found: dict[str, str] = {}
+    folder = resources.files("newsarchive").joinpath("topics", "data")
+    for file in _NAME_FILES:
+        path = folder.joinpath(file)
+        lines = path.read_text("utf-8").splitlines() if path.is_file() else []
+        for line in lines:
+            fields = line.split("\t")
+            if line.startswith("#") or len(fields) < 2:
+                continue
+            if file.startswith("places"):  # surface, canonical, kind ("-": blocked)
+                names = [] if fields[1] == "-" or fields[2:3] == ["adj"] else fields[:1]
+            else:  # canonical, aliases
+                names = [fields[0], *fields[1].split("|")]
+            for name in names:
+                name = name.strip()
+                if " " in name:
+                    found.setdefault(name.casefold(), name)
+    return found
+
+
+_SLUG = re.compile(r"[^\W_]+(?:[-_][^\W_]+)*")
+
+
+@functools.lru_cache(maxsize=65536)
+def display_name(taxonomy: str, name: str) -> str:
+    """How the term ``name`` of ``taxonomy`` is shown to readers.
+
+    A value written as a lower-case slug with ``_`` or ``-`` between words
+    (``media_industry``, ``open-data``, ``white_house``, the author
+    ``tyrus-manuel``) gets a readable label: the data's spelling of a known
+    place or body (``White House``), else every word capitalised in a taxonomy
+    of names (``authors``, ``people``, ``places``, ``organizations``,
+    ``sources``: ``Tyrus Manuel``) and sentence case elsewhere (``Media
+    industry``), known acronyms in capitals (``API``).  Everything else is
+    shown as written: a name with capitals or spaces, and a run-together slug
+    (``andreanocesigritz`` cannot be split safely).  Only the label changes:
+    the term's key and URL slug come from ``name`` as before.
+    """
+    if name != name.lower() or not _SLUG.fullmatch(name):
+        return name
+    parts = re.split(r"([-_])", name)
+    if len(parts) == 1:
+        return name.upper() if name in _ACRONYMS else name
+    words: list[str] = []
+    glue = False
+    for k in range(0, len(parts), 2):
+        part = parts[k]
+        if glue:
+            words[-1] += "-" + part
+        else:
+            words.append(part)
+        after = parts[k + 1] if k + 1 < len(parts) else ""
+        following = parts[k + 2] if k + 2 < len(parts) else ""
+        glue = after == "-" and (part in _HYPHEN_PREFIXES or len(part) == 1
+                                 or len(following) == 1 or following.isdigit())
+    known = _known_names().get(" ".join(words))
+    if known is not None:
+        return known
+    names = taxonomy in _NAME_TAXONOMIES
+    shown = []
+    for k, word in enumerate(words):
+        pieces = word.split("-")  # "covid-19", "self-driving": capitals piece by piece
+        for n, piece in enumerate(pieces):
+            if piece in _ACRONYMS or piece in _PHRASE_ACRONYMS:
+                pieces[n] = piece.upper()
+            elif names or (k == 0 and n == 0):
+                pieces[n] = piece[:1].upper() + piece[1:]
+        shown.append("-".join(pieces))
+    return " ".join(shown)

@@ -20,7 +20,7 @@ How copies are found
   value, marked by the distance (densification).  The share of equal bins
   estimates the Jaccard similarity of the two shingle sets.  Pure Python
   (no NumPy, which this project does not depend on): one hash per shingle,
-  then a sort and 128 bisections, instead of 128 hashes per shingle.
+  then a sort and one pass over the sorted hashes, instead of 128 hashes per shingle.
 - LSH banding keeps the work near-linear: the 128 values in
   :data:`BANDS` bands of 4; articles sharing a band are candidates, and a
   candidate pair is a copy when its estimated similarity is at least
@@ -46,7 +46,6 @@ exact Jaccard there.  A copy cut to half the length of the other (Jaccard
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import html
 import re
@@ -87,29 +86,37 @@ _LIGHT = re.compile(r"sha256:[0-9a-f]{64}")
 _EMPTY = "sha256:" + hashlib.sha256(b"").hexdigest()
 
 
-def _words(article: Article) -> list[str]:
+def _words(article: Article, limit: int) -> list[str]:
+    """The first ``limit`` words of ``article``'s body, case-folded."""
     body = article.body[:_MAX_CHARS * 2 if article.body_format != "text" else _MAX_CHARS]
     if article.body_format != "text":
         body = html.unescape(_TAG.sub(" ", body))
-    return _WORD.findall(body[:_MAX_CHARS].casefold())
+    text = body[:_MAX_CHARS].casefold()
+    # Only the first words are needed (matching all 12,000 characters was 40% of
+    # a signature's time): a prefix of 8 characters a word is enough for most
+    # bodies, and exact when it holds more than ``limit`` words, since each of
+    # the first ``limit`` then ends before the next one starts, inside it.
+    words = _WORD.findall(text, 0, limit * 8)
+    if len(words) <= limit:
+        words = _WORD.findall(text)
+    return words[:limit]
 
 
 def signature(article: Article) -> bytes | None:
     """The MinHash signature of ``article``'s body: :data:`BINS` 32-bit values,
     little-endian (512 bytes, small enough to keep beside a light entry), or
     None when the body has fewer than :data:`MIN_WORDS` words."""
-    words = _words(article)[:MAX_SHINGLES + SHINGLE - 1]
+    words = _words(article, MAX_SHINGLES + SHINGLE - 1)
     if len(words) < MIN_WORDS:
         return None
-    hashed = [zlib.crc32(word.encode("utf-8", "surrogatepass")) for word in words]
+    # Words hold no space: one encode of the joined words, split again, gives
+    # each word's bytes (a third of the time of encoding word by word).
+    hashed = list(map(zlib.crc32, " ".join(words).encode("utf-8", "surrogatepass").split(b" ")))
     shingles = zip(*(hashed[i:] for i in range(SHINGLE)), strict=False)
-    values = sorted({hash(shingle) & _MASK for shingle in shingles})
-    mins: list[int | None] = []
-    for b in range(BINS):
-        at = bisect.bisect_left(values, b << _SHIFT)
-        found = at < len(values) and values[at] >> _SHIFT == b
-        mins.append(values[at] & _LOW if found else None)
-    return _PACK.pack(*_densify(mins))
+    values = sorted({shingle & _MASK for shingle in map(hash, shingles)}, reverse=True)
+    # Each bin's smallest value: walking down, the last one written wins.
+    smallest = {value >> _SHIFT: value & _LOW for value in values}
+    return _PACK.pack(*_densify([smallest.get(b) for b in range(BINS)]))
 
 
 def _densify(mins: Sequence[int | None]) -> list[int]:

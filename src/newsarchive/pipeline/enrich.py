@@ -27,7 +27,7 @@ __all__ = ["ENRICH_VERSION", "TRANSLATION_TERMS", "body_html", "enrich", "langua
            "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "5"  # 5: summaries skip credits and boilerplate (pipeline/leads.py)
+ENRICH_VERSION = "6"  # 6: topics with datelines, place chains, one name per person
 #: The hidden "taxonomy" whose one term names an entry's translation group: a
 #: digest of its ``translation_key``, else of its original URL.  Not a URL
 #: folder (no taxonomy name starts with ``_``), never planned as pages; kept
@@ -149,13 +149,14 @@ def _direction(lang: str, text: str) -> str:
 
 
 def _derived_terms(title: str, text: str, settings: TopicSettings,
-                   explicit: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+                   explicit: Mapping[str, tuple[str, ...]], dateline: str = ""
+                   ) -> dict[str, tuple[str, ...]]:
     wanted = [t for t in settings.enabled if t not in explicit]
     if not wanted:
         return {}
     from newsarchive.topics import extract_terms
 
-    derived = extract_terms(title, text, settings)
+    derived = extract_terms(title, text, settings, dateline)
     return {t: derived.get(t, ()) for t in wanted}
 
 
@@ -213,7 +214,7 @@ def enrich(article: Article, config: Config) -> Entry:
     terms: dict[str, tuple[str, ...]] = {}
     explicit = {k: v for k, v in article.terms.items() if k != "topics"}
     terms["topics"] = _unique(article.terms.get("topics", ()))
-    derived = _derived_terms(article.title, text, config.topics, explicit)
+    derived = _derived_terms(article.title, text, config.topics, explicit, article.dateline)
     for taxonomy in DERIVED_TAXONOMIES:
         if taxonomy in explicit:
             terms[taxonomy] = _unique(explicit[taxonomy])

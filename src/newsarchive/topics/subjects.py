@@ -5,16 +5,26 @@ Every word of the article is looked up among the cues of each subject
 adds the subject's weight times the word's position weight (title, lead, top,
 rest).  The best subject is attached when its score reaches the threshold;
 others when they also reach a share of the best score.
+
+With the classifier (:mod:`~newsarchive.topics.classifier`, on by default), the cues
+still decide *whether* subjects are attached and which secondary ones, but the main
+subject is the best of ``cue score / best cue score + MODEL_WEIGHT * probability``:
+the model reads every word of the article, so a story about a video game whose
+words cue sport ("game", "players", "win") goes to science and technology, and a
+debate on a crime bill to politics.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
+from newsarchive.topics.classifier import predict
 from newsarchive.topics.gazetteer import load_gazetteer
 from newsarchive.topics.salience import Document
 
-__all__ = ["MAX_SUBJECTS", "RELATIVE_THRESHOLD", "SUBJECTS", "rank_subjects", "score_subjects"]
+__all__ = ["MAX_SUBJECTS", "MODEL_WEIGHT", "RELATIVE_THRESHOLD", "SUBJECTS", "find_subjects",
+           "main_subject", "rank_subjects", "score_subjects"]
 
 #: The vocabulary, in the order of ``data/subjects.tsv``.
 SUBJECTS: tuple[str, ...] = (
@@ -26,6 +36,9 @@ SUBJECTS: tuple[str, ...] = (
 #: A subject after the first needs this share of the best subject's score.
 RELATIVE_THRESHOLD = 0.5
 MAX_SUBJECTS = 3
+#: What the classifier's probability counts beside the cue score scaled to the best
+#: cue = 1 (chosen by cross-validation on the tuning splits; benchmarks/TOPICS.md).
+MODEL_WEIGHT = 3.0
 #: Ties between subjects break by vocabulary order.
 _RANK = {subject: index for index, subject in enumerate(SUBJECTS)}
 
@@ -70,11 +83,40 @@ def score_subjects(doc: Document) -> dict[str, float]:
     return scores
 
 
-def rank_subjects(scores: dict[str, float], threshold: float, blocked: frozenset[str]
-                  ) -> tuple[str, ...]:
+def main_subject(scores: Mapping[str, float], probabilities: Mapping[str, float],
+                 blocked: frozenset[str]) -> str | None:
+    """The main subject from cue ``scores`` and the classifier's ``probabilities``.
+
+    The best of ``score / best score + MODEL_WEIGHT * probability`` over subjects not in
+    ``blocked``; ties break by vocabulary order.  ``None`` when no subject has a cue.
+    """
+    allowed = [s for s in scores if s.casefold() not in blocked]
+    best = max((scores[s] for s in allowed), default=0.0)
+    if best <= 0.0:
+        return None
+    candidates = set(allowed) | {s for s in probabilities if s.casefold() not in blocked}
+    combined = {s: scores.get(s, 0.0) / best + MODEL_WEIGHT * probabilities.get(s, 0.0)
+                for s in candidates}
+    return min(combined, key=lambda s: (-combined[s], _RANK.get(s, 99)))
+
+
+def find_subjects(doc: Document, threshold: float, blocked: frozenset[str],
+                  use_model: bool = True) -> tuple[str, ...]:
+    """The subjects of ``doc``: :func:`rank_subjects` of its cue scores, the classifier
+    choosing the main one when ``use_model`` (it runs only when a cue reaches
+    ``threshold``)."""
+    scores = score_subjects(doc)
+    if not use_model or max(scores.values(), default=0.0) < threshold:
+        return rank_subjects(scores, threshold, blocked)
+    return rank_subjects(scores, threshold, blocked, predict(doc))
+
+
+def rank_subjects(scores: dict[str, float], threshold: float, blocked: frozenset[str],
+                  probabilities: Mapping[str, float] | None = None) -> tuple[str, ...]:
     """Subjects most salient first: the best if it reaches ``threshold``, then close ones.
 
     Subjects in ``blocked`` (case-folded names) are left out before the best is chosen.
+    With the classifier's ``probabilities``, :func:`main_subject` comes first.
     """
     ordered = sorted((s for s in scores if s.casefold() not in blocked),
                      key=lambda s: (-scores[s], _RANK.get(s, 99)))
@@ -82,4 +124,8 @@ def rank_subjects(scores: dict[str, float], threshold: float, blocked: frozenset
         return ()
     best = scores[ordered[0]]
     kept = [s for s in ordered if scores[s] >= max(threshold, RELATIVE_THRESHOLD * best)]
+    if probabilities is not None:
+        main = main_subject(scores, probabilities, blocked)
+        if main is not None:
+            kept = [main, *(s for s in kept if s != main)]
     return tuple(kept[:MAX_SUBJECTS])

@@ -16,12 +16,18 @@ from newsarchive.topics.gazetteer import Gazetteer, Match, Place, Town
 from newsarchive.topics.people import People
 from newsarchive.topics.salience import BODY_WEIGHT, Document, split_words
 
-__all__ = ["ADDRESS_WORDS", "LOCATIVE_BONUS", "dateline", "score_towns"]
+__all__ = ["ADDRESS_WORDS", "LOCATIVE_BONUS", "as_lead", "dateline", "score_towns"]
 
 #: Bonus for a place that is the location of an event (an anchored mention).
 LOCATIVE_BONUS = 0.5
 _DATELINE = re.compile(
     r"^([A-Z][A-Z'.\- ]*[A-Z.])(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)*))?\s*(?:\(|,|:|-|—|–)")
+#: A dateline in title case needs a date or an agency: ``New York, March 3 (Reuters) -``.
+_TITLE_DATELINE = re.compile(
+    r"^((?:[A-Z][\w'.\-]*|of|de)(?: (?:[A-Z][\w'.\-]*|of|de)){0,3})"
+    r"(?:,\s+([A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?"
+    r"(?=(?:,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})"
+    r"|\s*\((?:Reuters|AP|AFP|UPI|Xinhua|CP|AAP|PTI|IANS|dpa|Bloomberg|Kyodo)\))")
 
 
 def _place_name(words: tuple[str, ...], gazetteer: Gazetteer) -> str:
@@ -52,22 +58,37 @@ def _pick_town(candidates: tuple[Town, ...], qualifier: str, gazetteer: Gazettee
     return None
 
 
+def _title(word: str) -> str:
+    """``WINSTON-SALEM`` -> ``Winston-Salem``; other words as written."""
+    return "-".join(part.capitalize() for part in word.split("-")) if word.isupper() else word
+
+
+def as_lead(value: str) -> str:
+    """A reader's dateline field (``PARIS, Dec. 28``, ``Berlin``, ``CHICAGO, Ill.``) as
+    it starts a wire lead (``PARIS, Dec. 28 -``), for :func:`dateline`."""
+    city, comma, rest = " ".join(value.split()).partition(",")
+    return f"{city.upper()}{comma}{rest} -"
+
+
 def dateline(lead: str, gazetteer: Gazetteer) -> tuple[str, str, str, int]:
     """``(place, town key, qualifier, length)`` of the dateline: a gazetteer place or a town.
 
+    Wire forms: ``NEW YORK, March 3 -``, ``WASHINGTON (Reuters) -``, ``CHICAGO, Ill., Jan
+    5 (AP) --``, ``LONDON —``, and in title case with a date or an agency
+    (``New York, March 3 (Reuters) -``).
     ``OAKLAND, Calif.``: the state after the comma only disambiguates; it picks
     a town (``GREELEY, Colo.``) and overrides a same-named city elsewhere
     (``ATHENS, Ga.`` is not the Greek capital).  ``length`` is how many tokens the
     dateline (``BRUSSELS, Belgium (``) takes at the start of ``lead``; without a
     dateline every field is empty and ``length`` is 0.
     """
-    match = _DATELINE.match(lead)
+    lead = lead.lstrip()
+    match = _DATELINE.match(lead) or _TITLE_DATELINE.match(lead)
     if not match:
         return "", "", "", 0
     length = len(split_words(match.group(0)))
     city, rest = match.groups()
-    words = tuple(split_words(" ".join(w.capitalize() if w.isupper() else w
-                                        for w in city.split())))
+    words = tuple(split_words(" ".join(_title(w) for w in city.split())))
     qualifier = _place_name(tuple(split_words(rest)), gazetteer) if rest else ""
     if not qualifier and rest and rest.split()[0] in gazetteer.places:
         qualifier = rest.split()[0]
@@ -121,12 +142,12 @@ def score_towns(doc: Document, matches: Sequence[Match], entity_tokens: frozense
     key, qualifier = dateline
     if key:
         town = _pick_town(table[key], qualifier, gazetteer)
-        if town is None and not qualifier:
-            # "CANNES --": a bare dateline town is where the story is filed; it is
-            # attached when only one town has the name or the text names its country
-            named = [t for t in table[key] if t.country in scores]
-            town = named[0] if len(named) == 1 else (
-                table[key][0] if len(table[key]) == 1 else None)
+        if town is None:
+            # "CANNES --": a dateline town is where the story is filed, always; of
+            # several towns of the name, the first (largest) whose region or country
+            # the text names, else the largest
+            town = next((t for t in table[key] if t.state in scores), None) or next(
+                (t for t in table[key] if t.country in scores), table[key][0])
         if town is not None:
             strong[key] = town
         count[key] = 1

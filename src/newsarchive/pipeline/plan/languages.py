@@ -24,7 +24,7 @@ from newsarchive.model import Entry
 from newsarchive.pipeline.enrich import TRANSLATION_TERMS
 from newsarchive.pipeline.index import Archive
 from newsarchive.pipeline.plan.spec import PageSpec
-from newsarchive.taxonomy import LANGUAGES, Taxonomy
+from newsarchive.taxonomy import LANGUAGES, Taxonomy, display_name
 from newsarchive.urls import term_url
 
 __all__ = ["is_multilingual", "language_feeds", "page_languages", "planned_taxonomies",
@@ -45,10 +45,12 @@ def planned_taxonomies(archive: Archive, taxonomies: Sequence[Taxonomy]
 
 
 def term_label(taxonomy: str, name: str) -> dict[str, str]:
-    """How a term is shown: ``{"name": ...}``; a language term by its own name,
-    with the ``lang`` and ``dir`` of that name."""
+    """How a term is shown: ``{"name": ...}``, a slug-like value by a readable
+    label (:func:`newsarchive.taxonomy.display_name`: ``media_industry`` ->
+    ``Media industry``; its URL keeps the slug); a language term by its own
+    name, with the ``lang`` and ``dir`` of that name."""
     if taxonomy != LANGUAGES:
-        return {"name": name}
+        return {"name": display_name(taxonomy, name)}
     return {"name": langtags.native_name(name), "lang": name,
             "dir": langtags.direction(name) or "ltr"}
 

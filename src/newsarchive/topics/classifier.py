@@ -1,0 +1,195 @@
+"""Subjects from the whole article: a small linear model shipped with the package.
+
+The model is a multinomial logistic regression over the article's words and word
+pairs (lower-case, letters only), trained by ``benchmarks/train_subjects.py`` on text
+this project may use (its own labelled articles, self-written passages and public-domain
+US-government posts; see that script and ``benchmarks/TOPICS.md``).  Its weights are
+``data/subjects_model.tsv.gz``: a header line with the classes and their biases, then
+one line per feature with its non-zero weights (``class-index:weight``).
+
+A feature's value is the sum of its mentions' position weights (title 3, lead 2, ...,
+as in :mod:`~newsarchive.topics.salience`), then ``log(1 + value)``, the vector
+scaled to unit length over the features the model knows.  Inference is pure Python:
+one dictionary look-up per word and word pair, then a softmax over the classes.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+
+from newsarchive.topics.salience import Document
+
+__all__ = ["MODEL_FILE", "Model", "feature_counts", "format_model", "load_model", "parse_model",
+           "predict", "vectorize"]
+
+#: The shipped weights, in ``newsarchive/topics/data``.
+MODEL_FILE = "subjects_model.tsv.gz"
+_FORMAT = "subjects-model-v1"
+
+#: Lower-case form of a token, or "" for tokens without letters (memoised, bounded).
+_LOWER: dict[str, str] = {}
+_LOWER_CACHE_SIZE = 200_000
+
+
+_Row = tuple[tuple[int, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Classes, their biases, and each known feature's non-zero weights by class index.
+
+    Derived for prediction: ``rows`` (every feature's weights, numbered), ``word_ids``
+    (a word's number) and ``pair_ids`` (a word pair's number, by first then second
+    word, so that a pair is looked up without building its string).
+    """
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Mapping[str, _Row]
+    rows: tuple[_Row, ...] = field(init=False, repr=False, compare=False)
+    word_ids: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    pair_ids: Mapping[str, Mapping[str, int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words: dict[str, int] = {}
+        pairs: dict[str, dict[str, int]] = {}
+        for number, feature in enumerate(self.weights):
+            first, _, second = feature.partition(" ")
+            if second:
+                pairs.setdefault(first, {})[second] = number
+            else:
+                words[feature] = number
+        object.__setattr__(self, "rows", tuple(self.weights.values()))
+        object.__setattr__(self, "word_ids", words)
+        object.__setattr__(self, "pair_ids", pairs)
+
+
+def _lower(text: str) -> str:
+    word = _LOWER.get(text)
+    if word is None:
+        word = text.lower() if text[:1].isalpha() else ""
+        if word.endswith("."):
+            word = word.rstrip(".")
+        if len(_LOWER) < _LOWER_CACHE_SIZE:
+            _LOWER[text] = word
+    return word
+
+
+def feature_counts(doc: Document) -> dict[str, float]:
+    """Words and adjacent word pairs of ``doc`` with the sum of their position weights.
+
+    A pair never spans punctuation or a number (the previous word is forgotten).
+    """
+    counts: dict[str, float] = {}
+    get = counts.get
+    previous = ""
+    for token in doc.tokens:
+        word = _lower(token[0])
+        if not word:
+            previous = ""
+            continue
+        weight = token[2]
+        counts[word] = get(word, 0.0) + weight
+        if previous:
+            pair = previous + " " + word
+            counts[pair] = get(pair, 0.0) + weight
+        previous = word
+    return counts
+
+
+def vectorize(counts: Mapping[str, float], known: Mapping[str, object] | Iterable[str]
+              ) -> dict[str, float]:
+    """The model's input: ``log(1 + count)`` of the features in ``known``, unit length."""
+    vocabulary = known if isinstance(known, Mapping) else frozenset(known)
+    values = {f: math.log1p(c) for f, c in counts.items() if f in vocabulary}
+    norm = math.sqrt(sum(v * v for v in values.values()))
+    if norm == 0.0:
+        return {}
+    return {f: v / norm for f, v in values.items()}
+
+
+def predict(doc: Document, model: Model | None = None) -> dict[str, float]:
+    """The probability of every class of ``model`` (default: the shipped one) for ``doc``.
+
+    Same arithmetic as ``vectorize`` then a dot product, in one pass over the words
+    the model knows (the hot path: no feature dictionary of unknown words is built).
+    """
+    model = model or load_model()
+    word_ids, pair_ids, rows = model.word_ids, model.pair_ids, model.rows
+    counts: dict[int, float] = {}
+    get = counts.get
+    following: Mapping[str, int] | None = None  # pairs that start with the previous word
+    for token in doc.tokens:
+        text = token[0]
+        word = _LOWER.get(text)
+        if word is None:
+            word = _lower(text)
+        if not word:
+            following = None
+            continue
+        number = word_ids.get(word)
+        if number is not None:
+            counts[number] = get(number, 0.0) + token[2]
+        if following is not None:
+            number = following.get(word)
+            if number is not None:
+                counts[number] = get(number, 0.0) + token[2]
+        following = pair_ids.get(word)
+    scores = [0.0] * len(model.classes)
+    square = 0.0
+    log1p = math.log1p
+    for number, count in counts.items():
+        value = log1p(count)
+        square += value * value
+        for index, weight in rows[number]:
+            scores[index] += weight * value
+    norm = math.sqrt(square) or 1.0
+    scores = [b + s / norm for b, s in zip(model.bias, scores, strict=True)]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return {name: e / total for name, e in zip(model.classes, exps, strict=True)}
+
+
+def parse_model(lines: Iterable[str]) -> Model:
+    """Read the weights format (see the module docstring); raises ``ValueError`` if bad."""
+    rows = iter(lines)
+    header = next(rows, "").rstrip("\n").split("\t")
+    if not header or header[0] != _FORMAT:
+        raise ValueError(f"not a {_FORMAT} file")
+    classes: list[str] = []
+    bias: list[float] = []
+    for cell in header[1:]:
+        name, _, value = cell.rpartition("=")
+        classes.append(name)
+        bias.append(float(value))
+    weights: dict[str, tuple[tuple[int, float], ...]] = {}
+    for line in rows:
+        feature, _, cells = line.rstrip("\n").partition("\t")
+        if feature and not feature.startswith("#"):
+            weights[feature] = tuple((int(i), float(w)) for i, _, w in
+                                     (cell.partition(":") for cell in cells.split()))
+    return Model(tuple(classes), tuple(bias), weights)
+
+
+def format_model(model: Model) -> str:
+    """The text of the weights file for ``model`` (features sorted: byte-for-byte stable)."""
+    header = "\t".join([_FORMAT, *(f"{c}={b:.4f}" for c, b in
+                                   zip(model.classes, model.bias, strict=True))])
+    lines = [header]
+    for feature in sorted(model.weights):
+        cells = " ".join(f"{i}:{w:.4f}" for i, w in model.weights[feature])
+        lines.append(f"{feature}\t{cells}")
+    return "\n".join(lines) + "\n"
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> Model:
+    """The shipped model (read once per process)."""
+    data = resources.files("newsarchive.topics").joinpath("data", MODEL_FILE).read_bytes()
+    return parse_model(gzip.decompress(data).decode("utf-8").splitlines())
