@@ -8,9 +8,17 @@ article page shows the new title (polling the page over HTTP every
 millisecond).  For newsarchive it also reads the last build's numbers from
 ``/__newsarchive/status`` (pages re-rendered, files written, build seconds).
 
+``--edit add`` times adding an article instead: a new file (temp file then
+rename) dated beside an existing article in the middle of the archive, until
+its article page is served with its title; ``--edit delete`` removes an
+article's file, until its page answers 404 and its day page no longer links
+it.  After each timed change the server is left to finish (both phases of a
+two-phase rebuild), then the change is undone and that rebuild waited for.
+
 Usage::
 
     python benchmarks/serve_latency.py [--sizes 1000 10000] [--repeats 7] [--hugo auto|off]
+    python benchmarks/serve_latency.py --sizes 10000 --repeats 5 --hugo off --edit add|delete
     python benchmarks/serve_latency.py --profile 10000   # cProfile one in-process rebuild
 
 Hugo is measured when ``benchmarks/work/hugo-venv/bin/hugo`` exists
@@ -33,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -164,6 +173,77 @@ def time_edit(port: int, url: str, path: Path, record: Record, render: object, k
         time.sleep(0.001)
 
 
+def added_record(corpus: list[Record], beside: Record, k: int) -> Record:
+    """A new article (not in ``corpus``: generated past its end, so neither a
+    duplicate nor a copy of one in it) dated a minute after ``beside``, so it
+    joins ``beside``'s day page in the middle of the archive."""
+    extra = list(records(len(corpus) + k + 1))[-1]
+    return dataclasses.replace(extra, title=f"{extra.title} added {k}",
+                               slug=f"added-article-{k}-{extra.slug}",
+                               published=beside.published + timedelta(minutes=1))
+
+
+def added_path(site: Path, beside: Record, k: int) -> Path:
+    """Where the added article is written: beside ``beside`` (an existing folder)."""
+    return site / "seeds" / f"{beside.number // 1000:03d}" / f"added-{k:03d}.md"
+
+
+def poll(port: int, check: object, what: str) -> float:
+    """Seconds until ``check()`` holds, polling every millisecond (from now)."""
+    started = time.perf_counter()
+    while True:
+        try:
+            if check():  # type: ignore[operator]
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        if time.perf_counter() - started > 60:
+            raise TimeoutError(f"never saw {what}")
+        time.sleep(0.001)
+
+
+def time_add(port: int, site: Path, corpus: list[Record], beside: Record, k: int
+             ) -> tuple[float, Path]:
+    """Add an article; seconds until its page is served with its title."""
+    record = added_record(corpus, beside, k)
+    path = added_path(site, beside, k)
+    url = f"/{record.published:%Y/%m/%d}/{record.slug}/"
+    started = time.perf_counter()
+    save(path, render_md(record))
+
+    def shown() -> bool:
+        code, body = get(port, url)
+        return code == 200 and record.title in body
+
+    poll(port, shown, f"{url} with {record.title!r}")
+    return time.perf_counter() - started, path
+
+
+def time_delete(port: int, path: Path, record: Record) -> float:
+    """Remove an article's file; seconds until its page answers 404 and its day
+    page no longer links it."""
+    url = f"/{record.published:%Y/%m/%d}/{record.slug}/"
+    day = f"/{record.published:%Y/%m/%d}/"
+    started = time.perf_counter()
+    path.unlink()
+
+    def gone() -> bool:
+        if get(port, url)[0] != 404:
+            return False
+        code, body = get(port, day)  # 404 when it was the day's only article
+        return code in (200, 404) and f"{record.slug}/" not in body
+
+    poll(port, gone, f"{url} gone")
+    return time.perf_counter() - started
+
+
+def settled(port: int, before: int) -> None:
+    """Wait until a build after the ``before``-th finished and none is running."""
+    wait_until(lambda: (lambda s: s["builds"] > before and not s["building"])(status(port)), 120)
+    time.sleep(0.2)  # a two-phase rebuild may start its second phase right after
+    wait_until(lambda: not status(port)["building"], 120)
+
+
 def status(port: int) -> dict[str, object]:
     return dict(json.loads(get(port, "/__newsarchive/status")[1]))
 
@@ -184,8 +264,32 @@ def run_newsarchive(n: int, site: Path, corpus: list[Record], repeats: int) -> d
         wait_until(lambda: status(port)["builds"], 3600)
         first_build = time.perf_counter() - started
         latencies, rendered, written, build_seconds = [], [], [], []
+        phase_one: list[object] = []  # seconds of phase 1 of a two-phase rebuild
         for k, record in enumerate(picks(corpus, repeats)):
             path = site / "seeds" / file_name(record, "md")
+            if EDIT["kind"] in ("add", "delete"):
+                before = int(status(port)["builds"])  # type: ignore[call-overload]
+                if EDIT["kind"] == "add":
+                    latency, path = time_add(port, site, corpus, record, k)
+                else:
+                    latency = time_delete(port, path, record)
+                settled(port, before)
+                last = status(port)["last"]
+                restored = int(status(port)["builds"])  # type: ignore[call-overload]
+                if EDIT["kind"] == "add":
+                    path.unlink()  # undo, so reruns start from the corpus
+                else:
+                    save(path, render_md(record))
+                settled(port, restored)
+                if k == 0:
+                    continue
+                assert isinstance(last, dict)
+                latencies.append(latency)
+                rendered.append(last["rendered"])
+                written.append(last["written"])
+                build_seconds.append(last["seconds"])
+                phase_one.append(last.get("preview", {}).get("seconds"))
+                continue
             url = "/" + next((site / "site").glob(f"*/*/*/{record.slug}/index.html")
                              ).parent.relative_to(site / "site").as_posix() + "/"
             before = int(status(port)["builds"])  # type: ignore[call-overload]
@@ -208,7 +312,9 @@ def run_newsarchive(n: int, site: Path, corpus: list[Record], repeats: int) -> d
                 "latency_ms": [round(x * 1000, 1) for x in latencies],
                 "median_ms": round(statistics.median(latencies) * 1000, 1),
                 "rendered": rendered, "written": written,
-                "build_ms": [round(float(x) * 1000, 1) for x in build_seconds]}
+                "build_ms": [round(float(x) * 1000, 1) for x in build_seconds],
+                "phase1_ms": [round(float(x) * 1000, 1) if isinstance(x, float) else None
+                              for x in phase_one]}
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -288,8 +394,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--edit", choices=("title", "body"), default="title",
-                        help="what the timed edit changes (default: the title)")
+    parser.add_argument("--edit", choices=("title", "body", "add", "delete"), default="title",
+                        help="what the timed edit changes (default: the title); add: a new "
+                             "article, delete: an article's file removed")
     parser.add_argument("--hugo", choices=("auto", "off"), default="auto")
     parser.add_argument("--profile", type=int, metavar="N", help="profile one rebuild of N")
     args = parser.parse_args()
@@ -303,7 +410,7 @@ def main() -> None:
         na, hugo, corpus = write_sites(n)
         results.append(run_newsarchive(n, na, corpus, args.repeats))
         print(json.dumps(results[-1]), flush=True)
-        if args.hugo == "auto" and HUGO.exists():
+        if args.hugo == "auto" and HUGO.exists() and args.edit in ("title", "body"):
             results.append(run_hugo(n, hugo, corpus, args.repeats))
             print(json.dumps(results[-1]), flush=True)
     print("\n| tool | articles | first build (s) | median edit-to-page (ms) | pages re-rendered |")

@@ -146,6 +146,32 @@ class Session:
         return self._after_write(report, self.config.search if search is None else search,
                                  reindex)
 
+    def preview(self, changed: Collection[str],
+                told: Callable[[BuildReport], None] | None = None) -> BuildReport | None:
+        """Phase 1 of the dev server's two-phase rebuild of added or removed
+        articles (:func:`newsarchive.incremental.preview.preview`): only the
+        pages the reader sees first; the next :meth:`build` (phase 2, the full
+        path) makes the rest.  ``told(report)`` is called as soon as the pages
+        are written (the server tells the browser), before the output's list
+        of files is updated.  None when it cannot answer (nothing written)."""
+        from newsarchive.incremental.preview import own, preview
+
+        started = time.perf_counter()
+        self.check_output()
+        done = preview(self.config, self._settings, self._last.sources, self._store(),
+                       self._last.manifest, changed,
+                       lambda entries, todo, sources: self._writer.render(
+                           entries, todo, None, sources))
+        if done is None:
+            return None
+        report = self._report(done.state.counts, [], dict(
+            rendered=done.rendered, written=len(done.written), written_paths=done.written,
+            removed=len(done.removed), removed_paths=done.removed), started)
+        if told is not None:
+            told(report)
+        own(self.config, done)
+        return report
+
     def check_output(self) -> None:
         """:func:`check_output`, once per session, before anything (the cache folder
         included) is made; raises ConfigError for a folder not to write into."""

@@ -83,6 +83,8 @@ class LiveState:
         self._cond = threading.Condition()
         self._snapshot = Snapshot(output_dir=config.output_dir, base_path=config.base_path)
         self.closed = False
+        #: The figures of phase 1 of the build going on, reported with its phase 2.
+        self._preview: dict[str, Any] | None = None
 
     def get(self) -> Snapshot:
         """The current snapshot."""
@@ -110,10 +112,30 @@ class LiveState:
                             written=report.written, removed=report.removed,
                             build_seconds=round(report.seconds, 4),
                             warnings=len(report.warnings), errors=len(report.errors))
+            if self._preview is not None:
+                last["preview"], self._preview = self._preview, None
             serial = old.serial + (version != old.version or outcome.problems != old.problems)
             self._snapshot = Snapshot(
                 serial, version, old.builds + 1, False, outcome.problems,
                 outcome.config.output_dir, outcome.config.base_path, last)
+            self._cond.notify_all()
+            return self._snapshot
+
+    def publish_preview(self, outcome: Outcome) -> Snapshot:
+        """Record phase 1 of a two-phase rebuild (see :meth:`Rebuilder.preview`):
+        a new ``version`` (the browser reloads), the build still going, the
+        number of builds and the problems left to phase 2; its figures under
+        ``last["preview"]``, now and after phase 2."""
+        with self._cond:
+            old = self._snapshot
+            report = outcome.report
+            figures: dict[str, Any] = {"seconds": round(outcome.seconds, 4)}
+            if report is not None:
+                figures.update(rendered=report.rendered, written=report.written,
+                               removed=report.removed)
+            self._preview = figures
+            self._snapshot = replace(old, serial=old.serial + 1, version=old.version + 1,
+                                     building=True, last={**old.last, "preview": figures})
             self._cond.notify_all()
             return self._snapshot
 

@@ -240,6 +240,32 @@ class Rebuilder:
         return Outcome(report, tuple(problems), self.config, time.perf_counter() - started,
                        tuple(sorted(self._held)))
 
+    def preview(self, changes: Changes, told: Callable[[Outcome], None] | None = None
+                ) -> Outcome | None:
+        """Phase 1 of a two-phase rebuild, when ``changes`` only add or remove
+        articles: write just the pages the reader sees first (see
+        :mod:`newsarchive.incremental.preview`); the caller tells the browser,
+        then runs :meth:`build` with the same ``changes`` (phase 2), which
+        makes every other page.  None (nothing written) when the change is
+        anything else, a source is held or a build is to be retried, or phase 1
+        cannot answer.  ``told(outcome)`` is called as soon as its pages are
+        written.  Never raises: a failure is left to phase 2."""
+        if (changes.rescan or changes.templates or changes.static or changes.config
+                or not changes.sources or self._held or self._retry or self._config_problems):
+            return None
+        started = time.perf_counter()
+        try:
+            with output_lock(self.config.output_dir, cache_dir=self.config.cache_dir):
+                report = self._session.preview(changes.sources, None if told is None else (
+                    lambda done: told(Outcome(done, (), self.config,
+                                              time.perf_counter() - started))))
+        except Exception:  # phase 2 builds, and reports, whatever this met
+            logger.debug("preview failed", exc_info=True)
+            return None
+        if report is None:
+            return None
+        return Outcome(report, (), self.config, time.perf_counter() - started)
+
     def index_search(self, outcome: Outcome, reindex: bool = False) -> tuple[str, ...]:
         """The search step for the build of ``outcome`` (``reindex``: whatever it
         wrote); the problem lines it found.  Run by the dev server's indexer

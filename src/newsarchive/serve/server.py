@@ -5,6 +5,11 @@ request), watchdog's observer (file events into a :class:`ChangeQueue`), and
 one rebuild thread that takes debounced batches and runs them through the
 :class:`Rebuilder`.  They share a :class:`LiveState` guarded by a condition.
 
+An added or removed article is rebuilt in two phases: the pages the reader
+sees first (:meth:`Rebuilder.preview`), the browser told, then the normal
+build right after in the same thread, which brings every other page up to
+date; the status reports ``building`` until both are done.
+
 HTML pages get a small script (and, while a build has problems, an error
 overlay) injected as they are served, never on disk.  The script listens to
 Server-Sent Events at ``/__newsarchive/events`` and reloads when a build wrote
@@ -113,6 +118,11 @@ class DevServer:
 
     def _build(self, changes: Changes | None) -> Outcome:
         self.state.set_building(True)
+        if changes is not None:
+            # Two phases for an added or removed article: its own page (or its
+            # removal and its day page) at once, the browser told, then the
+            # full build in this same thread (see newsarchive.incremental.preview).
+            self.rebuilder.preview(changes, self._told)
         outcome = self.rebuilder.build(changes)
         if outcome.config is not self.watcher.config:
             self.watcher.retarget(outcome.config)
@@ -121,6 +131,11 @@ class DevServer:
             self._on_build(outcome)
         self._indexer.request(outcome)
         return outcome
+
+    def _told(self, first: Outcome) -> None:
+        """Tell the browser about phase 1 of a two-phase rebuild."""
+        if first.wrote:
+            self.state.publish_preview(first)
 
     def _rebuild_loop(self, first: list[Outcome], built: threading.Event) -> None:
         try:
