@@ -56,8 +56,22 @@ def test_index_site_skips_when_nothing_changed(tmp_path: Path) -> None:
     (site / "pagefind").mkdir(parents=True)
     (site / "pagefind" / "pagefind.js").write_text("")
     (site / "pagefind" / search.MANIFEST).write_text(
-        '{"generator": "newsarchive", "format": 1, "files": {"pagefind.js": "e3b0"}}')
+        '{"generator": "newsarchive", "format": 2, "files": {"pagefind.js": "e3b0"}, '
+        '"parts": {}}')
     assert index_site(site, changed=False) == IndexResult("unchanged")
+
+
+def test_a_bundle_made_whole_before_parts_is_indexed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bundle from before the index was kept in parts has no record of them: the
+    # search page needs the parts, so it is indexed again even when nothing changed.
+    site = tmp_path / "site"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind" / "pagefind.js").write_text("")
+    (site / "pagefind" / search.MANIFEST).write_text(
+        '{"generator": "newsarchive", "format": 1, "files": {"pagefind.js": "e3b0"}}')
+    monkeypatch.setattr(search, "pagefind_available", lambda: False)
+    assert index_site(site, changed=False).status == "unavailable"
 
 
 def test_index_site_runs_again_when_the_bundle_is_missing(tmp_path: Path,
