@@ -44,12 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     """Print the timing report; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-model", action="store_true",
+                        help="cue words alone for subjects (topics.subject_model: false)")
     args = parser.parse_args(argv)
-    print(f"$ python benchmarks/topics_speed.py --repeat {args.repeat}")
+    print(f"$ python benchmarks/topics_speed.py --repeat {args.repeat}"
+          + (" --no-model" if args.no_model else ""))
     start = time.perf_counter()
     load_gazetteer()
     print(f"data load (once per process): {(time.perf_counter() - start) * 1000:.1f} ms")
-    settings = TopicSettings()
+    settings = TopicSettings(subject_model=not args.no_model)
     corpus = articles()
     words = statistics.mean(len(body.split()) for _, body in corpus)
     for title, body in corpus:
