@@ -15,6 +15,7 @@ locally, but fails it when ``CI`` is set, so CI never hides a failure as a skip.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
@@ -209,19 +210,26 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: BuiltSite) -> Iterator[str]:
-    """``http://127.0.0.1:PORT/archive/``: the built site served under a subpath."""
-    handler = functools.partial(QuietHandler, directory=str(built_site.root))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on a free loopback port; yields ``http://127.0.0.1:PORT/``."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/archive/"
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: BuiltSite) -> Iterator[str]:
+    """``http://127.0.0.1:PORT/archive/``: the built site served under a subpath."""
+    with serving(built_site.root) as root:
+        yield root + "archive/"
 
 
 @pytest.fixture(scope="session")

@@ -8,17 +8,14 @@ stops.  A missing tool skips these tests locally and fails them under ``CI=true`
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from browser_fixtures import require_module, require_pagefind
+from browser_fixtures import require_module, require_pagefind, serving
 from newsarchive import cli
 from newsarchive.run.search import index_site
 from newsarchive.run.search_parts import assign, order
@@ -76,7 +73,7 @@ def test_parts_are_as_coarse_as_keeps_them_within_the_size() -> None:
     assert "1998-07" in by_month and "2003" in by_month and "2004" in by_month
     assert order(by_month)[:3] == ["2004", "2003", "1998-12"]
     assert order(by_month)[-3:] == ["1998-01", "1995", "undated"]
-    assert assign(paths + ["1998/07/02/e/index.html"], part_size=1)["1998-07"] == [
+    assert assign([*paths, "1998/07/02/e/index.html"], part_size=1)["1998-07"] == [
         "1998/07/01/a7/index.html", "1998/07/02/e/index.html"], "a month is never split"
 
 
@@ -122,31 +119,17 @@ def test_a_removed_article_removes_its_part(tmp_path: Path) -> None:
     assert "2010s" not in (site / "pagefind" / "newsarchive-parts.json").read_text()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def parts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site of :data:`ARTICLES` indexed in five parts, served under ``/archive/``."""
     require_pagefind()
     work = tmp_path_factory.mktemp("parts")
     (work / "www").mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(work / "www"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}/archive/"
-    site = _site(work, url)
-    assert index_site(site, language="en", part_size=1).parts == 5
-    site.rename(work / "www" / "archive")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(work / "www") as root:
+        site = _site(work, root + "archive/")
+        assert index_site(site, language="en", part_size=1).parts == 5
+        site.rename(work / "www" / "archive")
+        yield root + "archive/"
 
 
 def test_the_search_page_searches_every_part_and_sorts_across_them(page: Any,

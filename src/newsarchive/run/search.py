@@ -270,11 +270,7 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
     for key in plan.dirty:
         failure = results[key][0]
         if failure is not None:
-            return IndexResult("failed", seconds=time.perf_counter() - started,
-                               diagnostic=Diagnostic(
-                                   where, 0, 0, f"Pagefind failed to index the site: {failure}",
-                                   "run it by hand to see its full output: "
-                                   "python -m pagefind --site " + where))
+            return _failed(where, failure, started)
     records = {key: dict((old_parts or {})[key]) for key in plan.parts
                if key not in plan.dirty}
     warning: Diagnostic | None = None
@@ -293,11 +289,7 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         failure = run_service(output_dir, [], temp / "anchor", {}, timeout, language,
                               anchors=[tag.lower() for tag in languages])
         if failure is not None:
-            return IndexResult("failed", seconds=time.perf_counter() - started,
-                               diagnostic=Diagnostic(
-                                   where, 0, 0, f"Pagefind failed to index the site: {failure}",
-                                   "run it by hand to see its full output: "
-                                   "python -m pagefind --site " + where))
+            return _failed(where, failure, started)
         _, problem = _part_record(temp / "anchor", "", ())
         warning = warning or _unordered(bundle, problem)
         move_run(temp / "anchor", staged, shared=True)
@@ -325,6 +317,13 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
     return IndexResult("indexed", pages=sum(int(r["indexed"]) for r in records.values()),
                        seconds=time.perf_counter() - started, diagnostic=warning,
                        parts=len(plan.dirty))
+
+
+def _failed(where: str, failure: str, started: float) -> IndexResult:
+    """The result of a Pagefind run that failed with ``failure``."""
+    return IndexResult("failed", seconds=time.perf_counter() - started, diagnostic=Diagnostic(
+        where, 0, 0, f"Pagefind failed to index the site: {failure}",
+        "run it by hand to see its full output: python -m pagefind --site " + where))
 
 
 def _unordered(where: Path, problem: str) -> Diagnostic | None:
