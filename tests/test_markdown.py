@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,15 @@ def test_switching_the_engine_changes_the_built_article_page(
     assert "<p>Note</p>\n<p>Be careful.</p>" in extended
     (tmp_path / "archive.yaml").write_text("topics:\n  enabled: []\n", encoding="utf-8")
     assert article_page() == plain
+
+
+@pytest.mark.parametrize("settings", [MARKDOWN_IT, MarkdownSettings("python-markdown", ())])
+def test_the_highest_heading_of_a_body_is_h2_and_no_level_is_skipped(
+        settings: MarkdownSettings) -> None:
+    # Bodies that start at ## (most news copy) would give h3 right after the page's h1.
+    html = _html("## Background\n\nText.\n\n### Detail\n\nMore.\n", settings)
+    assert re.findall(r"<(h\d)\b", html) == ["h2", "h3"]
+    html = _html("#### Only a small heading\n\nText.\n", settings)
+    assert re.findall(r"<(h\d)\b", html) == ["h2"]
+    html = _html("Text without headings.\n", settings)
+    assert "<h" not in html

@@ -27,7 +27,8 @@ __all__ = ["ENRICH_VERSION", "TRANSLATION_TERMS", "body_html", "enrich", "langua
            "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "6"  # 6: topics with datelines, place chains, one name per person
+ENRICH_VERSION = "6"  # 6: topics with datelines, place chains, one name per person;
+# a body's highest heading is h2
 #: The hidden "taxonomy" whose one term names an entry's translation group: a
 #: digest of its ``translation_key``, else of its original URL.  Not a URL
 #: folder (no taxonomy name starts with ``_``), never planned as pages; kept

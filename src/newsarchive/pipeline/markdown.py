@@ -1,8 +1,10 @@
 """Markdown to HTML with the engine ``markdown.engine`` of ``archive.yaml`` names.
 
-Both engines give the same shape: headings one level down (the page title is
-the only ``<h1>``), an id on every heading so in-article links resolve, and
-the same HTML for the same input on every run.  Their output is unsafe until
+Both engines give the same shape: headings moved so the highest level of the
+body is ``<h2>`` and none is skipped (the page title is the only ``<h1>``:
+``#`` and ``##`` become ``h2`` and ``h3``, and so do ``##`` and ``###``), an id
+on every heading so in-article links resolve, and the same HTML for the same
+input on every run.  Their output is unsafe until
 :func:`newsarchive.pipeline.enrich.body_html` sanitises it; no engine is
 trusted with that.
 
@@ -68,8 +70,10 @@ class _HeadingIds:
         return slug
 
 
-def _shifted(tag: str) -> str:
-    return f"h{min(int(tag[1]) + 1, 6)}"
+def _shifted(tag: str, top: int = 1) -> str:
+    """``tag`` moved so that the body's highest heading level ``top`` becomes ``h2``
+    (the page title is the ``h1``), so no level is skipped after the title."""
+    return f"h{max(2, min(int(tag[1]) - top + 2, 6))}"
 
 
 # -- markdown-it ---------------------------------------------------------------------------------
@@ -85,9 +89,10 @@ def _markdown_it_html(body: str) -> str:
     md = _markdown_it()
     tokens = md.parse(body)
     ids = _HeadingIds()
+    top = min((int(t.tag[1]) for t in tokens if t.type == "heading_open"), default=1)
     for i, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
-            token.tag = _shifted(token.tag)
+            token.tag = _shifted(token.tag, top)
         if token.type == "heading_open" and not token.attrGet("id"):
             children = tokens[i + 1].children or []
             given = _given_id(children)
@@ -158,12 +163,14 @@ def _python_markdown(extensions: tuple[str, ...], configs: bytes) -> tuple[Markd
                     el.set("id", ids.add(_heading_text(el, self.md)))
 
     class ShiftHeadings(Treeprocessor):
-        """Headings one level down, after every extension (toc counts levels as written)."""
+        """Headings moved so the highest is ``h2``, after every extension (toc counts
+        levels as written)."""
 
         def run(self, root: Element) -> None:
-            for el in root.iter():
-                if el.tag in _HEADINGS:
-                    el.tag = _shifted(el.tag)
+            headings = [el for el in root.iter() if el.tag in _HEADINGS]
+            top = min((int(el.tag[1]) for el in headings), default=1)
+            for el in headings:
+                el.tag = _shifted(el.tag, top)
 
     md = markdown.Markdown(extensions=list(extensions),
                            extension_configs={name: dict(options.get(name, {}))
