@@ -23,7 +23,7 @@ import pytest
 
 from browser_fixtures import require_pagefind
 from newsarchive import cli
-from newsarchive.run import search, search_bundle
+from newsarchive.run import search, search_bundle, search_install
 from newsarchive.run.search import MANIFEST, IndexResult, index_site
 
 ARTICLES = {
@@ -436,7 +436,7 @@ def test_a_bundle_it_wrote_is_unchanged_when_nothing_changed(tmp_path: Path,
     bundle = tmp_path / "site" / "pagefind"
     bundle.mkdir(parents=True)
     (bundle / "pagefind.js").write_bytes(b"")
-    (bundle / MANIFEST).write_bytes(search_bundle._manifest_bytes({"pagefind.js": "e3b0"}, {}))
+    (bundle / MANIFEST).write_bytes(search_install._manifest_bytes({"pagefind.js": "e3b0"}, {}))
     assert index_site(tmp_path / "site", changed=False) == IndexResult("unchanged")
 
 
@@ -508,7 +508,7 @@ def test_only_listed_files_of_the_old_bundle_are_removed(tmp_path: Path) -> None
     bundle = site / "pagefind"
     old = json.loads((bundle / MANIFEST).read_bytes())["files"]
     # An interrupted run may leave a manifest that lists a file which is not there.
-    (bundle / MANIFEST).write_bytes(search_bundle._manifest_bytes(
+    (bundle / MANIFEST).write_bytes(search_install._manifest_bytes(
         {**old, "fragment/en_gone.pf_fragment": "0"}))
     (bundle / "fragment" / "mine.txt").write_bytes(b"mine")
     (site / "p02" / "index.html").unlink()

@@ -79,27 +79,20 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.errors import Diagnostic
-from newsarchive.run.search_bundle import (
-    BUNDLE_DIR,
-    LANGUAGE_NAMES,
-    MANIFEST,
-    FormatError,
-    Refusal,
+from newsarchive.run.search_bundle import BUNDLE_DIR, LANGUAGE_NAMES, MANIFEST, Refusal
+from newsarchive.run.search_install import (
     check_bundle_folder,
-    filter_values,
     install,
-    normalise,
-    page_count,
     read_manifest,
     read_parts,
 )
 from newsarchive.run.search_parts import (
-    OTHER,
     PART_SIZE,
     PARTS_DIR,
     PARTS_INDEX,
     PartPlan,
     move_run,
+    part_record,
     parts_index,
     plan_parts,
     run_parts,
@@ -258,7 +251,7 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         failure = run_service(output_dir, pages, folder, {}, timeout, language)
         if failure is not None:
             return failure, {}, ""
-        return None, *_part_record(folder, key, pages)
+        return None, *part_record(folder, key, pages)
 
     try:
         results = run_parts(plan.dirty, plan.parts, run)
@@ -290,7 +283,7 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
                               anchors=[tag.lower() for tag in languages])
         if failure is not None:
             return _failed(where, failure, started)
-        _, problem = _part_record(temp / "anchor", "", ())
+        _, problem = part_record(temp / "anchor", "", ())
         warning = warning or _unordered(bundle, problem)
         move_run(temp / "anchor", staged, shared=True)
     keep = {relative: digest for relative, digest in (old_files or {}).items()
@@ -345,30 +338,6 @@ def _kept(relative: str, plan: PartPlan, restaged_shared: bool) -> bool:
     if pieces[0] == PARTS_DIR:
         return len(pieces) > 2 and pieces[1] in plan.parts and pieces[1] not in plan.dirty
     return not restaged_shared and relative not in (PARTS_INDEX, LANGUAGE_NAMES)
-
-
-def _part_record(folder: Path, key: str, pages: Sequence[str]
-                 ) -> tuple[dict[str, Any], str]:
-    """Normalise the bundle Pagefind wrote into ``folder`` for part ``key``; its record
-    (pages, page count of each language index, language tags; ``members`` for the
-    part of other pages), and what kept it from being normalised ("" when nothing)."""
-    problem = ""
-    try:
-        count = normalise(folder)
-    except (FormatError, OSError, ValueError) as exc:
-        count, problem = page_count(folder), str(exc)
-    try:
-        entry = json.loads((folder / "pagefind-entry.json").read_bytes())
-        indexes = {lang: int(info["page_count"])
-                   for lang, info in sorted(entry["languages"].items())}
-        tags = filter_values(folder, "language")
-    except (FormatError, OSError, ValueError, LookupError, TypeError) as exc:
-        indexes, tags, problem = {}, [], problem or str(exc)
-    record: dict[str, Any] = {"pages": len(pages), "indexed": count, "indexes": indexes,
-                              "tags": tags}
-    if key == OTHER:
-        record["members"] = list(pages)
-    return record, problem
 
 
 def _names_or_warning(staged: Path, where: str, records: Mapping[str, Mapping[str, Any]]

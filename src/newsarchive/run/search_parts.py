@@ -27,6 +27,7 @@ page count of each language index.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,10 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from newsarchive.run.search_bundle import FormatError, filter_values, normalise, page_count
 from newsarchive.urls import is_article_path
 
 __all__ = ["OTHER", "PARTS_DIR", "PARTS_INDEX", "PART_SIZE", "UNDATED", "PartPlan",
-           "assign", "is_part_file", "order", "parts_index", "plan_parts", "run_parts"]
+           "assign", "is_part_file", "order", "part_record", "parts_index", "plan_parts",
+           "run_parts"]
 
 #: The most pages a part holds, unless a single month holds more.
 PART_SIZE = 1000
@@ -215,3 +218,27 @@ def parts_index(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return {"parts": [{"key": key, "path": f"{PARTS_DIR}/{key}/",
                        "pages": records[key]["pages"], "indexes": records[key]["indexes"]}
                       for key in order(records)]}
+
+
+def part_record(folder: Path, key: str, pages: Sequence[str]
+                 ) -> tuple[dict[str, Any], str]:
+    """Normalise the bundle Pagefind wrote into ``folder`` for part ``key``; its record
+    (pages, page count of each language index, language tags; ``members`` for the
+    part of other pages), and what kept it from being normalised ("" when nothing)."""
+    problem = ""
+    try:
+        count = normalise(folder)
+    except (FormatError, OSError, ValueError) as exc:
+        count, problem = page_count(folder), str(exc)
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_bytes())
+        indexes = {lang: int(info["page_count"])
+                   for lang, info in sorted(entry["languages"].items())}
+        tags = filter_values(folder, "language")
+    except (FormatError, OSError, ValueError, LookupError, TypeError) as exc:
+        indexes, tags, problem = {}, [], problem or str(exc)
+    record: dict[str, Any] = {"pages": len(pages), "indexed": count, "indexes": indexes,
+                              "tags": tags}
+    if key == OTHER:
+        record["members"] = list(pages)
+    return record, problem

@@ -34,7 +34,8 @@ from html import escape, unescape
 from pathlib import Path
 from typing import IO, Any
 
-from newsarchive.run.search_bundle import BUNDLE_DIR, is_bundle_path
+from newsarchive.run.search_bundle import BUNDLE_DIR
+from newsarchive.run.search_install import is_bundle_path
 
 __all__ = ["FOLDED_META", "folded_words", "page_for_index", "pages_to_index", "run_service"]
 
