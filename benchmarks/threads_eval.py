@@ -10,7 +10,7 @@ An id is a file path inside the corpus folder, or ``path#record`` for a
 record of a multi-article file; corpus ``generated`` is
 ``benchmarks/generate_corpus.py``'s corpus (ids are article numbers).
 
-Each corpus is read and enriched as a build reads it (default config: topics
+Each corpus is read and enriched as a build loads it (``run.jobs.load_one``) (default config: topics
 derived from the text), its automatic threads are found
 (:func:`newsarchive.pipeline.threads.find_threads`), and a pair is predicted
 positive when both articles are in one thread.  Corpora under
@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from newsarchive.config import Config  # noqa: E402
 from newsarchive.model import Entry  # noqa: E402
-from newsarchive.pipeline.enrich import enrich  # noqa: E402
-from newsarchive.pipeline.read import SUFFIXES, read_source  # noqa: E402
+from newsarchive.pipeline.read import SUFFIXES  # noqa: E402
 from newsarchive.pipeline.threads import ENTITIES, find_threads, title_words  # noqa: E402
+from newsarchive.run.jobs import load_one  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "threads_labels.tsv"
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -57,15 +57,15 @@ def corpus_entries(corpus: str) -> list[Entry] | str:
         from generate_corpus import records, render_md
         for record in records(GENERATED):
             text = render_md(record)
-            for article in read_source(str(record.number), text.encode(), config.read).articles:
-                entries.append(enrich(article, config))
+            (_, light), _ = load_one(config, f"{record.number}.md", text.encode())
+            entries += light
         return entries
     folder = CORPORA / corpus
     if not folder.is_dir():
         return f"{folder} is absent"
     for path in _files(folder):
-        result = read_source(path.relative_to(folder).as_posix(), path.read_bytes(), config.read)
-        entries += [enrich(a, config) for a in result.articles if not a.draft]
+        (_, light), _ = load_one(config, path.relative_to(folder).as_posix(), path.read_bytes())
+        entries += [e for e in light if not e.article.draft]
     return entries
 
 

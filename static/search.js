@@ -32,6 +32,8 @@ const pageLanguage = document.documentElement.getAttribute("lang") || "en";
 const PASS = "newsarchive-pass";
 const PART = "newsarchive-part";
 const SEGMENTED = ["zh", "ja"];
+// The parts that are no period: undated articles, and other pages (see search_parts.py).
+const UNPERIODED = ["undated", "other"];
 const strings = readStrings();
 
 const form = document.getElementById("search-form");
@@ -129,23 +131,39 @@ function inOrder(lists) {
   };
 }
 
-// Sorted results of several parts, languages and passes (one list per part and
-// pass).  Pagefind sorts each index's results (a rank as their score) but merges
-// indexes by that rank, so they are merged again here by the ISO date (meta
-// "published") of the head of each index's list; only the heads' data is
-// loaded.  Undated results come last; a page found by both passes is shown once.
-function byDate(lists, direction) {
-  const groups = new Map();
-  lists.forEach((results, list) => {
-    for (const result of results) {
-      const id = String(result.id);
-      const key = `${list}:${id.slice(0, Math.max(0, id.lastIndexOf("_")))}`;
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(result);
-    }
-  });
-  const queues = [...groups.values()].map((group) => group.sort((a, b) => b.score - a.score));
-  if (queues.length < 2) return inOrder(lists);
+// Sorted results of several parts, languages and passes.  Pagefind sorts each
+// index's results (a rank as their score) but merges indexes by that rank, so each
+// part is searched alone (``scopes``: its pass and part, and its position in the
+// order of the sort) and the lists are merged again here by the ISO date (meta
+// "published") of the head of each index's list; only the heads' data is loaded.
+// A part is searched when the merge comes near it: parts are periods at least a
+// day long, in order, and a page's date is less than a day off the day in its
+// address, so a page of a part three positions on never comes before one of this
+// part.  The parts of undated and other pages (position -1) are searched at once,
+// and every part before one of their pages is taken.  ``total`` is the number of
+// pages found.  Undated results come last; a page found by both passes is shown once.
+function byDate(scopes, search, direction, total) {
+  const queues = [];
+  const searched = new Set();
+  let reach = -Infinity;
+  const load = async (through) => {
+    const todo = scopes.filter((scope) => !searched.has(scope) && scope.position <= through);
+    for (const scope of todo) searched.add(scope);
+    reach = Math.max(reach, through);
+    const found = await Promise.all(todo.map((scope) => search(scope.scope)));
+    found.forEach((results, i) => {
+      const groups = new Map();
+      for (const result of results) {
+        const id = String(result.id);
+        const key = id.slice(0, Math.max(0, id.lastIndexOf("_")));
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key).push(result);
+      }
+      for (const group of groups.values()) {
+        queues.push({ position: todo[i].position, items: group.sort((a, b) => b.score - a.score) });
+      }
+    });
+  };
   const shown = new Set();
   const loaded = new Map();
   const data = (result) => {
@@ -161,23 +179,32 @@ function byDate(lists, direction) {
     if (a === null) return false;
     return direction === "asc" ? a < b : a > b;
   };
-  let left = new Set(lists.flat().map((result) => result.id)).size;
+  let left = total;
   return {
     size: () => left,
     take: async (count) => {
       const taken = [];
+      if (!searched.size) await load(2);
       while (taken.length < count && left > 0) {
         for (const queue of queues) {
-          while (queue.length && shown.has(queue[0].id)) queue.shift();
+          while (queue.items.length && shown.has(queue.items[0].id)) queue.items.shift();
         }
-        const heads = await Promise.all(queues.map((queue) => (queue.length ? data(queue[0]) : null)));
+        const heads = await Promise.all(queues.map((queue) => (queue.items.length
+          ? data(queue.items[0]) : null)));
         let best = -1;
         for (let i = 0; i < heads.length; i += 1) {
           if (heads[i] === null) continue;
           if (best === -1 || before(time(heads[i]), time(heads[best]))) best = i;
         }
+        const position = best === -1 ? -1 : queues[best].position;
+        const needed = position < 0 || time(heads[best]) === null ? Infinity : position + 2;
+        if (needed > reach && searched.size < scopes.length) {
+          await load(needed);
+          continue;
+        }
+        if (best === -1) break;
         taken.push(heads[best]);
-        shown.add(queues[best].shift().id);
+        shown.add(queues[best].items.shift().id);
         left -= 1;
       }
       return taken;
@@ -227,19 +254,28 @@ async function runSearch() {
     statusLine.textContent = "";
     return;
   }
-  const options = { filters };
-  if (sortSelect.value) options.sort = { date: sortSelect.value };
   const term = query ? query.normalize("NFKC") : null;
-  // Sorted: each part searched alone (its index ranks by date), then merged by date.
-  const scopes = sortSelect.value
-    ? passes.flatMap((pass) => partKeys.map((part) => ({ [PASS]: pass, [PART]: part })))
-    : passes.map((pass) => ({ [PASS]: pass }));
-  const searches = await Promise.all(scopes.map((scope) => pagefind.search(
-    term, { ...options, filters: { ...filters, ...scope } })));
+  const searches = await Promise.all(passes.map((pass) => pagefind.search(
+    term, { filters: { ...filters, [PASS]: pass } })));
   if (run !== generation || searches.includes(null)) return;
-  resultList.replaceChildren();
   const lists = searches.map((search) => search.results);
-  pending = sortSelect.value ? byDate(lists, sortSelect.value) : inOrder(lists);
+  resultList.replaceChildren();
+  if (sortSelect.value) {
+    // Sorted: only the parts with results (their counts in the search above), each
+    // searched alone when the merge by date reaches it (a merged search runs in
+    // every index, so searching every part for every sort is slow).
+    const direction = sortSelect.value;
+    const dated = partKeys.filter((part) => !UNPERIODED.includes(part));
+    if (direction === "asc") dated.reverse();
+    const scopes = passes.flatMap((pass, i) => partKeys
+      .filter((part) => (searches[i].filters?.[PART]?.[part] ?? 0) > 0)
+      .map((part) => ({ position: dated.indexOf(part), scope: { [PASS]: pass, [PART]: part } })));
+    const sorted = (scope) => pagefind.search(term, { sort: { date: direction },
+      filters: { ...filters, ...scope } }).then((found) => found?.results ?? []);
+    pending = byDate(scopes, sorted, direction, new Set(lists.flat().map((r) => r.id)).size);
+  } else {
+    pending = inOrder(lists);
+  }
   statusLine.textContent = describe(pending.size(), query, filters);
   await showMore(run);
 }
@@ -271,11 +307,14 @@ function valueLabel(key, value) {
 }
 
 async function buildFilters() {
-  // Counted over the "words" pass alone, which holds every page once; filters()
-  // first, which loads every filter (a search loads only those it filters by).
-  await pagefind.filters();
-  const all = await pagefind.search(null, { filters: { [PASS]: "words" } });
-  const available = { ...all.filters };
+  // The counts of every filter: with one pass, every page counts once in filters()
+  // (the placeholder records of the first index carry no filter); with the "whole"
+  // pass too, counted over the "words" pass alone by a search without a query, which
+  // loads every index's words (filters() first loads every filter: a search loads
+  // only those it filters by).
+  const totals = await pagefind.filters();
+  const available = { ...(passes.length === 1 ? totals
+    : (await pagefind.search(null, { filters: { [PASS]: "words" } })).filters) };
   delete available[PASS];
   delete available[PART];
   const rank = (key) => (FILTER_ORDER.includes(key) ? FILTER_ORDER.indexOf(key) : FILTER_ORDER.length);

@@ -71,3 +71,13 @@ def test_right_to_left_articles() -> None:
     arabic = Article("a.txt", "عنوان الخبر", "نص الخبر باللغة العربية.")
     assert enrich(arabic, NO_TOPICS).direction == "rtl"
     assert enrich(Article("b.txt", "t", "b", lang="he"), NO_TOPICS).direction == "rtl"
+
+
+def test_front_matter_places_are_filed_with_their_region_and_country() -> None:
+    article = Article("a.md", "Port reopens", "The port reopened on Monday.", "markdown",
+                      terms={"places": ("Houston", "Atlantis Bay")})
+    places = enrich(article, Config(topics=TopicSettings(enabled=("places",)))).terms["places"]
+    # As written first, each followed by its ancestors; an unknown name stays alone.
+    assert places == ("Houston", "Texas", "United States", "Atlantis Bay")
+    # With automatic places off, the front matter is kept as written.
+    assert enrich(article, NO_TOPICS).terms["places"] == ("Houston", "Atlantis Bay")

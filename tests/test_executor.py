@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,15 +41,48 @@ def test_local_pool_build_equals_serial_build_byte_for_byte(tmp_path: Path) -> N
     articles = _articles(260)  # above the size where the builder uses the pool
     serial = make_site(tmp_path / "serial", articles)
     pooled = make_site(tmp_path / "pooled", articles)
-    build(serial, executor=SerialExecutor(), use_cache=False)
+    build(serial, executor=SerialExecutor(), use_cache=False, search=False)
     pool = LocalExecutor(workers=2)
     try:
-        report = build(pooled, executor=pool)
+        report = build(pooled, executor=pool, search=False)
         assert pool._pool is not None, "the pool was never used"
     finally:
         pool.close()
     assert report.sources_read == 260
     assert snapshot(pooled.output_dir) == snapshot(serial.output_dir)
+
+
+def test_the_worker_pool_ends_before_the_search_step_and_starts_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsarchive.run import search
+    from newsarchive.run.search import IndexResult
+
+    config = make_site(tmp_path / "site", _articles(260))
+    pool = LocalExecutor(workers=2)
+    starts: list[int] = []
+    start = pool._start
+
+    def counted_start() -> Any:
+        starts.append(pool._pool is None)
+        return start()
+
+    seen: list[bool] = []
+
+    def search_step(*args: object) -> IndexResult:
+        seen.append(pool._pool is None)  # no idle worker beside Pagefind
+        return IndexResult("unchanged")
+
+    monkeypatch.setattr(pool, "_start", counted_start)
+    monkeypatch.setattr(search, "search_step", search_step)
+    try:
+        build(config, executor=pool, search=True)
+        assert seen == [True] and True in starts
+        starts.clear()
+        report = build(config, executor=pool, search=True, full=True)
+        assert seen == [True, True] and starts[0] is True  # a fresh pool rendered
+    finally:
+        pool.close()
+    assert report.rendered > 260
 
 
 def test_local_executor_keeps_batch_order() -> None:

@@ -106,7 +106,9 @@ def test_edit_in_place_renders_only_its_pages_and_equals_a_full_build(
     config = _site(tmp_path / "site")
     first = build_site(config)
     _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
-    _edit(config, "2003/5.md", "Paragraph about", "A summary line about")
+    # The summary changes; the words used twice (the body's keywords, which
+    # story threads compare) stay: the edit is only the article's own business.
+    _edit(config, "2003/5.md", "Paragraph about", "Paragraph summing up")
     with monkeypatch.context() as patch:
         _no_full_planning(patch)
         report = build_site(config)
@@ -122,6 +124,20 @@ def test_edit_in_place_renders_only_its_pages_and_equals_a_full_build(
     assert (warm.sources_read, warm.rendered, warm.written) == (0, 0, 0)
     # A full build of the patched state renders everything and writes nothing.
     assert build_site(config, full=True).written == 0
+
+
+def test_an_edit_that_changes_the_bodys_keywords_plans_again_and_equals_a_full_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body's keywords decide story threads (pipeline/threads.py): an edit that
+    changes them may join or split a thread elsewhere, so the archive is planned
+    again; the output still equals a full build."""
+    config = _site(tmp_path / "site")
+    build_site(config)
+    planned = _count_plans(monkeypatch)
+    _edit(config, "2003/5.md", "Paragraph about", "A summary line about")  # one "paragraph"
+    report = build_site(config)
+    assert len(planned) == 1 and report.sources_read == 1
+    _assert_as_full_build(tmp_path, config, report)
 
 
 def test_title_edit_with_a_fixed_slug_patches_listings_and_neighbours(
@@ -304,7 +320,7 @@ def test_primed_session_patches_later_edits(tmp_path: Path,
         assert snapshot(config.output_dir) == expected
         assert _facts(report) == _facts(full) == _facts(first)
         # A second body edit of the same file: the session's index followed the patch.
-        _edit(config, "2002/3.md", "An edited paragraph", "Edited twice")
+        _edit(config, "2002/3.md", "An edited paragraph", "A paragraph edited twice")
         with monkeypatch.context() as patch:
             _no_full_planning(patch)
             again = session.build(changed={"2002/3.md"})
@@ -321,7 +337,7 @@ def test_primed_session_patches_later_edits(tmp_path: Path,
         assert (idle.sources_read, idle.rendered, idle.written, idle.removed) == (0, 0, 0, 0)
         assert _facts(idle) == _facts(full)
         # And a body edit after the full path is patched again.
-        _edit(config, "2001/4.md", "Second paragraph", "Edited after the full path")
+        _edit(config, "2001/4.md", "Second paragraph", "A paragraph edited after the full path")
         with monkeypatch.context() as patch:
             _no_full_planning(patch)
             late = session.build(changed={"2001/4.md"})
@@ -366,7 +382,7 @@ def test_session_started_on_a_built_site_compares_only_changed_paths(
             patch.setattr(fastpath, "survey", lambda *a: pytest.fail("walked the sources"))
             report = session.build(changed={"2002/3.md"})
             assert report.sources_read == 1 and 0 < report.rendered < 30
-            _edit(config, "2002/4.md", "Second paragraph", "Another edit")
+            _edit(config, "2002/4.md", "Second paragraph", "Another paragraph")
             again = session.build(changed={"2002/4.md"})
             assert again.sources_read == 1
         assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]

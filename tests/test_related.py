@@ -3,13 +3,14 @@ on constructed entries and in whole builds."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsarchive.model import Article, Entry
 from newsarchive.pipeline.related import related_entries
-from newsarchive.pipeline.threads import find_threads
+from newsarchive.pipeline.threads import body_keywords, find_threads
 from newsarchive.urls import slugify
 
 from sitekit import build_site, full_build_of, make_site, md, snapshot
@@ -102,6 +103,46 @@ def test_an_automatic_thread_links_a_follow_up_and_not_a_same_topic_story() -> N
     threads = find_threads(_dated(crack, follow, other, *filler))
     assert [(t.slug, t.keys, t.explicit) for t in threads] == [
         ("cracks-found-in-springfield-dam-wall", ("crack.md", "follow.md"), False)]
+
+
+ROLLOUT = ("The enrollment website crashed again as insurers reported lost applications. "
+           "Officials said the website contractor would fix the enrollment backlog, and "
+           "insurers asked for more time for applications. ") * 2
+CONTINUED = ("Insurers said applications lost by the enrollment website were found, and the "
+             "contractor promised the website would handle the enrollment rush. ") * 2
+GARDEN = ("Gardeners planted tulips along the river path. Volunteers said the tulips and "
+          "the river path benches would be ready for the spring festival visitors. ") * 2
+
+
+def _with_body(entry: Entry, body: str) -> Entry:
+    return dataclasses.replace(entry, keywords=body_keywords(body))
+
+
+def test_a_follow_up_titled_in_other_words_joins_by_its_bodys_words() -> None:
+    people = {"people": ("Jane Roe",)}
+    first = _with_body(_entry("first", 0, "Enrollment site fails on opening day", **people),
+                       ROLLOUT)
+    # No title word in common: the bodies' vocabulary and the shared name decide.
+    later = _with_body(_entry("later", 6, "Roe promises a fix by December", **people),
+                       CONTINUED)
+    # The same person, close in time, another story: its words differ.
+    garden = _with_body(_entry("garden", 3, "Roe opens the spring festival", **people), GARDEN)
+    filler = [_with_body(e, GARDEN if i % 2 else ROLLOUT[:60])
+              for i, e in enumerate(_filler(40, subjects=("x",)))]
+    threads = find_threads(_dated(first, later, garden, *filler))
+    assert [(t.keys, t.explicit) for t in threads] == [(("first.md", "later.md"), False)]
+    # Without a shared name the words alone link nothing.
+    alone = dataclasses.replace(later, terms={})
+    assert find_threads(_dated(first, alone, garden, *filler)) == ()
+
+
+def test_body_keywords_are_repeated_content_words_and_deterministic() -> None:
+    words = body_keywords("The website failed. The website was slow; insurers waited. "
+                          "Insurers and the contractor said it would be fixed.")
+    assert words == "insurers website"  # used twice; "contractor" only once
+    assert body_keywords("Zebra apple. " * 20 + "Mango kiwi. " * 20) == "apple kiwi mango zebra"
+    # A sentence added at the end that repeats no word keeps them.
+    assert body_keywords(ROLLOUT + " An editor's note was added.") == body_keywords(ROLLOUT)
 
 
 def test_no_automatic_thread_across_a_long_gap() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from browser_fixtures import ARTICLES, BuiltSite, require_pagefind
 from newsarchive import cli
-from newsarchive.run import search, search_service
+from newsarchive.run import search
 from newsarchive.run.search import IndexResult, index_site
 
 ARTICLE_PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head>
@@ -94,7 +94,7 @@ def test_missing_pagefind_is_a_warning(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_failing_pagefind_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "pagefind_available", lambda: True)
-    monkeypatch.setattr(search_service.sys, "executable", "/bin/false")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
     result = index_site(tmp_path)
     assert result.status == "failed"
     assert result.diagnostic is not None and result.diagnostic.severity == "error"

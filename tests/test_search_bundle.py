@@ -217,7 +217,7 @@ def test_the_bundle_does_not_depend_on_the_order_pages_were_written(tmp_path: Pa
 
 
 FAKE_SERVICE = """\
-'''A stand-in for `python -m pagefind --service`: logs requests, answers a small bundle.'''
+'''A stand-in for `pagefind --service`: logs requests, answers a small bundle.'''
 import base64, json, pathlib, sys
 from newsarchive.run.search_bundle import _cbor_encode, _pagefind_gzip
 
@@ -267,12 +267,11 @@ while True:
 
 def test_pages_reach_pagefind_in_path_order_and_its_maps_are_sorted(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "fake" / "pagefind"  # found first by `python -m pagefind`
+    fake = tmp_path / "fake" / "pagefind"  # run as the binary Pagefind's package names
     fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text("")
-    (fake / "__main__.py").write_text(FAKE_SERVICE, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(fake.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    (fake / "__main__.py").write_text(f"#!{sys.executable}\n{FAKE_SERVICE}", encoding="utf-8")
+    (fake / "__main__.py").chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake / "__main__.py"))
     site = tmp_path / "site"
     for name in ("b/index.html", "a/z.html", "a/index.html", "2001/c/index.html"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)

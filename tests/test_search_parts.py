@@ -8,6 +8,7 @@ stops.  A missing tool skips these tests locally and fails them under ``CI=true`
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +18,10 @@ import pytest
 
 from browser_fixtures import require_module, require_pagefind, serving
 from newsarchive import cli
+from newsarchive.run import search, search_parts
 from newsarchive.run.search import index_site
-from newsarchive.run.search_parts import assign, order
+from newsarchive.run.search_parts import assign, order, plan_edit
+from newsarchive.run.search_service import pages_to_index
 
 ARTICLES = {
     "spring.md": ("Dockers vote on the spring contract", "1998-03-04", "harbour cranes idle"),
@@ -73,8 +76,45 @@ def test_parts_are_as_coarse_as_keeps_them_within_the_size() -> None:
     assert "1998-07" in by_month and "2003" in by_month and "2004" in by_month
     assert order(by_month)[:3] == ["2004", "2003", "1998-12"]
     assert order(by_month)[-3:] == ["1998-01", "1995", "undated"]
-    assert assign([*paths, "1998/07/02/e/index.html"], part_size=1)["1998-07"] == [
-        "1998/07/01/a7/index.html", "1998/07/02/e/index.html"], "a month is never split"
+    more = [*paths, "1998/07/02/e/index.html", "1998/07/20/g/index.html"]
+    assert {key: pages for key, pages in assign(more, part_size=2).items()
+            if key.startswith("1998-07")} == {
+        "1998-07-h1": ["1998/07/01/a7/index.html", "1998/07/02/e/index.html"],
+        "1998-07-h2": ["1998/07/20/g/index.html"]}, "a month above the size: its halves"
+    by_quarter = assign([*more, "1998/07/10/h/index.html"], part_size=2)
+    assert {key: pages for key, pages in by_quarter.items() if key.startswith("1998-07")} == {
+        "1998-07-q1": ["1998/07/01/a7/index.html", "1998/07/02/e/index.html"],
+        "1998-07-q2": ["1998/07/10/h/index.html"],
+        "1998-07-h2": ["1998/07/20/g/index.html"]}, "a half above it: its two quarters"
+    by_day = assign([*more, "1998/07/02/f/index.html"], part_size=2)
+    assert {key: pages for key, pages in by_day.items() if key.startswith("1998-07")} == {
+        "1998-07-01": ["1998/07/01/a7/index.html"],
+        "1998-07-02": ["1998/07/02/e/index.html", "1998/07/02/f/index.html"],
+        "1998-07-h2": ["1998/07/20/g/index.html"]}, "a quarter above it: days, never split"
+    assert "1998-06" in by_day, "only the months above the size are split"
+    assert order(by_day)[order(by_day).index("1998-08"):][:5] == [
+        "1998-08", "1998-07-h2", "1998-07-02", "1998-07-01", "1998-06"]
+    assert order(by_quarter)[order(by_quarter).index("1998-08"):][:5] == [
+        "1998-08", "1998-07-h2", "1998-07-q2", "1998-07-q1", "1998-06"]
+
+
+def test_each_part_names_the_folders_that_hold_its_pages() -> None:
+    folders = search_parts._folders
+    assert folders("1990s") == [f"{year}/" for year in range(1990, 2000)]
+    assert folders("1998") == ["1998/"]
+    assert folders("1998-h2") == [f"1998/{month:02d}/" for month in range(7, 13)]
+    assert folders("1998-q2") == ["1998/04/", "1998/05/", "1998/06/"]
+    assert folders("1998-07") == ["1998/07/"]
+    assert folders("1998-07-h1") == [f"1998/07/{day:02d}/" for day in range(1, 16)]
+    assert folders("1998-07-h2") == [f"1998/07/{day:02d}/" for day in range(16, 32)]
+    assert folders("1998-07-q2") == [f"1998/07/{day:02d}/" for day in range(9, 16)]
+    assert folders("1998-07-q4") == [f"1998/07/{day:02d}/" for day in range(24, 32)]
+    assert folders("1998-07-04") == ["1998/07/04/"]
+    assert folders("undated") == ["undated/"]
+    paths = [f"1998/07/{day:02d}/a{day}/index.html" for day in (1, 2, 9, 15, 16, 23, 24, 31)]
+    for size in (1, 2, 4):
+        for key, pages in assign(paths, part_size=size).items():
+            assert all(any(page.startswith(folder) for folder in folders(key)) for page in pages)
 
 
 def test_an_edit_reindexes_its_own_part_and_equals_a_full_index(tmp_path: Path) -> None:
@@ -105,6 +145,69 @@ def test_an_edit_reindexes_its_own_part_and_equals_a_full_index(tmp_path: Path) 
     assert index_site(fresh, language="en", part_size=1).parts == 5
     assert _files(bundle) == _files(fresh / "pagefind"), "incremental equals full"
     assert index_site(site, language="en", part_size=1, changed=False).status == "unchanged"
+
+
+def _walks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """Record the folders each walk of the output folder starts from (``""``: all of it)."""
+    walked: list[tuple[str, ...]] = []
+
+    def spy(output_dir: Path, folders: tuple[str, ...] = ("",)) -> list[str]:
+        walked.append(tuple(folders))
+        return pages_to_index(output_dir, folders)
+
+    monkeypatch.setattr(search, "pages_to_index", spy)
+    monkeypatch.setattr(search_parts, "pages_to_index", spy)
+    return walked
+
+
+def test_an_edit_walks_only_the_folders_of_its_own_part(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    require_pagefind()
+    site = _site(tmp_path)
+    assert index_site(site, language="en", part_size=1).parts == 5
+    walked = _walks(monkeypatch)
+    edited = _article(site, "2003-05-12")
+    (site / edited).write_text((site / edited).read_text(encoding="utf-8").replace(
+        "islands", "lighthouses"), encoding="utf-8")
+
+    result = index_site(site, language="en", part_size=1,
+                        changed={edited, "2003/05/12/index.html", "index.html"})
+
+    assert (result.status, result.pages, result.parts) == ("indexed", 5, 1)
+    assert walked == [tuple(f"{year}/" for year in range(2000, 2010))], (
+        "the record of the parts says where the pages are; only the edited part's "
+        "folders are walked, to check its pages")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    assert index_site(fresh, language="en", part_size=1).parts == 5
+    assert _files(site / "pagefind") == _files(fresh / "pagefind"), "incremental equals full"
+
+
+def test_an_added_page_or_a_record_of_another_size_walks_the_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_pagefind()
+    site = _site(tmp_path)
+    assert index_site(site, language="en", part_size=1).parts == 5
+    record = json.loads((site / "pagefind" / ".newsarchive-bundle.json").read_bytes())["parts"]
+    edited = _article(site, "2003-05-12")
+    assert record["2000s"]["members"] == [edited] and record["2000s"]["size"] == 1
+    assert plan_edit(site, record, {edited}, part_size=2) is None, "another part size"
+    stray = site / "2004" / "01" / "01" / "stray" / "index.html"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("<html><body><article data-pagefind-body>stray lighthouse</article>",
+                     encoding="utf-8")
+    assert plan_edit(site, record, {edited}, part_size=1) is None, (
+        "the edited part's folders hold a page its record lacks")
+    plan = plan_edit(site, record, {_article(site, "1998-03-04")}, part_size=1)
+    assert plan is not None and plan.dirty == ["1998-h1"], "another part's folders are not walked"
+    assert plan_edit(site, record, {"2005/01/01/new/index.html"}, part_size=1) is None
+
+    walked = _walks(monkeypatch)
+    result = index_site(site, language="en", part_size=1, changed={stray.relative_to(
+        site).as_posix()})
+    assert (result.status, result.pages, result.parts) == ("indexed", 6, 2), (
+        "the 2000s split in 2003 and 2004")
+    assert walked == [("",)], "an added article page: the whole output folder is walked"
 
 
 def test_a_removed_article_removes_its_part(tmp_path: Path) -> None:
@@ -154,3 +257,13 @@ def test_the_search_page_searches_every_part_and_sorts_across_them(page: Any,
     page.get_by_label("Year", exact=True).select_option("1998")
     expect(status).to_have_text("2 results with the chosen filters.", timeout=RESULT_TIMEOUT)
     assert page.problems == []
+
+
+def test_the_part_size_doubles_as_the_archive_outgrows_its_parts() -> None:
+    from newsarchive.run.search_parts import MAX_PARTS, PART_SIZE, part_size_for
+
+    assert part_size_for(0) == part_size_for(PART_SIZE * MAX_PARTS) == PART_SIZE
+    assert part_size_for(PART_SIZE * MAX_PARTS + 1) == 2 * PART_SIZE
+    # 100,000 articles: parts of 1,600 pages, at most 64 full ones (not 500 of 200).
+    assert part_size_for(100_000) == 1600
+    assert MAX_PARTS >= 100_000 / 1600

@@ -56,6 +56,9 @@ def site(tmp_path: Path) -> Path:
 def server(site: Path) -> Iterator[DevServer]:
     dev = DevServer(load_config(site / "archive.yaml", site), port=0, executor=SerialExecutor())
     dev.start()
+    # The first build's search step runs in a thread of its own: the tests compare
+    # the output folder with itself, so they start once it is done.
+    assert dev._indexer.idle.wait(60)
     try:
         yield dev
     finally:

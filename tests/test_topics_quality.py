@@ -52,6 +52,16 @@ def test_eighth_round_splits_are_labelled_with_sections() -> None:
     assert len(ids) == len(set(ids))
 
 
+def test_ninth_round_blind_split_is_labelled_with_sections() -> None:
+    # holdout7: 60 articles written and labelled before the extractor first ran on
+    # them (tests/data/topics/README.md, "Round 9"), in two halves of 30
+    chosen = [c for c in ALL_CASES if c.split == "holdout7"]
+    assert len(chosen) == 60
+    assert all(c.text and c.section in EVAL.SECTIONS and c.gold["subjects"] for c in chosen)
+    assert {c.id[0] for c in chosen} == {"t", "u"}
+    assert len(ALL_CASES) >= 480
+
+
 def test_place_hierarchy_and_sections_in_the_evaluation() -> None:
     assert EVAL.country_of("Houston") == "United States"
     assert EVAL.country_of("United States") == "United States"
@@ -123,13 +133,15 @@ def test_no_regression_below_measured_floor() -> None:
     # the same predictions (e.g. a gold Simi Valley now implies California).
     assert TALLIES_100["places"].recall >= 0.825
     assert TALLIES_100["people"].precision >= 0.89
-    assert TALLIES_100["people"].recall >= 0.725
+    # ninth round (people named once, more given names): first 100 R 0.940, all 180 R 0.949
+    assert TALLIES_100["people"].recall >= 0.93
     assert TALLIES_100["organizations"].precision >= 0.89
-    assert TALLIES_100["organizations"].recall >= 0.625
+    assert TALLIES_100["organizations"].recall >= 0.66  # 0.667 after the ninth round
     assert TOP1_100 >= 0.865
     assert TALLIES["places"].precision >= 0.895
     assert TALLIES["places"].recall >= 0.79
     assert TALLIES["people"].precision >= 0.87
     assert TALLIES["organizations"].precision >= 0.855
-    assert TALLIES["organizations"].recall >= 0.535
+    assert TALLIES["organizations"].recall >= 0.58  # 0.586 after the ninth round
+    assert TALLIES["people"].recall >= 0.94
     assert TOP1 >= 0.845

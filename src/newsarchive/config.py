@@ -384,7 +384,9 @@ class TopicSettings:
     enabled: tuple[str, ...] = field(default=DERIVED_TAXONOMIES, metadata=key(
         kind=list, affects=READ, check=_enabled, shown_default="all four",
         example="[places, people]",
-        doc="automatic taxonomies: " + ", ".join(f"`{t}`" for t in DERIVED_TAXONOMIES)))
+        doc="automatic taxonomies: " + ", ".join(f"`{t}`" for t in DERIVED_TAXONOMIES)
+        + "; with `places` on, places written in the front matter also get their region "
+          "and country (`[Houston]` is filed under Texas and the United States too)"))
     aliases: Mapping[str, str] = field(default_factory=dict, metadata=key(
         kind=dict, affects=READ, check=_aliases, example="{USSR: Soviet Union}",
         doc="extra names as written in text, each mapped to its canonical name"))

@@ -164,6 +164,10 @@ class Entry:
     #: The MinHash signature of the body (see :mod:`newsarchive.pipeline.copies`),
     #: made while the body is at hand: b"" when it is too short to compare.
     copy_sig: bytes = b""
+    #: The body's keywords, space-separated (see
+    #: :func:`newsarchive.pipeline.threads.body_keywords`), made while the body is
+    #: at hand: what story threads compare of two bodies.
+    keywords: str = ""
 
     @property
     def published(self) -> datetime | None:

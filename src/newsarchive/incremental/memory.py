@@ -201,7 +201,7 @@ def shape(entry: Entry) -> tuple[Any, ...]:
     it (a dated entry's title only names it; undated ones are sorted by title);
     the links and images its body holds are resolved when pages are planned."""
     return (entry.key, entry.local, entry.slug, entry.title if entry.local is None else "",
-            entry.article.thread,  # decides the story threads (pipeline/threads.py)
+            entry.article.thread, entry.keywords,  # decide the story threads (pipeline/threads.py)
             tuple(sorted((k, tuple(v)) for k, v in entry.terms.items())),
             tuple((kind, target) for kind, target, _, _ in entry.markers))
 

@@ -27,8 +27,10 @@ __all__ = ["ENRICH_VERSION", "TRANSLATION_TERMS", "body_html", "enrich", "langua
            "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "6"  # 6: topics with datelines, place chains, one name per person;
-# a body's highest heading is h2
+ENRICH_VERSION = "8"  # 6: topics with datelines, place chains, one name per person;
+# a body's highest heading is h2; 7: a body's keywords (story threads); 8: places a
+# quoted speaker names, same-named towns, France's and Germany's regions; front-matter
+# places with their region and country
 #: The hidden "taxonomy" whose one term names an entry's translation group: a
 #: digest of its ``translation_key``, else of its original URL.  Not a URL
 #: folder (no taxonomy name starts with ``_``), never planned as pages; kept
@@ -217,7 +219,12 @@ def enrich(article: Article, config: Config) -> Entry:
     terms["topics"] = _unique(article.terms.get("topics", ()))
     derived = _derived_terms(article.title, text, config.topics, explicit, article.dateline)
     for taxonomy in DERIVED_TAXONOMIES:
-        if taxonomy in explicit:
+        if taxonomy == "places" and "places" in explicit and "places" in config.topics.enabled:
+            # Filed the way derived places are: Houston, Texas, United States.
+            from newsarchive.topics.hierarchy import expand_places
+
+            terms["places"] = _unique(expand_places(_unique(explicit["places"])))
+        elif taxonomy in explicit:
             terms[taxonomy] = _unique(explicit[taxonomy])
         else:
             terms[taxonomy] = _unique(derived.get(taxonomy, ()))

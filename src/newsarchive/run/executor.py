@@ -115,6 +115,11 @@ class LocalExecutor:
             self._pool.shutdown()
             self._pool = None
 
+    def release(self) -> None:
+        """End the worker processes until the next ``map``: a step that runs
+        other processes (the search index) then has their memory."""
+        self.close()
+
 
 class DaskExecutor:
     """Batches sent to a Dask distributed cluster (the ``dask`` extra).

@@ -87,11 +87,14 @@ def _with_markers(entry: Entry) -> Entry:
     """``entry`` knowing the links and images its body holds as markers (resolved
     when pages are planned: see :mod:`newsarchive.pipeline.assets`), and the
     signature that finds its copies by other sources (:mod:`newsarchive.pipeline.copies`):
-    both need the body, which light entries lack."""
+    and the keywords that story threads compare (:mod:`newsarchive.pipeline.threads`):
+    all need the body, which light entries lack."""
     from newsarchive.pipeline.copies import signature
+    from newsarchive.pipeline.threads import body_keywords
 
     return dataclasses.replace(entry, markers=markers_in(entry.body_html),
-                               copy_sig=signature(entry.article) or b"")
+                               copy_sig=signature(entry.article) or b"",
+                               keywords=body_keywords(entry.article.body))
 
 
 def load_one(config: Config, source_path: str, data: bytes) -> tuple[Loaded, bytes]:

@@ -23,7 +23,9 @@ an :class:`IndexResult` whose ``diagnostic`` the caller prints.
 What the step touches
 ---------------------
 It reads the ``*.html`` files of the output folder (not hidden ones, not
-``pagefind/``).  It writes:
+``pagefind/``); after an edit that added or removed no article page, only the
+changed pages and those of their parts (the manifest records each part's
+pages: see :func:`newsarchive.run.search_parts.plan_edit`).  It writes:
 
 - one temporary folder, ``<output>/.newsarchive-search-<pid>-XXXXXXXX/``,
   created fresh by :func:`tempfile.mkdtemp` in this run and removed by this
@@ -68,6 +70,7 @@ asynchronous writes).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -75,7 +78,7 @@ import tempfile
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.errors import Diagnostic
@@ -83,21 +86,24 @@ from newsarchive.run.search_bundle import BUNDLE_DIR, LANGUAGE_NAMES, MANIFEST, 
 from newsarchive.run.search_install import (
     check_bundle_folder,
     install,
-    read_manifest,
-    read_parts,
+    manifest_stamp,
+    read_bundle,
 )
 from newsarchive.run.search_parts import (
-    PART_SIZE,
+    OTHER,
     PARTS_DIR,
     PARTS_INDEX,
     PartPlan,
     move_run,
     part_record,
+    part_size_for,
     parts_index,
+    plan_edit,
     plan_parts,
     run_parts,
 )
-from newsarchive.run.search_service import pages_to_index, run_service
+from newsarchive.run.search_service import pagefind_executable, pages_to_index, run_service
+from newsarchive.urls import is_article_path
 
 if TYPE_CHECKING:
     from newsarchive.config import Config
@@ -137,10 +143,11 @@ class IndexResult:
 def pagefind_available() -> bool:
     """True when the ``pagefind`` package and its binary are installed."""
     try:
-        from pagefind.service import get_executable
-    except ImportError:
+        if importlib.util.find_spec("pagefind") is None:
+            return False
+    except (ImportError, ValueError):
         return False
-    executable = get_executable()
+    executable = pagefind_executable()
     return executable is not None and Path(executable).is_file()
 
 
@@ -148,11 +155,7 @@ def pagefind_extended() -> bool:
     """True when ``python -m pagefind`` runs the extended binary (Chinese and Japanese
     segmented): ``pagefind-bin-extended`` is installed (or ``PAGEFIND_BINARY_PATH``
     names an extended binary)."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return False
-    executable = get_executable()
+    executable = pagefind_executable()
     return executable is not None and "extended" in Path(executable).name
 
 
@@ -173,7 +176,7 @@ def language_names(tags: list[str]) -> dict[str, str]:
 
 def index_site(output_dir: Path, *, language: str = "",
                changed: bool | Collection[str] = True, timeout: float = 3600.0,
-               part_size: int = PART_SIZE) -> IndexResult:
+               part_size: int | None = None) -> IndexResult:
     """Index the HTML of ``output_dir`` with Pagefind into ``output_dir/pagefind/``.
 
     Every page is indexed in its own language; ``language`` (the archive's
@@ -181,7 +184,9 @@ def index_site(output_dir: Path, *, language: str = "",
     which pages changed since the bundle in place was made: ``True`` any page
     (every part is indexed), a collection of output paths (the parts holding
     them, and parts that gained or lost pages, are indexed; see
-    :mod:`newsarchive.run.search_parts`, whose ``part_size`` this passes on),
+    :mod:`newsarchive.run.search_parts`, whose ``part_size`` this passes on:
+    by default the one :func:`~newsarchive.run.search_parts.part_size_for` the
+    archive's article pages),
     or ``False``: with a bundle this step wrote in place nothing runs (status
     ``unchanged``).  Never raises for a missing or failing
     Pagefind or a ``pagefind/`` it must not touch; see :class:`IndexResult`
@@ -189,8 +194,9 @@ def index_site(output_dir: Path, *, language: str = "",
     """
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
-    if (not changed and not bundle.is_symlink() and read_parts(bundle) is not None
-            and (bundle / "pagefind.js").is_file()):
+    stamp = manifest_stamp(bundle)
+    old_files, old_parts = (None, None) if bundle.is_symlink() else read_bundle(bundle)
+    if not changed and old_parts is not None and (bundle / "pagefind.js").is_file():
         return IndexResult("unchanged")
     if not pagefind_available():
         return IndexResult("unavailable", diagnostic=Diagnostic(
@@ -198,7 +204,7 @@ def index_site(output_dir: Path, *, language: str = "",
             "(the search page says search is unavailable)", _INSTALL_HINT, "warning"))
     started = time.perf_counter()
     try:
-        check_bundle_folder(bundle)
+        check_bundle_folder(bundle, old_files is not None)
         _remove_orphans(output_dir)
         temp = Path(tempfile.mkdtemp(dir=output_dir, prefix=f"{_TEMP_PREFIX}{os.getpid()}-"))
     except Refusal as refusal:
@@ -209,7 +215,9 @@ def index_site(output_dir: Path, *, language: str = "",
             "check that the output folder exists and is writable"))
     try:
         paths = None if isinstance(changed, bool) else changed
-        return _index_into(output_dir, temp, language, timeout, started, paths, part_size)
+        known = (stamp, old_files) if stamp is not None and old_files is not None else None
+        return _index_into(output_dir, temp, language, timeout, started, paths, part_size,
+                           known, old_parts)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 
@@ -235,23 +243,35 @@ def _remove_orphans(output_dir: Path) -> None:
 
 
 def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
-                started: float, changed: Collection[str] | None,
-                part_size: int) -> IndexResult:
+                started: float, changed: Collection[str] | None, part_size: int | None,
+                known: tuple[tuple[int, int, int], dict[str, str]] | None,
+                old_parts: dict[str, Any] | None) -> IndexResult:
     """Index the parts that changed into ``temp/pagefind``, normalise them and install
-    them beside the parts that did not; see :func:`index_site`."""
+    them beside the parts that did not (``known``: the stamp of the manifest of the
+    bundle in place and the files it lists, ``old_parts`` its record of the parts);
+    see :func:`index_site`."""
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
     staged = temp / BUNDLE_DIR
-    old_files = read_manifest(bundle) if bundle.is_dir() else None
-    old_parts = read_parts(bundle) if old_files is not None else None
-    plan = plan_parts(output_dir, pages_to_index(output_dir), old_parts, changed, part_size)
+    old_files = known[1] if known is not None else None
+    plan = None
+    if changed is not None and old_parts:
+        # An edit that keeps the article pages keeps their count, so the size too.
+        size = part_size or part_size_for(sum(len(record.get("members", ()))
+                                              for key, record in old_parts.items()
+                                              if key != OTHER and isinstance(record, dict)))
+        plan = plan_edit(output_dir, old_parts, changed, size)
+    if plan is None:
+        pages = pages_to_index(output_dir)
+        size = part_size or part_size_for(sum(map(is_article_path, pages)))
+        plan = plan_parts(output_dir, pages, old_parts, changed, size)
 
     def run(key: str, pages: Sequence[str]) -> tuple[str | None, dict[str, Any], str]:
         folder = temp / f"run-{key}"
         failure = run_service(output_dir, pages, folder, {}, timeout, language)
         if failure is not None:
             return failure, {}, ""
-        return None, *part_record(folder, key, pages)
+        return None, *part_record(folder, key, pages, size)
 
     try:
         results = run_parts(plan.dirty, plan.parts, run)
@@ -292,7 +312,9 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         (staged / PARTS_INDEX).write_bytes(json.dumps(
             parts_index(records), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
         warning = warning or _names_or_warning(staged, where, records)
-        kept = install(staged, bundle, temp, keep, records)
+        kept = install(staged, bundle, temp, keep, records,
+                       [f"{PARTS_DIR}/{key}" for key in plan.parts if key not in plan.dirty],
+                       known)
     except Refusal as refusal:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=refusal.diagnostic)
@@ -334,7 +356,7 @@ def _unordered(where: Path, problem: str) -> Diagnostic | None:
 def _kept(relative: str, plan: PartPlan, restaged_shared: bool) -> bool:
     """Whether the installed bundle file ``relative`` stays as it is: a file of a part
     not indexed again, or (``restaged_shared`` False) a file of the index loaded first."""
-    pieces = PurePosixPath(relative).parts
+    pieces = relative.split("/")  # a manifest's paths are plain (is_bundle_path)
     if pieces[0] == PARTS_DIR:
         return len(pieces) > 2 and pieces[1] in plan.parts and pieces[1] not in plan.dirty
     return not restaged_shared and relative not in (PARTS_INDEX, LANGUAGE_NAMES)
@@ -364,8 +386,6 @@ def search_step(config: Config, report: BuildReport, reindex: bool = False) -> I
     whose article pages were written or removed (or, with ``reindex``, every part:
     e.g. the last build of this output was killed, so its index may be stale), else
     keep the bundle."""
-    from newsarchive.urls import is_article_path
-
     paths = (*report.written_paths, *report.removed_paths)
     if reindex:
         return index_site(config.output_dir, language=config.language)

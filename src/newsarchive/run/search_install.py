@@ -13,14 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsarchive.errors import Diagnostic
 from newsarchive.run.search_bundle import BUNDLE_DIR, LEAVE_HINT, MANIFEST, Refusal
 
-__all__ = ["check_bundle_folder", "install", "is_bundle_path", "read_manifest", "read_parts"]
+__all__ = ["check_bundle_folder", "install", "is_bundle_path", "manifest_stamp", "read_bundle",
+           "read_manifest", "read_parts"]
 
 
 def _foreign(bundle: Path, relative: str) -> Diagnostic:
@@ -39,55 +40,85 @@ def _symlink(bundle: Path, relative: str) -> Diagnostic:
                       "left alone", LEAVE_HINT)
 
 
-def check_bundle_folder(bundle: Path) -> None:
-    """Raise :class:`Refusal` unless ``bundle`` is absent or a folder with this step's manifest."""
+def check_bundle_folder(bundle: Path, has_manifest: bool | None = None) -> None:
+    """Raise :class:`Refusal` unless ``bundle`` is absent or a folder with this step's
+    manifest (``has_manifest``: whether :func:`read_bundle` found one, when known)."""
     if bundle.is_symlink():
         raise Refusal(_symlink(bundle, ""))
-    if os.path.lexists(bundle) and (not bundle.is_dir() or read_manifest(bundle) is None):
+    if os.path.lexists(bundle) and not bundle.is_dir():
         raise Refusal(_foreign(bundle, ""))
+    if has_manifest is None:
+        has_manifest = read_manifest(bundle) is not None
+    if os.path.lexists(bundle) and not has_manifest:
+        raise Refusal(_foreign(bundle, ""))
+
+
+def read_bundle(bundle: Path) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
+    """What the manifest in ``bundle`` lists, read once: the files (relative path to
+    sha256; None without a manifest) and the record of the search index's parts
+    (part key to its pages, language indexes and language tags; None without one)."""
+    path = bundle / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return None, None
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None, None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not (isinstance(data, dict) and data.get("generator") == "newsarchive"
+            and isinstance(files, dict)):
+        return None, None
+    if not (all(isinstance(digest, str) for digest in files.values())
+            and _plain_paths(files)):
+        return None, None
+    parts = data.get("parts")
+    if not (isinstance(parts, dict) and all(isinstance(record, dict)
+                                            for record in parts.values())):
+        return dict(files), None
+    return dict(files), dict(parts)
+
+
+def _plain_paths(paths: Collection[str]) -> bool:
+    """:func:`is_bundle_path` for every one of ``paths`` (strings), by a few substring
+    tests of them joined (a manifest lists every file of the bundle: 110,000 at
+    100,000 articles)."""
+    if not paths:
+        return True
+    joined = "\n".join(paths)
+    if joined.count("\n") != len(paths) - 1:  # a name holds a line break: one by one
+        return all(relative != MANIFEST and "\\" not in relative and all(
+            part not in ("", ".", "..") for part in relative.split("/")) for relative in paths)
+    # Every segment of every path between slashes: an empty path, a leading or a
+    # trailing slash give "//", as "//" itself does; "." and ".." segments "/./", "/../".
+    segments = f"/{joined.replace(chr(10), '/')}/"
+    return (MANIFEST not in paths and "\\" not in joined and "//" not in segments
+            and "/./" not in segments and "/../" not in segments)
+
+
+def manifest_stamp(bundle: Path) -> tuple[int, int, int] | None:
+    """The manifest's inode, mtime and size (None without one): taken before
+    :func:`read_bundle`, it tells :func:`install` whether what was read still stands."""
+    try:
+        status = os.lstat(bundle / MANIFEST)
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def read_manifest(bundle: Path) -> dict[str, str] | None:
     """The files (relative path to sha256) the manifest in ``bundle`` lists; None without one."""
-    path = bundle / MANIFEST
-    if path.is_symlink() or not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    files = data.get("files") if isinstance(data, dict) else None
-    if not (isinstance(data, dict) and data.get("generator") == "newsarchive"
-            and isinstance(files, dict)):
-        return None
-    if not all(isinstance(digest, str) and is_bundle_path(relative)
-               for relative, digest in files.items()):
-        return None
-    return dict(files)
+    return read_bundle(bundle)[0]
 
 
 def read_parts(bundle: Path) -> dict[str, Any] | None:
     """The record of the search index's parts in the manifest of ``bundle`` (part key to
     its pages, language indexes and language tags); None without one."""
-    if read_manifest(bundle) is None:
-        return None
-    try:
-        parts = json.loads((bundle / MANIFEST).read_bytes()).get("parts")
-    except (OSError, ValueError):
-        return None
-    if not (isinstance(parts, dict) and all(isinstance(record, dict)
-                                            for record in parts.values())):
-        return None
-    return dict(parts)
+    return read_bundle(bundle)[1]
 
 
 def is_bundle_path(relative: object) -> bool:
     """True for a plain relative posix path inside the bundle (no ``..``, not the manifest)."""
-    if not isinstance(relative, str) or not relative or "\\" in relative:
-        return False
-    path = PurePosixPath(relative)
-    return (not path.is_absolute() and path.as_posix() == relative and relative != MANIFEST
-            and all(part not in ("", ".", "..") for part in path.parts))
+    return isinstance(relative, str) and _plain_paths((relative,))
 
 
 def _manifest_bytes(files: Mapping[str, str],
@@ -98,7 +129,8 @@ def _manifest_bytes(files: Mapping[str, str],
                                 "files": dict(sorted(files.items()))}
     if parts is not None:
         manifest["parts"] = dict(sorted(parts.items()))
-    return (json.dumps(manifest, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    # Compact and ASCII, which the C encoder writes fastest: it lists every file.
+    return (json.dumps(manifest, separators=(",", ":")) + "\n").encode("ascii")
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -149,10 +181,16 @@ def _check_paths(bundle: Path, staged: Path, new: Mapping[str, str],
 
 
 def install(staged: Path, bundle: Path, temp: Path, keep: Mapping[str, str] | None = None,
-            parts: Mapping[str, Any] | None = None) -> list[str]:
+            parts: Mapping[str, Any] | None = None, kept_folders: Collection[str] = (),
+            known: tuple[tuple[int, int, int], Mapping[str, str]] | None = None
+            ) -> list[str]:
     """Make ``bundle`` hold the files of ``staged`` and the files ``keep`` of the old
     manifest (left as they are), touching only what this step wrote; the new
-    manifest records ``parts``.
+    manifest records ``parts``.  ``kept_folders`` (relative paths) are folders
+    of ``bundle`` this install leaves as they are: not listed for files of the
+    user (the parts not indexed again, so an edit does not list the whole bundle).
+    ``known``: the :func:`manifest_stamp` of the manifest in place and the files
+    it listed when read, used if the manifest has not changed since.
 
     On a fresh output ``staged`` (with its manifest) is renamed to ``bundle``.
     Otherwise each file whose bytes changed is moved in with
@@ -173,8 +211,12 @@ def install(staged: Path, bundle: Path, temp: Path, keep: Mapping[str, str] | No
         except OSError:  # another build made it meanwhile: update that one below
             if not os.path.lexists(bundle):
                 raise
-    check_bundle_folder(bundle)
-    old = read_manifest(bundle) or {}
+    if known is not None and known[0] == manifest_stamp(bundle):
+        old_files: Mapping[str, str] | None = known[1]
+    else:
+        old_files = read_bundle(bundle)[0]
+    check_bundle_folder(bundle, old_files is not None)
+    old = old_files or {}
     _check_paths(bundle, staged, fresh,
                  {relative: digest for relative, digest in old.items() if relative not in new
                   or relative in fresh})
@@ -199,14 +241,24 @@ def install(staged: Path, bundle: Path, temp: Path, keep: Mapping[str, str] | No
                     break
     if not _has_bytes(bundle / MANIFEST, manifest):
         os.replace(staged / MANIFEST, bundle / MANIFEST)
-    return sorted(relative for relative in _listing(bundle)
+    return sorted(relative for relative in _listing(bundle, frozenset(kept_folders))
                   if relative not in new and relative != MANIFEST)
 
 
-def _listing(folder: Path) -> Iterator[str]:
-    """Relative posix paths of the files and symbolic links under ``folder`` (not followed)."""
-    for root, dirs, files in os.walk(folder):
-        base = Path(root)
-        links = [name for name in dirs if (base / name).is_symlink()]
-        for name in [*files, *links]:
-            yield (base / name).relative_to(folder).as_posix()
+def _listing(folder: Path, skipped: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Relative posix paths of the files and symbolic links under ``folder`` (not followed),
+    but in its folders ``skipped`` (relative paths)."""
+    pending = [(os.fspath(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if relative not in skipped:
+                    pending.append((entry.path, relative + "/"))
+            else:
+                yield relative

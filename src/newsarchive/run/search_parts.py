@@ -9,11 +9,30 @@ of the article it changed; memory is bounded by the largest part.
 
 A part is a period of the articles' dates, as coarse as keeps it at most
 ``part_size`` pages: a decade (``1990s``), else a year (``1998``), else half
-or quarter years (``1998-h2``, ``1998-q3``), else months (``1998-07``).
+or quarter years (``1998-h2``, ``1998-q3``), else months (``1998-07``); a
+month above the size is split into halves (``1998-07-h1``: days 1-15), a half
+still above it into its two quarters (``1998-07-q2``: days 9-15; ``-q3`` and
+``-q4`` from the 16th and the 24th), and a quarter still above it into days
+(``1998-07-04``), which are never split.
 Undated articles are the part ``undated``; any other page that carries
 ``data-pagefind-body`` (a plugin's page) is the part ``other``.  A period's
 part changes only when its own page count crosses ``part_size``, so adding
 an article re-indexes its own part and no other.
+
+The size (:data:`PART_SIZE`, 200 pages) bounds what an edit costs: Pagefind
+takes about 0.1 s plus 2.7 ms per page here, so an edited article's part is
+indexed in at most about 0.6 s instead of 1.2 s for a year of 400 pages (issue
+17); the search page merges more parts in exchange (88 instead of 25 at 10,000
+articles).  The search page loads every part it merges (20-40 ms each), so a
+larger archive gets larger parts (:func:`part_size_for`): the size doubles until
+the article pages fill at most :data:`MAX_PARTS` parts of it (1,600 pages at
+100,000 articles, about a hundred parts instead of 700).  The size changes only
+when the archive doubles, and then every part is made again once.
+
+Each part's record (in the bundle's manifest) lists its pages, so an edit
+that adds and removes no article page plans its parts from the record and
+a walk of the edited parts' own folders, not of the whole output folder
+(:func:`plan_edit`).
 
 Each part is a folder ``pagefind/parts/<key>/`` holding the index Pagefind
 wrote for it (``pagefind-entry.json``, the ``.pf_meta`` files, ``index/``,
@@ -39,14 +58,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsarchive.run.search_bundle import FormatError, filter_values, normalise, page_count
+from newsarchive.run.search_service import pages_to_index
 from newsarchive.urls import is_article_path
 
-__all__ = ["OTHER", "PARTS_DIR", "PARTS_INDEX", "PART_SIZE", "UNDATED", "PartPlan",
-           "assign", "is_part_file", "order", "part_record", "parts_index", "plan_parts",
-           "run_parts"]
+__all__ = ["MAX_PARTS", "OTHER", "PARTS_DIR", "PARTS_INDEX", "PART_SIZE", "UNDATED",
+           "PartPlan", "assign", "is_part_file", "order", "part_record", "part_size_for",
+           "parts_index", "plan_edit", "plan_parts", "run_parts"]
 
-#: The most pages a part holds, unless a single month holds more.
-PART_SIZE = 1000
+#: The most pages a part holds, unless a single day holds more (the least size:
+#: see :func:`part_size_for`).
+PART_SIZE = 200
+#: How many full parts the article pages may fill before the size doubles.
+MAX_PARTS = 64
 #: Folder of the parts inside the bundle.
 PARTS_DIR = "parts"
 #: The list of the parts, for the search page.
@@ -56,7 +79,7 @@ OTHER = "other"
 #: Pagefind runs at once (each is a process of its own).
 WORKERS = 2
 _BODY_MARK = b"data-pagefind-body"
-_DATED = re.compile(r"(\d{4})/(\d\d)/")
+_DATED = re.compile(r"(\d{4})/(\d\d)/(\d\d)/")
 #: Months of each sub-year period: halves, quarters, months.
 _SPLITS: tuple[tuple[str, int], ...] = (("h", 6), ("q", 3), ("", 1))
 
@@ -69,10 +92,10 @@ def is_part_file(relative: str) -> bool:
             or (top.startswith("pagefind.") and top.endswith(".pf_meta")))
 
 
-def _period(path: str) -> tuple[int, int] | None:
-    """(year, month) of a dated article page's path, else None."""
+def _period(path: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a dated article page's path, else None."""
     found = _DATED.match(path)
-    return (int(found.group(1)), int(found.group(2))) if found else None
+    return (int(found.group(1)), int(found.group(2)), int(found.group(3))) if found else None
 
 
 def _sub_key(year: int, month: int, split: tuple[str, int]) -> str:
@@ -82,9 +105,33 @@ def _sub_key(year: int, month: int, split: tuple[str, int]) -> str:
     return f"{year:04d}-{letter}{(month - 1) // months + 1}"
 
 
+#: The first days of a month's halves, and of its quarters (two to a half).
+_HALVES = (1, 16)
+_QUARTERS = (1, 9, 16, 24)
+
+
+def _day_key(year: int, month: int, day: int, level: int) -> str:
+    """The key of a day's part in a month split in halves (``level`` 0: ``-h2``, from
+    the 16th), quarters (1: ``-q3``; from the 1st, 9th, 16th, 24th) or days (2: ``-04``)."""
+    if level == 2:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    starts = _QUARTERS if level else _HALVES
+    number = sum(1 for start in starts if day >= start)
+    return f"{year:04d}-{month:02d}-{'q' if level else 'h'}{number}"
+
+
+def part_size_for(article_pages: int) -> int:
+    """The part size for an archive of ``article_pages`` article pages:
+    :data:`PART_SIZE` doubled until they fill at most :data:`MAX_PARTS` parts."""
+    size = PART_SIZE
+    while article_pages > size * MAX_PARTS:
+        size *= 2
+    return size
+
+
 def assign(article_paths: Iterable[str], part_size: int = PART_SIZE) -> dict[str, list[str]]:
     """The parts of ``article_paths`` (article pages): key to its pages, sorted."""
-    dated: dict[str, tuple[int, int]] = {}
+    dated: dict[str, tuple[int, int, int]] = {}
     parts: dict[str, list[str]] = {}
     for path in article_paths:
         period = _period(path)
@@ -92,9 +139,9 @@ def assign(article_paths: Iterable[str], part_size: int = PART_SIZE) -> dict[str
             parts.setdefault(UNDATED, []).append(path)
         else:
             dated[path] = period
-    decades = Counter(year // 10 for year, _ in dated.values())
-    years = Counter(year for year, _ in dated.values())
-    months = Counter(dated.values())
+    decades = Counter(year // 10 for year, _, _ in dated.values())
+    years = Counter(year for year, _, _ in dated.values())
+    months = Counter((year, month) for year, month, _ in dated.values())
     year_split: dict[int, tuple[str, int]] = {}
     for year in years:
         if years[year] <= part_size:
@@ -107,26 +154,63 @@ def assign(article_paths: Iterable[str], part_size: int = PART_SIZE) -> dict[str
             if max(buckets.values()) <= part_size:
                 break
         year_split[year] = split
-    for path, (year, month) in dated.items():
+    # A month above the size (in a year split by months): its halves; a half above
+    # the size: its two quarters; a quarter above it: its days.
+    big = {key for key, count in months.items() if count > part_size}
+    counts = Counter(_day_key(year, month, day, level) for year, month, day in dated.values()
+                     if (year, month) in big for level in (0, 1))
+    for path, (year, month, day) in dated.items():
         if decades[year // 10] <= part_size:
             key = f"{year // 10 * 10:04d}s"
-        elif year in year_split:
-            key = _sub_key(year, month, year_split[year])
-        else:
+        elif year not in year_split:
             key = f"{year:04d}"
+        elif (year, month) in big:
+            half, quarter = _day_key(year, month, day, 0), _day_key(year, month, day, 1)
+            key = (half if counts[half] <= part_size else quarter
+                   if counts[quarter] <= part_size else _day_key(year, month, day, 2))
+        else:
+            key = _sub_key(year, month, year_split[year])
         parts.setdefault(key, []).append(path)
     return {key: sorted(pages) for key, pages in parts.items()}
 
 
-def _start(key: str) -> tuple[int, int]:
-    """Where a dated part's period starts, (year, month), for ordering."""
+def _start(key: str) -> tuple[int, int, int]:
+    """Where a dated part's period starts, (year, month, day), for ordering."""
     year = int(key[:4])
     rest = key[5:]
     if rest.startswith("h"):
-        return year, (int(rest[1:]) - 1) * 6 + 1
+        return year, (int(rest[1:]) - 1) * 6 + 1, 1
     if rest.startswith("q"):
-        return year, (int(rest[1:]) - 1) * 3 + 1
-    return year, int(rest) if rest else 1
+        return year, (int(rest[1:]) - 1) * 3 + 1, 1
+    if not rest:
+        return year, 1, 1
+    month, _, day = rest.partition("-")
+    if day[:1] in ("h", "q"):
+        return year, int(month), (_HALVES if day[0] == "h" else _QUARTERS)[int(day[1:]) - 1]
+    return year, int(month), int(day) if day else 1
+
+
+def _folders(key: str) -> list[str]:
+    """The output folders (relative, with a trailing slash) holding the pages of the
+    part ``key`` (not :data:`OTHER`, whose pages may be anywhere)."""
+    if key == UNDATED:
+        return [f"{UNDATED}/"]
+    year, month, day = _start(key)
+    rest = key[5:]
+    if key.endswith("s"):
+        return [f"{year + offset:04d}/" for offset in range(10)]
+    if not rest:
+        return [f"{year:04d}/"]
+    if rest[0] in "hq":
+        span = 6 if rest[0] == "h" else 3
+        return [f"{year:04d}/{month + offset:02d}/" for offset in range(span)]
+    if len(rest) == 2:
+        return [f"{year:04d}/{month:02d}/"]
+    if rest[3:].isdigit():
+        return [f"{year:04d}/{month:02d}/{day:02d}/"]
+    starts = _HALVES if rest[3] == "h" else _QUARTERS
+    end = next((start for start in starts if start > day), 32)
+    return [f"{year:04d}/{month:02d}/{number:02d}/" for number in range(day, end)]
 
 
 def order(keys: Iterable[str]) -> list[str]:
@@ -159,7 +243,8 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
     ``old`` is the part record of the installed bundle (None: index every
     part); ``changed`` the output paths written or removed since it was made
     (None: every page may have changed).  A part is indexed again when it is
-    new, its pages changed, were added or removed, or its files are gone.
+    new, its pages changed, were added or removed, its record is not this
+    version's (no ``members`` or another ``size``), or its files are gone.
     """
     parts = assign((path for path in html if is_article_path(path)), part_size)
     full = old is None or changed is None
@@ -168,13 +253,7 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
                    and _marked(output_dir / path)}
     else:
         assert old is not None and changed is not None
-        members = set(old.get(OTHER, {}).get("members", ()))
-        for path in changed:
-            if path.endswith(".html") and not is_article_path(path):
-                if _marked(output_dir / path):
-                    members.add(path)
-                else:
-                    members.discard(path)
+        members = _other_members(output_dir, old, changed)
     if members:
         parts[OTHER] = sorted(members)
     if full:
@@ -185,10 +264,64 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
     for key, pages in parts.items():
         record = old.get(key)
         if (not isinstance(record, dict) or record.get("pages") != len(pages)
-                or record.get("members", pages) != pages or touched.intersection(pages)
+                or record.get("size") != part_size or record.get("members") != pages
+                or touched.intersection(pages)
                 or not (output_dir / "pagefind" / PARTS_DIR / key
                         / "pagefind-entry.json").is_file()):
             dirty.append(key)
+    return PartPlan(parts, order(dirty), sorted(set(old) - set(parts)))
+
+
+def _other_members(output_dir: Path, old: Mapping[str, Any], changed: Collection[str]
+                   ) -> set[str]:
+    """The pages of :data:`OTHER` after ``changed``: the recorded ones, with each changed
+    page that is not an article page added or dropped by whether it is marked."""
+    members = set(old.get(OTHER, {}).get("members", ()))
+    for path in changed:
+        if path.endswith(".html") and not is_article_path(path):
+            if _marked(output_dir / path):
+                members.add(path)
+            else:
+                members.discard(path)
+    return members
+
+
+def plan_edit(output_dir: Path, old: Mapping[str, Any] | None, changed: Collection[str],
+              part_size: int = PART_SIZE) -> PartPlan | None:
+    """The parts after ``changed`` (output paths written or removed) when no article page
+    was added or removed: planned from ``old`` (the record of the installed bundle)
+    without walking the whole output folder.
+
+    The parts holding a changed article page are indexed again, after a walk
+    of their own folders found the pages their record lists; :data:`OTHER` as
+    in :func:`plan_parts`, and any part whose files are gone.  None (walk the
+    output folder: :func:`plan_parts`) when a changed article page is not in a
+    record or is gone, a record lacks its pages or was made with another
+    ``part_size``, or a walked part's pages differ from its record.
+    """
+    if not old or not all(isinstance(record, dict) and record.get("size") == part_size
+                          and isinstance(record.get("members"), list)
+                          for record in old.values()):
+        return None
+    articles = {path for path in changed if is_article_path(path)}
+    where = {page: key for key, record in old.items() if key != OTHER
+             for page in record["members"] if page in articles}
+    if set(where) != articles or not all(os.path.isfile(output_dir / path)
+                                         for path in articles):
+        return None
+    parts = {key: list(record["members"]) for key, record in old.items() if key != OTHER}
+    touched = set(where.values())
+    for key in touched:
+        if [path for path in pages_to_index(output_dir, _folders(key))
+                if is_article_path(path)] != parts[key]:
+            return None
+    members = _other_members(output_dir, old, changed)
+    if members:
+        parts[OTHER] = sorted(members)
+        if parts[OTHER] != old.get(OTHER, {}).get("members"):
+            touched.add(OTHER)
+    dirty = [key for key in parts if key in touched or not (
+        output_dir / "pagefind" / PARTS_DIR / key / "pagefind-entry.json").is_file()]
     return PartPlan(parts, order(dirty), sorted(set(old) - set(parts)))
 
 
@@ -220,11 +353,12 @@ def parts_index(records: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
                       for key in order(records)]}
 
 
-def part_record(folder: Path, key: str, pages: Sequence[str]
-                 ) -> tuple[dict[str, Any], str]:
+def part_record(folder: Path, key: str, pages: Sequence[str], part_size: int = PART_SIZE
+                ) -> tuple[dict[str, Any], str]:
     """Normalise the bundle Pagefind wrote into ``folder`` for part ``key``; its record
-    (pages, page count of each language index, language tags; ``members`` for the
-    part of other pages), and what kept it from being normalised ("" when nothing)."""
+    (pages, page count of each language index, language tags, ``members``: the
+    pages, and ``size``: the ``part_size`` the parts were made with), and what
+    kept it from being normalised ("" when nothing)."""
     problem = ""
     try:
         count = normalise(folder)
@@ -238,7 +372,5 @@ def part_record(folder: Path, key: str, pages: Sequence[str]
     except (FormatError, OSError, ValueError, LookupError, TypeError) as exc:
         indexes, tags, problem = {}, [], problem or str(exc)
     record: dict[str, Any] = {"pages": len(pages), "indexed": count, "indexes": indexes,
-                              "tags": tags}
-    if key == OTHER:
-        record["members"] = list(pages)
+                              "tags": tags, "members": list(pages), "size": part_size}
     return record, problem

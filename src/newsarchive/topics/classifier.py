@@ -24,8 +24,8 @@ from importlib import resources
 
 from newsarchive.topics.salience import Document
 
-__all__ = ["MODEL_FILE", "Model", "feature_counts", "format_model", "load_model", "parse_model",
-           "predict", "vectorize"]
+__all__ = ["MODEL_FILE", "Model", "count_known", "feature_counts", "format_model", "load_model",
+           "parse_model", "predict", "probabilities", "vectorize"]
 
 #: The shipped weights, in ``newsarchive/topics/data``.
 MODEL_FILE = "subjects_model.tsv.gz"
@@ -54,6 +54,11 @@ class Model:
     rows: tuple[_Row, ...] = field(init=False, repr=False, compare=False)
     word_ids: Mapping[str, int] = field(init=False, repr=False, compare=False)
     pair_ids: Mapping[str, Mapping[str, int]] = field(init=False, repr=False, compare=False)
+    #: A token's text -> (its lower-case word, the word's number or -1, the pairs it
+    #: starts): one look-up per token in :func:`predict` (filled as texts are met,
+    #: bounded like the lower-case cache).
+    by_text: dict[str, tuple[str, int, Mapping[str, int] | None]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         words: dict[str, int] = {}
@@ -67,6 +72,17 @@ class Model:
         object.__setattr__(self, "rows", tuple(self.weights.values()))
         object.__setattr__(self, "word_ids", words)
         object.__setattr__(self, "pair_ids", pairs)
+        object.__setattr__(self, "by_text", {})
+
+    def entry(self, text: str) -> tuple[str, int, Mapping[str, int] | None]:
+        """``text``'s lower-case word, its feature number (-1: unknown) and the pairs
+        it starts (see ``by_text``)."""
+        word = _lower(text)
+        found = (word, self.word_ids.get(word, -1), self.pair_ids.get(word)) if word \
+            else ("", -1, None)
+        if len(self.by_text) < _LOWER_CACHE_SIZE:
+            self.by_text[text] = found
+        return found
 
 
 def _lower(text: str) -> str:
@@ -116,30 +132,46 @@ def vectorize(counts: Mapping[str, float], known: Mapping[str, object] | Iterabl
 def predict(doc: Document, model: Model | None = None) -> dict[str, float]:
     """The probability of every class of ``model`` (default: the shipped one) for ``doc``.
 
-    Same arithmetic as ``vectorize`` then a dot product, in one pass over the words
-    the model knows (the hot path: no feature dictionary of unknown words is built).
+    Same arithmetic as ``vectorize`` then a dot product: :func:`count_known` then
+    :func:`probabilities`.
     """
     model = model or load_model()
-    word_ids, pair_ids, rows = model.word_ids, model.pair_ids, model.rows
+    return probabilities(count_known(doc, model), model)
+
+
+def count_known(doc: Document, model: Model) -> dict[int, float]:
+    """The summed position weights of the features of ``doc`` that ``model`` knows, by
+    feature number, in order of first mention (the hot path: one pass over the words,
+    no feature dictionary of unknown words is built).
+
+    ``subjects.score_with_features`` computes the same in its pass over the cue words;
+    a test keeps the two equal.
+    """
+    by_text, entry = model.by_text, model.entry
     counts: dict[int, float] = {}
     get = counts.get
     following: Mapping[str, int] | None = None  # pairs that start with the previous word
     for token in doc.tokens:
         text = token[0]
-        word = _LOWER.get(text)
-        if word is None:
-            word = _lower(text)
+        word, number, starts = by_text.get(text) or entry(text)
         if not word:
             following = None
             continue
-        number = word_ids.get(word)
-        if number is not None:
+        if number >= 0:
             counts[number] = get(number, 0.0) + token[2]
         if following is not None:
-            number = following.get(word)
-            if number is not None:
+            number = following.get(word, -1)
+            if number >= 0:
                 counts[number] = get(number, 0.0) + token[2]
-        following = pair_ids.get(word)
+        following = starts
+    return counts
+
+
+def probabilities(counts: Mapping[int, float], model: Model) -> dict[str, float]:
+    """The probability of every class of ``model`` from ``counts`` (see
+    :func:`count_known`): ``log(1 + count)`` scaled to unit length, a dot product with
+    the weights, the biases, then a softmax.  The sums run in the order of ``counts``."""
+    rows = model.rows
     scores = [0.0] * len(model.classes)
     square = 0.0
     log1p = math.log1p

@@ -20,7 +20,8 @@ from typing import NamedTuple
 from newsarchive.topics.gazetteer import Gazetteer, Match, Place, Town, load_gazetteer
 from newsarchive.topics.salience import Document
 
-__all__ = ["attach_ancestors", "place_chain", "place_parent", "resolve_places"]
+__all__ = ["attach_ancestors", "expand_places", "place_chain", "place_parent", "resolve_places",
+           "town_term"]
 
 #: Evidence weights: a referent's region (or the referent itself as the region of
 #: another place) named in the article, its country (when the usual referent's
@@ -41,24 +42,69 @@ _STEP = 0.001
 def place_parent(name: str) -> str | None:
     """The place directly containing ``name``: a city's first-level region when known
     (``Houston`` -> ``Texas``), else its country (``Tehran`` -> ``Iran``); a region's
-    country (``Texas`` -> ``United States``).  ``None`` for countries and unknown names.
+    country (``Texas`` -> ``United States``); a qualified town's region or country
+    (``Reading, Pennsylvania`` -> ``Pennsylvania``, see :func:`town_term`).  ``None``
+    for countries and unknown names.
     """
-    place = load_gazetteer().places.get(name)
+    gazetteer = load_gazetteer()
+    place = gazetteer.places.get(name)
     if place is None:
+        base, comma, qualifier = name.rpartition(", ")
+        for town in gazetteer.towns.get(base, ()) if comma else ():
+            if qualifier in (_display(town.state), _display(town.country)):
+                return town.state or town.country or None
         return None
     return place.region or place.parent or None
+
+
+def _display(name: str) -> str:
+    """A region's name as a reader writes it after a town: ``Georgia (U.S. state)`` ->
+    ``Georgia``, ``New York (state)`` -> ``New York``."""
+    return name.split(" (", 1)[0]
+
+
+def town_term(name: str, region: str, country: str) -> str:
+    """The term of the town ``name`` in ``region`` (may be empty) of ``country``.
+
+    A town that shares its name with a gazetteer place elsewhere or with towns in other
+    regions is qualified the way a reader tells them apart (``Reading, Pennsylvania``
+    beside Reading, England; ``Paris, Texas``; ``Athens, Georgia``), so each has its own
+    term page; a name with one referent stays as it is.  :func:`place_parent` reads the
+    qualified name back.
+    """
+    gazetteer = load_gazetteer()
+    usual = gazetteer.places.get(name)
+    if usual is not None:
+        if (usual.parent, usual.region) == (country, region) or name == country or (
+                usual.parent == country and not region):
+            return name  # the usual referent, or the city-state itself (Singapore)
+    elif len({(town.country, town.state) for town in gazetteer.towns.get(name, ())}) <= 1:
+        return name
+    return f"{name}, {_display(region or country)}"
 
 
 def place_chain(name: str) -> tuple[str, ...]:
     """``name`` and its ancestors, nearest first (``Houston`` -> ``("Houston", "Texas",
     "United States")``); ``()`` for an unknown name."""
-    places = load_gazetteer().places
-    if name not in places:
-        return ()
+    if name not in load_gazetteer().places and place_parent(name) is None:
+        return ()  # unknown (a qualified town term is known: "Reading, Pennsylvania")
     chain = [name]
     while (parent := place_parent(chain[-1])) is not None and parent not in chain:
         chain.append(parent)
     return tuple(chain)
+
+
+def expand_places(names: Sequence[str]) -> tuple[str, ...]:
+    """``names`` each followed by its ancestors (:func:`place_chain`), without repeats:
+    the places an editor wrote in the front matter (``[Houston]``) filed the way derived
+    places are (``Houston``, ``Texas``, ``United States``).  A name the gazetteer does not
+    know stays as written."""
+    out: dict[str, None] = {}
+    for name in names:
+        out[name] = None
+        for ancestor in place_chain(name)[1:]:
+            out.setdefault(ancestor, None)
+    return tuple(out)
 
 
 def attach_ancestors(final: MutableMapping[str, float], places: Mapping[str, Place],

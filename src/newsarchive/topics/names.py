@@ -30,14 +30,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from newsarchive.topics.gazetteer import Gazetteer, Match
+from newsarchive.topics.gazetteer import Gazetteer, Match, load_gazetteer
 from newsarchive.topics.salience import Token
 
 __all__ = ["CLAUSE_WORDS", "CONTEXT_BODIES", "EXTRA_TITLES", "GENERIC_BODIES", "GENERIC_ENDS",
-           "ROLE_WORDS",
-           "SHORT_FORMS", "canonical_person", "count_short_forms", "drop_middle_initials",
-           "full_country_prefix", "in_context", "is_initial", "known_body", "person_words",
-           "place_body", "role_cut", "strip_clause_words"]
+           "ROLE_WORDS", "SHORT_FORMS", "UN_ORGANS", "canonical_person", "count_short_forms",
+           "drop_middle_initials",
+           "full_country_prefix", "in_context", "is_initial", "known_body", "names_un",
+           "person_words", "place_body", "role_cut", "strip_clause_words"]
 
 #: Capitalized words that open a clause or a prepositional phrase, never a name
 #: ("When the Russian Federal Security Service raided ...", "After the FA ...").
@@ -115,7 +115,8 @@ _DISTINGUISHING = frozenset({
 
 def person_words(words: Sequence[str]) -> tuple[str, ...]:
     """The canonical words of a person's name: spaced opening initials joined
-    (``F. W. de Klerk`` -> ``F.W. de Klerk``), middle initials dropped
+    (``F. W. de Klerk`` -> ``F.W. de Klerk``), one opening initial before a known given
+    name dropped (``W. Daniel Hillis`` -> ``Daniel Hillis``), middle initials dropped
     (:func:`drop_middle_initials`), then a generational suffix
     (``Henry M. Paulson Jr.`` -> ``Henry Paulson``)."""
     if len(words) < 3:
@@ -128,6 +129,9 @@ def person_words(words: Sequence[str]) -> tuple[str, ...]:
         joined[1:3] = [joined[1] + joined[2]]  # "George H. W. Bush"
     if tuple(joined[:3]) in _DISTINGUISHING:
         return tuple(joined)
+    if len(joined[0]) <= 2 and is_initial(joined[0]) and \
+            joined[1] in load_gazetteer().given_names:
+        joined.pop(0)  # "W. Daniel Hillis", "R. Eugene Pincham": known by the given name
     kept = list(drop_middle_initials(joined))
     while len(kept) > 2 and kept[-1] in _DROPPED_SUFFIXES:
         kept.pop()
@@ -291,3 +295,15 @@ def in_context(scores: dict[str, float], matches: Sequence[Match], gazetteer: Ga
         name = dict(CONTEXT_BODIES.get(name, ())).get(top, name)
         renamed[name] = renamed.get(name, 0.0) + score
     return renamed
+
+
+#: UN organs whose bare name (``Security Council``, ``General Assembly``) a national body
+#: shares: the UN organ only when the article names the United Nations.
+UN_ORGANS = frozenset({"UN Security Council", "UN General Assembly"})
+
+
+def names_un(tokens: Sequence[Token]) -> bool:
+    """Whether the text names the United Nations (``UN``, ``U.N.``, ``United Nations``)."""
+    words = [t[0] for t in tokens]
+    return "UN" in words or "U.N." in words or any(
+        w == "United" and words[k + 1:k + 2] == ["Nations"] for k, w in enumerate(words))

@@ -13,19 +13,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsarchive.topics.clauses import acts
 from newsarchive.topics.gazetteer import AGENCIES, SEATS_OF_POWER, Entity, Gazetteer, Match
 from newsarchive.topics.names import (
     CLAUSE_WORDS,
     GENERIC_ENDS,
+    UN_ORGANS,
     count_short_forms,
     full_country_prefix,
     in_context,
     known_body,
+    names_un,
     place_body,
     role_cut,
     strip_clause_words,
 )
-from newsarchive.topics.salience import SENTENCE_ENDS, Document, Token, capitalized_spans
+from newsarchive.topics.org_mentions import (
+    CHANNEL_NOUNS,
+    affiliation,
+    dated_background,
+    in_lists,
+    in_passing,
+    joined,
+    named_in_passing,
+)
+from newsarchive.topics.salience import Document, capitalized_spans
 
 __all__ = ["CURATED_BONUS", "find_org_candidates", "score_organizations"]
 
@@ -40,7 +52,7 @@ _HEADS = frozenset({
     "Federation", "League", "Congress", "Parliament", "Front", "Army", "Properties",
     "Holdings", "Society", "Institution", "Laboratory", "Centre", "Center", "Academy",
     "College", "Board", "Bureau", "Trust", "Alliance", "Coalition", "Brigade", "Corps",
-    "Club", "Administration", "Telescope", "Forces", "Cross",
+    "Club", "Administration", "Telescope", "Forces", "Cross", "Exchange",
 })
 _GENERIC = frozenset({
     "The", "National", "Federal", "State", "Central", "General", "Supreme", "International",
@@ -63,9 +75,11 @@ _AREA_PREFIXES = frozenset({"Greater", "Upper", "Lower", "Northern", "Southern",
 #: After a party's one-word name these make it a portfolio ("Labour Minister").
 _PORTFOLIO_WORDS = frozenset({"Minister", "Ministry", "Secretary", "Department"})
 
-#: Tokens that may separate the members of a list of organizations.
-_LIST_JOINERS = frozenset({",", "and", "or", "Inc.", "Inc", "Corp.", "Corp", "Co.", "Co",
-                           "Cos", "Ltd", "plc", "PLC", "LLC", "AG", "SA", "NV"})
+#: Words after which the next run may continue a name ("Research" + "and" +
+#: "Development Organisation", "Governors" + "'" + "Association").
+_JOINERS = frozenset({"and", "&", "'", "’"})
+#: One-word runs that take the full path: clause words, articles, generic ends.
+_ONE_WORD_SLOW = CLAUSE_WORDS | GENERIC_ENDS | {"The", "the"}
 
 
 def _is_pattern_org(words: Sequence[str], gazetteer: Gazetteer) -> bool:
@@ -128,7 +142,17 @@ def find_org_candidates(doc: Document, gazetteer: Gazetteer
 
     previous: list[str] = []
     previous_end = -1
+    n = len(tokens)
     for start, end in capitalized_spans(doc, connectors="org"):
+        word = tokens[start][0]
+        if end - start == 1 and word not in _ONE_WORD_SLOW and "-" not in word and not (
+                tokens[start][3] and word in gazetteer.non_names) and (
+                start == 0 or tokens[start - 1][0] not in _JOINERS) and (
+                end + 2 >= n or tokens[end][0] != "("):
+            # one word that joins nothing and defines no acronym: never a built name
+            # (most runs; the hot path); it may still start an "A and B" name
+            previous, previous_end = [word], end
+            continue
         words = [t.text for t in tokens[start:end]]
         span_start = start
         if words[0] in CLAUSE_WORDS or "-" in words[0]:  # most runs: neither
@@ -217,29 +241,35 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
         if entity.name in AGENCIES and 0 < match.start < len(tokens) - 1 and \
                 tokens[match.start - 1].text == "(":
             continue
+        if entity.name in UN_ORGANS and match.end - match.start == 2 and \
+                tokens[match.start].text in ("Security", "General") and not names_un(tokens):
+            continue  # "Russia's Security Council", "Georgia's General Assembly"
         if match.end - match.start == 1 and entity.name.endswith(" Party") \
                 and match.end < len(tokens) and tokens[match.end].text in _PORTFOLIO_WORDS:
             continue  # "Labour Minister Ricardo Solari": a portfolio, not the party
         kept.append(match)
-    listed = _listed(kept, doc)
+    listed = in_lists(kept, doc)
     scores: dict[str, float] = {}
     anchored: set[str] = set()
+    actors: set[str] = set()  # "The African Union said", "the EC has pledged"
     for index, match in enumerate(kept):
         name = match.entity.name
         # "a BBC interview", "BBC reports": the channel, not the body, is mentioned
         channel = match.end < len(tokens) and \
-            tokens[match.end].text.lower() in _CHANNEL_NOUNS
+            tokens[match.end].text.lower() in CHANNEL_NOUNS
         scores[name] = scores.get(name, 0.0) + (0.0 if channel else tokens[match.start].weight)
         k = match.start - 1
         if k >= 0 and tokens[k].text == "the":
             k -= 1
-        venue = k >= 0 and (tokens[k].text in _VENUE_WORDS or _affiliation(tokens, k))
+        venue = k >= 0 and (tokens[k].text in _VENUE_WORDS or affiliation(tokens, k))
         # "talks at the Federal Reserve Bank of New York, where ...": a venue
         where = tokens[match.end:match.end + 2] if match.end + 1 < len(tokens) else ()
         venue = venue or [t.text for t in where] == [",", "where"] or \
-            _in_passing(tokens, k, match.end)
+            in_passing(tokens, k, match.end)
         if index not in listed and not venue:
             anchored.add(name)
+            if acts(tokens, match.end):
+                actors.add(name)
     # A body named once below the lead as a source, an example, a funder, a rival or
     # a destination is in passing; the members of a list share the first one's role
     # ("rivals NEC Corp. and Toshiba Corp.").
@@ -247,149 +277,20 @@ def score_organizations(doc: Document, matches: Sequence[Match], covered: frozen
     passing: list[bool] = []
     for index, match in enumerate(kept):
         mentions.setdefault(match.entity.name, []).append(index)
-        flag = _named_in_passing(tokens, match.start)
-        if not flag and index and _joined(kept[index - 1], match, tokens):
+        flag = named_in_passing(tokens, match.start)
+        if not flag and index and joined(kept[index - 1], match, tokens):
             flag = passing[index - 1]
         passing.append(flag)
     for name, found in mentions.items():
         if len(found) == 1 and tokens[kept[found[0]].start].paragraph > 0 \
-                and (passing[found[0]] or _dated_background(tokens, kept[found[0]])):
+                and (passing[found[0]] or dated_background(tokens, kept[found[0]])):
             anchored.discard(name)
     count_short_forms(tokens, matches, covered, scores)
     # The bonus (curated or text-built names alike) needs one mention outside a list
     # of three or more bodies ("rivals Amazon, Alphabet and Microsoft" names them in
     # passing) that is not a trading venue ("on the New York Stock Exchange") or the
     # place of a meeting ("at the X, where").
+    # A body that is the subject of a verb acts in the story, even named once.
     return in_context({name: score + (CURATED_BONUS if name in anchored else 0.0)
+                       + (CURATED_BONUS if name in actors and name in anchored else 0.0)
                        for name, score in scores.items()}, matches, gazetteer)
-
-
-def _affiliation(tokens: Sequence[Token], k: int) -> bool:
-    """Whether ``at`` at ``k`` ends a person's role (``a strategist at``, ``an
-    electronics analyst at``): the body is where the person works, not an actor.
-    """
-    if tokens[k].text != "at":
-        return False
-    for article in (k - 2, k - 3):
-        if article >= 0 and tokens[article].text in ("a", "an"):
-            return all(t.text.islower() for t in tokens[article + 1:k])
-    return False
-
-
-#: After a body's name these make it a channel or a building, not an actor
-#: ("a BBC interview", "BBC reports", "the new Congress building").
-_CHANNEL_NOUNS = frozenset({"interview", "interviews", "report", "reports", "documentary",
-                            "programme", "program", "broadcast", "building", "buildings",
-                            "headquarters", "offices", "grounds", "stadium",
-                            # a competition named after the body: "the FA Cup final"
-                            "cup", "trophy"})
-
-
-#: Words before a body named once below the lead that make it a source, an example, a
-#: funder, a destination or a label for another group rather than an actor: "according
-#: to the X", "makers such as X", "work funded by the X", "the injured were taken to the
-#: X", "elected to the X", "militants linked to X".
-_PASSING_BEFORE = {
-    "to": frozenset({"according", "taken", "rushed", "flown", "airlifted", "admitted",
-                     "transferred", "elected", "linked", "tied", "allied"}),
-    "with": frozenset({"affiliated", "aligned"}),
-    "as": frozenset({"such"}),
-    "by": frozenset({"funded", "financed", "sponsored", "paid", "bankrolled"}),
-}
-
-#: Before a body, these name it as a comparison: "rivals NEC Corp. and Toshiba Corp.".
-_RIVAL_WORDS = frozenset({"rival", "rivals", "competitor", "competitors"})
-
-
-def _dated_background(tokens: Sequence[Token], match: Match) -> bool:
-    """Whether the sentence of ``match`` dates itself in a year (``joined Princeton
-    University in 1963``): news tells the current event by weekday and the background
-    by year (``since 2008`` or ``from 2013`` only compares, and does not count).
-    """
-    if match.end < len(tokens) and tokens[match.end].text in _SPEECH_VERBS:
-        return False  # "..., the Ministry of Water Resources said": a current source
-    k = match.start
-    while k > 0 and tokens[k - 1].text not in SENTENCE_ENDS \
-            and tokens[k - 1].paragraph == tokens[match.start].paragraph:
-        k -= 1
-    end = match.end
-    while end < len(tokens) and tokens[end].text not in SENTENCE_ENDS \
-            and tokens[end].paragraph == tokens[match.start].paragraph:
-        end += 1
-    return any(tokens[i - 1].text == "in" and _is_year(tokens[i].text)
-               for i in range(max(k, 1), end))
-
-
-def _is_year(text: str) -> bool:
-    """Whether ``text`` is a year from 1900 to 2099 (``1971,`` as tokenized)."""
-    digits = text.rstrip(",.:")
-    return len(digits) == 4 and digits[:2] in ("19", "20") and digits.isdigit()
-
-
-_SPEECH_VERBS = frozenset({"said", "says", "announced", "reported", "told", "added",
-                           "confirmed", "warned", "stated", "estimated"})
-
-
-def _joined(previous: Match, match: Match, tokens: Sequence[Token]) -> bool:
-    """Whether ``match`` follows ``previous`` in one list (``,``, ``and (the)``, legal
-    suffixes).
-    """
-    between = tokens[previous.end:match.start]
-    return 0 < len(between) <= 3 \
-        and all(t.text in _LIST_JOINERS or t.text == "the" for t in between) \
-        and tokens[match.start].paragraph == tokens[previous.start].paragraph
-
-
-def _named_in_passing(tokens: Sequence[Token], start: int) -> bool:
-    """Whether the words before the body mention at ``start`` (``the`` skipped) name
-    it as a source, an example, a funder or a destination (``_PASSING_BEFORE``);
-    ``paid for by`` counts as ``paid by``.
-    """
-    k = start - 1
-    if k >= 0 and tokens[k].text == "the":
-        k -= 1
-    if k >= 0 and tokens[k].text.lower() in _RIVAL_WORDS:
-        return True
-    if k < 1 or tokens[k].text not in _PASSING_BEFORE:
-        return False
-    before = tokens[k - 1].text.lower()
-    if before == "for" and k >= 2 and tokens[k].text == "by":
-        before = tokens[k - 2].text.lower()
-    return before in _PASSING_BEFORE[tokens[k].text]
-
-
-def _in_passing(tokens: Sequence[Token], k: int, end: int) -> bool:
-    """Whether the body mention ending at ``end`` (``k``: the word before it, ``the``
-    skipped) names it in passing: the channel a person speaks through (``he told
-    BBC Scotland``, ``a BBC interview``) or a building (``the Congress building``).
-    A person's title (``the leader of the African National Congress``) is not in
-    passing: the labels attach the body.
-    """
-    if end < len(tokens) and tokens[end].text.lower() in _CHANNEL_NOUNS:
-        return True
-    if k < 0:
-        return False
-    return tokens[k].text == "told"
-
-
-def _listed(kept: Sequence[Match], doc: Document) -> set[int]:
-    """Indexes of body mentions below the lead that sit in a list of three or more."""
-    tokens = doc.tokens
-    listed: set[int] = set()
-    group: list[int] = []
-
-    def close() -> None:
-        if len(group) >= 3:
-            listed.update(i for i in group if tokens[kept[i].start].paragraph > 0)
-
-    for index, match in enumerate(kept):
-        if group:
-            between = [t.text for t in tokens[kept[group[-1]].end:match.start]]
-            if not (0 < len(between) <= 3
-                    and all(w in _LIST_JOINERS for w in between)
-                    and tokens[match.start].paragraph == tokens[kept[group[-1]].start].paragraph):
-                close()
-                group = []
-        group.append(index)
-    close()
-    return listed

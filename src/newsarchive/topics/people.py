@@ -17,12 +17,12 @@ starts the name (``Housing Minister John Lohr``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsarchive.topics.gazetteer import Gazetteer
 from newsarchive.topics.names import EXTRA_TITLES, person_words
-from newsarchive.topics.salience import Document, capitalized_spans
+from newsarchive.topics.salience import TOP_WEIGHT, Document, Token, capitalized_spans
 
 __all__ = ["People", "find_people"]
 
@@ -32,6 +32,31 @@ _SPEECH = frozenset({"said", "says", "told", "added", "asked", "wrote", "who", "
                      "announced", "urged", "declared", "warned", "insisted", "explained"})
 _APPOSITIVE = frozenset({"who", "a", "an", "the", "whose", "chief", "head", "president",
                          "director", "chairman", "spokesman", "spokeswoman", "leader"})
+#: Words after a person's name that make the run a thing named after them ("John F.
+#: Kennedy Stadium", "Liam MacCarthy Cup", "Philip Morris Cos Inc", "Al Rajhi Capital").
+_NAMED_AFTER = frozenset({
+    "Building", "Stadium", "Cup", "Trophy", "Prize", "Award", "Awards", "Medal", "Airport",
+    "Center", "Centre", "Bridge", "Street", "Avenue", "Road", "Boulevard", "Square",
+    "Foundation", "Institute", "University", "College", "School", "Hospital", "Library",
+    "Museum", "Memorial", "Capital", "Cos", "Co", "Corp", "Inc", "Ltd", "Plc", "Holdings",
+    "Arena", "Theatre", "Theater", "Highway", "Plaza", "Tower", "Doctrine", "Federal",
+})
+#: Words that are never a family name: from the second word on they make the run a
+#: company, a title or a thing ("Ditsela Transport said", "Columbia Pictures said",
+#: "the Bafta Fellowship", "Monivea Bog").
+_THING_WORDS = frozenset({
+    "Co.", "Corp.", "Inc.", "Ltd.", "LLC", "PLC", "AG", "SA", "Pictures", "Studios",
+    "Entertainment", "Promotions", "Advisory", "Partners", "Foods", "Coaches", "Transport",
+    "Telecommunications", "Telecom", "Industrial", "Industries", "Electric", "Energy",
+    "Data", "Systems", "Technologies", "Securities", "Insurance", "Investments",
+    "Ventures", "Logistics", "Shipping", "Airlines", "Airways", "Motors", "Chemicals",
+    "Pharmaceuticals", "Minerals", "Mining", "Petroleum", "Resources", "Properties",
+    "Outlook", "Fellowship", "Tournament", "Bog", "Basin", "County", "Sabha", "Aid",
+    "Slam", "Nights", "Mother",
+})
+#: The same as a lower-case word right after the name ("BL's Austin Morris division").
+_NAMED_AFTER_LOWER = frozenset({"division", "laws", "brand", "stadium", "cup", "trophy",
+                                "prize", "award", "doctrine"})
 _SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "V", "VI", "XVI",
                        "XXIII", "XIII", "XII"})
 
@@ -63,6 +88,18 @@ def _has_context(doc: Document, start: int, end: int, titles: frozenset[str]) ->
     return role, speech
 
 
+def _named_after(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the capitalized run ``tokens[start:end]`` (from the name's first word) names
+    a building, prize, company or law (after a person or not): a :data:`_THING_WORDS`
+    word from its second word on, a :data:`_NAMED_AFTER` word from its third word on (the
+    second may be a family name: ``John Hall``, ``Sally Field``), or a
+    :data:`_NAMED_AFTER_LOWER` word right after it."""
+    if any(tokens[k].text in _THING_WORDS for k in range(start + 1, end)) or \
+            any(tokens[k].text in _NAMED_AFTER for k in range(start + 2, end)):
+        return True
+    return end < len(tokens) and tokens[end].text in _NAMED_AFTER_LOWER
+
+
 @functools.cache
 def _all_titles(titles: frozenset[str]) -> frozenset[str]:
     """The gazetteer's titles plus :data:`~.names.EXTRA_TITLES` (once per process)."""
@@ -87,10 +124,14 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
     tokens = doc.tokens
     scores: dict[str, float] = {}
     anchored: set[str] = set()
+    introduced: set[str] = set()  # a known given name, no title nor speech verb
     covered: set[int] = set()
     names: dict[str, tuple[str, ...]] = {}
     titles = _all_titles(gazetteer.titles)
     for start, end in capitalized_spans(doc):
+        if end - start == 1 and "-" not in tokens[start][0] and \
+                tokens[start][0].lower() not in titles:
+            continue  # one word and no title: never a name (most runs; the hot path)
         stripped_title = ""
         i = start
         while i < end:
@@ -114,6 +155,11 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
             if lower and tokens[k].text not in gazetteer.given_names:
                 stripped_title, i = lower, k + 1
                 break
+        if end - i >= 3 and tokens[i + 1].text in gazetteer.given_names and \
+                tokens[i].text not in gazetteer.given_names and \
+                not tokens[i].text.endswith(".") and (
+                    tokens[i].starts_sentence or tokens[i - 1].text in ("for", "of")):
+            i += 1  # "Teller Jana Whitlock said", "Minister for Jobs Richard Bruton": a role
         given = i < end and tokens[i].text in gazetteer.given_names
         j = end
         while j > i and (tokens[j - 1].text in gazetteer.non_names or (
@@ -143,6 +189,8 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
         if not given and any(k in entity_tokens and tokens[k].text not in gazetteer.given_names
                              for k in range(i, j)):
             continue
+        if _named_after(tokens, i, end):
+            continue
         role, speech = _has_context(doc, i, j, titles)
         role = role or bool(stripped_title)
         if not (role or given or speech):
@@ -158,10 +206,19 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
         scores[name] = scores.get(name, 0.0) + tokens[i].weight
         if role or speech:
             anchored.add(name)
+        elif given and len(core) >= 2:
+            introduced.add(name)
         covered.update(range(i, j))
     _attach_surnames(doc, names, scores, covered)
     for name in anchored:
         scores[name] += TITLE_BONUS
+    # "Jack Nicklaus, playing in his 34th Masters, finished at even par": news names a
+    # person in full once and may never come back to them; a known given name and a
+    # family name say it is a person of the story, so one mention below the lead is
+    # enough (more mentions reach the threshold by themselves, ranked as before)
+    for name in introduced - anchored:
+        if scores[name] <= TOP_WEIGHT:
+            scores[name] += TITLE_BONUS
     name_words = frozenset(w for words in names.values() for w in words)
     return People(scores, frozenset(covered), name_words)
 
@@ -190,8 +247,12 @@ def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],
         by_first.setdefault(words[0], []).append((words, name))
     tokens = doc.tokens
     n, title_end = len(tokens), doc.title_end
-    i = 0
-    while i < n:  # every token of the article: tuple indexes, not attributes
+    after = 0  # the first index not inside a full name matched in the title
+    # every name word is name-like, so only name-like tokens can match: tuple
+    # indexes, not attributes (the hot loop of this module)
+    for i in doc.namelike_at:
+        if i < after:
+            continue
         word = tokens[i][0]
         if i < title_end and i not in covered:
             matched = False
@@ -199,7 +260,7 @@ def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],
                 if tuple(t[0] for t in tokens[i:i + len(words)]) == words:
                     scores[name] += tokens[i][2]
                     covered.update(range(i, i + len(words)))
-                    i += len(words)
+                    after = i + len(words)
                     matched = True
                     break
             if matched:
@@ -210,4 +271,3 @@ def _attach_surnames(doc: Document, names: Mapping[str, tuple[str, ...]],
             if not (nxt[:1].isupper() and i >= title_end):
                 scores[name_of] += tokens[i][2]
                 covered.add(i)
-        i += 1

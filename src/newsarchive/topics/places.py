@@ -19,8 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from newsarchive.topics.clauses import (
+    aside,
+    at_venue,
+    event_site,
+    names_agreement,
+    official_next,
+    official_of,
+    quoted_tokens,
+    works_at,
+)
 from newsarchive.topics.gazetteer import SEATS_OF_POWER, Entity, Gazetteer, Match, Place
-from newsarchive.topics.hierarchy import attach_ancestors, resolve_places
+from newsarchive.topics.hierarchy import attach_ancestors, resolve_places, town_term
 from newsarchive.topics.people import People
 from newsarchive.topics.salience import BODY_WEIGHT, Document, Token
 from newsarchive.topics.towns import (
@@ -73,38 +83,6 @@ _SUBDIVISIONS = frozenset({"province", "provinces", "prefecture", "state", "regi
 _CITY_SUBDIVISIONS = frozenset({"province", "prefecture", "region", "county", "district"})
 
 
-def _before_name(tokens: Sequence[Token], k: int) -> int:
-    """Index of the word before the capitalized name that ends just before ``k``
-    (an article ``the`` skipped), or -1 when no name ends there."""
-    j = k - 1
-    while j >= 0 and tokens[j].namelike and not tokens[j].starts_sentence:
-        j -= 1
-    if j == k - 1 or j < 0:
-        return -1
-    if tokens[j].text == "the":
-        j -= 1
-    return j
-
-
-def _at_venue(tokens: Sequence[Token], k: int) -> bool:
-    """Whether ``at/outside (the) <Name>`` ends just before the preposition at ``k``.
-
-    ``sweeping four Oscars at the Dolby Theatre in Los Angeles``: a named venue
-    puts the event in the city.  ``a professor at Brown University in
-    Providence`` is an affiliation (``a/an <word> at``), not an event.
-    """
-    j = _before_name(tokens, k)
-    return j >= 0 and tokens[j].text in ("at", "outside") and not (
-        j >= 2 and tokens[j - 2].text in ("a", "an"))
-
-
-#: Words of a sentence about a market: a city there is where shares trade ("Shares
-#: in Carlsberg fell 3.4 per cent in Copenhagen", "in Tokyo trading").
-_MARKET_WORDS = frozenset({"shares", "stock", "stocks", "bonds", "trading", "traded",
-                           "closing", "bourse", "exchange", "spot", "crude", "futures",
-                           "barrel", "bullion", "dealings", "dealers", "prices"})
-#: A statement's verb: "she said in Brisbane", "told reporters in Brussels".
-_SPEECH_VERBS = frozenset({"said", "says", "told", "tells", "announced"})
 #: A demonym before these is the state itself ("the Irish Republic", "the Iranian Government").
 _STATE_NAMES = frozenset({"republic", "government", "kingdom", "federation", "state"})
 #: Titles of nobility and sees: "Prince of Wales", "Duke of York" name a person.
@@ -131,74 +109,6 @@ def _inside_name(tokens: Sequence[Token], start: int, end: int, titles: frozense
     return (following.namelike and not tokens[start].starts_sentence
             and lower not in titles and lower not in _STATE_NAMES
             and tokens[start].paragraph >= 0)
-
-
-def _aside(tokens: Sequence[Token], k: int, after: str) -> bool:
-    """Whether the locative at ``k`` is where shares trade or where a statement is made.
-
-    ``Toyota shares fell 1.2% in Tokyo trading``, ``she said in Brisbane``,
-    ``told a news conference in Washington``: the market and the podium are not
-    places the story is about.
-    """
-    if after.lower() in ("trading", "trade", "markets", "market"):
-        return True
-    j = k - 1
-    while j >= 0 and not tokens[j].starts_sentence:
-        word = tokens[j].text.lower()
-        if word in _MARKET_WORDS or (k - j <= 5 and word in _SPEECH_VERBS):
-            return True
-        j -= 1
-    return j >= 0 and tokens[j].text.lower() in _MARKET_WORDS
-
-
-#: Subjects-of-sentence words before "was/were held": an event was staged there.
-_STAGED = frozenset({"was", "were", "also", "been", "being"})
-
-
-def _event_site(tokens: Sequence[Token], k: int) -> bool:
-    """Whether the ``in`` at ``k`` ends an event clause that news uses for extra scenes.
-
-    ``Rallies were also held in Jerusalem, Haifa and Beersheba``, ``Deaths were
-    also reported in Mandalay``, ``rallied outside the Myanmar embassy in
-    Bangkok``: a staged event, an added scene, or a crowd outside a building.
-    """
-    if k < 2 or tokens[k].text != "in":
-        return False
-    verb, before = tokens[k - 1].text.lower(), tokens[k - 2].text.lower()
-    if verb == "held" and before in _STAGED:
-        return True
-    if before == "also" and verb.endswith("ed") and k >= 3 and \
-            tokens[k - 3].text.lower() in ("was", "were"):
-        return True
-    for j in range(k - 1, max(k - 6, -1), -1):
-        if tokens[j].starts_sentence or tokens[j].text in (",", ";", ":"):
-            return False
-        if tokens[j].text == "outside":
-            return tokens[j + 1].text == "the" or tokens[j + 1].namelike
-    return False
-
-
-def _affiliation(tokens: Sequence[Token], k: int) -> bool:
-    """Whether ``a/an <role> at/with <Name> in`` ends at the preposition ``k``.
-
-    ``Koji Endo, an analyst at SBI Securities in Tokyo``, ``a lawyer with the
-    Free Market Foundation in Plano``: the place is where the person works.
-    """
-    j = _before_name(tokens, k)
-    return j >= 2 and tokens[j].text in ("at", "with") and tokens[j - 2].text in ("a", "an")
-
-
-def _official_next(tokens: Sequence[Token], start: int, titles: frozenset[str]) -> bool:
-    """Whether a titled person opens the clause at ``start``: a title before a name
-    (``President George Bush``, ``the European commission president, Jean-Claude
-    Juncker``, ``Secretary of State X``), not ``party workers``."""
-    window = tokens[start:start + 5]
-    for index, token in enumerate(window[:-1]):
-        following = window[index + 1]
-        if token.text.lower() in titles and (
-                following.namelike or following.text in (",", "of")):
-            return True
-    return False
 
 
 def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
@@ -261,18 +171,24 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     # "the Pentagon in Virginia": a place after a named body is its address
     org_ends = {m.end for m in matches if m.entity.taxonomy == "organizations"}
     org_starts = {m.start for m in matches if m.entity.taxonomy == "organizations"}
+    place_starts = {m.start for m in matches if m.entity.taxonomy == "places"}
     kept: list[tuple[Match, bool, bool]] = []  # (match, locative, actor)
     lead_sites: set[str] = set()  # places the lead puts an event in ("struck targets in Belgrade")
     named: set[str] = set()  # places named at least once (not only by a demonym)
     venues: set[str] = set()
     sites: set[int] = set()  # indexes in ``kept`` of event-clause locatives
+    market_ends: set[int] = set()  # ends of place names in a market sentence
+    # a place only a quoted speaker names never anchors
+    quoted = quoted_tokens(tokens, doc.quotes_at)
+    unquoted = {m.entity.name for m in matches if m.start not in quoted}
     for match in matches:
         entity = match.entity
         if entity.taxonomy != "places" or not entity.name:
             seat = SEATS_OF_POWER.get(entity.name)
             if seat is not None:  # "the Kremlin said": evidence for Russia, not anchored
                 scores[seat] = scores.get(seat, 0.0) + tokens[match.start].weight
-                named.add(seat)
+                if tokens[match.start].paragraph <= 0:  # below the lead: a reaction
+                    named.add(seat)
             continue
         start, end = match.start, match.end
         if start >= 2 and tokens[start - 1].text == "of" and \
@@ -284,6 +200,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                 scores[parent] = scores.get(parent, 0.0) + tokens[start].weight
                 named.add(parent)
             continue
+        if names_agreement(tokens, end):
+            continue  # "the Uruguay Round", "the Kyoto Protocol": a name, not a place
         if dateline_town and entity.name == dateline_town:
             continue  # "ATHENS, Ga.": the town, not the Greek capital
         if start < dateline_end and entity.name == qualifier:
@@ -294,11 +212,22 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         if entity.adjective and _inside_name(tokens, start, end, gazetteer.titles):
             continue  # "Yushu Tibetan Autonomous Prefecture", "North American rights"
         scores[entity.name] = scores.get(entity.name, 0.0) + tokens[start].weight
-        # "Canada's Eugenie Bouchard" says a person's nationality, like a demonym
+        # "Canada's Eugenie Bouchard", "Brazil's Companhia Siderurgica Nacional": a
+        # person's or a company's nationality, like a demonym (not "Berlin's Alexanderplatz")
         nationality = end + 1 < len(tokens) and tokens[end].text in _POSSESSIVE and \
             (end + 1 in people.covered or tokens[end + 1].text in people.name_words
-             or tokens[end + 1].text in gazetteer.given_names)
-        if nationality:
+             or tokens[end + 1].text in gazetteer.given_names or end + 1 in org_starts
+             or (tokens[end + 1].namelike and end + 1 not in place_starts
+                 and places[entity.name].kind == "country"
+                 and tokens[end + 1].text.lower() not in gazetteer.titles))
+        # "Meseret Bekele of Ethiopia won", below the lead: a person "of" a country is a
+        # nationality (in the lead it is the story: "Cardinal X of Argentina was elected")
+        nationality = nationality or (start >= 2 and tokens[start - 1].text == "of"
+                                      and start - 2 in people.covered
+                                      and tokens[start].paragraph > 0
+                                      and places[entity.name].kind == "country")
+        if nationality or official_of(tokens, places[entity.name].kind == "country", end,
+                                                  people.covered, gazetteer.titles):
             continue
         if not entity.adjective or (end < len(tokens) and tokens[end].capitalized
                                     and tokens[end].text.lower() in _STATE_NAMES):
@@ -315,18 +244,25 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                 k -= 1
         before = tokens[k].text.lower() if k >= 0 else ""
         after = tokens[end].text if end < len(tokens) else ""
+        if kind == "city" and ((before in _LOCATIVE and aside(tokens, k, after, False))
+                               or (before in _COORDINATORS and k in market_ends)):
+            # "prices fell in London and New York": the market (and every place listed
+            # with it) is no evidence for the city nor its country
+            scores[entity.name] -= tokens[start].weight
+            market_ends.add(end)
+            continue
         locative = not entity.adjective and before in _LOCATIVE and not (
             k > 0 and (tokens[k - 1].text.lower() in ADDRESS_WORDS or k in org_ends
-                       or _affiliation(tokens, k))
-        ) and not _aside(tokens, k, after)
-        if kind == "city" and locative and _event_site(tokens, k):
+                       or works_at(tokens, k))
+        ) and not aside(tokens, k, after)
+        if kind == "city" and locative and event_site(tokens, k):
             sites.add(len(kept))
         if kind == "city" and before in ("in", "near") and k not in org_ends \
-                and _at_venue(tokens, k) and not _aside(tokens, k, after):
+                and at_venue(tokens, k) and not aside(tokens, k, after):
             locative = True  # "at the Dolby Theatre in Los Angeles": the event's city
             venues.add(entity.name)
         if kind == "city" and before == "in" and tokens[k].starts_sentence and \
-                after == "," and not _official_next(tokens, end + 1, gazetteer.titles) \
+                after == "," and not official_next(tokens, end + 1, gazetteer.titles) \
                 and not {end + 1, end + 2} & org_starts:
             # "In Manchester, doctors marched": the scene of the sentence; not "In
             # Washington, President Bush said" nor "In Beirut, the PLO denounced" (an
@@ -348,6 +284,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                      or lower in _ACTOR_VERBS or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
+        if start in quoted and entity.name not in unquoted:
+            locative = actor = False
         if locative and tokens[start].paragraph == 0 and entity.name != dateline_place:
             lead_sites.add(entity.name)
         kept.append((match, locative, actor))
@@ -398,5 +336,11 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         if town.country in places:
             final[town.country] = max(final.get(town.country, 0.0) + BODY_WEIGHT, score)
     attach_ancestors(final, places, threshold, {town.name: town for town in towns})
+    # "Reading, Pennsylvania" beside Reading, England: a town's own term
+    terms = {town.name: town_term(town.name, town.state, town.country) for town in towns}
+    terms.update((name, town_term(name, place.region, place.parent))
+                 for name, place in overrides.items())
+    if any(name != term for name, term in terms.items()):
+        return {terms.get(name, name): score for name, score in final.items()}
     return final
 

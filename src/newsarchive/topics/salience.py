@@ -84,6 +84,11 @@ class Document:
     tokens: tuple[Token, ...]
     title_end: int
     lead: str
+    #: Indexes of the name-like tokens, and of the quotation marks and brackets
+    #: (``_QUOTES``), noted while tokenizing so that later passes need not scan every
+    #: token again.
+    namelike_at: tuple[int, ...] = ()
+    quotes_at: tuple[int, ...] = ()
 
 
 def zone_weight(paragraph: int) -> float:
@@ -100,17 +105,34 @@ def zone_weight(paragraph: int) -> float:
 def split_words(text: str) -> list[str]:
     """Split ``text`` into word and punctuation tokens (``Russia's`` -> ``Russia``, ``'s``)."""
     words: list[str] = []
-    append = words.append
-    for word in _TOKEN.findall(text):
-        last = word[-1]
-        if last in "sS" and len(word) > 2 and word[-2] in "'’":
-            words += [word[:-2], word[-2:]]
-        elif (last == "." and len(word) > 2 and word.count(".") == 1
-                and word not in ABBREVIATIONS):
-            words += [word[:-1], "."]
-        else:
-            append(word)
+    for raw in _TOKEN.findall(text):
+        words += _split_raw(raw)
     return words
+
+
+def _split_raw(word: str) -> tuple[str, ...]:
+    """One match of ``_TOKEN`` as tokens: a possessive or a sentence's full stop apart."""
+    last = word[-1]
+    if last in "sS" and len(word) > 2 and word[-2] in "'’":
+        return (word[:-2], word[-2:])
+    if last == "." and len(word) > 2 and word.count(".") == 1 and word not in ABBREVIATIONS:
+        return (word[:-1], ".")
+    return (word,)
+
+
+#: Per whitespace-separated chunk of text: its tokens with their shapes (see
+#: ``_shape``), memoised across articles (bounded).  No ``_TOKEN`` match contains
+#: whitespace, so a chunk's tokens never depend on its neighbours: the tokenizer's hot
+#: loop does one look-up per chunk and runs the regular expression only on new chunks.
+_PIECES: dict[str, tuple[tuple[str, bool, bool, int], ...]] = {}
+
+
+def _pieces(chunk: str) -> tuple[tuple[str, bool, bool, int], ...]:
+    pieces = tuple((word, *(_SHAPES.get(word) or _shape(word)))
+                   for raw in _TOKEN.findall(chunk) for word in _split_raw(raw))
+    if len(_PIECES) < _SHAPE_CACHE_SIZE:
+        _PIECES[chunk] = pieces
+    return pieces
 
 
 #: Per-word (capitalized, namelike, what the word does to sentence starts: 1 ends
@@ -138,18 +160,25 @@ def tokenize(title: str, text: str) -> Document:
     title_end = 0
     append = tokens.append
     new = tuple.__new__  # Token(...) without the generated __new__ wrapper (hot loop)
-    shapes = _SHAPES
+    memo = _PIECES
+    namelike_at: list[int] = []
+    quotes_at: list[int] = []
     for paragraph, part in parts:
         weight = zone_weight(paragraph)
         start = True
-        for word in split_words(part):
-            capitalized, namelike, effect = shapes.get(word) or _shape(word)
-            append(new(Token, (word, paragraph, weight, start, capitalized, namelike)))
-            if effect:
-                start = effect > 0
+        for chunk in part.split():
+            for word, capitalized, namelike, effect in memo.get(chunk) or _pieces(chunk):
+                if namelike:
+                    namelike_at.append(len(tokens))
+                append(new(Token, (word, paragraph, weight, start, capitalized, namelike)))
+                if effect:
+                    start = effect > 0
+                else:
+                    quotes_at.append(len(tokens) - 1)
         if paragraph < 0:
             title_end = len(tokens)
-    return Document(tuple(tokens), title_end, paragraphs[0] if paragraphs else "")
+    return Document(tuple(tokens), title_end, paragraphs[0] if paragraphs else "",
+                    tuple(namelike_at), tuple(quotes_at))
 
 
 def rank(scores: dict[str, float], threshold: float, blocked: frozenset[str] = frozenset()
@@ -190,23 +219,24 @@ def capitalized_spans(doc: Document, connectors: str = "name") -> list[tuple[int
     allowed = _NAME_CONNECTORS if connectors == "name" else _ORG_CONNECTORS
     tokens = doc.tokens
     spans: list[tuple[int, int]] = []
-    i, n = doc.title_end, len(tokens)
-    while i < n:
-        if not tokens[i].namelike:
-            i += 1
+    n = len(tokens)
+    # the hot loop: tuple indexes (0 text, 1 paragraph, 5 namelike), not attributes
+    i = doc.title_end
+    for k in doc.namelike_at:
+        if k < i:
             continue
-        start = end = i
-        j = i
-        while j < n and tokens[j].paragraph == tokens[start].paragraph:
-            word = tokens[j].text
-            if tokens[j].namelike:
+        start = end = j = k
+        paragraph = tokens[k][1]
+        while j < n and tokens[j][1] == paragraph:
+            token = tokens[j]
+            if token[5]:
                 end = j + 1
                 j += 1
-            elif word in allowed and j + 1 < n and (
-                    tokens[j + 1].namelike or tokens[j + 1].text in allowed):
+            elif token[0] in allowed and j + 1 < n and (
+                    tokens[j + 1][5] or tokens[j + 1][0] in allowed):
                 j += 1
             else:
                 break
         spans.append((start, end))
-        i = max(end, i + 1)
+        i = max(end, k + 1)
     return spans

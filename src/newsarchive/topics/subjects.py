@@ -17,14 +17,15 @@ debate on a crime bill to politics.
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from collections.abc import Mapping
 
-from newsarchive.topics.classifier import predict
+from newsarchive.topics.classifier import Model, load_model, probabilities
 from newsarchive.topics.gazetteer import load_gazetteer
 from newsarchive.topics.salience import Document
 
 __all__ = ["MAX_SUBJECTS", "MODEL_WEIGHT", "RELATIVE_THRESHOLD", "SUBJECTS", "find_subjects",
-           "main_subject", "rank_subjects", "score_subjects"]
+           "main_subject", "rank_subjects", "score_subjects", "score_with_features"]
 
 #: The vocabulary, in the order of ``data/subjects.tsv``.
 SUBJECTS: tuple[str, ...] = (
@@ -58,18 +59,35 @@ def _word_hits(text: str) -> tuple[str, tuple[tuple[str, float], ...]]:
     return word, tuple(hits.items())
 
 
+#: A token's text -> its word and cues (``("", ())`` when it does not start with a
+#: letter), memoised across articles (bounded): one dictionary look-up per token.
+_HITS: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = {}
+_HITS_SIZE = 200_000
+
+
+def _text_hits(text: str) -> tuple[str, tuple[tuple[str, float], ...]]:
+    found = _word_hits(text) if text[:1].isalpha() else ("", ())
+    if len(_HITS) < _HITS_SIZE:
+        _HITS[text] = found
+    return found
+
+
 def score_subjects(doc: Document) -> dict[str, float]:
     """Score every subject with at least one cue (from the shipped list) in ``doc``."""
     cues = load_gazetteer().subjects
     phrases, starts = cues.phrases, cues.phrase_starts
     scores: dict[str, float] = {}
     previous = ""
+    memo = _HITS
     for token in doc.tokens:
         text = token[0]  # the hot loop of this module: index, not attribute
-        if not text[:1].isalpha():
+        found = memo.get(text)
+        if found is None:
+            found = _text_hits(text)
+        word, hits = found
+        if not word:
             previous = ""
             continue
-        word, hits = _word_hits(text)
         if previous in starts:
             phrase = phrases.get(f"{previous} {word}")
             if phrase:
@@ -81,6 +99,68 @@ def score_subjects(doc: Document) -> dict[str, float]:
                 scores[subject] = scores.get(subject, 0.0) + cue * weight
         previous = word
     return scores
+
+
+#: A token's text -> its cue word and cues (as ``_HITS``), then the model's view of it
+#: (as ``Model.entry``: lower-case word, feature number, pairs it starts), for one model
+#: (the shipped one, unless a test passes another); bounded like ``_HITS``.
+_Joint = tuple[str, tuple[tuple[str, float], ...], int, Mapping[str, int] | None, str]
+_JOINT: list[tuple[Model, dict[str, _Joint]]] = []
+
+
+def _joint_memo(model: Model) -> dict[str, _Joint]:
+    if not _JOINT or _JOINT[0][0] is not model:
+        _JOINT[:] = [(model, {})]
+    return _JOINT[0][1]
+
+
+def _joint_entry(memo: dict[str, _Joint], model: Model, text: str) -> _Joint:
+    word, hits = _HITS.get(text) or _text_hits(text)
+    lower, number, starts = model.by_text.get(text) or model.entry(text)
+    found = (word, hits, number, starts, lower)
+    if len(memo) < _HITS_SIZE:
+        memo[text] = found
+    return found
+
+
+def score_with_features(doc: Document, model: Model) -> tuple[dict[str, float], dict[int, float]]:
+    """:func:`score_subjects` and ``classifier.count_known(doc, model)`` in one pass over
+    the tokens (one look-up per token for both): the same two dictionaries, same order."""
+    cues = load_gazetteer().subjects
+    phrases, phrase_starts = cues.phrases, cues.phrase_starts
+    memo = _joint_memo(model)
+    # defaultdicts: ``d[k] += w`` without a method call; 0.0 + w is w, as with get()
+    scores: defaultdict[str, float] = defaultdict(float)
+    counts: defaultdict[int, float] = defaultdict(float)
+    previous = ""  # the previous cue word (phrases)
+    following: Mapping[str, int] | None = None  # model pairs that start with it
+    for token in doc.tokens:
+        text = token[0]  # the hot loop: index, not attribute
+        found = memo.get(text)
+        if found is None:
+            found = _joint_entry(memo, model, text)
+        word, hits, number, starts, lower = found
+        if not word:  # the model's word is empty exactly when the cue word is
+            previous = ""
+            following = None
+            continue
+        weight = token[2]
+        if number >= 0:
+            counts[number] += weight
+        if following is not None:
+            number = following.get(lower, -1)
+            if number >= 0:
+                counts[number] += weight
+        following = starts
+        if previous in phrase_starts:
+            phrase = phrases.get(f"{previous} {word}")
+            if phrase:
+                cued = {subject for subject, _ in hits}
+                hits = hits + tuple(h for h in phrase if h[0] not in cued)
+        for subject, cue in hits:
+            scores[subject] += cue * weight
+        previous = word
+    return dict(scores), dict(counts)
 
 
 def main_subject(scores: Mapping[str, float], probabilities: Mapping[str, float],
@@ -103,12 +183,15 @@ def main_subject(scores: Mapping[str, float], probabilities: Mapping[str, float]
 def find_subjects(doc: Document, threshold: float, blocked: frozenset[str],
                   use_model: bool = True) -> tuple[str, ...]:
     """The subjects of ``doc``: :func:`rank_subjects` of its cue scores, the classifier
-    choosing the main one when ``use_model`` (it runs only when a cue reaches
-    ``threshold``)."""
-    scores = score_subjects(doc)
-    if not use_model or max(scores.values(), default=0.0) < threshold:
+    choosing the main one when ``use_model`` (its features are counted in the cues'
+    pass; its probabilities are computed only when a cue reaches ``threshold``)."""
+    if not use_model:
+        return rank_subjects(score_subjects(doc), threshold, blocked)
+    model = load_model()
+    scores, counts = score_with_features(doc, model)
+    if max(scores.values(), default=0.0) < threshold:
         return rank_subjects(scores, threshold, blocked)
-    return rank_subjects(scores, threshold, blocked, predict(doc))
+    return rank_subjects(scores, threshold, blocked, probabilities(counts, model))
 
 
 def rank_subjects(scores: dict[str, float], threshold: float, blocked: frozenset[str],
