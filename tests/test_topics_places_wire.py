@@ -46,8 +46,10 @@ def test_dateline_city_survives_the_market_rule() -> None:
     text = ("NEW YORK, March 3 - Shares of General Motors fell 2 percent in New York "
             "trading on Tuesday after the carmaker cut its forecast for Brazil.\n\n"
             "Analysts said demand in Brazil had collapsed.")
+    # tenth round: "demand in Brazil" is a market mention (topics/trade.py), so Brazil,
+    # still a place through "its forecast for Brazil", now ranks after the dateline
     assert places("GM shares fall", text) == (
-        "Brazil", "New York", "United States", "New York (state)")
+        "New York", "Brazil", "United States", "New York (state)")
 
 
 def test_dateline_city_is_kept_when_the_lead_puts_the_event_elsewhere() -> None:

@@ -62,6 +62,16 @@ def test_ninth_round_blind_split_is_labelled_with_sections() -> None:
     assert len(ALL_CASES) >= 480
 
 
+def test_tenth_round_blind_split_is_labelled_with_sections() -> None:
+    # holdout8: 60 articles written and labelled before the extractor first ran on
+    # them (tests/data/topics/README.md, "Round 10"), wire copy (v) and features (w)
+    chosen = [c for c in ALL_CASES if c.split == "holdout8"]
+    assert len(chosen) == 60
+    assert all(c.text and c.section in EVAL.SECTIONS and c.gold["subjects"] for c in chosen)
+    assert {c.id[0] for c in chosen} == {"v", "w"}
+    assert len(ALL_CASES) >= 540
+
+
 def test_place_hierarchy_and_sections_in_the_evaluation() -> None:
     assert EVAL.country_of("Houston") == "United States"
     assert EVAL.country_of("United States") == "United States"
@@ -139,7 +149,9 @@ def test_no_regression_below_measured_floor() -> None:
     assert TALLIES_100["organizations"].recall >= 0.66  # 0.667 after the ninth round
     assert TOP1_100 >= 0.865
     assert TALLIES["places"].precision >= 0.895
-    assert TALLIES["places"].recall >= 0.79
+    # tenth round: 0.791 -> 0.787, two dev labels (a07, d05) attach the United States
+    # that only condemns below the lead, which the round-8 policy leaves out
+    assert TALLIES["places"].recall >= 0.785
     assert TALLIES["people"].precision >= 0.87
     assert TALLIES["organizations"].precision >= 0.855
     assert TALLIES["organizations"].recall >= 0.58  # 0.586 after the ninth round

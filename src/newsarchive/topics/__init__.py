@@ -5,7 +5,8 @@ It is pure and deterministic; the word lists are loaded once per process
 (:func:`~newsarchive.topics.gazetteer.load_gazetteer`).  Modules by job:
 ``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
 longest-match lookup), ``places`` (with ``towns``: datelines and small towns;
-``hierarchy``: city -> region -> country, ambiguous names),
+``hierarchy``: city -> region -> country, ambiguous names; ``clauses`` and ``trade``:
+where a mention sits, markets and commenting countries),
 ``people``, ``organizations`` (with ``org_mentions``: mentions in passing, in lists),
 ``subjects`` (with ``classifier``: the main subject
 from the whole article);

@@ -40,6 +40,7 @@ from newsarchive.topics.towns import (
     dateline,
     score_towns,
 )
+from newsarchive.topics.trade import abbreviated_adjective, comments, market_preposition
 
 __all__ = ["LOCATIVE_BONUS", "score_places"]
 
@@ -229,6 +230,9 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         if nationality or official_of(tokens, places[entity.name].kind == "country", end,
                                                   people.covered, gazetteer.titles):
             continue
+        if abbreviated_adjective(tokens, start, end):  # "a US carrier": a demonym
+            entity = Entity("places", entity.name, adjective=True)
+            match = Match(start, end, entity)
         if not entity.adjective or (end < len(tokens) and tokens[end].capitalized
                                     and tokens[end].text.lower() in _STATE_NAMES):
             named.add(entity.name)  # a name, or "the Irish Republic"
@@ -248,6 +252,12 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                                or (before in _COORDINATORS and k in market_ends)):
             # "prices fell in London and New York": the market (and every place listed
             # with it) is no evidence for the city nor its country
+            scores[entity.name] -= tokens[start].weight
+            market_ends.add(end)
+            continue
+        if kind != "city" and (market_preposition(tokens, k) or (
+                before in _COORDINATORS and k in market_ends)):
+            # "demand from Pakistan and Egypt": a market, no evidence (trade.py)
             scores[entity.name] -= tokens[start].weight
             market_ends.add(end)
             continue
@@ -281,7 +291,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             following = tokens[end + 1].text if end + 1 < len(tokens) else ""
             # possessive before a lower-case word: not "Germany's Bundesbank"
             actor = ((after in _POSSESSIVE and following[:1].islower())
-                     or lower in _ACTOR_VERBS or lower in _STATE_NOUNS
+                     or (lower in _ACTOR_VERBS and not comments(tokens, start, lower))
+                     or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
         if start in quoted and entity.name not in unquoted:

@@ -1,0 +1,91 @@
+"""Countries named as markets or as an adjective: two classes of false places on wire copy.
+
+Issue 16, tenth round (benchmarks/TOPICS.md "Tenth round"):
+
+- a country that is only where goods go, come from or sell (``for shipment to India
+  and Pakistan``, ``weak demand from Pakistan and Egypt``, ``buyers from Russia, India
+  and the UK``, ``has sold especially strongly in the United States and Europe``,
+  ``at theaters in the United States and Canada``) is a market, not a place of the
+  story: that mention is no evidence for it, nor for the places listed with it;
+- a country's abbreviation before a common noun (``a US carrier``, ``U.S.-built``,
+  ``US customers wanted``) is an adjective, like ``American``: evidence for the
+  country that does not name it as a place (a state noun in the lead still makes it an
+  actor: ``U.S. troops``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsarchive.topics.salience import Token
+
+__all__ = ["COMMENT_VERBS", "MARKET_NOUNS", "abbreviated_adjective", "comments",
+           "market_preposition"]
+
+#: Nouns before ``in``/``from``/``to`` that make the places after it a market:
+#: ``demand from``, ``buyers in``, ``shipment to``, ``theaters in``.
+MARKET_NOUNS = frozenset({
+    "demand", "buyers", "buyer", "customers", "consumers", "shipment", "shipments",
+    "exports", "imports", "sales", "importers", "exporters", "theaters",
+    "theatres", "screens", "charts", "markets", "route", "routes", "cargoes", "cargo",
+    "growers", "producers", "deliveries",
+})
+#: Verbs of selling shortly before the preposition: ``has sold strongly in``.
+SALE_VERBS = frozenset({"sold", "sells", "sell", "selling", "shipped", "exported",
+                        "imported", "released", "grossed", "earned"})
+_MARKET_PREPOSITIONS = frozenset({"in", "from", "to"})
+#: Abbreviations of country names that newsrooms also use as adjectives.
+_ABBREVIATIONS = frozenset({"U.S.", "US", "U.K.", "UK", "U.S"})
+#: Lower-case words after an abbreviation that keep it a noun (``the U.S. said``).
+_NOT_NOUNS = frozenset({
+    "and", "or", "but", "in", "on", "at", "to", "from", "for", "of", "by", "with", "as",
+    "than", "is", "was", "are", "were", "has", "had", "have", "will", "would", "could",
+    "can", "may", "might", "should", "must", "said", "says", "did", "does", "also",
+    "itself", "last", "this", "next", "since", "after", "before", "over", "under",
+    "into", "about", "against", "that", "which", "who", "where", "when", "while",
+})
+
+
+def market_preposition(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the preposition at ``k`` makes the places after it a market or a trade
+    partner: a market noun just before it (``demand from``, ``buyers in``), or a verb of
+    selling at most three words before it in the same sentence (``sold strongly in``)."""
+    if k < 1 or tokens[k].text not in _MARKET_PREPOSITIONS:
+        return False
+    if tokens[k - 1].text.lower() in MARKET_NOUNS:
+        return True
+    for j in range(k - 1, max(k - 4, -1), -1):
+        if tokens[j].text.lower() in SALE_VERBS:
+            return True
+        if tokens[j].starts_sentence:
+            break
+    return False
+
+
+def abbreviated_adjective(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the one-token country name at ``start:end`` is an abbreviation used as an
+    adjective: ``US carrier``, ``a U.S. regional airline``, ``U.S.-built``."""
+    if end - start != 1 or end >= len(tokens) or tokens[start].text not in _ABBREVIATIONS:
+        return False
+    if start > 0 and tokens[start - 1].text == ",":
+        return False  # "flown to Guam, U.S. officials said": maybe a qualifier
+    following = tokens[end]
+    if following.paragraph != tokens[start].paragraph:
+        return False
+    if following.text == "-":
+        return True
+    word = following.text
+    return word[:1].islower() and word.isalpha() and word not in _NOT_NOUNS
+
+
+#: Verbs of a reaction: a country that only says, welcomes or condemns below the lead
+#: comments on the story (the labelling policy: "countries that only comment are not").
+COMMENT_VERBS = frozenset({"said", "says", "welcomed", "criticised", "criticized",
+                           "condemned", "praised", "protested", "warned", "urged"})
+
+
+def comments(tokens: Sequence[Token], start: int, verb: str) -> bool:
+    """Whether a country at ``start`` followed by ``verb`` only comments: a reaction verb
+    below the lead (``Poland and Canada said they would recognise``, ``The United States
+    said it would review its relations``).  In the lead it is a principal actor."""
+    return verb in COMMENT_VERBS and tokens[start].paragraph > 0
