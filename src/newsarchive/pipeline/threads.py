@@ -143,15 +143,35 @@ def body_keywords(body: str) -> str:
     return " ".join(sorted(word for word, _ in top))
 
 
-def _word_similarity(a: Entry, b: Entry, rarity: Mapping[str, float]) -> float:
-    """The cosine of ``a``'s and ``b``'s keyword sets, each word weighted by ``rarity``."""
-    words_a, words_b = a.keywords.split(), b.keywords.split()
-    shared = sum(rarity.get(w, 0.0) for w in set(words_a).intersection(words_b))
-    if not shared:
-        return 0.0
-    norm_a = sum(rarity.get(w, 0.0) for w in words_a)
-    norm_b = sum(rarity.get(w, 0.0) for w in words_b)
-    return shared / math.sqrt(norm_a * norm_b)
+class _BodyWords:
+    """The keywords of an archive's dated entries: each word's rarity among them, and
+    each entry's set with its rarity-weighted norm, made once per entry."""
+
+    def __init__(self, dated: Sequence[Entry]) -> None:
+        frequency: dict[str, int] = defaultdict(int)
+        for entry in dated:
+            for word in entry.keywords.split():
+                frequency[word] += 1
+        total = len(dated)
+        # A keyword held by a single entry is shared by none.
+        self.rarity = {w: math.log(1.0 + total / n) for w, n in frequency.items() if n >= 2}
+        self._vectors: dict[str, tuple[frozenset[str], float]] = {}
+
+    def _vector(self, entry: Entry) -> tuple[frozenset[str], float]:
+        found = self._vectors.get(entry.key)
+        if found is None:
+            words = entry.keywords.split()
+            found = (frozenset(words), sum(self.rarity.get(w, 0.0) for w in words))
+            self._vectors[entry.key] = found
+        return found
+
+    def similarity(self, a: Entry, b: Entry) -> float:
+        """The cosine of ``a``'s and ``b``'s keyword sets, each word weighted by its
+        rarity (summed in word order: the same float on every run)."""
+        words_a, norm_a = self._vector(a)
+        words_b, norm_b = self._vector(b)
+        shared = sum(self.rarity.get(w, 0.0) for w in sorted(words_a & words_b))
+        return shared / math.sqrt(norm_a * norm_b) if shared else 0.0
 
 
 def _entities(entry: Entry) -> set[tuple[str, str]]:
@@ -159,25 +179,25 @@ def _entities(entry: Entry) -> set[tuple[str, str]]:
 
 
 def follow_up_score(a: Entry, b: Entry, rarity: Mapping[tuple[str, str], float],
-                    word_rarity: Mapping[str, float] | None = None) -> float:
+                    bodies: _BodyWords | None = None) -> float:
     """How strongly ``b`` continues ``a``'s story: the rarity weight of their
     shared entities plus their shared title words, or plus ten times their
-    bodies' word similarity (with ``word_rarity``, the rarity of each keyword);
-    0.0 when they miss the thresholds or are too far apart."""
+    bodies' word similarity (with ``bodies``, the archive's keywords); 0.0 when
+    they miss the thresholds or are too far apart."""
     if a.local is None or b.local is None:
         return 0.0
     if abs(b.local.toordinal() - a.local.toordinal()) > GAP_DAYS:
         return 0.0
-    shared = _entities(a) & _entities(b)
+    shared = sorted(_entities(a) & _entities(b))  # summed in order: the same float every run
     weight = sum(rarity.get(t, 0.0) for t in shared)
     # A shared name counts once, as an entity, not again as title words.
     named = {w for _, name in shared for w in slugify(name).split("-")}
     words = len((title_words(a) & title_words(b)) - named)
     if weight >= MIN_ENTITY_WEIGHT and words >= MIN_TITLE_WORDS:
         return weight + words
-    if word_rarity is None or weight < MIN_ENTITY_WEIGHT_WITH_WORDS:
+    if bodies is None or weight < MIN_ENTITY_WEIGHT_WITH_WORDS:
         return 0.0
-    similarity = _word_similarity(a, b, word_rarity)
+    similarity = bodies.similarity(a, b)
     return weight + 10 * similarity if similarity >= MIN_WORD_SIMILARITY else 0.0
 
 
@@ -199,12 +219,7 @@ def _automatic(dated: Sequence[Entry], taken: set[str]) -> list[list[Entry]]:
                 postings[term].append(i)
     rarity = {t: math.log(1.0 + total / len(p)) for t, p in postings.items()
               if 2 <= len(p) <= MAX_POSTINGS}
-    # A keyword's rarity over all dated entries; one held by a single entry is shared by none.
-    frequency: dict[str, int] = defaultdict(int)
-    for entry in dated:
-        for word in entry.keywords.split():
-            frequency[word] += 1
-    word_rarity = {w: math.log(1.0 + total / n) for w, n in frequency.items() if n >= 2}
+    bodies = _BodyWords(dated)
     parent = list(range(total))
     size = [1] * total
 
@@ -225,7 +240,7 @@ def _automatic(dated: Sequence[Entry], taken: set[str]) -> list[list[Entry]]:
                 candidates.update(plist[max(0, at - 1 - NEIGHBOURS):at - 1])
         best: tuple[float, str, int] | None = None
         for j in candidates:  # earlier entries only: each links to one predecessor
-            score = follow_up_score(dated[j], entry, rarity, word_rarity)
+            score = follow_up_score(dated[j], entry, rarity, bodies)
             if score and (best is None or (-score, dated[j].key) < (-best[0], best[1])):
                 best = (score, dated[j].key, j)
         if best is not None:
