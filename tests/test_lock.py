@@ -171,3 +171,12 @@ def test_a_process_started_by_a_killed_holder_keeps_the_lock(site: Path) -> None
         except LockTimeout:
             assert time.monotonic() < deadline
             time.sleep(0.05)
+
+
+def test_a_build_that_raised_inside_the_lock_is_named_like_a_killed_one(site: Path) -> None:
+    with pytest.raises(OSError, match="No space"), output_lock(site):
+        raise OSError(28, "No space left on device")  # a write failed part-way
+    with output_lock(site, timeout=0) as held:
+        assert held.interrupted_pid == os.getpid()
+    with output_lock(site, timeout=0) as held:
+        assert held.interrupted_pid == 0, "a build that finished clears its pid"

@@ -21,6 +21,58 @@ def test_write_only_when_bytes_change(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["b.html"]  # no temp files left
 
 
+def test_a_missing_file_is_created_in_place_and_an_existing_one_replaced_whole(
+        tmp_path: Path) -> None:
+    temp = tmp_path / "temp"
+    target = tmp_path / "a" / "b.html"
+    assert write_bytes_atomic(target, b"one", temp, create_in_place=True) is True
+    assert target.read_bytes() == b"one"
+    assert not temp.exists()  # written where it belongs: no temp file, no rename
+    first = target.stat().st_ino
+    assert write_bytes_atomic(target, b"two", temp, create_in_place=True) is True
+    assert target.read_bytes() == b"two"
+    assert target.stat().st_ino != first  # a file readers may have is replaced, not rewritten
+    assert list(temp.iterdir()) == []
+
+
+def test_creating_in_place_never_writes_through_a_dangling_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.html"
+    target = tmp_path / "site" / "page.html"
+    target.parent.mkdir()
+    target.symlink_to(outside)
+    assert write_bytes_atomic(target, b"page", tmp_path / "temp", create_in_place=True)
+    assert not outside.exists()
+    assert not target.is_symlink() and target.read_bytes() == b"page"
+
+
+def test_a_failed_write_in_place_leaves_no_partial_file(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fd: int) -> None:
+            self.handle = real(fd, "wb")
+
+        def __enter__(self) -> "Full":
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[:2])
+            self.handle.flush()
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: Full(fd))
+    target = tmp_path / "a" / "b.html"
+    with pytest.raises(OSError, match="No space"):
+        write_bytes_atomic(target, b"a whole page", tmp_path / "temp", create_in_place=True)
+    assert not target.exists()
+
+
 def test_prune_removes_only_listed_files_and_empty_folders(tmp_path: Path) -> None:
     for name in ("x/y/old.html", "x/keep.html", "mine.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -40,3 +92,40 @@ def test_static_files_later_folders_override(tmp_path: Path) -> None:
     (tmp_path / "user/style.css").write_text("user")
     found = static_files([tmp_path / "theme", tmp_path / "user", tmp_path / "absent"])
     assert found == {"static/style.css": tmp_path / "user/style.css"}
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even the write's own cleanup."""
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_missing_page_cut_short_while_made_again_is_whole_after_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: bool) -> None:
+    from newsarchive.pipeline import output
+
+    from sitekit import build_site, make_site, md
+
+    config = make_site(tmp_path / "site", {
+        f"{n}.md": md(f"Story {n}", f"2020-01-0{n}T10:00:00Z", f"Body {n}.") for n in (1, 2, 3)})
+    build_site(config)
+    page = next((config.output_dir / "2020/01/02").glob("*/index.html"))
+    whole = page.read_bytes()
+    page.unlink()  # a reader removed it; its record still says it is current
+    if edited:  # a one-file edit: the fast path renders the missing page too
+        (config.source_dir / "1.md").write_text(md("Story 1", "2020-01-01T10:00:00Z",
+                                                   "Body one."), encoding="utf-8")
+    real = output._create
+
+    def cut(path: Path, data: bytes) -> bool:
+        if path == page:
+            path.write_bytes(data[:len(data) // 2])
+            raise _Killed
+        return real(path, data)
+
+    monkeypatch.setattr(output, "_create", cut)
+    with pytest.raises(_Killed):
+        build_site(config)
+    monkeypatch.undo()
+    assert page.read_bytes() == whole[:len(whole) // 2]  # what the kill left
+    build_site(config)
+    assert page.read_bytes() == whole

@@ -215,3 +215,37 @@ def test_the_dev_server_indexes_for_search(tmp_path: Path) -> None:
         assert list(bundle.glob("pagefind-entry.json"))
     finally:
         server.stop()
+
+
+def test_a_build_that_failed_after_writing_pages_is_indexed_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failed build wrote the page but never indexed it; the next build writes
+    nothing, and still indexes it (as after a killed build)."""
+    require_pagefind()
+    import gzip
+
+    import newsarchive
+    from newsarchive.config import load_config
+    from newsarchive.pipeline import write
+
+    from sitekit import make_site, md
+
+    make_site(tmp_path, {"a.md": md("Crossing", "2001-01-01", "A kangaroo crossed.")})
+    config = load_config(tmp_path / "archive.yaml", tmp_path)
+    assert newsarchive.build(config).search == "indexed"
+    (config.source_dir / "a.md").write_text(md("Crossing", "2001-01-01", "A wombat crossed."),
+                                           encoding="utf-8")
+
+    def disk_full(*args: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "prune", disk_full)  # after the pages were written
+    with pytest.raises(OSError, match="No space"):
+        newsarchive.build(config, full=True)
+    monkeypatch.undo()
+    report = newsarchive.build(config)
+    assert report.written == 0 and report.search == "indexed"
+    fragments = [gzip.decompress(path.read_bytes())
+                 for path in (config.output_dir / "pagefind").rglob("*.pf_fragment")]
+    assert any(b"wombat" in fragment for fragment in fragments)
+    assert not any(b"kangaroo" in fragment for fragment in fragments)

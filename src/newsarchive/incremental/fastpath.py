@@ -38,7 +38,7 @@ from newsarchive.incremental.store import Cache, SourceRow
 from newsarchive.model import BuildReport, Entry
 from newsarchive.pipeline.discover import read_sources, stat_signature, survey
 from newsarchive.pipeline.plan import PageSpec, fingerprint
-from newsarchive.pipeline.write import guard_links, stale_pages
+from newsarchive.pipeline.write import forget_missing, guard_links, stale_pages
 from newsarchive.run.load import SourceIndex
 from newsarchive.urls import article_url
 
@@ -271,6 +271,7 @@ class FastPath:
         todo = stale_pages(specs, prints, before, str(out))
         refused, problems = guard_links(out, [s.output_path for s in todo])
         todo = [s for s in todo if s.output_path not in refused]
+        forget_missing(store, out, todo, prints, before)
         sources = SourceIndex(rows={p: replace(r, bodies=b"") for p, r in rows.items()},
                               pending=dict(edited.bodies))
         written = self._render(entries, todo, sources)

@@ -51,7 +51,8 @@ MAX_PATH_BYTES = 4096
 TEMP_DIR = ".newsarchive-tmp"
 
 
-def write_bytes_atomic(path: Path, data: bytes, temp_dir: Path | None = None) -> bool:
+def write_bytes_atomic(path: Path, data: bytes, temp_dir: Path | None = None, *,
+                       create_in_place: bool = False) -> bool:
     """Write ``data`` to ``path`` through a temp file and ``os.replace``.
 
     Returns False (and touches nothing) when the file already holds exactly
@@ -59,10 +60,21 @@ def write_bytes_atomic(path: Path, data: bytes, temp_dir: Path | None = None) ->
     missing.  Safe to call from several processes and threads at once.  The
     temp file is made in ``temp_dir`` (created when missing; on the same file
     system as ``path``) when given, else beside ``path``.
+
+    With ``create_in_place`` a file that does not exist yet is written where
+    it belongs, created exclusively, without a temp file: no reader had it
+    before, and the rename is most of a page's cost (two workers writing a
+    cold build's 13 KB pages here: about 1.3 ms a page renamed, 0.2 ms
+    created).  A kill mid-write leaves part of it, so the caller must make
+    sure the next build writes it again (:func:`newsarchive.pipeline.write.
+    forget_missing`).  A file that exists is always replaced whole.
     """
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
+    except FileNotFoundError:
+        if create_in_place and _create(path, data):
+            return True
     except OSError:
         pass
     # One temp name per process, thread and target: no two writers share one.
@@ -88,6 +100,30 @@ def write_bytes_atomic(path: Path, data: bytes, temp_dir: Path | None = None) ->
             os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return True
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _create(path: Path, data: bytes) -> bool:
+    """Create ``path`` holding ``data``; False (nothing written) when something is
+    already there, even a dangling link: then it is replaced through a temp file.
+    A write that fails removes what it had written and raises."""
+    try:
+        try:
+            fd = os.open(path, _CREATE, 0o666)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, _CREATE, 0o666)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
         raise
     return True
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from newsarchive.pipeline.render import CardValues as Card
     from newsarchive.run.jobs import RenderBatch
 
-__all__ = ["Plan", "Writer", "Written", "guard_links", "stale_pages"]
+__all__ = ["Plan", "Writer", "Written", "forget_missing", "guard_links", "stale_pages"]
 
 _RENDER_BATCH = 48
 #: Render batches in flight at once: bounds the bodies held in memory.
@@ -73,6 +73,27 @@ def stale_pages(specs: Sequence[PageSpec], prints: Mapping[str, str],
     return [spec for spec in specs
             if full or previous.get(spec.output_path) != prints[spec.output_path]
             or not os.path.isfile(os.path.join(output_dir, spec.output_path))]
+
+
+def forget_missing(store: Cache, output_dir: Path, todo: Sequence[PageSpec],
+                   prints: Mapping[str, str], recorded: dict[str, str]) -> None:
+    """Forget the record of each page of ``todo`` that is to be rendered though its
+    record in ``recorded`` (the cache's, also forgotten there) equals its
+    fingerprint in ``prints``: its file is missing.
+
+    Missing pages are created in place (``write_bytes_atomic(create_in_place=
+    True)``); a build killed while writing one leaves part of it, and the next
+    build renders a page again only when its file is missing or its record
+    differs.  Without a record it differs; the page's print is recorded again
+    once it is written."""
+    missing = [spec.output_path for spec in todo
+               if (record := recorded.get(spec.output_path))
+               and record == prints[spec.output_path]
+               and not os.path.isfile(os.path.join(output_dir, spec.output_path))]
+    if missing:
+        store.update_manifest(output_dir, {}, missing)
+        for path in missing:
+            recorded[path] = ""
 
 
 def guard_links(output_dir: Path, paths: Sequence[str]) -> tuple[set[str], list[Diagnostic]]:
@@ -174,6 +195,7 @@ class Writer:
             # knows its own files next time.
             listed = manifest.keys() | previous.keys()
             write_owned(out, listed)
+        forget_missing(self._store(), out, todo, manifest, previous)
         written = self.render(plan.entries, todo, progress, plan.sources,
                               lambda: meanwhile(digests))
         written += self._copy_statics(statics, manifest, previous, full)
@@ -290,7 +312,7 @@ class Writer:
             for spec, result in zip(specs, batch_results, strict=True):
                 if isinstance(result, bytes):
                     result = write_bytes_atomic(safe_target(out, spec.output_path), result,
-                                                out / TEMP_DIR)
+                                                out / TEMP_DIR, create_in_place=True)
                 if result:
                     written.append(spec.output_path)
             done += len(specs)

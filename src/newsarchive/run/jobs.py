@@ -185,5 +185,6 @@ def render_batch(batch: RenderBatch) -> list[bytes | bool]:
         else:
             target = safe_target(output_dir, spec.output_path)
             with uninterrupted():  # a worker orphaned by a killed build ends between pages
-                results.append(write_bytes_atomic(target, data, output_dir / TEMP_DIR))
+                results.append(write_bytes_atomic(target, data, output_dir / TEMP_DIR,
+                                                  create_in_place=True))
     return results

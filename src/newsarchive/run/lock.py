@@ -35,7 +35,10 @@ left behind never blocks a build.  The file is never deleted (deleting a
 flock file lets two processes each lock a different inode of one name); it
 holds the pid of the build that holds it, written after locking and cleared
 before unlocking, for the waiting message.  A pid found there on locking is
-a build that ended without unlocking (:attr:`OutputLock.interrupted_pid`).
+a build that ended without unlocking (:attr:`OutputLock.interrupted_pid`), or
+whose ``with`` block raised: a build that failed part-way (a broken
+template, a full disk) may have written pages no search step indexed, as
+a killed one may, so it leaves its pid too.
 
 A process the holder starts may keep the lock past the holder's death by
 inheriting its descriptor (:attr:`OutputLock.fd`, e.g.
@@ -94,8 +97,9 @@ class OutputLock:
     that holds it (valid until the ``with`` block ends).
 
     ``interrupted_pid`` is the pid of the build that held the lock before and
-    ended without releasing it (killed, or its machine stopped): its output
-    may hold half-done work.  0 when the last holder released it.
+    ended without releasing it (killed, or its machine stopped) or with an
+    exception: its output may hold half-done work.  0 when the last holder
+    finished.
     """
 
     output_dir: Path
@@ -129,8 +133,9 @@ def output_lock(output_dir: Path, *, timeout: float = DEFAULT_TIMEOUT,
     (which ``cache_dir`` is passed to).  The parent folder of the lock file
     is created when missing.
 
-    Raises LockTimeout when the lock is still held after ``timeout``, and
-    OSError when the lock file cannot be opened or locked.
+    When the block raises, the pid stays in the lock file: the next holder's
+    ``interrupted_pid``.  Raises LockTimeout when the lock is still held after
+    ``timeout``, and OSError when the lock file cannot be opened or locked.
     """
     shown = output_dir.resolve()
     path = lock_path if lock_path is not None else lock_path_for(output_dir, cache_dir)
@@ -144,15 +149,20 @@ def output_lock(output_dir: Path, *, timeout: float = DEFAULT_TIMEOUT,
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
     try:
         _acquire(fd, shown, path, timeout, on_wait)
+        finished = True  # until the block runs: nothing of the build done yet
         try:
             previous = _holder(fd)  # left only by a holder that did not release
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            finished = False
             yield OutputLock(shown, path, fd, previous)
+            finished = True
         finally:
-            # Cleared first, so a reader never sees this pid once the lock is free.
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            # Cleared first, so a reader never sees this pid once the lock is free;
+            # kept when the block raised (see the module docstring).
+            if finished:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

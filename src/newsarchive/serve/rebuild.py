@@ -270,9 +270,10 @@ class Rebuilder:
         """The search step for the build of ``outcome`` (``reindex``: whatever it
         wrote); the problem lines it found.  Run by the dev server's indexer
         thread after the browser was told of the new pages: it takes no build
-        lock (a rebuild must not wait for Pagefind), and every page it reads
-        is written whole (atomic replace), so at worst it indexes a page one
-        edit old and the next run catches up."""
+        lock (a rebuild must not wait for Pagefind), and a page that exists
+        is replaced whole (atomic replace), so at worst it indexes a page one
+        edit old, or part of a page a later rebuild is creating, and the next
+        run (which that rebuild's pages are listed for) catches up."""
         report = outcome.report
         config = outcome.config
         if report is None or not config.search:
