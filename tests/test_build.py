@@ -206,3 +206,31 @@ def test_an_undated_article_is_reported_once(tmp_path: Path) -> None:
     assert [d.format() for d in report.warnings if d.path == "b.md"] == [
         "b.md: warning: undated: no date found; the article is kept without a date\n"
         "  hint: add a `date: 2000-12-28` line to the front matter"]
+
+
+def test_planning_pauses_the_cycle_collector_and_restores_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from newsarchive.pipeline import plan as plan_module
+    from newsarchive.run.planning import collector_paused
+
+    real = plan_module.plan_pages
+    seen: list[bool] = []
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan_module, "plan_pages", spy)
+    config = make_site(tmp_path, {"a.md": md("One", "2001-02-03", "Text.")})
+    assert gc.isenabled()
+    report = build_site(config)
+    assert report.articles == 1 and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "a collector the caller turned off stays off"
+    finally:
+        gc.enable()

@@ -5,7 +5,10 @@ site files)."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter
+from collections.abc import Iterator
 
 from newsarchive import hooks
 from newsarchive.config import Config
@@ -16,7 +19,7 @@ from newsarchive.pipeline.discover import refusal_hint
 from newsarchive.pipeline.write import Plan
 from newsarchive.run.load import SourceIndex
 
-__all__ = ["plan_all"]
+__all__ = ["collector_paused", "plan_all"]
 
 
 def _gather(sources: SourceIndex) -> tuple[list[Entry], list[Diagnostic], dict[str, str],
@@ -52,9 +55,35 @@ def _gather(sources: SourceIndex) -> tuple[list[Entry], list[Diagnostic], dict[s
     entries.sort(key=lambda e: e.article.source_path)
     return entries, diagnostics, skipped, by_path, not_read
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block, then as it was.
+
+    Planning makes hundreds of thousands of objects that live until it ends,
+    and almost no cycles; the collector, run every 700 allocations and now and
+    then over every object the build holds, took 1.4 s of planning's 4.4 s at
+    10,000 articles here, and the build process's peak memory was the same
+    without it (283 and 284 MiB).  What cycles there are go at the next
+    collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def plan_all(config: Config, sources: SourceIndex) -> tuple[Plan, dict[str, str], dict[str, str]]:
     """Index the loaded entries and plan every page (with the plugins' families
-    and hooks); with the skipped files."""
+    and hooks); with the skipped files.  Runs with the cycle collector paused
+    (:func:`collector_paused`)."""
+    with collector_paused():
+        return _plan_all(config, sources)
+
+
+def _plan_all(config: Config, sources: SourceIndex
+              ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     from newsarchive.pipeline.assets import plan_markers
     from newsarchive.pipeline.copies import find_copies, link_copies
     from newsarchive.pipeline.index import build_archive
