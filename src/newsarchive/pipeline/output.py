@@ -53,7 +53,8 @@ TEMP_DIR = ".newsarchive-tmp"
 
 def write_bytes_atomic(path: Path, data: bytes, temp_dir: Path | None = None, *,
                        create_in_place: bool = False) -> bool:
-    """Write ``data`` to ``path`` through a temp file and ``os.replace``.
+    """Write ``data`` to ``path``: through a temp file and ``os.replace``, or, with
+    ``create_in_place`` and no file there yet, created where it belongs.
 
     Returns False (and touches nothing) when the file already holds exactly
     ``data``; True when it was written.  Parent folders are created when

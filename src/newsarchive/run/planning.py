@@ -55,16 +55,16 @@ def _gather(sources: SourceIndex) -> tuple[list[Entry], list[Diagnostic], dict[s
     entries.sort(key=lambda e: e.article.source_path)
     return entries, diagnostics, skipped, by_path, not_read
 
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cycle collector off for the block, then as it was.
 
-    Planning makes hundreds of thousands of objects that live until it ends,
-    and almost no cycles; the collector, run every 700 allocations and now and
-    then over every object the build holds, took 1.4 s of planning's 4.4 s at
-    10,000 articles here, and the build process's peak memory was the same
-    without it (283 and 284 MiB).  What cycles there are go at the next
-    collection."""
+    Planning makes hundreds of thousands of objects that live until it ends;
+    the collector, run every 700 allocations and now and then over every
+    object the build holds, took 1.4 s of planning's 4.4 s at 10,000 articles
+    here, and the build process's peak memory was the same without it (283
+    and 284 MiB).  Cycles made meanwhile go at the next collection."""
     enabled = gc.isenabled()
     gc.disable()
     try:
