@@ -1,4 +1,4 @@
-"""What the reader features cost: the cold default build before and after them, and the
+"""What the reader features cost: the cold default build without and with them, and the
 pages one added article re-renders.
 
 The reader features (numbered pagination, calendars, on-this-day pages, volume
@@ -17,17 +17,33 @@ script measures both versions of the code on the same generated corpus
   archive (15 June 2012) is added and the site built again; the summary line's
   ``pages N written`` says how many pages that re-rendered.
 
-"before" is a tree extracted from git without touching the repository's
-state (``git archive 0a9efe2 | tar -x -C /tmp/before``) and run with its own
-``src/`` first on ``PYTHONPATH``; "after" is this working tree.  Both run as
-``python -m newsarchive.cli build`` under the same interpreter and packages.
-The corpus generator and the site config come from ``commits.py``.
+Two comparisons:
+
+- by default, **without** and **with** the features, both this working tree:
+  the "without" builds run with ``benchmarks/without_readers/`` first on
+  ``PYTHONPATH``, whose ``sitecustomize`` stubs out the features' work and
+  pages in every process of the build (its docstring lists what it stubs and
+  the little markup that stays).  Like for like: everything else is the same
+  code.
+- with ``--before DIR``, **before** and **after**: a tree extracted from git
+  (``git archive 0a9efe2 | tar -x -C DIR``, the commit before the features),
+  run with its own ``src/`` first on ``PYTHONPATH``, against this tree.  Every
+  other change since that commit is on the "after" side too.
+
+Both run as ``python -m newsarchive.cli build`` under the same interpreter and
+packages.  The corpus generator and the site config come from ``commits.py``.
+
+Cold builds follow a wait (``--settle``, 65 s by default, after ``os.sync``):
+ext4 without a journal, as on this machine, skips inodes freed in the last
+minute when it makes a file, so a build started right after the last
+output was deleted pays for the deletion, the more the larger that output
+was (``RESULTS.md``, "Where a cold build's writes go").
 
 Usage::
 
+    python benchmarks/readers.py --articles 10000 --reps 3 --write benchmarks/READERS.md
     git archive 0a9efe2 | tar -x -C /tmp/before
-    python benchmarks/readers.py --before /tmp/before --articles 10000 --reps 3 \\
-        --write benchmarks/READERS.md
+    python benchmarks/readers.py --before /tmp/before --articles 10000 --reps 3
 """
 
 from __future__ import annotations
@@ -53,6 +69,8 @@ ROOT = commits.ROOT
 WORK = commits.HERE / "work" / "readers"
 #: commits.py's site config with search on: the default build indexes the site.
 CONFIG = commits.CONFIG.replace("search: false", "search: true")
+#: The folder whose ``sitecustomize`` switches the reader features off.
+WITHOUT = Path(__file__).resolve().parent / "without_readers"
 ADDED_DATE = dt.datetime(2012, 6, 15, 12, 0, tzinfo=dt.UTC)
 WRITTEN = re.compile(r"pages (\d+) written")
 
@@ -79,10 +97,21 @@ class Run:
         return int(found.group(1))
 
 
-def build(code: Path, site: Path) -> Run:
-    """Build ``site`` with the newsarchive of ``code`` (its ``src/`` first on the path),
-    measured with ``os.wait4``: wall time and peak memory."""
-    env = {**os.environ, "PYTHONPATH": str(code / "src")}
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One side of the comparison: the tree whose ``src/`` runs, and the folders
+    put before it on ``PYTHONPATH`` (``without_readers/`` for "without")."""
+
+    name: str
+    code: Path
+    first: tuple[Path, ...] = ()
+
+
+def build(version: Version, site: Path) -> Run:
+    """Build ``site`` with ``version`` (its folders, then its ``src/``, first on
+    the path), measured with ``os.wait4``: wall time and peak memory."""
+    path = [*version.first, version.code / "src"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, path))}
     log = site / "build.log"
     with log.open("w", encoding="utf-8") as out:
         started = time.perf_counter()
@@ -95,7 +124,7 @@ def build(code: Path, site: Path) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(encoding="utf-8")
     if process.returncode not in (0, 1):
-        raise SystemExit(f"{code}: build failed ({process.returncode}):\n{text[-2000:]}")
+        raise SystemExit(f"{version.name}: build failed ({process.returncode}):\n{text[-2000:]}")
     lines = [line for line in text.splitlines() if line.startswith("Built ")]
     return Run(seconds, usage.ru_maxrss, lines[-1] if lines else "")
 
@@ -119,49 +148,70 @@ def add_article(site: Path, number: int) -> Path:
     return path
 
 
-def measure(before: Path, articles: int, reps: int) -> dict[str, list[Run]]:
+def settle(seconds: float) -> None:
+    """Let the inodes freed by deleting the last output age past ext4's window."""
+    os.sync()
+    time.sleep(seconds)
+
+
+def measure(versions: tuple[Version, Version], articles: int, reps: int,
+            settle_seconds: float) -> dict[str, list[Run]]:
     """Cold builds of both versions, alternating, then the add-one-article rebuild."""
     template = WORK / f"corpus-{articles}"
     if not (template / "seeds").is_dir():
         shutil.rmtree(template, ignore_errors=True)
         corpus.write_corpus(articles, template / "seeds")
     (template / "archive.yaml").write_text(CONFIG, encoding="utf-8")
-    versions = {"before": before, "after": ROOT}
     runs: dict[str, list[Run]] = {}
     sites: dict[str, Path] = {}
     for rep in range(reps):
-        order = list(versions) if rep % 2 == 0 else list(reversed(versions))
-        for name in order:
+        order = versions if rep % 2 == 0 else versions[::-1]
+        for version in order:
+            name = version.name
             sites[name] = fresh_site(template, name)
-            run = build(versions[name], sites[name])
+            settle(settle_seconds)
+            run = build(version, sites[name])
             print(f"cold {name} #{rep + 1}: {run.seconds:.1f} s, {run.peak_kib / 1024:.0f} MiB; "
                   f"{run.summary}", flush=True)
             runs.setdefault(f"cold {name}", []).append(run)
-    for name in versions:
+    for version in versions:
+        name = version.name
         add_article(sites[name], articles)
-        run = build(versions[name], sites[name])
+        run = build(version, sites[name])
         print(f"add {name}: {run.seconds:.1f} s; {run.summary}", flush=True)
         runs[f"add {name}"] = [run]
     return runs
 
 
-def report(runs: dict[str, list[Run]], before: Path, articles: int, reps: int,
-           command: str) -> str:
+def report(runs: dict[str, list[Run]], versions: tuple[Version, Version], articles: int,
+           reps: int, settle_seconds: float, command: str) -> str:
     """The Markdown of ``READERS.md``."""
+    old, new = (v.name for v in versions)
+
     def median(key: str, field: str) -> float:
         return statistics.median(getattr(r, field) for r in runs[key])
 
-    wall = (median("cold before", "seconds"), median("cold after", "seconds"))
-    peak = (median("cold before", "peak_kib") / 1024, median("cold after", "peak_kib") / 1024)
-    pages = (runs["cold before"][-1].written, runs["cold after"][-1].written)
-    added = (runs["add before"][0].written, runs["add after"][0].written)
-    own = (median("cold before", "build_seconds"), median("cold after", "build_seconds"))
-    ratio = wall[1] / wall[0]
-    own_ratio = own[1] / own[0]
-    each = ", ".join(f"{r.seconds:.1f}" for r in runs["cold before"])
+    def pair(field: str) -> tuple[float, float]:
+        return median(f"cold {old}", field), median(f"cold {new}", field)
+
+    wall, own = pair("seconds"), pair("build_seconds")
+    peak = tuple(kib / 1024 for kib in pair("peak_kib"))
+    pages = (runs[f"cold {old}"][-1].written, runs[f"cold {new}"][-1].written)
+    added = (runs[f"add {old}"][0].written, runs[f"add {new}"][0].written)
+    ratio, own_ratio = wall[1] / wall[0], own[1] / own[0]
+    each = {v.name: ", ".join(f"{r.seconds:.1f}" for r in runs[f"cold {v.name}"])
+            for v in versions}
     time_verdict = "met" if ratio < 1.15 else "NOT met"
     pages_verdict = "met" if added[1] < 100 else "NOT met"
-    each_after = ", ".join(f"{r.seconds:.1f}" for r in runs["cold after"])
+    if old == "without":
+        sides = ("without the reader features (this tree with `benchmarks/without_readers/` "
+                 "first on `PYTHONPATH`, whose `sitecustomize` stubs them out in every "
+                 "process) and with them (this tree as it is)")
+    else:
+        sides = (f"before the reader features (`{versions[0].code}`, extracted with "
+                 "`git archive 0a9efe2`) and with them (the working tree)")
+    lines = "\n".join(f"- {kind} {v.name}: `{runs[f'{kind} {v.name}'][-1].summary}`"
+                      for kind in ("cold", "add") for v in versions)
     return f"""# What the reader features cost
 
 Measured {dt.date.today().isoformat()} on this machine ({os.cpu_count()} CPUs), with:
@@ -172,12 +222,12 @@ Measured {dt.date.today().isoformat()} on this machine ({os.cpu_count()} CPUs), 
 
 `benchmarks/readers.py`: {articles:,} generated Markdown articles
 (`generate_corpus.py`), the default build (search on: Pagefind indexes the
-site), before the reader features (`{before}`, extracted with
-`git archive 0a9efe2`) and with them (the working tree), taking turns;
-medians of {reps} cold builds (output and cache deleted).  Peak memory is
-`ru_maxrss` from `os.wait4`: the largest single process of the build.
+site), {sides}, taking turns; medians of {reps} cold builds (output and cache
+deleted, then `os.sync()` and {settle_seconds:.0f} s so that no build pays for
+the inodes the last one's deletion freed).  Peak memory is `ru_maxrss` from
+`os.wait4`: the largest single process of the build.
 
-| | before | after | after / before |
+| | {old} | {new} | {new} / {old} |
 | --- | ---: | ---: | ---: |
 | cold build, wall time (s, median) | {wall[0]:.1f} | {wall[1]:.1f} | {ratio:.2f} |
 | cold build, no Pagefind (s, summary line) | {own[0]:.1f} | {own[1]:.1f} | {own_ratio:.2f} |
@@ -185,34 +235,38 @@ medians of {reps} cold builds (output and cache deleted).  Peak memory is
 | pages written by a cold build | {pages[0]:,} | {pages[1]:,} | {pages[1] / pages[0]:.2f} |
 | pages re-rendered after adding one article dated 2012-06-15 | {added[0]:,} | {added[1]:,} | |
 
-Every cold build (s): before {each}; after {each_after}.
+Every cold build (s): {old} {each[old]}; {new} {each[new]}.
 
-Target: under 15% more time for the cold build ({time_verdict}: {(ratio - 1) * 100:+.0f}%);
+Target: under 15% more time for the cold build ({time_verdict}: {(ratio - 1) * 100:+.1f}%);
 under 100 pages re-rendered when one article is added ({pages_verdict}: {added[1]}).
 
 Summary lines of the last builds:
 
-- cold before: `{runs["cold before"][-1].summary}`
-- cold after: `{runs["cold after"][-1].summary}`
-- add before: `{runs["add before"][0].summary}`
-- add after: `{runs["add after"][0].summary}`
+{lines}
 """
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", type=Path, default=Path("/tmp/before"),
-                        help="the code before the features (git archive 0a9efe2 | tar -x)")
+    parser.add_argument("--before", type=Path,
+                        help="compare with this older tree (git archive 0a9efe2 | tar -x) "
+                             "instead of this tree without the features")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--settle", type=float, default=65.0,
+                        help="seconds to wait after os.sync() before each cold build")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     args = parser.parse_args()
-    if not (args.before / "src" / "newsarchive").is_dir():
+    if args.before is None:
+        versions = (Version("without", ROOT, (WITHOUT,)), Version("with", ROOT))
+    elif (args.before / "src" / "newsarchive").is_dir():
+        versions = (Version("before", args.before.resolve()), Version("after", ROOT))
+    else:
         raise SystemExit(f"{args.before}: no src/newsarchive; run "
                          f"git archive 0a9efe2 | tar -x -C {args.before}")
-    runs = measure(args.before.resolve(), args.articles, args.reps)
+    runs = measure(versions, args.articles, args.reps, args.settle)
     command = "python " + " ".join(["benchmarks/readers.py", *sys.argv[1:]])
-    text = report(runs, args.before, args.articles, args.reps, command)
+    text = report(runs, versions, args.articles, args.reps, args.settle, command)
     print(text)
     if args.write:
         args.write.write_text(text, encoding="utf-8")

@@ -5,10 +5,10 @@ boilerplate."""
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
 
@@ -50,9 +50,9 @@ def _meta(page: str, name: str) -> list[str]:
 
 
 def _download(page: str, suffix: str) -> str:
-    href = re.search(rf'<a download="[^"]+\{suffix}" [^>]*href="data:[^,]+,([^"]*)"', page)
+    href = re.search(rf'<a download="[^"]+\{suffix}" [^>]*href="data:[^,]+;base64,([^"]*)"', page)
     assert href, suffix
-    return unquote(html.unescape(href.group(1)))
+    return base64.b64decode(href.group(1), validate=True).decode("utf-8")
 
 
 def test_citation_meta_tags_hold_the_values_escaped(site: Path) -> None:
@@ -224,6 +224,9 @@ def test_reading_time_in_english_and_chinese(site: Path) -> None:
     assert reading_minutes("<p>" + "字" * 1001 + "</p>") == 3
     assert reading_minutes("<p>" + "a " * 460 + "</p>") == 2
     assert reading_minutes("<p>" + "a " * 461 + "</p>") == 3
+    # entities are characters, tags are spaces, CJK characters count on their own
+    assert reading_minutes("<p>" + "a&amp;b<br>c " * 230 + "</p>") == 2
+    assert reading_minutes("<p>" + "a " * 230 + "字" * 500 + "</p>") == 2
 
 
 def test_reading_time_translated_with_plurals(tmp_path: Path) -> None:

@@ -34,8 +34,8 @@ from sitekit import NO_TOPICS, build_site, make_site, md, snapshot, write_files
 
 #: The article page's RIS and BibTeX downloads: data URIs of citation types the
 #: build makes itself (percent-encoded text a browser saves, never runs).
-_CITATION_DOWNLOADS = ("data:application/x-research-info-systems;charset=utf-8,",
-                       "data:application/x-bibtex;charset=utf-8,")
+_CITATION_DOWNLOADS = ("data:application/x-research-info-systems;charset=utf-8;base64,",
+                       "data:application/x-bibtex;charset=utf-8;base64,")
 _SCRIPT_URLS = [
     "javascript:alert(1)",
     " JaVaScRiPt:alert(1)",

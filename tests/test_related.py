@@ -4,12 +4,20 @@ on constructed entries and in whole builds."""
 from __future__ import annotations
 
 import dataclasses
+import math
+import random
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsarchive.model import Article, Entry
-from newsarchive.pipeline.related import related_entries
+from newsarchive.pipeline.related import (
+    DECAY_DAYS,
+    NEIGHBOURS,
+    WINDOW_DAYS,
+    related_entries,
+    term_postings,
+)
 from newsarchive.pipeline.threads import body_keywords, find_threads
 from newsarchive.urls import slugify
 
@@ -72,6 +80,49 @@ def test_the_count_is_capped_and_zero_turns_the_lists_off() -> None:
     assert len(related["e5.md"]) == 3
     assert related["e5.md"] == ("e4.md", "e6.md", "e3.md")
     assert related_entries(_dated(*many), 0) == {}
+
+
+def _reference(entries: list[Entry], limit: int) -> dict[str, tuple[str, ...]]:
+    """The rule of pipeline/related.py written out plainly: each term's
+    NEIGHBOURS entries on each side within WINDOW_DAYS, weights summed in term
+    order, every candidate scored, the best ``limit`` by score then key."""
+    postings = term_postings(entries)
+    days = [e.local.toordinal() for e in entries if e.local]
+    found = {}
+    for i, entry in enumerate(entries):
+        shared: dict[int, float] = {}
+        for term in sorted(t for t, p in postings.items() if i in p):
+            plist = postings[term]
+            at = plist.index(i)
+            weight = 1.0 / (1 + int(math.log2(len(plist))))
+            for j in plist[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1]:
+                if j != i and abs(days[j] - days[i]) <= WINDOW_DAYS:
+                    shared[j] = shared.get(j, 0.0) + weight
+        scored = sorted((-(w / (1.0 + abs(days[j] - days[i]) / DECAY_DAYS)), entries[j].key)
+                        for j, w in shared.items())
+        if scored:
+            found[entry.key] = tuple(key for _, key in scored[:limit])
+    return found
+
+
+def test_the_lists_equal_scoring_every_candidate_on_a_random_archive() -> None:
+    # Windows cut by date, candidates pruned by weight: the same lists as the
+    # plain rule, on an archive with common and rare terms.  The days put
+    # articles on the same day (a score equal to a weight) and exactly
+    # WINDOW_DAYS apart (the edges of the window); "News", on every one, has more
+    # than NEIGHBOURS on each side.
+    rng = random.Random(7)
+    days = [0, 1, 2, 90, WINDOW_DAYS - 1, WINDOW_DAYS, WINDOW_DAYS + 1, WINDOW_DAYS + 2,
+            2 * WINDOW_DAYS, 2 * WINDOW_DAYS + 1]
+    places = [f"P{n}" for n in range(12)]
+    subjects = [f"S{n}" for n in range(4)]
+    entries = _dated(*(
+        _entry(f"e{n:04d}", rng.choice(days),
+               places=tuple(rng.sample(places, rng.randint(0, 2))),
+               subjects=("News", *rng.sample(subjects, rng.randint(0, 2))))
+        for n in range(120)))
+    for limit in (1, 5, 12, 1000):  # 1000: every candidate, down to the window edges
+        assert related_entries(entries, limit) == _reference(entries, limit)
 
 
 def test_sources_authors_and_languages_do_not_relate_articles() -> None:

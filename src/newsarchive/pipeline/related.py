@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 from newsarchive.model import Entry
 
@@ -88,25 +89,51 @@ def related_entries(entries: Sequence[Entry], limit: int,
     for term in sorted(postings):  # sorted: the float sums below add in one order
         for i in postings[term]:
             terms_of[i].append(term)
+    # Each term's entries' days, in date order: the window is a run of them, found
+    # by bisection instead of a test per candidate.
+    term_days = {t: [days[j] for j in p] for t, p in postings.items()}
     keys = [e.key for e in entries]
     found: dict[str, tuple[str, ...]] = {}
     for i, terms in terms_of.items():
         shared: dict[int, float] = defaultdict(float)
         day = days[i]
         for term in terms:
-            plist = postings[term]
+            plist, pdays = postings[term], term_days[term]
             at = bisect_left(plist, i)
+            lo = max(at - NEIGHBOURS, bisect_left(pdays, day - WINDOW_DAYS, 0, at))
+            hi = min(at + NEIGHBOURS + 1, bisect_right(pdays, day + WINDOW_DAYS, at + 1))
             weight = rarity[term]
-            for j in plist[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1]:
-                if j != i and abs(days[j] - day) <= WINDOW_DAYS:
-                    shared[j] += weight
-        if not shared:
-            continue
-        best = heapq.nsmallest(limit, (
-            (-(weight / (1.0 + abs(days[j] - day) / DECAY_DAYS)), keys[j])
-            for j, weight in shared.items()))
-        found[keys[i]] = tuple(key for _, key in best)
+            for j in plist[lo:at]:
+                shared[j] += weight
+            for j in plist[at + 1:hi]:
+                shared[j] += weight
+        if shared:
+            found[keys[i]] = _best(shared, day, days, keys, limit)
     return found
+
+
+def _best(shared: Mapping[int, float], day: int, days: Sequence[int], keys: Sequence[str],
+          limit: int) -> tuple[str, ...]:
+    """The keys of the ``limit`` best of the candidates ``shared`` (position ->
+    summed weight) of the entry on ``day``, best first, ties by key.
+
+    A candidate's score is its weight times a decay of at most 1, so once
+    ``limit`` scores are found, a candidate whose weight is below the lowest of
+    them cannot enter: candidates are scored heaviest first and the rest left out.
+    """
+    scored: list[tuple[float, str]] = []
+    lowest: list[float] = []  # a heap of the best ``limit`` scores so far
+    for j, weight in sorted(shared.items(), key=itemgetter(1), reverse=True):
+        if len(lowest) == limit and weight < lowest[0]:
+            break
+        score = weight / (1.0 + abs(days[j] - day) / DECAY_DAYS)
+        scored.append((-score, keys[j]))
+        if len(lowest) < limit:
+            heapq.heappush(lowest, score)
+        elif score > lowest[0]:
+            heapq.heapreplace(lowest, score)
+    scored.sort()
+    return tuple(key for _, key in scored[:limit])
 
 
 def rank_of(related: Mapping[str, tuple[str, ...]], key: str) -> list[str]:
