@@ -33,11 +33,16 @@ Two comparisons:
 Both run as ``python -m newsarchive.cli build`` under the same interpreter and
 packages.  The corpus generator and the site config come from ``commits.py``.
 
-Cold builds follow a wait (``--settle``, 65 s by default, after ``os.sync``):
-ext4 without a journal, as on this machine, skips inodes freed in the last
-minute when it makes a file, so a build started right after the last
-output was deleted pays for the deletion, the more the larger that output
-was (``RESULTS.md``, "Where a cold build's writes go").
+Nothing is deleted while the builds run: each cold build gets a folder of
+its own (``with-2``), and the folders of an earlier run are deleted first,
+followed by ``os.sync()`` and a wait (``--settle``, 330 s by default).  ext4
+without a journal, as on this machine, skips inodes freed in the last minute
+(the last six while their inode table block is dirty, as a build keeps it)
+each time it makes a file, so a build made after another's output was
+deleted pays for the deletion, the more the larger that output was
+(``RESULTS.md``, "Where a cold build's writes go"): in a run that deleted
+each side's last output before its next build, the second of two builds of
+one side in a row was 4–8 s slower than the first.
 
 Usage::
 
@@ -130,11 +135,22 @@ def build(version: Version, site: Path) -> Run:
 
 
 def fresh_site(template: Path, name: str) -> Path:
-    """A copy of the generated ``template`` site for one version, no output, no cache."""
+    """A copy of the generated ``template`` site in ``WORK / name``: no output, no cache."""
     site = WORK / name
-    shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(template, site)
     return site
+
+
+def clear_sites(versions: tuple[Version, Version], settle_seconds: float) -> None:
+    """Delete the build folders of an earlier run, then let their inodes age."""
+    gone = False
+    for version in versions:
+        for site in WORK.glob(f"{version.name}-*"):
+            shutil.rmtree(site)
+            gone = True
+    if gone:
+        os.sync()
+        time.sleep(settle_seconds)
 
 
 def add_article(site: Path, number: int) -> Path:
@@ -148,12 +164,6 @@ def add_article(site: Path, number: int) -> Path:
     return path
 
 
-def settle(seconds: float) -> None:
-    """Let the inodes freed by deleting the last output age past ext4's window."""
-    os.sync()
-    time.sleep(seconds)
-
-
 def measure(versions: tuple[Version, Version], articles: int, reps: int,
             settle_seconds: float) -> dict[str, list[Run]]:
     """Cold builds of both versions, alternating, then the add-one-article rebuild."""
@@ -162,14 +172,14 @@ def measure(versions: tuple[Version, Version], articles: int, reps: int,
         shutil.rmtree(template, ignore_errors=True)
         corpus.write_corpus(articles, template / "seeds")
     (template / "archive.yaml").write_text(CONFIG, encoding="utf-8")
+    clear_sites(versions, settle_seconds)
     runs: dict[str, list[Run]] = {}
     sites: dict[str, Path] = {}
     for rep in range(reps):
         order = versions if rep % 2 == 0 else versions[::-1]
         for version in order:
             name = version.name
-            sites[name] = fresh_site(template, name)
-            settle(settle_seconds)
+            sites[name] = fresh_site(template, f"{name}-{rep + 1}")
             run = build(version, sites[name])
             print(f"cold {name} #{rep + 1}: {run.seconds:.1f} s, {run.peak_kib / 1024:.0f} MiB; "
                   f"{run.summary}", flush=True)
@@ -222,9 +232,10 @@ Measured {dt.date.today().isoformat()} on this machine ({os.cpu_count()} CPUs), 
 
 `benchmarks/readers.py`: {articles:,} generated Markdown articles
 (`generate_corpus.py`), the default build (search on: Pagefind indexes the
-site), {sides}, taking turns; medians of {reps} cold builds (output and cache
-deleted, then `os.sync()` and {settle_seconds:.0f} s so that no build pays for
-the inodes the last one's deletion freed).  Peak memory is `ru_maxrss` from
+site), {sides}, taking turns; medians of {reps} cold builds, each into a
+folder of its own, with no output or cache (nothing is deleted while they
+run, and the last run's folders were deleted {settle_seconds:.0f} s before the
+first, so that no build pays for freed inodes).  Peak memory is `ru_maxrss` from
 `os.wait4`: the largest single process of the build.
 
 | | {old} | {new} | {new} / {old} |
@@ -253,8 +264,8 @@ def main() -> int:
                              "instead of this tree without the features")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--settle", type=float, default=65.0,
-                        help="seconds to wait after os.sync() before each cold build")
+    parser.add_argument("--settle", type=float, default=330.0,
+                        help="seconds to wait after deleting the last run's folders")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     args = parser.parse_args()
     if args.before is None:
