@@ -3,8 +3,8 @@
 Each key is declared once, as a field of :class:`Config` or of one of its
 sections (:class:`ReadSettings`, :class:`TopicSettings`,
 :class:`MarkdownSettings`) made with :func:`key`: its default, the YAML type it
-accepts, the check that validates and converts it, what it affects and its
-documentation.  :data:`KEYS` reads them back as :class:`Key` rows, and
+accepts, the check that validates and converts it (:mod:`newsarchive.config_checks`),
+what it affects and its documentation.  :data:`KEYS` reads them back as :class:`Key` rows, and
 everything else derives from that table: :func:`parse_config`, the digests of
 :mod:`newsarchive.incremental.keys` (through :func:`key_values`) and the key
 reference of ``docs/configuration.md`` (:func:`reference`).
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,15 @@ from typing import Any, TypeVar
 
 import yaml
 
+from newsarchive import config_checks as checks
+from newsarchive.config_checks import (  # re-exported: where they were
+    DEFAULT_JSON_FIELDS,
+    DERIVED_TAXONOMIES,
+    ENGINES,
+    Problems,
+)
 from newsarchive.errors import ConfigError, Diagnostic
-from newsarchive.taxonomy import BUILTIN, Taxonomy, parse_taxonomies, term_keys
+from newsarchive.taxonomy import BUILTIN, Taxonomy, term_keys
 
 __all__ = [
     "DERIVED_TAXONOMIES",
@@ -49,32 +55,7 @@ __all__ = [
     "reference",
 ]
 
-#: The taxonomies automatic topics can derive from an article's text.
-DERIVED_TAXONOMIES: tuple[str, ...] = ("places", "people", "organizations", "subjects")
-
-#: The Markdown engines ``markdown.engine`` names (see :mod:`newsarchive.pipeline.markdown`).
-ENGINES: tuple[str, ...] = ("markdown-it", "python-markdown")
-
-DEFAULT_JSON_FIELDS: Mapping[str, tuple[str, ...]] = dict(
-    {
-        "title": ("title", "headline", "name"),
-        "date": ("date_publish", "date", "published", "pubDate", "datePublished",
-                 "publish_date", "date_published", "created_at", "date_modify",
-                 "date_download", "crawl_date"),
-        "body": ("maintext", "content_original", "content", "text", "body", "article",
-                 "description"),
-        "authors": ("authors", "author", "byline"),
-        "url": ("url", "link", "source_url"),
-        "source": ("source_domain", "source", "source_name", "publisher", "outlet"),
-        "summary": ("summary", "description", "abstract"),
-        "lang": ("language", "lang"),
-        "topics": ("topics", "tags", "keywords", "categories", "topic"),
-    }
-)
-
 T = TypeVar("T")
-#: ``(message, hint)`` pairs found by a check.
-Problems = list[tuple[str, str]]
 #: Validates the YAML value of the key named by the first argument (already of
 #: the key's type) and converts it: the value to store and the problems found.
 Check = Callable[[str, Any], tuple[Any, Problems]]
@@ -86,9 +67,6 @@ PAGES: frozenset[str] = frozenset({"pages"})
 BOTH: frozenset[str] = READ | PAGES
 NEITHER: frozenset[str] = frozenset()
 
-#: Characters XML 1.0 forbids (tab, newline and carriage return are allowed).
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,193 +135,11 @@ def section(*, doc: str, check: SectionCheck | None = None) -> Mapping[str, _Sec
     return {"section": _Section(check, doc)}
 
 
-# -- checks: each converts a value of the key's type, or names what is wrong --------------------
-
-def _xml_text(name: str, value: str) -> tuple[Any, Problems]:
-    if _FORBIDDEN.search(value):
-        return None, [(f"'{name}' holds a control character, which HTML and XML feeds cannot "
-                       f"carry: {value!r}"[:200], "remove it from archive.yaml")]
-    return value, []
-
-
-def _accessed(name: str, value: Any) -> tuple[Any, Problems]:
-    import datetime as dt
-
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value.isoformat(), []
-    if isinstance(value, str):
-        try:
-            return (dt.date.fromisoformat(value.strip()).isoformat() if value.strip() else ""), []
-        except ValueError:
-            pass
-    return None, [(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}"[:200],
-                   "e.g. accessed: 2026-12-04")]
-
-
-def _base_url(name: str, value: str) -> tuple[Any, Problems]:
-    base = value.strip()
-    if base and not re.match(r"^https?://[^/\s]+", base):
-        return None, [(f"base_url '{base}' is not an http(s) URL",
-                       "e.g. https://example.org/archive/")]
-    return (base.rstrip("/") + "/" if base else ""), []
-
-
-def _language(name: str, value: str) -> tuple[Any, Problems]:
-    from newsarchive.langtags import normalize  # canonical BCP 47: zh_cn -> zh-CN
-
-    tag = normalize(value)
-    if not tag:
-        return None, [(f"'{value}' is not a language tag", "e.g. 'en' or 'fr-CA'")]
-    return tag, []
-
-
-def _timezone(name: str, value: str) -> tuple[Any, Problems]:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None, [(f"unknown timezone '{value}'",
-                       "use an IANA name such as 'UTC' or 'Europe/Paris'")]
-    return value, []
-
-
-def _count(name: str, value: int) -> tuple[Any, Problems]:
-    if not 1 <= value <= 1000:
-        return None, [(f"'{name}' must be between 1 and 1000", "")]
-    return value, []
-
-
-def _related(name: str, value: int) -> tuple[Any, Problems]:
-    if not 0 <= value <= 50:
-        return None, [(f"'{name}' must be between 0 and 50", "")]
-    return value, []
-
-
-def _path(name: str, value: str) -> tuple[Any, Problems]:
-    return Path(value), []  # resolved against the config's folder by parse_config
-
-
-def _plugins(name: str, value: list[Any]) -> tuple[Any, Problems]:
-    if not all(isinstance(plugin, str) and plugin for plugin in value):
-        return None, [("'plugins' must be a list of plugin names", "e.g. `plugins: [calendar]`")]
-    return tuple(value), []
-
-
 def _plugins_digest(names: tuple[str, ...]) -> str:
     from newsarchive import hooks  # a plugin's version changes what it reads and renders
 
     return hooks.digest(names)
 
-
-def _taxonomies(name: str, value: Any) -> tuple[Any, Problems]:
-    taxonomies, problems = parse_taxonomies(value)
-    return taxonomies, list(problems)
-
-
-def _boilerplate(name: str, value: list[Any]) -> tuple[Any, Problems]:
-    problems: Problems = []
-    for rule in value:
-        try:
-            re.compile(str(rule))
-        except re.error as exc:
-            problems.append((f"boilerplate rule {rule!r} is not a regular expression: {exc}", ""))
-    return tuple(str(rule) for rule in value), problems
-
-
-def _json_fields(name: str, value: dict[Any, Any]) -> tuple[Any, Problems]:
-    merged = dict(DEFAULT_JSON_FIELDS)
-    problems: Problems = []
-    for article_field, keys in value.items():
-        if article_field not in DEFAULT_JSON_FIELDS:
-            problems.append((f"unknown article field '{article_field}' in read.json_fields",
-                             f"fields: {', '.join(DEFAULT_JSON_FIELDS)}"))
-            continue
-        if not (isinstance(keys, str) or (isinstance(keys, list) and keys
-                                          and all(isinstance(k, str) for k in keys))):
-            problems.append((f"read.json_fields.{article_field} must be a record key or a list "
-                             f"of record keys, not {keys!r}"[:200],
-                             f"e.g. `{article_field}: [headline, title]`"))
-            continue
-        merged[article_field] = tuple([keys] if isinstance(keys, str) else keys)
-    return merged, problems
-
-
-def _enabled(name: str, value: list[Any]) -> tuple[Any, Problems]:
-    unknown = [t for t in value if t not in DERIVED_TAXONOMIES]
-    if unknown:
-        return None, [(f"unknown taxonomy {unknown[0]!r} in topics.enabled",
-                       f"taxonomies: {', '.join(DERIVED_TAXONOMIES)}")]
-    return tuple(value), []
-
-
-def _aliases(name: str, value: dict[Any, Any]) -> tuple[Any, Problems]:
-    return {str(k): str(v) for k, v in value.items()}, []
-
-
-def _strings(name: str, value: list[Any]) -> tuple[Any, Problems]:
-    return tuple(str(item) for item in value), []
-
-
-def _number(name: str, value: float) -> tuple[Any, Problems]:
-    return float(value), []
-
-
-def _engine(name: str, value: str) -> tuple[Any, Problems]:
-    if value not in ENGINES:
-        return None, [(f"unknown Markdown engine '{value}'", f"engines: {', '.join(ENGINES)}")]
-    return value, []
-
-
-def _extensions(name: str, value: list[Any]) -> tuple[Any, Problems]:
-    if not all(isinstance(ext, str) and ext for ext in value):
-        return None, [("'markdown.extensions' must be a list of extension names",
-                       "e.g. `extensions: [toc, tables, footnotes]`")]
-    return tuple(value), []
-
-
-def _extension_configs(name: str, value: dict[Any, Any]) -> tuple[Any, Problems]:
-    problems: Problems = [
-        (f"'markdown.extension_configs.{ext}' must be a mapping of options",
-         f"e.g. `{ext}: {{option: value}}`")
-        for ext, options in value.items() if not isinstance(options, dict)]
-    return {str(ext): dict(options) for ext, options in value.items()
-            if isinstance(options, dict)}, problems
-
-
-def _check_markdown(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """The extensions only Python-Markdown runs: each one loaded once, with its options."""
-    engine = values.get("engine", "markdown-it")
-    extensions: tuple[str, ...] = values.get("extensions", ())
-    configs: Mapping[str, Mapping[str, Any]] = values.get("extension_configs", {})
-    problems = [("markdown.extension_configs",
-                 f"'markdown.extension_configs' names '{ext}', which is not in "
-                 f"markdown.extensions", f"add it: `extensions: [{ext}]`")
-                for ext in configs if ext not in extensions]
-    if engine != "python-markdown":
-        if extensions or configs:
-            problems.append(("markdown.extensions", "Markdown extensions need the "
-                             "python-markdown engine", "set `engine: python-markdown` under "
-                             "markdown:, or remove the extensions"))
-        return problems
-    try:
-        import markdown
-    except ImportError:
-        return [*problems, ("markdown.engine", "the python-markdown engine needs the "
-                            "'markdown' package", "pip install 'markdown>=3.5,<4'")]
-    for ext in extensions:
-        options = dict(configs.get(ext, {}))
-        try:
-            markdown.Markdown(extensions=[ext], extension_configs={ext: options})
-        except KeyError as exc:  # Python-Markdown's answer to an option it does not know
-            problems.append(("markdown.extension_configs",
-                             f"Markdown extension '{ext}' has no option {exc}",
-                             "see the extension's documentation for its options"))
-        except Exception as exc:  # anything an extension raises while loading is a bad config
-            problems.append(("markdown.extensions",
-                             f"Markdown extension '{ext}' cannot be loaded: "
-                             f"{type(exc).__name__}: {exc}"[:200],
-                             "check its name (toc, tables, footnotes, attr_list, admonition, "
-                             "fenced_code, md_in_html ...) or install the package providing it"))
-    return problems
 
 
 # -- the configuration: every key declared once -------------------------------------------------
@@ -359,12 +155,12 @@ class ReadSettings:
 
     timezone: str = "UTC"
     boilerplate: tuple[str, ...] = field(default=(), metadata=key(
-        kind=list, affects=READ, check=_boilerplate, example='["^Click here to .*"]',
+        kind=list, affects=READ, check=checks.boilerplate, example='["^Click here to .*"]',
         doc="extra regular expressions; a whole line matching one is removed from raw text"))
     json_fields: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: dict(DEFAULT_JSON_FIELDS),
         metadata=key(
-            kind=dict, affects=READ, check=_json_fields, shown_default="news-please names",
+            kind=dict, affects=READ, check=checks.json_fields, shown_default="news-please names",
             example="{title: [headline], body: [maintext, text]}",
             doc="record keys tried in order for each article field of JSON sources "
                 f"(fields: {', '.join(f'`{name}`' for name in DEFAULT_JSON_FIELDS)}); "
@@ -382,19 +178,19 @@ class TopicSettings:
     """Automatic topics: which taxonomies to derive, extra aliases, blocked terms."""
 
     enabled: tuple[str, ...] = field(default=DERIVED_TAXONOMIES, metadata=key(
-        kind=list, affects=READ, check=_enabled, shown_default="all four",
+        kind=list, affects=READ, check=checks.enabled, shown_default="all four",
         example="[places, people]",
         doc="automatic taxonomies: " + ", ".join(f"`{t}`" for t in DERIVED_TAXONOMIES)
         + "; with `places` on, places written in the front matter also get their region "
           "and country (`[Houston]` is filed under Texas and the United States too)"))
     aliases: Mapping[str, str] = field(default_factory=dict, metadata=key(
-        kind=dict, affects=READ, check=_aliases, example="{USSR: Soviet Union}",
+        kind=dict, affects=READ, check=checks.aliases, example="{USSR: Soviet Union}",
         doc="extra names as written in text, each mapped to its canonical name"))
     block: tuple[str, ...] = field(default=(), metadata=key(
-        kind=list, affects=READ, check=_strings, example="[Internet]",
+        kind=list, affects=READ, check=checks.strings, example="[Internet]",
         doc="terms never attached automatically"))
     min_salience: float = field(default=2.0, metadata=key(
-        kind=float, affects=READ, check=_number, example="3.5",
+        kind=float, affects=READ, check=checks.number, example="3.5",
         doc="how salient (title, lead, repetition) a term must be to be attached"))
     subject_model: bool = field(default=True, metadata=key(
         kind=bool, affects=READ, example="false",
@@ -411,17 +207,17 @@ class MarkdownSettings:
     """
 
     engine: str = field(default="markdown-it", metadata=key(
-        kind=str, affects=BOTH, check=_engine, example="python-markdown",
+        kind=str, affects=BOTH, check=checks.engine, example="python-markdown",
         doc="`markdown-it` (CommonMark and tables, the fast default) or `python-markdown` "
             "(Python-Markdown, with the extensions a Pelican or MkDocs site uses)"))
     extensions: tuple[str, ...] = field(default=(), metadata=key(
-        kind=list, affects=BOTH, check=_extensions, example="[toc, tables, footnotes]",
+        kind=list, affects=BOTH, check=checks.extensions, example="[toc, tables, footnotes]",
         doc="Python-Markdown extensions by name (`toc`, `tables`, `footnotes`, `attr_list`, "
             "`admonition`, `fenced_code`, `md_in_html`, or a module such as "
             "`pymdownx.tilde`); each is loaded once when the config is read"))
     extension_configs: Mapping[str, Mapping[str, Any]] = field(
         default_factory=dict,
-        metadata=key(kind=dict, affects=BOTH, check=_extension_configs,
+        metadata=key(kind=dict, affects=BOTH, check=checks.extension_configs,
                      example="{toc: {toc_depth: 3}}",
                      doc="options of the listed extensions, by extension name"))
 
@@ -431,7 +227,7 @@ class CiteSettings:
     """The "Cite this article" block of article pages (:mod:`newsarchive.cite`)."""
 
     accessed: str = field(default="", metadata=key(
-        kind=object, affects=PAGES, check=_accessed, shown_default="*(unset)*",
+        kind=object, affects=PAGES, check=checks.accessed, shown_default="*(unset)*",
         example="2026-12-04",
         doc="the date citations say the article was retrieved (ISO `YYYY-MM-DD`); unset: "
             "the day of `SOURCE_DATE_EPOCH` when that is set, else no retrieval date. "
@@ -443,53 +239,53 @@ class Config:
     """The whole configuration of one archive.  Paths are absolute."""
 
     title: str = field(default="News Archive", metadata=key(
-        kind=str, affects=PAGES, check=_xml_text, example="The Gazette Archive",
+        kind=str, affects=PAGES, check=checks.xml_text, example="The Gazette Archive",
         doc="site title"))
     description: str = field(default="A searchable archive of news articles.", metadata=key(
-        kind=str, affects=PAGES, check=_xml_text,
+        kind=str, affects=PAGES, check=checks.xml_text,
         example="Forty years of the Gazette.",
         doc="site description, used in the header, feeds and meta tags"))
     base_url: str = field(default="", metadata=key(
-        kind=str, affects=PAGES, check=_base_url, shown_default="*(unset)*",
+        kind=str, affects=PAGES, check=checks.base_url, shown_default="*(unset)*",
         example="https://gazette.github.io/archive/",
         doc="absolute URL the site is served from; needed only for feeds, the sitemap and "
             "canonical links (unset: `http://localhost:8000/`, with a warning). "
             "`--base-url` overrides it"))
     language: str = field(default="en", metadata=key(
-        kind=str, affects=BOTH, check=_language, example="fr-CA",
+        kind=str, affects=BOTH, check=checks.language, example="fr-CA",
         doc="language of the site (`<html lang>`); an article's own `lang` wins on its page"))
     timezone: str = field(default="UTC", metadata=key(
-        kind=str, affects=BOTH, check=_timezone, example="Europe/London",
+        kind=str, affects=BOTH, check=checks.timezone, example="Europe/London",
         doc="IANA time zone for dates printed without one, and for the date pages"))
     per_page: int = field(default=20, metadata=key(
-        kind=int, affects=PAGES, check=_count, example="25",
+        kind=int, affects=PAGES, check=checks.count, example="25",
         doc="articles per listing page (1 to 1000)"))
     feed_size: int = field(default=50, metadata=key(
-        kind=int, affects=PAGES, check=_count, example="100",
+        kind=int, affects=PAGES, check=checks.count, example="100",
         doc="entries per Atom feed (1 to 1000)"))
     related: int = field(default=5, metadata=key(
-        kind=int, affects=PAGES, check=_related, example="8",
+        kind=int, affects=PAGES, check=checks.related, example="8",
         doc="related articles listed on each article page, chosen by shared rare terms "
             "and nearness in time (0 to 50; 0 turns the list off)"))
     source_dir: Path = field(default=Path("seeds"), metadata=key(
-        kind=str, affects=NEITHER, check=_path, example="articles", doc="folder of articles"))
+        kind=str, affects=NEITHER, check=checks.path, example="articles", doc="folder of articles"))
     output_dir: Path = field(default=Path("site"), metadata=key(
-        kind=str, affects=NEITHER, check=_path, example="public", doc="output folder"))
+        kind=str, affects=NEITHER, check=checks.path, example="public", doc="output folder"))
     templates_dir: Path | None = field(default=None, metadata=key(
-        kind=str, affects=NEITHER, check=_path, shown_default="`templates` if present",
+        kind=str, affects=NEITHER, check=checks.path, shown_default="`templates` if present",
         example="theme/templates",
         doc="your templates; each one overrides the default theme's template of the same "
             "name (their own digests decide which pages are rendered again)"))
     static_dir: Path | None = field(default=None, metadata=key(
-        kind=str, affects=NEITHER, check=_path, shown_default="`static` if present",
+        kind=str, affects=NEITHER, check=checks.path, shown_default="`static` if present",
         example="theme/static",
         doc="your static files, copied to `site/static/` over the theme's"))
     cache_dir: Path = field(default=Path(".newsarchive-cache"), metadata=key(
-        kind=str, affects=NEITHER, check=_path, example=".cache",
+        kind=str, affects=NEITHER, check=checks.path, example=".cache",
         doc="cache of read articles and the manifest of written files (kept outside the "
             "output)"))
     cname: str = field(default="", metadata=key(
-        kind=str, affects=PAGES, check=_xml_text, shown_default="*(unset)*",
+        kind=str, affects=PAGES, check=checks.xml_text, shown_default="*(unset)*",
         example="archive.example.org", doc="custom domain: writes `site/CNAME`"))
     index_html: bool = field(default=True, metadata=key(
         kind=bool, affects=PAGES, example="false",
@@ -504,13 +300,13 @@ class Config:
         doc="read symbolic links in the source folder that point outside it (off: they are "
             "reported and not read)"))
     plugins: tuple[str, ...] = field(default=(), metadata=key(
-        kind=list, affects=BOTH, check=_plugins, digest_value=_plugins_digest,
+        kind=list, affects=BOTH, check=checks.plugins, digest_value=_plugins_digest,
         example="[calendar]",
         doc="plugins to load, by the name of their entry point in the group "
             "`newsarchive.plugins`: they add readers, page families, template filters and "
             "hooks; their names and versions enter both digests"))
     taxonomies: tuple[Taxonomy, ...] = field(default=BUILTIN, metadata=key(
-        kind=object, affects=BOTH, check=_taxonomies,
+        kind=object, affects=BOTH, check=checks.taxonomies,
         shown_default="the built-in ones",
         example="{section: {singular: Section, plural: Sections, keys: [section]}}",
         doc="the site's own taxonomies, added to the built-in ones (`topics`, `places`, "
@@ -522,7 +318,7 @@ class Config:
                                   metadata=section(doc="automatic topics"))
     markdown: MarkdownSettings = field(
         default_factory=MarkdownSettings,
-        metadata=section(doc="how Markdown bodies become HTML", check=_check_markdown))
+        metadata=section(doc="how Markdown bodies become HTML", check=checks.markdown_section))
     cite: CiteSettings = field(default_factory=CiteSettings,
                                metadata=section(doc="citations on article pages"))
     config_path: Path | None = None
