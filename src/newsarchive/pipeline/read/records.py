@@ -1,7 +1,7 @@
 """Scraper dumps: JSON (one object or an array of them) and JSON Lines, one article per record.
 
 Record keys are mapped to article fields by ``settings.json_fields`` (see
-``DEFAULT_JSON_FIELDS`` in :mod:`newsarchive.config`): for each field the
+``DEFAULT_JSON_FIELDS`` in :mod:`newsarchive.config_checks`): for each field the
 first listed key holding a value wins.  The keys of a site's own taxonomies
 (``settings.term_keys`` beyond the built-in ones; matched ignoring case) hold
 their terms, as in front matter.  Every other key is kept in
@@ -40,29 +40,34 @@ string, keys included, with one warning per file.  The record's URL is kept
 only when it is an ``http(s)`` address (:func:`newsarchive.urls.safe_url`);
 another (``javascript:``, ``data:``, ``//host``) is dropped with a warning
 and the next URL key is tried.
+
+The records are found by :mod:`newsarchive.pipeline.read.jsonscan`.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from newsarchive.config import ReadSettings
-from newsarchive.errors import ContentError, Diagnostic
+from newsarchive.errors import Diagnostic
 from newsarchive.formats.common import authors_of, clean_text
 from newsarchive.model import Article, BodyFormat, ReadResult
 from newsarchive.pipeline.read.dates import coerce_date
 from newsarchive.pipeline.read.fields import CANONICAL_KEYS, dedupe, dropped_url, plain, present
+from newsarchive.pipeline.read.jsonscan import (
+    DEEP_HINT,
+    first_forbidden_escape,
+    json_records,
+    line_of,
+)
 from newsarchive.pipeline.read.limits import (
     MAX_DEPTH,
     deep_offset,
     depth_exceeds,
-    long_number_offset,
-    max_digits,
-    value_end,
 )
 from newsarchive.pipeline.read.rawtext import Cleaned, clean_body, split_paragraphs
 from newsarchive.pipeline.read.text import Removed, detect_lang, repair, scrub
@@ -71,19 +76,6 @@ from newsarchive.urls import safe_url
 
 __all__ = ["read_records"]
 
-_WRAPPERS = ("articles", "items", "records", "data", "results", "docs", "documents")
-_DECODER = json.JSONDecoder()
-_SPACE = re.compile(r"[ \t\n\r]*")
-# A JSON escape for a character XML forbids: \b, \f, \u0000-\u001f but tab,
-# newline and CR, a surrogate not in a pair, \ufffe, \uffff.  It starts with a
-# literal backslash so the search skips ahead fast; whether that backslash is
-# itself escaped, or the surrogate paired, is checked by _first_forbidden_escape.
-_FORBIDDEN_ESCAPE = re.compile(
-    r"\\(?:[bf]|u00(?:0[0-8bcef]|1[0-9a-f])|ufff[ef]|ud[89ab][0-9a-f]{2}(?!\\ud[c-f])"
-    r"|ud[c-f][0-9a-f]{2})", re.IGNORECASE)
-_HIGH_SURROGATE = re.compile(r"\\ud[89ab][0-9a-f]{2}", re.IGNORECASE)
-_LOW_SURROGATE = re.compile(r"\\ud[c-f][0-9a-f]{2}", re.IGNORECASE)
-_DEEP_HINT = "flatten the record: no field needs lists or objects nested this deep"
 #: Keys tried after the configured ones: HTML bodies and ninjs-shaped records.
 _FALLBACK_KEYS: dict[str, tuple[str, ...]] = {
     "body": ("body_html", "content_html", "html", "body_text"),
@@ -93,133 +85,6 @@ _HTML_KEY = re.compile(r"(?:^|[_-])html$", re.IGNORECASE)
 _BLOCK_START = re.compile(
     r"\s*<(?:p|div|h[1-6]|ul|ol|dl|blockquote|table|section|article|figure|pre|header|main"
     r"|aside|hr|br)(?:\s[^>]*)?/?>", re.IGNORECASE)
-
-
-def _line_of(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _json_error(source_path: str, exc: json.JSONDecodeError, line_offset: int = 0
-                ) -> Diagnostic:
-    return Diagnostic(source_path, exc.lineno + line_offset, exc.colno,
-                      f"invalid JSON: {exc.msg}", "check for a missing comma, quote or bracket")
-
-
-def _first_forbidden_escape(text: str) -> int | None:
-    """Offset of the first JSON escape in ``text`` for a character XML forbids, or None."""
-    for match in _FORBIDDEN_ESCAPE.finditer(text):
-        start = before = match.start()
-        while before > 0 and text[before - 1] == "\\":
-            before -= 1
-        if (start - before) % 2:
-            continue  # an escaped backslash, then a letter
-        if _LOW_SURROGATE.fullmatch(match.group()) and _HIGH_SURROGATE.fullmatch(
-                text, max(start - 6, 0), start):
-            continue  # the second half of a pair
-        return start
-    return None
-
-
-def _refused(source_path: str, text: str, start: int, exc: Exception) -> Diagnostic:
-    """The located error for a value the JSON parser refused for its depth or size."""
-    if isinstance(exc, RecursionError):
-        offset = deep_offset(text, MAX_DEPTH, start)
-        message, hint = f"invalid JSON: nested more than {MAX_DEPTH} levels deep", _DEEP_HINT
-    else:
-        offset = long_number_offset(text, start)
-        message = f"invalid JSON: a number with more than {max_digits()} digits"
-        hint = "write such a number as a string"
-    line, column = _line_of(text, start if offset is None else offset)
-    return Diagnostic(source_path, line, column, message, hint)
-
-
-def _array_items(source_path: str, text: str, start: int
-                 ) -> Iterator[tuple[int, Any | Diagnostic]]:
-    """Yield (offset, value) for each element of the array opening at ``start``.
-
-    An element too deep or too large for the parser is yielded as its
-    Diagnostic and skipped; a syntax error raises ContentError (the array's
-    structure is lost from there).
-    """
-    index = _SPACE.match(text, start + 1).end()  # type: ignore[union-attr]
-    if text.startswith("]", index):
-        return
-    while True:
-        try:
-            value, end = _DECODER.raw_decode(text, index)
-        except json.JSONDecodeError as exc:
-            raise ContentError(_json_error(source_path, exc)) from None
-        except (RecursionError, ValueError) as exc:
-            skipped = value_end(text, index)
-            if skipped is None:
-                raise ContentError(_refused(source_path, text, index, exc)) from None
-            value, end = _refused(source_path, text, index, exc), skipped
-        yield index, value
-        index = _SPACE.match(text, end).end()  # type: ignore[union-attr]
-        if text.startswith(",", index):
-            index = _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
-            continue
-        if text.startswith("]", index):
-            return
-        line, column = _line_of(text, index)
-        raise ContentError(Diagnostic(source_path, line, column,
-                                      "invalid JSON: expecting ',' or ']' after an element",
-                                      "check for a missing comma, quote or bracket"))
-
-
-def _numbered(text: str, items: Iterator[tuple[int, Any]]
-              ) -> Iterator[tuple[str, int, int, Any]]:
-    """Name array elements by index and give each its line (counted incrementally)."""
-    line, last = 1, 0
-    for index, (offset, value) in enumerate(items):
-        line += text.count("\n", last, offset)
-        last = offset
-        yield str(index), line, offset, value
-
-
-def _records(source_path: str, text: str, lines: bool
-             ) -> Iterator[tuple[str, int, int, Any | Diagnostic]]:
-    """Yield (record name, line, offset, value) per record; a value may be its Diagnostic.
-
-    Raises ContentError on a syntax error in a JSON file (not JSON Lines).
-    """
-    if lines:
-        offset = 0
-        for number, line in enumerate(text.split("\n"), start=1):
-            line_start, offset = offset, offset + len(line) + 1
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield str(number), number, line_start, _json_error(source_path, exc, number - 1)
-                continue
-            except (RecursionError, ValueError) as exc:
-                found = _refused(source_path, line, 0, exc)
-                yield str(number), number, line_start, replace(found, line=number)
-                continue
-            yield str(number), number, line_start, value
-        return
-    start = _SPACE.match(text).end()  # type: ignore[union-attr]
-    if text.startswith("[", start):
-        yield from _numbered(text, _array_items(source_path, text, start))
-        return
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ContentError(_json_error(source_path, exc)) from None
-    except (RecursionError, ValueError) as exc:
-        raise ContentError(_refused(source_path, text, 0, exc)) from None
-    if isinstance(value, dict):
-        for key in _WRAPPERS:
-            inner = value.get(key)
-            if isinstance(inner, list) and inner and all(isinstance(i, dict) for i in inner):
-                array_start = text.find("[", text.find(f'"{key}"'))
-                if array_start >= 0:
-                    yield from _numbered(text, _array_items(source_path, text, array_start))
-                    return
-    yield "", 1, start, value
 
 
 def _pick(record: Mapping[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
@@ -414,17 +279,17 @@ def read_records(source_path: str, text: str, settings: ReadSettings, lines: boo
     """
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
-    escaped = _first_forbidden_escape(text)
+    escaped = first_forbidden_escape(text)
     removed_here: Removed | None = None
-    for name, line, offset, value in _records(source_path, text, lines):
+    for name, line, offset, value in json_records(source_path, text, lines):
         if isinstance(value, Diagnostic):
             diagnostics.append(value)
             continue
         if depth_exceeds(value):
-            deep_line, column = _line_of(text, deep_offset(text, MAX_DEPTH, offset) or offset)
+            deep_line, column = line_of(text, deep_offset(text, MAX_DEPTH, offset) or offset)
             diagnostics.append(Diagnostic(
                 source_path, deep_line, column,
-                f"invalid JSON: nested more than {MAX_DEPTH} levels deep", _DEEP_HINT))
+                f"invalid JSON: nested more than {MAX_DEPTH} levels deep", DEEP_HINT))
             continue
         if escaped is not None:
             value, found = scrub(value)
@@ -435,7 +300,7 @@ def read_records(source_path: str, text: str, settings: ReadSettings, lines: boo
             for spelling in (json.dumps(key, ensure_ascii=False), json.dumps(key)):
                 at = text.find(spelling, offset)
                 if at >= 0:
-                    return _line_of(text, at)
+                    return line_of(text, at)
             return line, 0
 
         article, found_diagnostics = _article(source_path, name, line, value, settings,
@@ -444,7 +309,7 @@ def read_records(source_path: str, text: str, settings: ReadSettings, lines: boo
         if article is not None:
             articles.append(article)
     if removed_here is not None and escaped is not None:
-        where = _line_of(text, escaped)
+        where = line_of(text, escaped)
         removed_here = replace(removed_here, line=where[0], column=where[1])
     if removed is not None:
         removed_here = removed.merged(removed_here)
