@@ -31,7 +31,16 @@ from newsarchive.topics.clauses import (
 )
 from newsarchive.topics.gazetteer import SEATS_OF_POWER, Entity, Gazetteer, Match, Place
 from newsarchive.topics.hierarchy import attach_ancestors, resolve_places, town_term
+from newsarchive.topics.historic import historic_states
 from newsarchive.topics.people import People
+from newsarchive.topics.roles import (
+    background,
+    beaten,
+    deed_agent,
+    deed_verb,
+    described_from,
+    passed_by,
+)
 from newsarchive.topics.salience import BODY_WEIGHT, Document, Token
 from newsarchive.topics.towns import (
     ADDRESS_WORDS,
@@ -158,6 +167,9 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     anchored: set[str] = set()
     dateline_place, dateline_town, qualifier, length = dateline(
         as_lead(given_dateline) if given_dateline else doc.lead, gazetteer)
+    matches, historic = historic_states(matches, places, dateline_place)
+    if historic:  # "BONN ... West Germany": filed under the state of the time
+        places = {**places, **historic}
     if given_dateline:
         length = 0  # its words are not among the tokens
     dateline_country = places[dateline_place].parent if dateline_place else ""
@@ -178,6 +190,7 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     named: set[str] = set()  # places named at least once (not only by a demonym)
     venues: set[str] = set()
     sites: set[int] = set()  # indexes in ``kept`` of event-clause locatives
+    deeds: set[int] = set()  # indexes in ``kept`` of countries that act or give
     market_ends: set[int] = set()  # ends of place names in a market sentence
     # a place only a quoted speaker names never anchors
     quoted = quoted_tokens(tokens, doc.quotes_at)
@@ -221,12 +234,16 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
              or (tokens[end + 1].namelike and end + 1 not in place_starts
                  and places[entity.name].kind == "country"
                  and tokens[end + 1].text.lower() not in gazetteer.titles))
-        # "Meseret Bekele of Ethiopia won", below the lead: a person "of" a country is a
-        # nationality (in the lead it is the story: "Cardinal X of Argentina was elected")
-        nationality = nationality or (start >= 2 and tokens[start - 1].text == "of"
-                                      and start - 2 in people.covered
-                                      and tokens[start].paragraph > 0
-                                      and places[entity.name].kind == "country")
+        # "Meseret Bekele of Ethiopia won", below the lead: a person "of" (the) country is
+        # a nationality (in the lead it is the story, "Cardinal X of Argentina was
+        # elected", unless the person is beaten: "beating Kevin Curren of the United States")
+        of = start - 2 if start >= 3 and tokens[start - 1].text == "the" else start - 1
+        nationality = nationality or (of >= 1 and tokens[of].text == "of"
+                                      and of - 1 in people.covered
+                                      and places[entity.name].kind == "country"
+                                      and (tokens[start].paragraph > 0
+                                           or beaten(tokens, of - 1, people.covered)))
+        nationality = nationality or described_from(tokens, start, people.covered)
         if nationality or official_of(tokens, places[entity.name].kind == "country", end,
                                                   people.covered, gazetteer.titles):
             continue
@@ -261,6 +278,10 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             scores[entity.name] -= tokens[start].weight
             market_ends.add(end)
             continue
+        if passed_by(tokens, k):  # "Irish people living in Britain" (roles.py)
+            scores[entity.name] -= tokens[start].weight
+            market_ends.add(end)
+            continue
         locative = not entity.adjective and before in _LOCATIVE and not (
             k > 0 and (tokens[k - 1].text.lower() in ADDRESS_WORDS or k in org_ends
                        or works_at(tokens, k))
@@ -291,10 +312,14 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             following = tokens[end + 1].text if end + 1 < len(tokens) else ""
             # possessive before a lower-case word: not "Germany's Bundesbank"
             actor = ((after in _POSSESSIVE and following[:1].islower())
-                     or (lower in _ACTOR_VERBS and not comments(tokens, start, lower))
+                     or (lower in _ACTOR_VERBS and not comments(tokens, start, lower)
+                         and not background(tokens, end))
                      or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
+        if kind != "city" and not entity.adjective and start not in quoted and (
+                deed_verb(tokens, end) or deed_agent(tokens, start)):
+            deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
         if start in quoted and entity.name not in unquoted:
             locative = actor = False
         if locative and tokens[start].paragraph == 0 and entity.name != dateline_place:
@@ -306,12 +331,19 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         if groups:
             previous = kept[groups[-1][-1]][0]
             between = [t.text for t in tokens[previous.end:match.start]]
+            if between[-1:] == ["the"]:  # "Britain, Germany and the United States"
+                between.pop()
             if 0 < len(between) <= 2 and all(w in _COORDINATORS for w in between):
                 groups[-1].append(index)
                 continue
         groups.append([index])
+    acting: set[str] = set()
     for group in groups:
         _anchor_group(group, kept, anchored, places)
+        if deeds.intersection(group):  # "Spain, Qatar and the UK sent rescue teams"
+            acting.update(kept[i][0].entity.name for i in group
+                          if places[kept[i][0].entity.name].kind != "city"
+                          and not kept[i][0].entity.adjective)
         if sites.intersection(group):  # "held in Jerusalem, Haifa and Beersheba"
             venues.update(kept[i][0].entity.name for i in group
                           if places[kept[i][0].entity.name].kind == "city")
@@ -330,6 +362,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             total = 0.0
         elif place.kind == "region" and not place.parent and score < 2 * threshold:
             total = 0.0  # continents and seas: only when the story is about them
+        elif name in acting:
+            total = max(total, threshold)
         final[name] = total
     if dateline_place and (DATELINE_ALWAYS or not lead_sites - {dateline_country}):
         # "NEW YORK, March 3 -": the story is filed there; no rule (market city, metonym,
