@@ -3,7 +3,8 @@
 For each tier (1,000 / 10,000 / 100,000 articles) and each repetition, the
 tools take turns (the order rotates every repetition); each runs
 
-- ``cold``: output and caches deleted, full build;
+- ``cold``: a full build into an output and cache folders that no build used
+  before (``site-default-r2``, ``public-r2``: one set per repetition);
 - ``warm``: the same build again, nothing changed;
 - ``edit``: one article's body gets a sentence appended, then a build.
 
@@ -23,6 +24,13 @@ the Pagefind step), each with its own output and cache folder over the same
 sources; ``hugo``; ``pelican``.  The two ``+`` variants run below 100,000
 articles only.  The table gives each row's wall time and peak memory as a
 ratio to Hugo's in the same tier and build.
+
+Nothing is deleted while builds run: ext4 on these machines (no journal) scans
+past inodes freed in the last minutes whenever it creates a file, and a cold
+build right after deleting the previous one's output was 3-9 s slower at
+10,000 articles (benchmarks/READERS.md).  So a tier first deletes the folders of
+an earlier run, then calls ``os.sync()`` and waits ``--settle`` seconds (330 by
+default; 0 when nothing was deleted) before its first build.
 
 Peers run at 100,000 articles only when ``--peers-100k`` names them, with a
 15-minute limit per build; a peer whose cold build took over 5 minutes skips
@@ -181,71 +189,92 @@ def measure(tool: Tool, kind: str, timeout: float) -> dict[str, object]:
             "tail": output.strip().splitlines()[-1:] if output.strip() else []}
 
 
-def prepare(n: int) -> dict[str, Tool]:
-    """Write the corpus of ``n`` articles for every tool (once) and describe the builds."""
+def prepare(n: int) -> Path:
+    """Write the corpus of ``n`` articles for every tool (once); its folder."""
     root = WORK / f"n{n}"
     marker = root / ".complete"
-    records = list(corpus.records(n))
     if not marker.exists():
+        records = list(corpus.records(n))
         shutil.rmtree(root, ignore_errors=True)
-        ours = root / "newsarchive"
-        corpus.write_corpus(n, ours / "src")
-        _write_configs(ours)
+        corpus.write_corpus(n, root / "newsarchive" / "src")
         peers.write_pelican(root / "pelican", records)
         peers.write_hugo(root / "hugo", records)
         marker.write_text("ok")
-    edited = records[EDITED]
+    return root
+
+
+def describe(root: Path, n: int, rep: int) -> dict[str, Tool]:
+    """How each tool builds repetition ``rep`` of the corpus in ``root``: into output
+    and cache folders of that repetition (``-r<rep>``)."""
+    records = list(corpus.records(n))
+    edited = records[min(EDITED, n - 1)]
     ours = root / "newsarchive"
-    _write_configs(ours)
+    suffix = f"-r{rep}"
+    _write_configs(ours, suffix)
     ours_edited = ours / "src" / corpus.file_name(edited, "md")
 
-    def variant(name: str, config: str, output: str, cache: str, search: bool) -> Tool:
-        command = [str(NEWSARCHIVE), "build", "--quiet", "--config", config]
+    def variant(name: str, config: str, search: bool) -> Tool:
+        command = [str(NEWSARCHIVE), "build", "--quiet", "--config", f"{config}{suffix}.yaml"]
+        output, cache = _FOLDERS[config]
         return Tool(name, ours, command if search else [*command, "--no-search"],
-                    ours / output, (ours / cache,), ours_edited)
+                    ours / f"{output}{suffix}", (ours / f"{cache}{suffix}",), ours_edited)
 
+    pelican, hugo = root / "pelican", root / "hugo"
     return {
         # The build a user gets: automatic topics and the search index.
-        "default": variant("default", "archive-default.yaml", "site-default",
-                           ".cache-default", True),
+        "default": variant("default", "archive-default", True),
         # The like-for-like row: explicit front-matter topics only, no search index.
-        "newsarchive": variant("newsarchive", "archive.yaml", "site", ".newsarchive-cache",
-                               False),
+        "newsarchive": variant("newsarchive", "archive", False),
         # Extra work the peers do not do, timed in rows of their own.
-        "newsarchive+topics": variant("newsarchive+topics", "archive-topics.yaml",
-                                      "site-topics", ".cache-topics", False),
-        "newsarchive+search": variant("newsarchive+search", "archive-search.yaml",
-                                      "site-search", ".cache-search", True),
-        "pelican": Tool("pelican", root / "pelican",
+        "newsarchive+topics": variant("newsarchive+topics", "archive-topics", False),
+        "newsarchive+search": variant("newsarchive+search", "archive-search", True),
+        "pelican": Tool("pelican", pelican,
                         [str(WORK / "pelican-venv" / "bin" / "pelican"), "content", "-s",
-                         "pelicanconf.py", "-o", "output", "-q"],
-                        root / "pelican" / "output", (root / "pelican" / "cache",),
-                        root / "pelican" / "content" / peers.pelican_name(edited)),
-        "hugo": Tool("hugo", root / "hugo", [str(peers.hugo_binary(WORK)), "--quiet",
-                                             "-d", "public"],
-                     root / "hugo" / "public", (root / "hugo" / "resources",),
-                     root / "hugo" / "content" / "posts" / peers.hugo_name(edited)),
+                         "pelicanconf.py", "-o", f"output{suffix}", "--cache-path",
+                         f"cache{suffix}", "-q"],
+                        pelican / f"output{suffix}", (pelican / f"cache{suffix}",),
+                        pelican / "content" / peers.pelican_name(edited)),
+        "hugo": Tool("hugo", hugo, [str(peers.hugo_binary(WORK)), "--quiet", "-d",
+                                    f"public{suffix}", "--cacheDir",
+                                    str(hugo / f"cache{suffix}")],
+                     hugo / f"public{suffix}", (hugo / f"cache{suffix}",),
+                     hugo / "content" / "posts" / peers.hugo_name(edited)),
     }
 
 
 _CONFIG = "title: Bench\nbase_url: https://bench.example.org/\nsource_dir: src\n"
+#: Each config's output and cache folder (before the repetition's suffix) and the rest
+#: of its text: archive (automatic topics off: the corpus has explicit topics, and the
+#: peers extract none), archive-topics (automatic topics on), archive-search (with the
+#: Pagefind step) and archive-default (the defaults: both).
+_FOLDERS = {"archive": ("site", ".newsarchive-cache"),
+            "archive-topics": ("site-topics", ".cache-topics"),
+            "archive-search": ("site-search", ".cache-search"),
+            "archive-default": ("site-default", ".cache-default")}
+_TOPICS_OFF = "topics: {enabled: []}\n"
 
 
-def _write_configs(folder: Path) -> None:
-    """archive.yaml (automatic topics off: the corpus has explicit topics, and the
-    peers extract none), archive-topics.yaml (automatic topics on),
-    archive-search.yaml (with the Pagefind step) and archive-default.yaml (the
-    defaults: both); each has its own output and cache."""
+def _write_configs(folder: Path, suffix: str) -> None:
+    """The four configs of one repetition, each with its own output and cache."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, rest in (("archive.yaml", "output_dir: site\ntopics: {enabled: []}\n"),
-                       ("archive-topics.yaml", "output_dir: site-topics\n"
-                                               "cache_dir: .cache-topics\n"),
-                       ("archive-search.yaml", "output_dir: site-search\n"
-                                               "cache_dir: .cache-search\n"
-                                               "topics: {enabled: []}\n"),
-                       ("archive-default.yaml", "output_dir: site-default\n"
-                                                "cache_dir: .cache-default\n")):
-        (folder / name).write_text(_CONFIG + rest, encoding="utf-8")
+    for name, (output, cache) in _FOLDERS.items():
+        rest = _TOPICS_OFF if name in ("archive", "archive-search") else ""
+        (folder / f"{name}{suffix}.yaml").write_text(
+            f"{_CONFIG}output_dir: {output}{suffix}\ncache_dir: {cache}{suffix}\n{rest}",
+            encoding="utf-8")
+
+
+def clear_runs(root: Path, settle_seconds: float) -> None:
+    """Delete every repetition's folders of an earlier run, then let their inodes age
+    (see the module docstring)."""
+    gone = False
+    for folder in sorted(root.glob("*/*-r[0-9]*")):
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            gone = True
+    if gone:
+        os.sync()
+        time.sleep(settle_seconds)
 
 
 def _edit(path: Path) -> None:
@@ -253,16 +282,13 @@ def _edit(path: Path) -> None:
     path.write_text(text.rstrip("\n") + " An editor's note was added.\n", encoding="utf-8")
 
 
-def _clean(tool: Tool) -> None:
-    for folder in (tool.output, *tool.caches):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
-             record: Callable[[dict[str, object]], None]) -> None:
+             record: Callable[[dict[str, object]], None], settle_seconds: float) -> None:
     """Every repetition of one tier, tools alternating."""
-    described = prepare(n)
+    root = prepare(n)
+    clear_runs(root, settle_seconds)
     for rep in range(reps):
+        described = describe(root, n, rep)
         order = tools[rep % len(tools):] + tools[:rep % len(tools)]
         for name in order:
             ours = name.startswith("newsarchive") or name == "default"
@@ -272,7 +298,6 @@ def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
                 continue
             tool = described[name]
             limit = PEER_LIMIT if not ours else 3600
-            _clean(tool)
             for kind in ("cold", "warm", "edit"):
                 if kind == "edit":
                     _edit(tool.edited)
@@ -344,6 +369,8 @@ def main() -> None:
                         help="JSON Lines file to append to / report from")
     parser.add_argument("--peers-100k", default="", help="peers to run at 100,000 articles")
     parser.add_argument("--report", action="store_true", help="print the table and exit")
+    parser.add_argument("--settle", type=float, default=330.0,
+                        help="seconds to wait after deleting an earlier run's folders")
     args = parser.parse_args()
     if args.report:
         print(report(args.results))
@@ -361,7 +388,7 @@ def main() -> None:
 
         for n in (int(t) for t in args.tiers.split(",")):
             run_tier(n, args.reps if n < 100_000 else 1, tools,
-                     set(filter(None, args.peers_100k.split(","))), record)
+                     set(filter(None, args.peers_100k.split(","))), record, args.settle)
     print(report(args.results))
 
 
