@@ -202,7 +202,7 @@ def test_nationality_and_background_helpers_on_tokens() -> None:
 
 # --- historic states ------------------------------------------------------------------
 
-def test_a_city_in_a_story_of_a_historic_state_is_filed_under_that_state() -> None:
+def test_a_city_in_a_story_of_a_german_state_is_filed_under_that_state() -> None:
     bonn = places("Coalition wins West German election", (
         "BONN, March 6 - Chancellor Dieter Amsel's coalition won a clear majority in West "
         "Germany's general election on Sunday.\n\n"
@@ -216,10 +216,15 @@ def test_a_city_in_a_story_of_a_historic_state_is_filed_under_that_state() -> No
         "East German police did not intervene."))
     assert {"Leipzig", "East Germany"} <= set(leipzig)
     assert "Germany" not in leipzig and "Saxony" not in leipzig
-    moscow = places("Soviet grain imports rise", (
-        "MOSCOW, Jan 5 - The Soviet Union bought 4.2 mln tonnes of grain in December, "
-        "trade officials said on Monday.\n\nSoviet harvests have failed for three years."))
-    assert {"Moscow", "Soviet Union"} <= set(moscow) and "Russia" not in moscow
+
+
+
+def test_a_city_of_a_unions_republic_keeps_its_republic() -> None:
+    yerevan = places("Earthquake in Soviet Armenia", (
+        "YEREVAN, Dec 8 - An earthquake destroyed much of the town of Spitak on "
+        "Wednesday, Soviet officials said.\n\nRescuers dug through the rubble of "
+        "Yerevan's suburbs through the night."))
+    assert {"Yerevan", "Armenia"} <= set(yerevan)
 
 
 def test_a_modern_story_that_names_a_historic_state_keeps_todays_country() -> None:

@@ -98,7 +98,10 @@ def official_of(tokens: Sequence[Token], country: bool, end: int, covered: Abstr
     """
     if end < len(tokens) and tokens[end][0] in ("'s", "’s"):
         end += 1
-    return (country and end < len(tokens) and tokens[end][4] and tokens[end][1] > 0
+    # "Brazil's president, Luiz Inácio Lula da Silva, who had backed": a lower-case
+    # title is one when the name follows after a comma
+    return (country and end + 1 < len(tokens) and tokens[end][1] > 0
+            and (tokens[end][4] or tokens[end + 1][0] == ",")
             and tokens[end][0].lower() in titles
             and any(k in covered for k in range(end + 1, end + 5)))
 

@@ -1,18 +1,19 @@
-"""Historic states: a city in a story of the state of its time is filed under that state.
+"""The two German states: a German city in a story of West or East Germany is filed there.
 
 Issue 16, eleventh round.  The gazetteer files every city under today's country
-(``Bonn`` -> North Rhine-Westphalia -> Germany, ``Moscow`` -> Russia).  Wire copy of the
-1970s and 1980s is datelined ``BONN`` and speaks of West Germany, the Soviet Union,
-Yugoslavia or Czechoslovakia; filing those stories under Germany or Russia puts them
-under a state that did not exist then and misses the one that did.  So when an article
-names a historic state, its cities and regions whose modern country succeeded it (and
-which the article does not also give their modern country) are filed under the
-historic state, without the modern region, and a plain ``German`` in a story that
-names only one of the two German states (and never ``Germany`` alone) means that
-state.
+(``Bonn`` -> North Rhine-Westphalia -> Germany).  Wire copy of 1949-1990 is datelined
+``BONN`` and speaks of West Germany or East Germany; filing those stories under Germany,
+a state that did not exist then, misses the one that did.  So when an article names
+exactly one of the two German states, or both, its German cities and regions (unless
+it also names Germany itself) are filed under the state they lay in, without their
+modern region, and a plain ``German`` in a story that names only one of the two (and
+never ``Germany`` alone) means that state.
 
-Nothing else changes: an article that names Russia keeps Moscow in Russia, and the
-gazetteer's own hierarchy (``place_parent``) stays today's.
+The unions are left as they are: a union's republics were places of their own, and
+the labelled set files ``YEREVAN`` in a story of the Soviet Union under Armenia as
+well as the Soviet Union (which its own mentions attach); a story that names the
+Soviet Union only in passing (``former Soviet foreign minister``) is no story of it.
+The gazetteer's own hierarchy (``place_parent``) stays today's.
 """
 
 from __future__ import annotations
@@ -21,63 +22,51 @@ from collections.abc import Mapping, Sequence
 
 from newsarchive.topics.gazetteer import Entity, Match, Place
 
-__all__ = ["SUCCESSORS", "historic_states"]
+__all__ = ["EAST", "GERMAN_STATES", "german_states"]
 
-#: Each historic state and the modern countries that hold its territory.
-SUCCESSORS: dict[str, frozenset[str]] = {
-    "Soviet Union": frozenset({
-        "Russia", "Ukraine", "Belarus", "Kazakhstan", "Uzbekistan", "Georgia", "Azerbaijan",
-        "Lithuania", "Latvia", "Estonia", "Moldova", "Kyrgyzstan", "Tajikistan", "Armenia",
-        "Turkmenistan"}),
-    "Yugoslavia": frozenset({"Serbia", "Croatia", "Slovenia", "Bosnia and Herzegovina",
-                             "North Macedonia", "Montenegro", "Kosovo"}),
-    "Czechoslovakia": frozenset({"Czechia", "Slovakia"}),
-    "West Germany": frozenset({"Germany"}),
-    "East Germany": frozenset({"Germany"}),
-}
+GERMAN_STATES = ("West Germany", "East Germany")
 #: The states of today's Germany that were East Germany (Berlin goes with whichever of
-#: the two states the article names).
-_EAST = frozenset({"Brandenburg", "Mecklenburg-Western Pomerania", "Saxony",
-                   "Saxony-Anhalt", "Thuringia"})
+#: the two states the article names, or stays in Germany when it names both).
+EAST = frozenset({"Brandenburg", "Mecklenburg-Western Pomerania", "Saxony",
+                  "Saxony-Anhalt", "Thuringia"})
 
 
-def _held(state: str, place: Place) -> bool:
-    """Whether the German ``place`` lay in ``state`` (any place for other states)."""
-    if not state.endswith(" Germany"):
-        return True
+def _state_of(place: Place, states: Sequence[str]) -> str:
+    """The German state of the two named in ``states`` that ``place`` lay in, or ""."""
     region = place.name if place.kind == "region" else place.region
     if not region or region == "Berlin":
-        return True
-    return (region in _EAST) == (state == "East Germany")
+        return states[0] if len(states) == 1 else ""
+    state = "East Germany" if region in EAST else "West Germany"
+    return state if state in states else ""
 
 
-def historic_states(matches: Sequence[Match], places: Mapping[str, Place],
-                    dateline: str = "") -> tuple[Sequence[Match], dict[str, Place]]:
+def german_states(matches: Sequence[Match], places: Mapping[str, Place],
+                  dateline: str = "") -> tuple[Sequence[Match], dict[str, Place]]:
     """``(matches, overrides)``: the article's matches with a plain ``German`` renamed
-    to the one German state it names, and the places (``dateline``'s among them) to
-    file under a historic state."""
+    to the one German state it names, and its German places (``dateline``'s among
+    them) filed under the German state of the time."""
     named = {m.entity.name for m in matches if m.entity.taxonomy == "places"
              and m.entity.name}
-    states = [state for state in SUCCESSORS if state in named]
+    states = [state for state in GERMAN_STATES if state in named]
     if not states:
         return matches, {}
-    germanies = [state for state in states if state.endswith(" Germany")]
     nouns = {m.entity.name for m in matches if m.entity.taxonomy == "places"
              and not m.entity.adjective}
-    if len(germanies) == 1 and "Germany" in named and "Germany" not in nouns:
+    if len(states) == 1 and "Germany" in named and "Germany" not in nouns:
         # "West German election ... German voters": the state of the time (not
         # "Germany's first woman chancellor, who grew up in East Germany")
-        matches = [Match(m.start, m.end, Entity("places", germanies[0], m.entity.adjective))
+        matches = [Match(m.start, m.end, Entity("places", states[0], m.entity.adjective))
                    if m.entity.taxonomy == "places" and m.entity.name == "Germany" else m
                    for m in matches]
-        named = (named - {"Germany"}) | {germanies[0]}
+        named = (named - {"Germany"}) | {states[0]}
+    if "Germany" in named:
+        return matches, {}
     overrides: dict[str, Place] = {}
     for name in named | ({dateline} if dateline else set()):
         place = places.get(name)
-        if place is None or place.kind == "country" or place.parent in named:
+        if place is None or place.kind == "country" or place.parent != "Germany":
             continue
-        for state in states:
-            if place.parent in SUCCESSORS[state] and _held(state, place):
-                overrides[name] = Place(name, place.kind, state, "", place.population)
-                break
+        state = _state_of(place, states)
+        if state:
+            overrides[name] = Place(name, place.kind, state, "", place.population)
     return matches, overrides

@@ -31,13 +31,14 @@ from newsarchive.topics.clauses import (
 )
 from newsarchive.topics.gazetteer import SEATS_OF_POWER, Entity, Gazetteer, Match, Place
 from newsarchive.topics.hierarchy import attach_ancestors, resolve_places, town_term
-from newsarchive.topics.historic import historic_states
+from newsarchive.topics.historic import german_states
 from newsarchive.topics.people import People
 from newsarchive.topics.roles import (
     background,
     beaten,
     deed_agent,
     deed_verb,
+    described_as_official,
     described_from,
     passed_by,
 )
@@ -49,7 +50,12 @@ from newsarchive.topics.towns import (
     dateline,
     score_towns,
 )
-from newsarchive.topics.trade import abbreviated_adjective, comments, market_preposition
+from newsarchive.topics.trade import (
+    abbreviated_adjective,
+    comments,
+    market_preposition,
+    price_sentence,
+)
 
 __all__ = ["LOCATIVE_BONUS", "score_places"]
 
@@ -167,7 +173,7 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     anchored: set[str] = set()
     dateline_place, dateline_town, qualifier, length = dateline(
         as_lead(given_dateline) if given_dateline else doc.lead, gazetteer)
-    matches, historic = historic_states(matches, places, dateline_place)
+    matches, historic = german_states(matches, places, dateline_place)
     if historic:  # "BONN ... West Germany": filed under the state of the time
         places = {**places, **historic}
     if given_dateline:
@@ -243,7 +249,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                                       and places[entity.name].kind == "country"
                                       and (tokens[start].paragraph > 0
                                            or beaten(tokens, of - 1, people.covered)))
-        nationality = nationality or described_from(tokens, start, people.covered)
+        nationality = nationality or described_from(tokens, start, people.covered) or \
+            described_as_official(tokens, start, end, people.covered, gazetteer.titles)
         if nationality or official_of(tokens, places[entity.name].kind == "country", end,
                                                   people.covered, gazetteer.titles):
             continue
@@ -265,7 +272,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                 k -= 1
         before = tokens[k].text.lower() if k >= 0 else ""
         after = tokens[end].text if end < len(tokens) else ""
-        if kind == "city" and ((before in _LOCATIVE and aside(tokens, k, after, False))
+        if kind == "city" and ((before in _LOCATIVE and (aside(tokens, k, after, False)
+                                                         or price_sentence(tokens, k)))
                                or (before in _COORDINATORS and k in market_ends)):
             # "prices fell in London and New York": the market (and every place listed
             # with it) is no evidence for the city nor its country

@@ -34,8 +34,8 @@ from collections.abc import Sequence, Set
 
 from newsarchive.topics.salience import Token
 
-__all__ = ["DEED_VERBS", "background", "beaten", "deed_agent", "deed_verb", "described_from",
-           "passed_by"]
+__all__ = ["DEED_VERBS", "background", "beaten", "continued", "deed_agent", "deed_verb",
+           "described_as_official", "described_from", "passed_by"]
 
 #: Verbs (every form) of a country's deed: a position taken in talks, a measure, aid.
 DEED_VERBS = frozenset({
@@ -100,7 +100,8 @@ _RESIDENCE = frozenset({"living", "live", "lives", "lived", "based", "born", "ra
 #: Britain``, ``Regulators in Europe, China and Canada``.
 _OTHERS = frozenset({"operators", "regulators", "rivals", "peers", "users", "viewers",
                      "audiences", "fans", "listeners", "carriers", "companies", "firms",
-                     "manufacturers", "makers", "retailers", "investors"})
+                     "manufacturers", "makers", "retailers", "investors", "traders",
+                     "dealers", "brokers", "analysts", "economists"})
 #: A future meeting: an auxiliary before the place and a time after it in the sentence.
 _FUTURE = frozenset({"will", "due", "scheduled", "expected", "opens", "open"})
 _LATER = frozenset({"next", "later", "tomorrow", "scheduled", "January", "February",
@@ -166,8 +167,14 @@ def deed_agent(tokens: Sequence[Token], start: int) -> bool:
         return False
     if word in _AGENT_NOUNS:
         return True
-    return preposition == "from" and word in _ARRIVALS and k >= 2 and \
-        tokens[k - 2].text.lower() in _AGENT_NOUNS
+    if preposition != "from" or word not in _ARRIVALS:
+        return False
+    for j in range(k - 2, max(k - 8, -1), -1):  # "planes with blankets and tents arrived"
+        if tokens[j].text.lower() in _AGENT_NOUNS:
+            return True
+        if tokens[j].starts_sentence or tokens[j].text in (",", ";"):
+            return False
+    return False
 
 
 def passed_by(tokens: Sequence[Token], k: int) -> bool:
@@ -176,6 +183,9 @@ def passed_by(tokens: Sequence[Token], k: int) -> bool:
     meeting still to come."""
     if k < 1 or tokens[k].paragraph <= 0 or tokens[k].text != "in":
         return False
+    earlier = continued(tokens, k)
+    if earlier >= 0 and passed_by(tokens, earlier):
+        return True  # "shot in Gdansk and in Yugoslavia"
     before = tokens[k - 1].text.lower()
     if before in _RESIDENCE or before in _OTHERS or (
             before == "up" and tokens[k - 2].text.lower() in ("grew", "grown")):
@@ -234,3 +244,25 @@ def described_from(tokens: Sequence[Token], start: int, covered: Set[int]) -> bo
         if tokens[j].text in ("a", "an"):
             return tokens[j - 1].text == "," and j - 2 in covered
     return False
+
+
+def continued(tokens: Sequence[Token], k: int) -> int:
+    """The earlier ``in`` of the same sentence that the ``in`` at ``k`` continues
+    (``on sale in Japan next year and in the United States``), else -1."""
+    if k < 2 or tokens[k - 1].text not in ("and", "or", ","):
+        return -1
+    for j in range(k - 2, max(k - 12, -1), -1):
+        if tokens[j].text == "in":
+            return j
+        if tokens[j].starts_sentence or tokens[j].text in (";", ":"):
+            return -1
+    return -1
+
+
+def described_as_official(tokens: Sequence[Token], start: int, end: int,
+                          covered: Set[int], titles: Set[str]) -> bool:
+    """Whether the country at ``start:end`` names a person's office after the name:
+    ``said Rafidah Aziz, Malaysia's minister of trade`` (a nationality)."""
+    return start >= 2 and tokens[start - 1].text == "," and start - 2 in covered and \
+        end + 1 < len(tokens) and tokens[end].text in ("'s", "’s") and \
+        tokens[end + 1].text.lower() in titles

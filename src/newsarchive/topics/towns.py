@@ -118,6 +118,10 @@ ADDRESS_WORDS = frozenset({"based", "headquartered", "born", "raised", "lives", 
                             "refineries", "mine", "mines", "mill", "mills", "warehouse",
                             "warehouses", "store", "stores", "stations", "branch",
                             "branches", "subsidiary", "base", "bases"})
+#: A dateline town this populous is the story's even when the text never names its
+#: country (``CANNES``); a smaller one (``NARA`` is also a town in Mali, the gazetteer's
+#: only Nara) needs its country named when the text names another.
+_NOTABLE = 50_000
 #: Locatives that put an event in a town (a narrower set than for known places).
 _TOWN_LOCATIVES = frozenset({"in", "at", "near", "outside"})
 
@@ -143,11 +147,15 @@ def score_towns(doc: Document, matches: Sequence[Match], entity_tokens: frozense
     if key:
         town = _pick_town(table[key], qualifier, gazetteer)
         if town is None:
-            # "CANNES --": a dateline town is where the story is filed, always; of
-            # several towns of the name, the first (largest) whose region or country
-            # the text names, else the largest
+            # "CANNES --": a dateline town is where the story is filed; of several
+            # towns of the name, the first (largest) whose region or country the text
+            # names, else the largest if it is notable or the text names no country
             town = next((t for t in table[key] if t.state in scores), None) or next(
-                (t for t in table[key] if t.country in scores), table[key][0])
+                (t for t in table[key] if t.country in scores), None)
+            if town is None and (table[key][0].population >= _NOTABLE or not any(
+                    gazetteer.places[name].kind == "country"
+                    for name in scores if name in gazetteer.places)):
+                town = table[key][0]  # not "NARA" in a story of Japan: no Nara, Mali
         if town is not None:
             strong[key] = town
         count[key] = 1

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from newsarchive.topics.roles import continued
 from newsarchive.topics.salience import Token
 
 __all__ = ["COMMENT_VERBS", "MARKET_NOUNS", "abbreviated_adjective", "comments",
-           "market_preposition"]
+           "market_preposition", "price_sentence"]
 
 #: Nouns before ``in``/``from``/``to`` that make the places after it a market:
 #: ``demand from``, ``buyers in``, ``shipment to``, ``theaters in``.
@@ -28,7 +29,7 @@ MARKET_NOUNS = frozenset({
     "demand", "buyers", "buyer", "customers", "consumers", "shipment", "shipments",
     "exports", "imports", "sales", "importers", "exporters", "theaters",
     "theatres", "screens", "charts", "markets", "route", "routes", "cargoes", "cargo",
-    "growers", "producers", "deliveries",
+    "growers", "producers", "deliveries", "sale",
 })
 #: Verbs of selling shortly before the preposition: ``has sold strongly in``.
 SALE_VERBS = frozenset({"sold", "sells", "sell", "selling", "shipped", "exported",
@@ -54,6 +55,9 @@ def market_preposition(tokens: Sequence[Token], k: int) -> bool:
         return False
     if tokens[k - 1].text.lower() in MARKET_NOUNS:
         return True
+    earlier = continued(tokens, k)
+    if earlier >= 0 and market_preposition(tokens, earlier):
+        return True  # "on sale in Japan next year and in the United States"
     for j in range(k - 1, max(k - 4, -1), -1):
         if tokens[j].text.lower() in SALE_VERBS:
             return True
@@ -89,3 +93,24 @@ def comments(tokens: Sequence[Token], start: int, verb: str) -> bool:
     below the lead (``Poland and Canada said they would recognise``, ``The United States
     said it would review its relations``).  In the lead it is a principal actor."""
     return verb in COMMENT_VERBS and tokens[start].paragraph > 0
+
+
+#: Verbs of a price's move and the units it is quoted in: ``In London, robusta for
+#: September delivery rose 62 stg to 798 stg a tonne``.
+_MOVES = frozenset({"rose", "fell", "eased", "firmed", "gained", "dropped", "climbed",
+                    "slipped", "jumped", "closed", "ended", "finished", "traded"})
+_UNITS = frozenset({"stg", "cents", "dlrs", "dollars", "pct", "tonne", "yen", "points",
+                    "ounce", "barrel", "bushel", "pence", "sen", "ringgit", "rupees"})
+
+
+def price_sentence(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the sentence from ``k`` on quotes a price's move: a move verb and a
+    price unit (a death toll that rose is no market)."""
+    moved = quoted = False
+    for j in range(k + 1, min(k + 40, len(tokens))):
+        if tokens[j].starts_sentence:
+            break
+        word = tokens[j].text.lower()
+        moved = moved or word in _MOVES
+        quoted = quoted or word in _UNITS
+    return moved and quoted
