@@ -84,7 +84,7 @@ _AGENT_NOUNS = frozenset({
     "experts", "soldiers", "peacekeepers", "volunteers", "aid", "planes", "ships",
     "warships", "observers", "delegates", "delegations", "delegation", "ministers",
     "governments", "banks", "counterparts", "negotiators", "envoys",
-    "representatives", "donations", "loans", "contributions", "pledges",
+    "representatives", "loans", "contributions", "pledges",
 })
 _ARRIVALS = frozenset({"arrived", "came", "flew", "flown", "sent", "rushed", "poured"})
 #: Past participles without ``-ed`` before an agent ``by``: ``led by``, ``sent by``.
@@ -212,11 +212,12 @@ _DEFEAT = frozenset({"beating", "beat", "defeating", "defeated", "over", "agains
 
 def beaten(tokens: Sequence[Token], last: int, covered: Set[int]) -> bool:
     """Whether the person whose name ends at ``last`` (indexes in ``covered``) is an
-    opponent the sentence beats: a word of defeat at most four words before the name."""
+    opponent the sentence beats: a word of defeat at most six words before the name
+    (``beat world No. 1 Akane Yamashiro``)."""
     first = last
     while first - 1 in covered:
         first -= 1
-    return any(tokens[j].text.lower() in _DEFEAT for j in range(max(first - 4, 0), first))
+    return any(tokens[j].text.lower() in _DEFEAT for j in range(max(first - 6, 0), first))
 
 
 #: Adverbs after ``have``/``had`` that make the clause background.
@@ -248,8 +249,9 @@ def described_from(tokens: Sequence[Token], start: int, covered: Set[int]) -> bo
 
 def continued(tokens: Sequence[Token], k: int) -> int:
     """The earlier ``in`` of the same sentence that the ``in`` at ``k`` continues
-    (``on sale in Japan next year and in the United States``), else -1."""
-    if k < 2 or tokens[k - 1].text not in ("and", "or", ","):
+    (``on sale in Japan next year and in the United States``, ``on 900 screens in India
+    and 700 abroad, including in Malaysia``), else -1."""
+    if k < 2 or tokens[k - 1].text not in ("and", "or", ",", "including"):
         return -1
     for j in range(k - 2, max(k - 12, -1), -1):
         if tokens[j].text == "in":
