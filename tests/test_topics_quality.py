@@ -72,6 +72,16 @@ def test_tenth_round_blind_split_is_labelled_with_sections() -> None:
     assert len(ALL_CASES) >= 540
 
 
+def test_eleventh_round_blind_split_is_labelled_with_sections() -> None:
+    # holdout9: 60 articles written and labelled before the extractor first ran on
+    # them (tests/data/topics/README.md, "Round 11"), wire copy (x) and features (y)
+    chosen = [c for c in ALL_CASES if c.split == "holdout9"]
+    assert len(chosen) == 60
+    assert all(c.text and c.section in EVAL.SECTIONS and c.gold["subjects"] for c in chosen)
+    assert {c.id[0] for c in chosen} == {"x", "y"}
+    assert len(ALL_CASES) >= 600
+
+
 def test_place_hierarchy_and_sections_in_the_evaluation() -> None:
     assert EVAL.country_of("Houston") == "United States"
     assert EVAL.country_of("United States") == "United States"
