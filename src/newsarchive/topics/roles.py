@@ -1,7 +1,7 @@
 """A country's role in its sentence: a member that acts, a helper, or a place passed by.
 
-Issue 16, eleventh round (benchmarks/TOPICS.md "Eleventh round"), three classes found
-on the tuning splits:
+Issue 16, eleventh and twelfth rounds (benchmarks/TOPICS.md), classes found on the
+tuning splits:
 
 - **deeds**: wire copy about negotiations, aid and sanctions lists the countries that
   act, often once and far below the lead (``Italy, France and Spain, with large textile
@@ -18,11 +18,13 @@ on the tuning splits:
   (``Irish people living in Britain``, ``filmed in Tunisia``, ``Operators in Germany
   and Britain have begun``), and where a meeting will be held (``ministers will discuss
   the proposal in Luxembourg next month``): no evidence for the place, nor for the
-  places listed with it;
+  places listed with it, nor for a place a second ``in`` adds (``shot in Gdansk and in
+  Yugoslavia``: :func:`continued`, which market lists use too);
 - a person ``of the United States`` is a nationality, like a person ``of Kenya``
   (:mod:`newsarchive.topics.places`), and so is a beaten opponent's in the lead
   (``beating world No. 3 Amanda Whitlow of the United States``) or a person described
-  as ``a 14-year-old schoolgirl from Romania``;
+  as ``a 14-year-old schoolgirl from Romania`` or by an office after the name
+  (``said Rafidah Aziz, Malaysia's minister of trade``);
 - a country that ``has previously`` or ``had never`` done something is background
   (``Only the United States and China have previously landed on the moon``), not an
   actor of the story.
