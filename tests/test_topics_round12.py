@@ -108,3 +108,36 @@ def test_a_small_dateline_town_of_a_country_the_story_never_names_is_not_filed()
         "CANNES - A Danish drama by Lars Holm won the top prize at the festival on "
         "Sunday.\n\nHolm thanked his crew in Copenhagen."))
     assert {"Cannes", "France"} <= set(cannes)
+
+
+# --- thirteenth round (tuned on holdout10 after its blind score) -----------------------
+
+QUAKE = ("BEIRUT, Aug 6 - Rescuers searched the rubble of the port district on Thursday "
+         "after an explosion killed at least 135 people, Lebanese officials said.\n\n"
+         "Hospitals across the city were full.\n\n{}")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Qatar and Kuwait flew in field hospitals.",
+    "The UK and Qatar pledged £5m each and sent search and rescue experts.",
+])
+def test_countries_that_fly_in_help_or_pledge_are_places(sentence: str) -> None:
+    got = places("Blast in Beirut", QUAKE.format(sentence))
+    assert "Lebanon" in got and "Qatar" in got
+    assert ("United Kingdom" in got) == ("UK" in sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Qantas Airways and Virgin Australia banned the use of the phones on their flights.",
+    "Australia banned similar weapons after the Port Arthur massacre in 1996.",
+    "Similar protests have blocked roads in Australia in recent weeks.",
+])
+def test_a_company_name_and_a_comparison_are_no_deeds(sentence: str) -> None:
+    got = places("Blast in Beirut", QUAKE.format(sentence))
+    assert "Lebanon" in got and "Australia" not in got
+
+
+def test_a_deed_with_a_target_year_stays_a_deed() -> None:
+    got = places("Blast in Beirut", QUAKE.format(
+        "Qatar and Kuwait pledged to rebuild the port by 2026."))
+    assert {"Qatar", "Kuwait"} <= set(got)

@@ -325,8 +325,9 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                      or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
-        if kind != "city" and not entity.adjective and start not in quoted and (
-                deed_verb(tokens, end) or deed_agent(tokens, start)):
+        if kind != "city" and not entity.adjective and start not in quoted and not (
+                start and tokens[start - 1].namelike and not tokens[start - 1].starts_sentence
+        ) and (deed_verb(tokens, end) or deed_agent(tokens, start)):  # not "Virgin Australia"
             deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
         if start in quoted and entity.name not in unquoted:
             locative = actor = False

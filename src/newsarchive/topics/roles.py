@@ -32,12 +32,13 @@ tuning splits:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence, Set
 
 from newsarchive.topics.salience import Token
 
-__all__ = ["DEED_VERBS", "background", "beaten", "continued", "deed_agent", "deed_verb",
-           "described_as_official", "described_from", "passed_by"]
+__all__ = ["DEED_VERBS", "background", "beaten", "compares", "continued", "deed_agent",
+           "deed_verb", "described_as_official", "described_from", "passed_by"]
 
 #: Verbs (every form) of a country's deed: a position taken in talks, a measure, aid.
 DEED_VERBS = frozenset({
@@ -62,7 +63,7 @@ DEED_VERBS = frozenset({
     "favor", "favors", "favored", "propose", "proposes", "proposed", "expel", "expels",
     "expelled", "recall", "recalls", "recalled", "sanction", "sanctions", "sanctioned",
     "intervene", "intervened", "mediate", "mediated", "host", "hosts", "hosted", "keep",
-    "keeps", "kept"
+    "keeps", "kept", "hold", "holds", "held", "flew", "flown", "airlifted", "led",
 })
 #: Words between a country and its verb: ``also plan``, ``has banned``, ``had not``.
 _BETWEEN = frozenset({"also", "too", "then", "jointly", "quickly", "has", "have", "had",
@@ -135,7 +136,7 @@ def deed_verb(tokens: Sequence[Token], end: int) -> bool:
     """Whether the country ending before ``end`` does something (``had opposed it``,
     ``also plan to raise output``) or pledges it (``said they would send``)."""
     k = _verb_index(tokens, end)
-    if k < 0:
+    if k < 0 or compares(tokens, end):
         return False
     word = tokens[k].text.lower()
     if word in DEED_VERBS:
@@ -189,7 +190,7 @@ def passed_by(tokens: Sequence[Token], k: int) -> bool:
     if earlier >= 0 and passed_by(tokens, earlier):
         return True  # "shot in Gdansk and in Yugoslavia"
     before = tokens[k - 1].text.lower()
-    if before in _RESIDENCE or before in _OTHERS or (
+    if before in _RESIDENCE or before in _OTHERS or compares(tokens, k, False) or (
             before == "up" and tokens[k - 2].text.lower() in ("grew", "grown")):
         return True
     future = False
@@ -270,3 +271,27 @@ def described_as_official(tokens: Sequence[Token], start: int, end: int,
     return start >= 2 and tokens[start - 1].text == "," and start - 2 in covered and \
         end + 1 < len(tokens) and tokens[end].text in ("'s", "’s") and \
         tokens[end + 1].text.lower() in titles
+
+
+#: A comparison (``similar``) makes a sentence background, and so does a year for a deed
+#: (``in 1996``; not ``by 1990``, a target).
+_YEAR = re.compile(r"(1[89]|20)[0-9][0-9]")
+_COMPARISONS = frozenset({"similar", "similarly", "likewise"})
+
+
+def compares(tokens: Sequence[Token], k: int, years: bool = True) -> bool:
+    """Whether the sentence around ``k`` is a comparison or (``years``) a past deed told
+    as background: it names a likeness or a year after ``in`` (``Australia banned
+    similar weapons after the Port Arthur massacre in 1996``, ``Similar protests have
+    blocked roads in Belgium``)."""
+    j = min(k, len(tokens) - 1)
+    while j > 0 and not tokens[j].starts_sentence:
+        j -= 1
+    for index in range(j, min(k + 40, len(tokens))):
+        token = tokens[index]
+        if index > j and token.starts_sentence:
+            break
+        if token.text.lower() in _COMPARISONS or (
+                years and _YEAR.fullmatch(token.text) and tokens[index - 1].text == "in"):
+            return True
+    return False

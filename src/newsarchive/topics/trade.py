@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsarchive.topics.roles import continued
+from newsarchive.topics.roles import DEED_VERBS, continued
 from newsarchive.topics.salience import Token
 
 __all__ = ["COMMENT_VERBS", "MARKET_NOUNS", "abbreviated_adjective", "comments",
@@ -79,7 +79,9 @@ def abbreviated_adjective(tokens: Sequence[Token], start: int, end: int) -> bool
     if following.text == "-":
         return True
     word = following.text
-    return word[:1].islower() and word.isalpha() and word not in _NOT_NOUNS
+    # "the UK pledged £5m": a deed's verb, not a noun
+    return word[:1].islower() and word.isalpha() and word not in _NOT_NOUNS and \
+        word not in DEED_VERBS
 
 
 #: Verbs of a reaction: a country that only says, welcomes or condemns below the lead
@@ -98,7 +100,8 @@ def comments(tokens: Sequence[Token], start: int, verb: str) -> bool:
 #: Verbs of a price's move and the units it is quoted in: ``In London, robusta for
 #: September delivery rose 62 stg to 798 stg a tonne``.
 _MOVES = frozenset({"rose", "fell", "eased", "firmed", "gained", "dropped", "climbed",
-                    "slipped", "jumped", "closed", "ended", "finished", "traded"})
+                    "slipped", "jumped", "closed", "ended", "finished", "traded", "up",
+                    "down", "fixing", "fixed"})
 _UNITS = frozenset({"stg", "cents", "dlrs", "dollars", "pct", "tonne", "yen", "points",
                     "ounce", "barrel", "bushel", "pence", "sen", "ringgit", "rupees"})
 
