@@ -36,7 +36,7 @@ def test_seed_terms_pinned() -> None:
         "places": ("Iran", "Russia", "United States", "Afghanistan"),
         "people": ("Igor Sergeyev", "Mohammad Khatami", "Ali Shamkhani", "Kamal Kharazi"),
         "organizations": ("NATO",),
-        "subjects": ("conflict, war and peace", "politics"),
+        "subjects": ("politics", "conflict, war and peace"),
     }
 
 
