@@ -36,10 +36,10 @@ from newsarchive.topics.people import People
 from newsarchive.topics.roles import (
     background,
     beaten,
-    deed_agent,
-    deed_verb,
     described_as_official,
     described_from,
+    does_deed,
+    main_verb,
     passed_by,
 )
 from newsarchive.topics.salience import BODY_WEIGHT, Document, Token
@@ -320,14 +320,13 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             following = tokens[end + 1].text if end + 1 < len(tokens) else ""
             # possessive before a lower-case word: not "Germany's Bundesbank"
             actor = ((after in _POSSESSIVE and following[:1].islower())
-                     or (lower in _ACTOR_VERBS and not comments(tokens, start, lower)
-                         and not background(tokens, end))
+                     or (lower in _ACTOR_VERBS and not background(tokens, end)
+                         and not comments(tokens, start, main_verb(tokens, end)))
                      or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
-        if kind != "city" and not entity.adjective and start not in quoted and not (
-                start and tokens[start - 1].namelike and not tokens[start - 1].starts_sentence
-        ) and (deed_verb(tokens, end) or deed_agent(tokens, start)):  # not "Virgin Australia"
+        if kind != "city" and not entity.adjective and start not in quoted and \
+                does_deed(tokens, start, end):
             deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
         if start in quoted and entity.name not in unquoted:
             locative = actor = False

@@ -38,7 +38,8 @@ from collections.abc import Sequence, Set
 from newsarchive.topics.salience import Token
 
 __all__ = ["DEED_VERBS", "background", "beaten", "compares", "continued", "deed_agent",
-           "deed_verb", "described_as_official", "described_from", "passed_by"]
+           "deed_verb", "described_as_official", "described_from", "does_deed", "main_verb",
+           "passed_by"]
 
 #: Verbs (every form) of a country's deed: a position taken in talks, a measure, aid.
 DEED_VERBS = frozenset({
@@ -169,7 +170,9 @@ def deed_agent(tokens: Sequence[Token], start: int) -> bool:
     if preposition not in ("of", "from"):
         return False
     if word in _AGENT_NOUNS:
-        return True
+        # "The central banks of the Netherlands, Belgium and Austria raised their rates",
+        # not "The military governments of Mali and Burkina Faso have said"
+        return _acts_later(tokens, start)
     if preposition != "from" or word not in _ARRIVALS:
         return False
     for j in range(k - 2, max(k - 8, -1), -1):  # "planes with blankets and tents arrived"
@@ -177,6 +180,23 @@ def deed_agent(tokens: Sequence[Token], start: int) -> bool:
             return True
         if tokens[j].starts_sentence or tokens[j].text in (",", ";"):
             return False
+    return False
+
+
+#: Verbs of help that are no measure of their own: ``crews from Canada are helping``.
+_HELPING = frozenset({"help", "helps", "helped", "helping", "arrive", "arrived", "arriving",
+                      "worked", "working", "joined", "searched", "searching", "landed",
+                      "met", "meet", "meets"})
+
+
+def _acts_later(tokens: Sequence[Token], start: int) -> bool:
+    """Whether the sentence after ``start`` has a verb of a deed or of help."""
+    for j in range(start + 1, min(start + 30, len(tokens))):
+        if tokens[j].starts_sentence:
+            return False
+        word = tokens[j].text.lower()
+        if word in DEED_VERBS or word in _HELPING:
+            return True
     return False
 
 
@@ -229,9 +249,12 @@ _BACKGROUND = frozenset({"previously", "once", "never", "long", "formerly", "twi
 
 def background(tokens: Sequence[Token], end: int) -> bool:
     """Whether the country ending before ``end`` did something only in the past:
-    ``have previously made``, ``had never won``."""
-    return end + 1 < len(tokens) and tokens[end].text in ("have", "has", "had") and \
-        tokens[end + 1].text.lower() in _BACKGROUND
+    ``have previously made``, ``had never won``, or below the lead a sentence of
+    :func:`compares` (``Canada has banned most foreigners since January``)."""
+    if end + 1 < len(tokens) and tokens[end].text in ("have", "has", "had") and \
+            tokens[end + 1].text.lower() in _BACKGROUND:
+        return True
+    return end < len(tokens) and tokens[end].paragraph > 0 and compares(tokens, end)
 
 
 def described_from(tokens: Sequence[Token], start: int, covered: Set[int]) -> bool:
@@ -277,13 +300,20 @@ def described_as_official(tokens: Sequence[Token], start: int, end: int,
 #: (``in 1996``; not ``by 1990``, a target).
 _YEAR = re.compile(r"(1[89]|20)[0-9][0-9]")
 _COMPARISONS = frozenset({"similar", "similarly", "likewise"})
+#: Times that put a deed before the story: ``China devalued the yuan last week``,
+#: ``Canada has banned most foreigners since January`` (or since a year; not ``since
+#: World War II``), ``earlier this month``.
+_EARLIER = frozenset({"ago", "earlier", "previously"})
+_PERIODS = frozenset({"week", "month", "year", "weekend", "summer", "winter", "spring",
+                      "autumn"})
 
 
 def compares(tokens: Sequence[Token], k: int, years: bool = True) -> bool:
     """Whether the sentence around ``k`` is a comparison or (``years``) a past deed told
-    as background: it names a likeness or a year after ``in`` (``Australia banned
-    similar weapons after the Port Arthur massacre in 1996``, ``Similar protests have
-    blocked roads in Belgium``)."""
+    as background: it names a likeness, a year after ``in`` or an earlier time
+    (``Australia banned similar weapons after the Port Arthur massacre in 1996``,
+    ``Similar protests have blocked roads in Belgium``, ``China devalued the yuan last
+    week``)."""
     j = min(k, len(tokens) - 1)
     while j > 0 and not tokens[j].starts_sentence:
         j -= 1
@@ -291,7 +321,28 @@ def compares(tokens: Sequence[Token], k: int, years: bool = True) -> bool:
         token = tokens[index]
         if index > j and token.starts_sentence:
             break
-        if token.text.lower() in _COMPARISONS or (
-                years and _YEAR.fullmatch(token.text) and tokens[index - 1].text == "in"):
+        if token.text.lower() in _COMPARISONS or (years and (
+                (_YEAR.fullmatch(token.text) and tokens[index - 1].text in ("in", "since"))
+                or token.text in _EARLIER
+                or (token.text in _LATER and tokens[index - 1].text == "since")
+                or (token.text in _PERIODS and tokens[index - 1].text == "last"))):
             return True
     return False
+
+
+def main_verb(tokens: Sequence[Token], end: int) -> str:
+    """The word after a name ending at ``end`` past adverbs and auxiliaries, lower-case
+    (``have said`` -> ``said``), or "" at the end of the text."""
+    k = end
+    while k < len(tokens) and tokens[k].text.lower() in _BETWEEN:
+        k += 1
+    return tokens[k].text.lower() if k < len(tokens) else ""
+
+
+def does_deed(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the country at ``start:end`` does a deed (:func:`deed_verb`) or is its
+    agent (:func:`deed_agent`); not a country inside a name (``Virgin Australia
+    banned``: a capitalized word before it)."""
+    if start and tokens[start - 1].namelike and not tokens[start - 1].starts_sentence:
+        return False
+    return deed_verb(tokens, end) or deed_agent(tokens, start)

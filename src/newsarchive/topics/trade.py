@@ -101,7 +101,7 @@ def comments(tokens: Sequence[Token], start: int, verb: str) -> bool:
 #: September delivery rose 62 stg to 798 stg a tonne``.
 _MOVES = frozenset({"rose", "fell", "eased", "firmed", "gained", "dropped", "climbed",
                     "slipped", "jumped", "closed", "ended", "finished", "traded", "up",
-                    "down", "fixing", "fixed"})
+                    "down", "fixing", "fixed", "raised", "lowered", "cut"})
 _UNITS = frozenset({"stg", "cents", "dlrs", "dollars", "pct", "tonne", "yen", "points",
                     "ounce", "barrel", "bushel", "pence", "sen", "ringgit", "rupees"})
 
