@@ -70,7 +70,7 @@ class _SameWriter(WARCWriter):
         super().__init__(*args, **kwargs)
         self.made = 0
 
-    def _make_warc_id(self) -> str:  # type: ignore[override]
+    def _make_warc_id(self) -> str:
         self.made += 1
         return f"<urn:uuid:00000000-0000-4000-8000-{self.made:012d}>"
 
