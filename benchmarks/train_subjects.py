@@ -12,8 +12,8 @@ header carries no time stamp).  Training text, all of it text this project may u
   label: every split that has been scored blind once and so became a tuning split
   (dev, holdout, holdout2 to holdout10, dev2; since the thirteenth round, when adding
   holdout2 and holdout5 to holdout9 and dev2 lifted subject top-1 on the untouched
-  holdout10 from 0.733 to 0.800, benchmarks/TOPICS.md).  A split not yet scored blind
-  (holdout11) is never read;
+  holdout10 from 0.733 to 0.800, benchmarks/TOPICS.md).  The splits scored blind after
+  that retraining (holdout11, holdout12) are not read, so that they still measure it;
 - ``benchmarks/data/subjects_train.txt``: self-written passages (original text, invented
   events), plus synthetic passages that recombine the sentences of one subject;
 - public-domain US-government posts in ``../shared/corpora`` (read there, never copied):
