@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.config import TopicSettings
-from newsarchive.topics import extract_terms
 from newsarchive.topics.roles import (
     background,
     beaten,
@@ -21,12 +19,7 @@ from newsarchive.topics.roles import (
     passed_by,
 )
 from newsarchive.topics.salience import tokenize
-
-DEFAULT = TopicSettings()
-
-
-def places(title: str, text: str) -> tuple[str, ...]:
-    return extract_terms(title, text, DEFAULT).get("places", ())
+from topicskit import places
 
 
 def index(doc_words: list[str], word: str) -> int:

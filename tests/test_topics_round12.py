@@ -10,18 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.config import TopicSettings
-from newsarchive.topics import extract_terms
 from newsarchive.topics.roles import continued
 from newsarchive.topics.salience import tokenize
 from newsarchive.topics.trade import price_sentence
-
-DEFAULT = TopicSettings()
-
-
-def places(title: str, text: str) -> tuple[str, ...]:
-    return extract_terms(title, text, DEFAULT).get("places", ())
-
+from topicskit import places
 
 COFFEE = ("SAO PAULO, July 21 - A frost hit coffee areas of Parana state overnight, "
           "damaging up to a fifth of next year's crop, growers said.\n\n"
