@@ -163,19 +163,23 @@ def _source(article: Article) -> str:
 
 
 def _candidates(keys: Sequence[str], sigs: Mapping[str, bytes]) -> set[tuple[str, str]]:
-    """Pairs ``(a, b)``, ``a < b``, sharing a band."""
-    buckets: dict[bytes, list[str]] = {}
-    for key in keys:
-        for band in _bands(sigs[key]):
-            buckets.setdefault(band, []).append(key)
+    """Pairs ``(a, b)``, ``a < b``, sharing a band.  One band at a time: the
+    buckets of every band at once were the build process's peak while planning
+    100,000 articles (about 500 MiB above what it held before and after)."""
+    width = 4 * _ROWS
     pairs: set[tuple[str, str]] = set()
-    for members in buckets.values():
-        if len(members) < 2:
-            continue
-        heads = members if len(members) <= BUCKET_LIMIT else members[:1]
-        for i, a in enumerate(heads):
-            for b in members[i + 1:]:
-                pairs.add((a, b) if a < b else (b, a))
+    for band in range(BANDS):
+        start, end = band * width, (band + 1) * width
+        buckets: dict[bytes, list[str]] = {}
+        for key in keys:
+            buckets.setdefault(sigs[key][start:end], []).append(key)
+        for members in buckets.values():
+            if len(members) < 2:
+                continue
+            heads = members if len(members) <= BUCKET_LIMIT else members[:1]
+            for i, a in enumerate(heads):
+                for b in members[i + 1:]:
+                    pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 

@@ -49,7 +49,9 @@ _WINDOW = 64
 
 @dataclass(slots=True)
 class Plan:
-    """Every planned page of a build and what it was planned from."""
+    """Every planned page of a build and what it was planned from.  (The
+    duplicate identities the next build compares with are counted from
+    ``sources`` when they are saved: :func:`newsarchive.incremental.memory.save`.)"""
 
     specs: list[PageSpec]
     entries: dict[str, Entry]
@@ -58,7 +60,6 @@ class Plan:
     undated: int
     read_diagnostics: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
     other_diagnostics: tuple[Diagnostic, ...] = ()
-    identities: dict[int, int] = field(default_factory=dict)
     urls: dict[str, tuple[str, str]] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     #: The sources the entries came from (where their bodies are fetched from).

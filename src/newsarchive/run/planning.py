@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections import Counter
 from collections.abc import Iterator
 
 from newsarchive import hooks
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
-from newsarchive.incremental import memory
 from newsarchive.model import Entry
 from newsarchive.pipeline.discover import refusal_hint
 from newsarchive.pipeline.write import Plan
@@ -117,7 +115,6 @@ def _plan_all(config: Config, sources: SourceIndex
     slugs = {e.key: e.slug for e in entries}
     plan = Plan(specs, by_key, diagnostics, len(dup_diags), len(archive.undated),
                 read_diagnostics, tuple(other),
-                dict(Counter(i for e in entries for i in memory.identities(e))),
                 {k: (e.slug, e.url) for k, e in by_key.items() if e.slug != slugs[k]},
                 {k: e.article.source_path for k, e in by_key.items()
                  if k != e.article.source_path}, sources)

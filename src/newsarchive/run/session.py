@@ -233,7 +233,9 @@ class Session:
             cache.verify()
             self._store.verified = True
         loaded = refresh(self._last.sources, config, cache, self._settings, changed,
-                         self._runner, shares_files, progress, keep)
+                         self._runner, shares_files, progress, keep, save=not dry_run)
+        if not dry_run:
+            loaded = self._store_loaded(loaded)
         if progress:
             progress("planning", 0, 1)
         plan, skipped, not_read = plan_all(self.config, self._last.sources)
@@ -252,9 +254,22 @@ class Session:
             problems = check_templates(config, plan.specs, plan.entries)
             return self._report(counts, [*plan.diagnostics, *problems],
                                 dict(sources_read=loaded.parsed), started, dry_run=True)
-        written = self._write(plan, statics, counts, loaded, full, progress)
+        written = self._write(plan, statics, counts, full, progress)
         return self._report(counts, [*plan.diagnostics, *written.problems],
                             dict(sources_read=loaded.parsed, **written.figures()), started)
+
+    def _store_loaded(self, loaded: LoadOutcome) -> LoadOutcome:
+        """Save what loading did not (removed files, new stat signatures, rows when
+        a save failed) before planning, and drop the bodies and pickled results
+        that waited for the cache: 6 KiB per article (benchmarks/RESULTS.md).
+        The saved state names its source table: a build stopped after this
+        plans again."""
+        cache = self._store()
+        cache.store_sources(self._settings, [self._with_bodies(r) for r in loaded.fresh],
+                            loaded.removed, loaded.stats)
+        if cache.enabled:
+            self._last.sources.pending.clear()
+        return dataclasses.replace(loaded, fresh=())
 
     def _statics(self, plan: Plan) -> tuple[dict[str, Path], int]:
         """The static files and the articles' image files to copy, after checking no
@@ -277,7 +292,7 @@ class Session:
         return statics, len(images)
 
     def _write(self, plan: Plan, statics: dict[str, Path], counts: Mapping[str, Any],
-               loaded: LoadOutcome, full: bool, progress: Progress | None) -> Written:
+               full: bool, progress: Progress | None) -> Written:
         """Write the planned pages; save what the next build compares with."""
         config = self.config
         cache = self._store()
@@ -289,10 +304,6 @@ class Session:
 
         def meanwhile(digests: dict[str, str]) -> None:
             """Cache work, done while the workers render the first pages."""
-            cache.store_sources(self._settings, [self._with_bodies(r) for r in loaded.fresh],
-                                loaded.removed, loaded.stats)
-            if cache.enabled:
-                sources.pending.clear()
             if saving:
                 state.append(self._save(plan, counts, digests))
 

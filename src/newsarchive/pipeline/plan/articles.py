@@ -34,13 +34,31 @@ def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy],
     listed article's new title re-renders the page, on the fast path too."""
     specs = []
     translated = translations(archive)
-    term_urls: dict[tuple[str, str], str] = {}  # names repeat across articles
+    # Names repeat across articles: one dict per term, shared by the pages that
+    # show it (params are read-only; a dict per page and term took 1 KiB per
+    # article of the build process's memory).
+    term_links: dict[tuple[str, str], dict[str, str]] = {}
 
-    def url_of_term(taxonomy: str, name: str) -> str:
-        url = term_urls.get((taxonomy, name))
-        if url is None:
-            url = term_urls[(taxonomy, name)] = term_url(taxonomy, term_slug(name))
-        return url
+    def term_link(taxonomy: str, name: str) -> dict[str, str]:
+        link = term_links.get((taxonomy, name))
+        if link is None:
+            link = term_links[(taxonomy, name)] = {
+                **term_label(taxonomy, name), "url": term_url(taxonomy, term_slug(name))}
+        return link
+
+    groups: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    untranslated: list[dict[str, str]] = []  # one empty list for every page
+
+    def term_group(tax: Taxonomy, names: tuple[str, ...]) -> dict[str, Any]:
+        """One taxonomy's terms on an article page, shared by the pages with the
+        same terms of it (a source, a language, often the same places)."""
+        group = groups.get((tax.name, names))
+        if group is None:
+            group = groups[(tax.name, names)] = {
+                "taxonomy": tax.name, "label": tax.plural if len(names) > 1 else tax.singular,
+                "terms": [term_link(tax.name, n) for n in names],
+                "facet": tax.facet, "keywords": tax.keywords}
+        return group
 
     for entries, chained in ((archive.dated, True), (archive.undated, False)):
         for i, entry in enumerate(entries):
@@ -53,13 +71,9 @@ def article_pages(archive: Archive, taxonomies: Sequence[Taxonomy],
                 params["prev"] = entries[i - 1].key if i else None
                 params["next"] = entries[i + 1].key if i + 1 < len(entries) else None
                 links = tuple(k for k in (params["prev"], params["next"]) if k)
-            params["terms"] = [
-                {"taxonomy": tax.name, "label": tax.plural if len(names) > 1 else tax.singular,
-                 "terms": [{**term_label(tax.name, n), "url": url_of_term(tax.name, n)}
-                           for n in names],
-                 "facet": tax.facet, "keywords": tax.keywords}
-                for tax in taxonomies if (names := entry.terms.get(tax.name))]
-            params["translations"] = translated.get(entry.key, [])
+            params["terms"] = [term_group(tax, names) for tax in taxonomies
+                               if (names := entry.terms.get(tax.name))]
+            params["translations"] = translated.get(entry.key, untranslated)
             keys = _listed(entry.key, params, related or {}, threads or {})
             specs.append(PageSpec(entry.url, output_path(entry.url), "article.html", params,
                                   keys, article=entry.key, links=links))

@@ -21,6 +21,8 @@ __all__ = ["WINDOW", "feed_keys", "front_pages", "listing", "page_window", "site
 
 #: Numbered links on each side of the current page in the pager.
 WINDOW = 2
+#: A gap in the pager's window ("…"), the same on every page.
+_GAP: dict[str, Any] = {"gap": True}
 
 
 def page_window(position: int, total: int, width: int = WINDOW) -> list[int | None]:
@@ -40,17 +42,27 @@ def page_window(position: int, total: int, width: int = WINDOW) -> list[int | No
     return window
 
 
-def _pager(base: str, page: ListingPage) -> dict[str, Any]:
+def _pager(base: str, page: ListingPage, links: dict[tuple[int, bool], dict[str, Any]]
+           ) -> dict[str, Any]:
     """The pager's params of ``page``: its total, the URLs of the first (newest)
     and last (oldest) pages where they are not this one, and the window of
-    numbered links (``{gap: false, number, url, current}``, or ``{gap: true}``)."""
+    numbered links (``{gap: false, number, url, current}``, or ``{gap: true}``).
+    The links are kept in ``links`` by (position, current) and shared by the
+    pages of one listing (params are read-only)."""
     def url_of(position: int) -> str:
         return page_url(base, 0 if position == page.total else position)
 
-    window = [{"gap": True} if position is None else
-              {"gap": False, "number": position, "url": url_of(position),
-               "current": position == page.position}
-              for position in page_window(page.position, page.total)]
+    def link(position: int | None) -> dict[str, Any]:
+        if position is None:
+            return _GAP
+        current = position == page.position
+        found = links.get((position, current))
+        if found is None:
+            found = links[(position, current)] = {
+                "gap": False, "number": position, "url": url_of(position), "current": current}
+        return found
+
+    window = [link(position) for position in page_window(page.position, page.total)]
     return {
         "total": page.total,
         "first": url_of(page.total) if page.newer is not None else None,
@@ -67,13 +79,14 @@ def listing(base: str, template: str, params: dict[str, Any], pages: Sequence[Li
     (:func:`page_window`); ``front_only`` values on the newest page only (None
     on the others)."""
     specs = []
+    links: dict[tuple[int, bool], dict[str, Any]] = {}
     for page in pages:
         url = page_url(base, page.number)
         p: dict[str, Any] = {
             **params, "number": page.number,
             "older": page_url(base, page.older) if page.older is not None else None,
             "newer": page_url(base, page.newer) if page.newer is not None else None,
-            **_pager(base, page),
+            **_pager(base, page, links),
         }
         for key, value in (front_only or {}).items():
             p[key] = value if page.number == 0 else None

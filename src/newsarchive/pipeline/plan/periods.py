@@ -45,10 +45,30 @@ def period_pages(archive: Archive, per_page: int, language: str = "en") -> list[
     year the calendars of its twelve months (:func:`period_calendars`); a day
     page links its ``on-this-day/MM-DD/`` page."""
 
-    def label(key: tuple[int, ...]) -> str:
-        year, month, day = (*key, 0, 0)[:3]
-        return period_label(year, month, day, language)
+    # One link ({label, url}) per period, shared by every page that shows it (its
+    # neighbours' prev/next, its children's breadcrumbs): params are read-only.
+    links: dict[tuple[int, ...], dict[str, str]] = {}
 
+    def link(key: tuple[int, ...]) -> dict[str, str]:
+        found = links.get(key)
+        if found is None:
+            year, month, day = (*key, 0, 0)[:3]
+            found = links[key] = {"label": period_label(year, month, day, language),
+                                  "url": url_of[len(key)](key)}
+        return found
+
+    def label(key: tuple[int, ...]) -> str:
+        return link(key)["label"]
+
+    neighbours_of: dict[tuple[int, ...], dict[str, str]] = {}
+
+    def neighbour(key: tuple[int, ...]) -> dict[str, str]:
+        found = neighbours_of.get(key)
+        if found is None:  # its own dict: the keys in this order, as the params always had
+            found = neighbours_of[key] = {"url": link(key)["url"], "label": link(key)["label"]}
+        return found
+
+    crumbs_of: dict[tuple[int, ...], list[dict[str, str]]] = {}
     specs: list[PageSpec] = []
     levels: list[tuple[str, Mapping[Any, tuple[Entry, ...]]]] = [
         ("year", {(y,): v for y, v in archive.by_year.items()}),
@@ -66,11 +86,8 @@ def period_pages(archive: Archive, per_page: int, language: str = "en") -> list[
         for i, key in enumerate(keys):
             base = url_of[len(key)](key)
             neighbours = {
-                "prev_period": {"url": url_of[len(key)](keys[i - 1]),
-                                "label": label(keys[i - 1])} if i else None,
-                "next_period": {"url": url_of[len(key)](keys[i + 1]),
-                                "label": label(keys[i + 1])}
-                if i + 1 < len(keys) else None,
+                "prev_period": neighbour(keys[i - 1]) if i else None,
+                "next_period": neighbour(keys[i + 1]) if i + 1 < len(keys) else None,
             }
             children = []
             if level != "day":
@@ -80,8 +97,9 @@ def period_pages(archive: Archive, per_page: int, language: str = "en") -> list[
                     children.append({"label": label(child),
                                      "url": url_of[len(child)](child),
                                      "count": len(child_groups[child])})
-            crumbs = [{"label": label(key[:n]), "url": url_of[n](key[:n])}
-                      for n in range(1, len(key))]
+            crumbs = crumbs_of.get(key[:-1])
+            if crumbs is None:  # the days of a month share their breadcrumbs
+                crumbs = crumbs_of[key[:-1]] = [link(key[:n]) for n in range(1, len(key))]
             params = {"kind": "period", "level": level, "title": label(key),
                       "crumbs": crumbs, **neighbours}
             params["on_this_day"] = on_this_day_url(key[1], key[2]) if level == "day" else None

@@ -8,7 +8,7 @@ from typing import Any
 
 from newsarchive.model import Entry
 from newsarchive.pipeline.index import TermIndex, paginate
-from newsarchive.pipeline.plan.charts import UrlOf, sparkline, term_chart
+from newsarchive.pipeline.plan.charts import Bars, UrlOf, sparkline, term_chart
 from newsarchive.pipeline.plan.languages import term_label
 from newsarchive.pipeline.plan.listing import feed_keys, listing
 from newsarchive.pipeline.plan.spec import PageSpec
@@ -89,6 +89,7 @@ def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int,
     rewrites no older page."""
     specs: list[PageSpec] = []
     name = taxonomy.name
+    bars: Bars = {}
     for index in terms:
         base = term_url(name, index.term.slug)
         label = term_label(name, index.term.name)
@@ -105,7 +106,7 @@ def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int,
         url_of = _year_link(base, years, per_page)
         specs += listing(base, "term.html", {**params, "parent": None}, pages,
                          {"count": len(index.entries), "periods": nav, "months": None,
-                          "chart": term_chart(index.entries, url_of, language)})
+                          "chart": term_chart(index.entries, url_of, language, bars)})
         if nav:
             specs += year_pages(base, params, years, per_page, language)
     return specs

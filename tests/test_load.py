@@ -1,0 +1,91 @@
+"""The load stage (``run/load.py``) as a build sees it: fresh rows are saved in the
+cache while loading, so planning holds no bodies; the values light entries
+repeat are shared; the saved duplicate identities count every article."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsarchive.config import Config
+from newsarchive.incremental import memory
+from newsarchive.incremental.store import open_cache
+from newsarchive.run import session as session_module
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.run.session import Session
+
+from sitekit import make_site, md
+
+ARTICLES: dict[str, str | bytes] = {
+    f"{year}/{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
+                         f"Paragraph about *item* {n}.\n\nSecond paragraph {year}.",
+                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
+    for year in (2001, 2002) for n in range(1, 6)
+}
+ARTICLES["copy.md"] = ARTICLES["2001/1.md"]  # a duplicate
+ARTICLES["broken.md"] = "---\ntitle: [unclosed\n---\nBody.\n"  # skipped with an error
+
+
+def _site(root: Path) -> Config:
+    return make_site(root, ARTICLES)
+
+
+def test_bodies_wait_in_the_cache_during_planning_and_identities_count_every_article(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fresh sources are saved before planning (their bodies are not held in
+    memory while the pages are planned and rendered), and the saved identities,
+    counted from the sources when the state is saved, count every article,
+    the duplicate included."""
+    config = _site(tmp_path / "site")
+    during: list[tuple[int, int, int]] = []
+    plan_all = session_module.plan_all
+
+    def planning(config: Config, sources: Any) -> Any:
+        cache, _ = open_cache(config.cache_dir)
+        bodies = cache.load_bodies({p: r.digest for p, r in sources.rows.items()})
+        cache.close()
+        during.append((len(sources.pending), len(bodies), len(sources.rows)))
+        return plan_all(config, sources)
+
+    monkeypatch.setattr(session_module, "plan_all", planning)
+    session = Session(config, SerialExecutor())
+    try:
+        session.build()
+        rows = session._last.sources.rows
+        expected = Counter(i for row in rows.values() for e in row.loaded[1]
+                           for i in memory.identities(e))
+    finally:
+        session.close()
+    readable = len(rows)
+    assert during == [(0, readable, readable)]
+    cache, _ = open_cache(config.cache_dir)
+    saved: dict[int, int] = {}
+    for blob in cache.load_state(config.output_dir, [
+            f"identities:{n}" for n in range(memory.SHARDS)]).values():
+        saved.update(memory.unseal(blob))
+    cache.close()
+    assert saved == dict(expected)
+    assert sorted(set(saved.values())) == [1, 2]  # copy.md repeats 2001/1.md
+
+
+def test_light_entries_share_the_values_they_repeat(tmp_path: Path) -> None:
+    """Two articles of one source and topic hold one object for each (values equal
+    to what was read), whether read now or loaded from the cache."""
+    config = _site(tmp_path / "site")
+    for _ in range(2):  # read, then primed from the cache by a new session
+        session = Session(config, SerialExecutor())
+        try:
+            session.build(full=True)
+            rows = session._last.sources.rows
+        finally:
+            session.close()
+        first = rows["2001/1.md"].loaded[1][0]
+        second = rows["2002/2.md"].loaded[1][0]
+        assert first.article.source == second.article.source == "Daily"
+        assert first.article.source is second.article.source
+        assert first.terms["topics"][0] == second.terms["topics"][0] == "Alpha"
+        assert first.terms["topics"][0] is second.terms["topics"][0]
+        assert first.article.terms["topics"] is first.terms["topics"]
