@@ -203,11 +203,9 @@ def prepare(n: int) -> Path:
     return root
 
 
-def describe(root: Path, n: int, rep: int) -> dict[str, Tool]:
+def describe(root: Path, edited: corpus.Record, rep: int) -> dict[str, Tool]:
     """How each tool builds repetition ``rep`` of the corpus in ``root``: into output
     and cache folders of that repetition (``-r<rep>``)."""
-    records = list(corpus.records(n))
-    edited = records[min(EDITED, n - 1)]
     ours = root / "newsarchive"
     suffix = f"-r{rep}"
     _write_configs(ours, suffix)
@@ -287,8 +285,9 @@ def run_tier(n: int, reps: int, tools: list[str], peers_big: set[str],
     """Every repetition of one tier, tools alternating."""
     root = prepare(n)
     clear_runs(root, settle_seconds)
+    edited = next(r for i, r in enumerate(corpus.records(n)) if i == min(EDITED, n - 1))
     for rep in range(reps):
-        described = describe(root, n, rep)
+        described = describe(root, edited, rep)
         order = tools[rep % len(tools):] + tools[:rep % len(tools)]
         for name in order:
             ours = name.startswith("newsarchive") or name == "default"
