@@ -365,7 +365,12 @@ def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequenc
     except ValueError as exc:
         problem = f"unreadable answer from Pagefind: {exc}"
     finally:
-        if problem is not None:
+        if problem == "":
+            # It stopped by itself: let it finish exiting, or a kill landing while it
+            # exits becomes its status (-9 instead of the status it chose).
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+        if problem is not None and process.poll() is None:
             process.kill()
         for writer in writers:
             writer.join()
