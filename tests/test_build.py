@@ -213,7 +213,7 @@ def test_planning_pauses_the_cycle_collector_and_restores_it(
     import gc
 
     from newsarchive.pipeline import plan as plan_module
-    from newsarchive.run.planning import collector_paused
+    from newsarchive.run.heap import collector_paused
 
     real = plan_module.plan_pages
     seen: list[bool] = []

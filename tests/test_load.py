@@ -89,3 +89,38 @@ def test_light_entries_share_the_values_they_repeat(tmp_path: Path) -> None:
         assert first.terms["topics"][0] == second.terms["topics"][0] == "Alpha"
         assert first.terms["topics"][0] is second.terms["topics"][0]
         assert first.article.terms["topics"] is first.terms["topics"]
+
+
+def _indexes_alive() -> int:
+    """How many source indexes holding rows are alive."""
+    import gc
+
+    from newsarchive.run.load import SourceIndex
+
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, SourceIndex) and obj.rows)
+
+
+def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build()`` runs once: its light entries, saved plan and manifest are gone when
+    Pagefind starts (they would count beside it); a session that builds again keeps them."""
+    from newsarchive.run import search
+    from newsarchive.run.search import IndexResult
+
+    alive: list[int] = []
+
+    def search_step(*args: object) -> IndexResult:
+        alive.append(_indexes_alive())
+        return IndexResult("unchanged")
+
+    monkeypatch.setattr(search, "search_step", search_step)
+    config = _site(tmp_path / "site")
+    report = session_module.build(config, executor=SerialExecutor(), search=True)
+    assert report.articles == 10 and alive == [0]
+    session = Session(make_site(tmp_path / "kept", ARTICLES), SerialExecutor())
+    try:
+        session.build(search=True)
+        assert alive == [0, 1], "a session that builds again keeps its index"
+    finally:
+        session.close()

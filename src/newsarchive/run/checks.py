@@ -1,17 +1,21 @@
-"""Checks around a build's writing: may it write into the output folder, and is the
-result still small enough to publish."""
+"""Checks around a build's writing: may it write into the output folder, which site
+files it copies (and may every planned path be written), and is the result
+still small enough to publish."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from newsarchive import theme
 from newsarchive.config import Config
-from newsarchive.errors import Diagnostic
+from newsarchive.errors import Diagnostic, OutputError
 from newsarchive.incremental.store import Cache, open_cache
 from newsarchive.model import BuildReport
-from newsarchive.pipeline.output import check_output_folder
+from newsarchive.pipeline.output import check_output_folder, safe_target, static_files
+from newsarchive.pipeline.write import Plan
 
-__all__ = ["PAGES_WARN_BYTES", "check_output", "size_check"]
+__all__ = ["PAGES_WARN_BYTES", "check_output", "site_files", "size_check"]
 
 #: GitHub Pages publishes sites of at most 1 GB: warn above this.
 PAGES_WARN_BYTES = 800_000_000
@@ -55,3 +59,30 @@ def check_output(config: Config, force: bool = False,
     return check_output_folder(config.output_dir, source_dir=config.source_dir,
                                config_dir=config_dir, owned_by_cache=owned_by_cache,
                                force=force)
+
+
+def _plain_relative(path: str) -> bool:
+    """Whether ``path`` passes ``output.safe_target``'s checks (without making Paths)."""
+    return bool(path) and path[0] != "/" and "\\" not in path and "//" not in path \
+        and not path.endswith("/") and not any(p in (".", "..") for p in path.split("/"))
+
+
+def site_files(config: Config, plan: Plan) -> tuple[dict[str, Path], int]:
+    """The static files and the articles' image files to copy (output path to
+    file), and how many are images, after checking that no two files claim one
+    output path and none would land outside the output folder (raises
+    OutputError)."""
+    from newsarchive.pipeline.assets import plan_assets
+
+    statics = static_files([theme.static_dir(),
+                            *([config.static_dir] if config.static_dir else [])])
+    images = plan_assets(plan.entries.values(), config.source_dir)
+    statics.update(images)
+    seen: set[str] = set()
+    for path in [s.output_path for s in plan.specs] + list(statics):
+        if path in seen:
+            raise OutputError(f"two pages claim the output path {path}")
+        seen.add(path)
+        if not _plain_relative(path):
+            safe_target(config.output_dir, path)  # raises OutputError
+    return statics, len(images)

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsarchive import hooks, theme
+from newsarchive import hooks
 from newsarchive.config import Config
-from newsarchive.errors import Diagnostic, OutputError
+from newsarchive.errors import Diagnostic
 from newsarchive.incremental import memory
 from newsarchive.incremental.delta import PATCH_MAX, Table
 from newsarchive.incremental.fastpath import Answer, FastPath
@@ -35,11 +35,12 @@ from newsarchive.incremental.keys import settings_digest
 from newsarchive.incremental.memory import BuildState, seal
 from newsarchive.incremental.store import SourceRow
 from newsarchive.model import BuildReport
-from newsarchive.pipeline.output import clear_temp, safe_target, static_files
+from newsarchive.pipeline.output import clear_temp
 from newsarchive.pipeline.plan import PageSpec
 from newsarchive.pipeline.write import Plan, Writer, Written
-from newsarchive.run.checks import check_output, size_check
+from newsarchive.run.checks import check_output, site_files, size_check
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
+from newsarchive.run.heap import give_back_memory
 from newsarchive.run.load import LoadOutcome, Progress, SourceIndex, refresh
 from newsarchive.run.lock import DEFAULT_TIMEOUT, output_lock
 from newsarchive.run.planning import plan_all
@@ -51,12 +52,6 @@ __all__ = ["BuildReport", "LastBuild", "Progress", "Session", "build", "check_ou
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
-
-
-def _plain_relative(path: str) -> bool:
-    """Whether ``path`` passes ``output.safe_target``'s checks (without making Paths)."""
-    return bool(path) and path[0] != "/" and "\\" not in path and "//" not in path \
-        and not path.endswith("/") and not any(p in (".", "..") for p in path.split("/"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +86,11 @@ class Session:
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
-                 use_cache: bool = True, force: bool = False) -> None:
+                 use_cache: bool = True, force: bool = False, remember: bool = True) -> None:
         self.config = config
+        #: False for a one-shot build: what the session remembers for its next build
+        #: is dropped before the search step, whose Pagefind runs need the memory.
+        self._one_shot = not remember
         self._force = force
         self._executor = executor or LocalExecutor()
         self._own_executor = executor is None
@@ -241,7 +239,7 @@ class Session:
         plan, skipped, not_read = plan_all(self.config, self._last.sources)
         if progress:
             progress("planning", 1, 1)
-        statics, images = self._statics(plan)
+        statics, images = site_files(self.config, plan)
         sources = self._last.sources
         counts: dict[str, Any] = dict(
             articles=len(plan.entries), undated=plan.undated, duplicates=plan.duplicates,
@@ -270,26 +268,6 @@ class Session:
         if cache.enabled:
             self._last.sources.pending.clear()
         return dataclasses.replace(loaded, fresh=())
-
-    def _statics(self, plan: Plan) -> tuple[dict[str, Path], int]:
-        """The static files and the articles' image files to copy, after checking no
-        two files claim one output path and none would land outside the output
-        folder (raises OutputError)."""
-        config = self.config
-        from newsarchive.pipeline.assets import plan_assets
-
-        statics = static_files([theme.static_dir(),
-                                *([config.static_dir] if config.static_dir else [])])
-        images = plan_assets(plan.entries.values(), config.source_dir)
-        statics.update(images)
-        seen: set[str] = set()
-        for path in [s.output_path for s in plan.specs] + list(statics):
-            if path in seen:
-                raise OutputError(f"two pages claim the output path {path}")
-            seen.add(path)
-            if not _plain_relative(path):
-                safe_target(config.output_dir, path)  # raises OutputError
-        return statics, len(images)
 
     def _write(self, plan: Plan, statics: dict[str, Path], counts: Mapping[str, Any],
                full: bool, progress: Progress | None) -> Written:
@@ -332,6 +310,9 @@ class Session:
             release = getattr(self._executor, "release", None)
             if release is not None:
                 release()
+            if self._one_shot:
+                self._last = LastBuild()
+                give_back_memory()
             result = search_step(self.config, report, reindex)
             figures = dict(search=result.status, search_pages=result.pages,
                            search_seconds=result.seconds)
@@ -390,7 +371,8 @@ def build(config: Config, *, full: bool = False, dry_run: bool = False,
     written into (``force`` lets a build write into a non-empty folder no
     build wrote).
     """
-    session = Session(config, executor, use_cache=use_cache and not dry_run, force=force)
+    session = Session(config, executor, use_cache=use_cache and not dry_run, force=force,
+                      remember=False)
     try:
         if dry_run:  # reads only: no lock
             return session.build(full=full, dry_run=True, progress=progress)
