@@ -34,12 +34,11 @@ from newsarchive.topics.hierarchy import attach_ancestors, resolve_places, town_
 from newsarchive.topics.historic import german_states
 from newsarchive.topics.people import People
 from newsarchive.topics.roles import (
-    background,
     beaten,
+    compared,
     described_as_official,
     described_from,
     does_deed,
-    main_verb,
     passed_by,
 )
 from newsarchive.topics.salience import BODY_WEIGHT, Document, Token
@@ -52,7 +51,7 @@ from newsarchive.topics.towns import (
 )
 from newsarchive.topics.trade import (
     abbreviated_adjective,
-    comments,
+    acts,
     market_preposition,
     price_sentence,
 )
@@ -73,15 +72,6 @@ _AREA_NOUNS = frozenset({"heart", "centre", "center", "streets", "outskirts", "s
 #: Words joining places in one list; a list shares its members' anchoring.
 _COORDINATORS = frozenset({",", "and", "or"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-#: A country (or region) followed by one of these acts in the sentence.
-_ACTOR_VERBS = frozenset({
-    "said", "says", "has", "have", "had", "is", "was", "were", "will", "would", "could",
-    "can", "may", "might", "must", "should", "did", "does", "announced", "accused",
-    "warned", "agreed", "rejected", "signed", "sent", "launched", "called", "urged",
-    "denied", "condemned", "told", "plans", "wants", "voted", "reported", "declared",
-    "confirmed", "threatened", "demanded", "insisted", "refused", "imposed", "recorded",
-    "won", "beat", "lost", "joined", "expelled", "recalled", "pledged", "promised",
-})
 #: Nouns that make a preceding country or demonym an actor ("the Iranian government").
 _STATE_NOUNS = frozenset({
     "government", "governments", "officials", "authorities", "forces", "troops", "military",
@@ -286,7 +276,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             scores[entity.name] -= tokens[start].weight
             market_ends.add(end)
             continue
-        if passed_by(tokens, k):  # "Irish people living in Britain" (roles.py)
+        if passed_by(tokens, k) or (kind == "country" and compared(tokens, start - 1)):
+            # "Irish people living in Britain", "ahead of the United States" (roles.py)
             scores[entity.name] -= tokens[start].weight
             market_ends.add(end)
             continue
@@ -320,8 +311,7 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             following = tokens[end + 1].text if end + 1 < len(tokens) else ""
             # possessive before a lower-case word: not "Germany's Bundesbank"
             actor = ((after in _POSSESSIVE and following[:1].islower())
-                     or (lower in _ACTOR_VERBS and not background(tokens, end)
-                         and not comments(tokens, start, main_verb(tokens, end)))
+                     or acts(tokens, start, end)
                      or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"

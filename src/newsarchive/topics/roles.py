@@ -65,6 +65,9 @@ DEED_VERBS = frozenset({
     "expelled", "recall", "recalls", "recalled", "sanction", "sanctions", "sanctioned",
     "intervene", "intervened", "mediate", "mediated", "host", "hosts", "hosted", "keep",
     "keeps", "kept", "hold", "holds", "held", "flew", "flown", "airlifted", "led",
+    "suspend", "suspends", "suspended", "freeze", "freezes", "froze", "halt", "halts",
+    "halted", "cancel", "cancels", "cancelled", "canceled", "evacuate", "evacuated",
+    "restrict", "restricts", "restricted", "moved",
 })
 #: Words between a country and its verb: ``also plan``, ``has banned``, ``had not``.
 _BETWEEN = frozenset({"also", "too", "then", "jointly", "quickly", "has", "have", "had",
@@ -74,6 +77,7 @@ _BETWEEN = frozenset({"also", "too", "then", "jointly", "quickly", "has", "have"
 #: freedom, pressed``, ``Italy, with large textile industries, had demanded``.
 _ASIDES = frozenset({"which", "whose", "who", "with", "home", "the", "a", "an", "leading",
                      "formed", "like", "as", "in", "among", "one", "both"})
+_MODALS = frozenset({"will", "would", "could", "may", "might"})
 #: Pronoun and auxiliary of ``said they would send``: a pledge, not a comment.
 _PLEDGE = frozenset({"it", "they", "that", "would", "will", "was", "were", "ready", "to",
                      "planned", "intended", "keep", "also", "jointly"})
@@ -82,6 +86,9 @@ _PLEDGE = frozenset({"it", "they", "that", "would", "will", "was", "were", "read
 _PLEDGED = frozenset({"send", "provide", "providing", "give", "donate", "contribute",
                       "lend", "deploy", "dispatch", "supply", "offer", "impose", "challenge",
                       "raise", "cut", "join", "boycott", "ban", "sending"})
+#: What a state reports it has done: ``said it had moved troops into the buffer zone``.
+_REPORTED = frozenset({"moved", "sent", "deployed", "imposed", "banned", "suspended",
+                       "closed", "evacuated", "seized", "halted", "restricted", "frozen"})
 #: Nouns of people or means sent by a state: ``teams from``, ``the central banks of``.
 _AGENT_NOUNS = frozenset({
     "teams", "team", "crews", "troops", "forces", "rescuers", "firefighters", "doctors",
@@ -99,7 +106,8 @@ _PARTICIPLES = frozenset({"led", "sent", "given", "lent", "sought", "kept", "mad
 _RESIDENCE = frozenset({"living", "live", "lives", "lived", "based", "born", "raised",
                         "filmed", "shot", "recorded", "headquartered", "registered",
                         "studied", "studying", "settled", "previously", "formerly",
-                        "once"})
+                        "once", "staying", "stayed", "exile", "treatment", "holidaying",
+                        "vacationing"})
 #: Plural nouns before ``in`` naming others elsewhere: ``Operators in Germany and
 #: Britain``, ``Regulators in Europe, China and Canada``.
 _OTHERS = frozenset({"operators", "regulators", "rivals", "peers", "users", "viewers",
@@ -133,6 +141,15 @@ def _verb_index(tokens: Sequence[Token], end: int) -> int:
     return k if k < len(tokens) else -1
 
 
+def stance(tokens: Sequence[Token], end: int) -> bool:
+    """Whether the country ending before ``end`` only states a stance below the lead: a
+    negated modal before its verb (``said New Zealand would not recognise a
+    government installed by force``)."""
+    k = _verb_index(tokens, end)
+    between = {t.text.lower() for t in tokens[end:k]} if k > end else set()
+    return tokens[end - 1].paragraph > 0 and bool(between & _MODALS) and "not" in between
+
+
 def deed_verb(tokens: Sequence[Token], end: int) -> bool:
     """Whether the country ending before ``end`` does something (``had opposed it``,
     ``also plan to raise output``) or pledges it (``said they would send``)."""
@@ -141,17 +158,18 @@ def deed_verb(tokens: Sequence[Token], end: int) -> bool:
         return False
     word = tokens[k].text.lower()
     if word in DEED_VERBS:
-        return True
+        return not stance(tokens, end)
     if word not in ("said", "says"):
         return False
-    modal = False
+    modal = perfect = False
     for j in range(k + 1, min(k + 6, len(tokens))):
         following = tokens[j].text.lower()
-        if following in _PLEDGED and modal:
-            return True
-        if following not in _PLEDGE:
+        if (following in _PLEDGED and modal) or (following in _REPORTED and perfect):
+            return True  # "said they would send", "said it had moved troops"
+        if following not in _PLEDGE and following not in ("had", "has"):
             return False
         modal = modal or following in ("would", "will")
+        perfect = perfect or following in ("had", "has")
     return False
 
 
@@ -198,6 +216,21 @@ def _acts_later(tokens: Sequence[Token], start: int) -> bool:
         if word in DEED_VERBS or word in _HELPING:
             return True
     return False
+
+
+#: Words before ``of`` or ``after`` that rank a country against the story's:
+#: ``ahead of the United States``, ``the third country after the Soviet Union``.
+_RANKED = frozenset({"ahead", "country", "nation", "countries", "nations"})
+
+
+def compared(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the word at ``k``, before a country (past ``the`` and ``former``), ranks
+    or compares it: ``than``, ``ahead of``, ``the third country after``."""
+    while k > 0 and tokens[k].text.lower() in ("the", "former"):
+        k -= 1
+    word = tokens[k].text.lower() if k >= 0 else ""
+    return word == "than" or (word in ("of", "after") and k > 0
+                              and tokens[k - 1].text.lower() in _RANKED)
 
 
 def passed_by(tokens: Sequence[Token], k: int) -> bool:

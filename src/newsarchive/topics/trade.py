@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsarchive.topics.roles import DEED_VERBS, continued
+from newsarchive.topics.roles import DEED_VERBS, background, continued, main_verb, stance
 from newsarchive.topics.salience import Token
 
-__all__ = ["COMMENT_VERBS", "MARKET_NOUNS", "abbreviated_adjective", "comments",
-           "market_preposition", "price_sentence"]
+__all__ = ["ACTOR_VERBS", "COMMENT_VERBS", "MARKET_NOUNS", "abbreviated_adjective", "acts",
+           "comments", "market_preposition", "price_sentence"]
 
 #: Nouns before ``in``/``from``/``to`` that make the places after it a market:
 #: ``demand from``, ``buyers in``, ``shipment to``, ``theaters in``.
@@ -90,11 +90,31 @@ COMMENT_VERBS = frozenset({"said", "says", "welcomed", "criticised", "criticized
                            "condemned", "praised", "protested", "warned", "urged"})
 
 
+#: A country (or region) followed by one of these acts in the sentence.
+ACTOR_VERBS = frozenset({
+    "said", "says", "has", "have", "had", "is", "was", "were", "will", "would", "could",
+    "can", "may", "might", "must", "should", "did", "does", "announced", "accused",
+    "warned", "agreed", "rejected", "signed", "sent", "launched", "called", "urged",
+    "denied", "condemned", "told", "plans", "wants", "voted", "reported", "declared",
+    "confirmed", "threatened", "demanded", "insisted", "refused", "imposed", "recorded",
+    "won", "beat", "lost", "joined", "expelled", "recalled", "pledged", "promised",
+})
+
+
 def comments(tokens: Sequence[Token], start: int, verb: str) -> bool:
     """Whether a country at ``start`` followed by ``verb`` only comments: a reaction verb
     below the lead (``Poland and Canada said they would recognise``, ``The United States
     said it would review its relations``).  In the lead it is a principal actor."""
     return verb in COMMENT_VERBS and tokens[start].paragraph > 0
+
+
+def acts(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the country at ``start:end`` acts by the verb after it (``Japan said``,
+    ``France has``), unless the deed is background, a comment below the lead or a
+    stance (``said New Zealand would not recognise``)."""
+    lower = tokens[end].text.lower() if end < len(tokens) else ""
+    return lower in ACTOR_VERBS and not background(tokens, end) and \
+        not comments(tokens, start, main_verb(tokens, end)) and not stance(tokens, end)
 
 
 #: Verbs of a price's move and the units it is quoted in: ``In London, robusta for
