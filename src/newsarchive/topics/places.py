@@ -36,6 +36,7 @@ from newsarchive.topics.people import People
 from newsarchive.topics.roles import (
     beaten,
     compared,
+    deed_verb,
     described_as_official,
     described_from,
     does_deed,
@@ -187,6 +188,7 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
     venues: set[str] = set()
     sites: set[int] = set()  # indexes in ``kept`` of event-clause locatives
     deeds: set[int] = set()  # indexes in ``kept`` of countries that act or give
+    metonyms: set[str] = set()  # countries whose city (a seat of government) acts
     market_ends: set[int] = set()  # ends of place names in a market sentence
     # a place only a quoted speaker names never anchors
     quoted = quoted_tokens(tokens, doc.quotes_at)
@@ -315,9 +317,11 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                      or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
-        if kind != "city" and not entity.adjective and start not in quoted and \
-                does_deed(tokens, start, end):
-            deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
+        if not entity.adjective and start not in quoted and does_deed(tokens, start, end):
+            if kind != "city":
+                deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
+            elif places[entity.name].parent and deed_verb(tokens, end):
+                metonyms.add(places[entity.name].parent)  # "Moscow promised aid"
         if start in quoted and entity.name not in unquoted:
             locative = actor = False
         if locative and tokens[start].paragraph == 0 and entity.name != dateline_place:
@@ -363,6 +367,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         elif name in acting:
             total = max(total, threshold)
         final[name] = total
+    for name in metonyms:  # "Moscow promised humanitarian aid": the country acts
+        final[name] = max(final.get(name, 0.0), threshold)
     if dateline_place and (DATELINE_ALWAYS or not lead_sites - {dateline_country}):
         # "NEW YORK, March 3 -": the story is filed there; no rule (market city, metonym,
         # a lead that puts the event elsewhere) drops the dateline

@@ -67,7 +67,7 @@ DEED_VERBS = frozenset({
     "keeps", "kept", "hold", "holds", "held", "flew", "flown", "airlifted", "led",
     "suspend", "suspends", "suspended", "freeze", "freezes", "froze", "halt", "halts",
     "halted", "cancel", "cancels", "cancelled", "canceled", "evacuate", "evacuated",
-    "restrict", "restricts", "restricted", "moved",
+    "restrict", "restricts", "restricted", "moved", "promise", "promises", "promised",
 })
 #: Words between a country and its verb: ``also plan``, ``has banned``, ``had not``.
 _BETWEEN = frozenset({"also", "too", "then", "jointly", "quickly", "has", "have", "had",
@@ -107,7 +107,7 @@ _RESIDENCE = frozenset({"living", "live", "lives", "lived", "based", "born", "ra
                         "filmed", "shot", "recorded", "headquartered", "registered",
                         "studied", "studying", "settled", "previously", "formerly",
                         "once", "staying", "stayed", "exile", "treatment", "holidaying",
-                        "vacationing"})
+                        "vacationing", "available"})
 #: Plural nouns before ``in`` naming others elsewhere: ``Operators in Germany and
 #: Britain``, ``Regulators in Europe, China and Canada``.
 _OTHERS = frozenset({"operators", "regulators", "rivals", "peers", "users", "viewers",
