@@ -311,8 +311,10 @@ class Session:
             if release is not None:
                 release()
             if self._one_shot:
+                loaded = bool(self._last.sources.rows)  # the full path: the whole index
                 self._last = LastBuild()
-                give_back_memory()
+                if loaded:
+                    give_back_memory()
             result = search_step(self.config, report, reindex)
             figures = dict(search=result.status, search_pages=result.pages,
                            search_seconds=result.seconds)
