@@ -317,11 +317,13 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                      or lower in _STATE_NOUNS
                      or lower in _SUBDIVISIONS
                      or (kind == "region" and lower in gazetteer.titles))  # "Louisiana Governor"
-        if not entity.adjective and start not in quoted and does_deed(tokens, start, end):
-            if kind != "city":
-                deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
-            elif places[entity.name].parent and deed_verb(tokens, end):
-                metonyms.add(places[entity.name].parent)  # "Moscow promised aid"
+        if entity.adjective or start in quoted:
+            pass
+        elif kind != "city" and does_deed(tokens, start, end):
+            deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
+        elif kind == "city" and places[entity.name].parent and deed_verb(tokens, end) and \
+                not (tokens[start - 1].namelike and not tokens[start].starts_sentence):
+            metonyms.add(places[entity.name].parent)  # "Moscow promised aid"
         if start in quoted and entity.name not in unquoted:
             locative = actor = False
         if locative and tokens[start].paragraph == 0 and entity.name != dateline_place:
