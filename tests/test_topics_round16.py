@@ -45,3 +45,14 @@ def test_an_airline_is_an_organization_and_an_occupation_is_a_title() -> None:
         "aboard. Pan Am said it would inspect its fleet."), TopicSettings())
     assert terms["organizations"] == ("Pan Am",)
     assert terms["people"] == ("Alma Ruiz",)
+
+
+def test_a_future_that_is_no_deed_is_a_stance() -> None:
+    summit = ("ALMATY, June 15 (Reuters) - Six nations founded a regional security group on "
+              "Friday at a summit in the Kazakh city.\n\nThe leaders signed the charter.\n\n{}")
+    watch = places("Group founded", summit.format(
+        "A spokesman said Canada would watch the new group's activities closely."))
+    send = places("Group founded", summit.format(
+        "A spokesman said Canada would send observers to its next meeting."))
+    assert "Kazakhstan" in watch and "Canada" not in watch
+    assert "Canada" in send

@@ -143,11 +143,14 @@ def _verb_index(tokens: Sequence[Token], end: int) -> int:
 
 def stance(tokens: Sequence[Token], end: int) -> bool:
     """Whether the country ending before ``end`` only states a stance below the lead: a
-    negated modal before its verb (``said New Zealand would not recognise a
-    government installed by force``)."""
+    modal before a verb that is no deed, or a negated one (``said the United States
+    would watch the group's activities``, ``said New Zealand would not recognise a
+    government installed by force``; not ``would send observers``)."""
     k = _verb_index(tokens, end)
     between = {t.text.lower() for t in tokens[end:k]} if k > end else set()
-    return tokens[end - 1].paragraph > 0 and bool(between & _MODALS) and "not" in between
+    if tokens[end - 1].paragraph <= 0 or not between & _MODALS:
+        return False
+    return "not" in between or tokens[k].text.lower() not in DEED_VERBS | _PLEDGED
 
 
 def deed_verb(tokens: Sequence[Token], end: int) -> bool:
