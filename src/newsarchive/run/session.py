@@ -83,6 +83,7 @@ class Session:
     -> nothing rendered; a few articles edited in place -> only the pages that
     show them rendered.  After such a build, or once primed, a build given its
     ``changed`` paths takes the same two fast paths comparing only those paths.
+    ``remember=False`` (a one-shot build) forgets all that before the search step.
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
@@ -90,7 +91,7 @@ class Session:
         self.config = config
         #: False for a one-shot build: what the session remembers for its next build
         #: is dropped before the search step, whose Pagefind runs need the memory.
-        self._one_shot = not remember
+        self._remember_last = remember
         self._force = force
         self._executor = executor or LocalExecutor()
         self._own_executor = executor is None
@@ -310,7 +311,7 @@ class Session:
             release = getattr(self._executor, "release", None)
             if release is not None:
                 release()
-            if self._one_shot:
+            if not self._remember_last:
                 loaded = bool(self._last.sources.rows)  # the full path: the whole index
                 self._last = LastBuild()
                 if loaded:

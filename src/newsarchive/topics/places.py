@@ -36,7 +36,6 @@ from newsarchive.topics.people import People
 from newsarchive.topics.roles import (
     beaten,
     compared,
-    deed_verb,
     described_as_official,
     described_from,
     does_deed,
@@ -321,8 +320,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
             pass
         elif kind != "city" and does_deed(tokens, start, end):
             deeds.add(len(kept))  # "Sweden and Denmark had opposed it" (roles.py)
-        elif kind == "city" and places[entity.name].parent and deed_verb(tokens, end) and \
-                not (tokens[start - 1].namelike and not tokens[start].starts_sentence):
+        elif kind == "city" and places[entity.name].parent and \
+                does_deed(tokens, start, end, agent=False):
             metonyms.add(places[entity.name].parent)  # "Moscow promised aid"
         if start in quoted and entity.name not in unquoted:
             locative = actor = False

@@ -37,9 +37,9 @@ from collections.abc import Sequence, Set
 
 from newsarchive.topics.salience import Token
 
-__all__ = ["DEED_VERBS", "background", "beaten", "compares", "continued", "deed_agent",
-           "deed_verb", "described_as_official", "described_from", "does_deed", "main_verb",
-           "passed_by"]
+__all__ = ["DEED_VERBS", "background", "beaten", "compared", "compares", "continued",
+           "deed_agent", "deed_verb", "described_as_official", "described_from", "does_deed",
+           "main_verb", "passed_by", "stance"]
 
 #: Verbs (every form) of a country's deed: a position taken in talks, a measure, aid.
 DEED_VERBS = frozenset({
@@ -102,7 +102,8 @@ _ARRIVALS = frozenset({"arrived", "came", "flew", "flown", "sent", "rushed", "po
 _PARTICIPLES = frozenset({"led", "sent", "given", "lent", "sought", "kept", "made", "won",
                           "brought", "paid", "held", "put"})
 #: Words just before ``in`` that make the place one a sentence passes by (below the
-#: lead): where people live or come from, where a film is made or opens.
+#: lead): where people live, come from or stay, where a film is made or opens, where a
+#: service is available.
 _RESIDENCE = frozenset({"living", "live", "lives", "lived", "based", "born", "raised",
                         "filmed", "shot", "recorded", "headquartered", "registered",
                         "studied", "studying", "settled", "previously", "formerly",
@@ -375,10 +376,10 @@ def main_verb(tokens: Sequence[Token], end: int) -> str:
     return tokens[k].text.lower() if k < len(tokens) else ""
 
 
-def does_deed(tokens: Sequence[Token], start: int, end: int) -> bool:
-    """Whether the country at ``start:end`` does a deed (:func:`deed_verb`) or is its
-    agent (:func:`deed_agent`); not a country inside a name (``Virgin Australia
-    banned``: a capitalized word before it)."""
+def does_deed(tokens: Sequence[Token], start: int, end: int, agent: bool = True) -> bool:
+    """Whether the country (or city) at ``start:end`` does a deed (:func:`deed_verb`)
+    or (``agent``) is its agent (:func:`deed_agent`); not a name inside a name
+    (``Virgin Australia banned``: a capitalized word before it)."""
     if start and tokens[start - 1].namelike and not tokens[start - 1].starts_sentence:
         return False
-    return deed_verb(tokens, end) or deed_agent(tokens, start)
+    return deed_verb(tokens, end) or (agent and deed_agent(tokens, start))
