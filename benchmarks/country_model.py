@@ -171,11 +171,16 @@ def main() -> int:
             counts["mfp"] += len(chosen - gold)
             counts["mfn"] += len(gold - chosen)
         totals.update(counts)
-        print(f"{held:<11} {_figures(counts['rtp'], counts['rfp'], counts['rfn']):<27} "
-              f"{_figures(counts['mtp'], counts['mfp'], counts['mfn'])}")
-    print(f"{'pooled':<11} {_figures(totals['rtp'], totals['rfp'], totals['rfn']):<27} "
-          f"{_figures(totals['mtp'], totals['mfp'], totals['mfn'])}")
+        print(_row(held, counts))
+    print(_row("pooled", totals))
     return 0
+
+
+def _row(name: str, counts: Counter[str]) -> str:
+    """One line of the table: the rules' figures (``r*``), then the model's (``m*``)."""
+    rules, model = (_figures(*(counts[f"{who}{what}"] for what in ("tp", "fp", "fn")))
+                    for who in "rm")
+    return f"{name:<11} {rules:<27} {model}"
 
 
 if __name__ == "__main__":
