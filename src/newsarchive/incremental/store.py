@@ -26,11 +26,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsarchive.incremental.database import busy, connect, delete_database, quick_check
 from newsarchive.model import Loaded
 
 __all__ = ["Cache", "CacheWarning", "SourceRow", "open_cache"]
 
-_SCHEMA = 5
 _FILE = "cache.sqlite3"
 _CHUNK = 500  # SQLite's default limit on host parameters is 999
 
@@ -78,11 +78,11 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-        if _busy(exc):  # another build holds a lock: not damage, leave the file alone
+        if busy(exc):  # another build holds a lock: not damage, leave the file alone
             self.warning = CacheWarning(f"the cache is busy ({exc}); this build went without it")
             return
         if self._path is not None:
-            _delete(self._path)
+            delete_database(self._path)
         self.warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
 
     def verify(self) -> None:
@@ -91,12 +91,12 @@ class Cache:
         if self._db is None or self._path is None:
             return
         try:
-            _quick_check(self._db)
+            quick_check(self._db)
             return
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
         try:
-            self._db = _connect(self._path)
+            self._db = connect(self._path)
         except sqlite3.DatabaseError:  # pragma: no cover - a fresh file is never damaged
             self._db = None
 
@@ -328,54 +328,6 @@ class Cache:
             self._db = None
 
 
-def _delete(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _busy(exc: Exception) -> bool:
-    """Whether ``exc`` is SQLite's "locked"/"busy" (a concurrent build), not damage."""
-    text = str(exc).lower()
-    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
-
-
-def _quick_check(db: sqlite3.Connection) -> None:
-    check = db.execute("PRAGMA quick_check").fetchone()[0]
-    if check != "ok":
-        raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-
-
-def _connect(path: Path, check: bool = True) -> sqlite3.Connection:
-    # The default isolation level: implicit transactions, committed by `with db:`.
-    db = sqlite3.connect(path, timeout=60)
-    try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; fsync per checkpoint
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if check:
-            _quick_check(db)
-        with db:
-            if version not in (0, _SCHEMA):  # another version's cache: start afresh, quietly
-                db.execute("DROP TABLE IF EXISTS sources")
-                db.execute("DROP TABLE IF EXISTS outputs")
-                db.execute("DROP TABLE IF EXISTS state")
-            db.execute("CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, digest TEXT,"
-                       " settings TEXT, stat TEXT, meta BLOB, bodies BLOB)")
-            # What a warm build reads of every source, without the rows' blobs: a
-            # covering index is a tenth of the pages of the table at 100,000 sources.
-            db.execute("CREATE INDEX IF NOT EXISTS sources_table"
-                       " ON sources(settings, path, digest, stat)")
-            db.execute("CREATE TABLE IF NOT EXISTS outputs(output_dir TEXT, path TEXT,"
-                       " fingerprint TEXT, PRIMARY KEY(output_dir, path))")
-            db.execute("CREATE TABLE IF NOT EXISTS state(output_dir TEXT, name TEXT,"
-                       " value BLOB, PRIMARY KEY(output_dir, name))")
-            db.execute(f"PRAGMA user_version = {_SCHEMA}")
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
 def open_cache(cache_dir: Path, enabled: bool = True, check: bool = True
                ) -> tuple[Cache, CacheWarning | None]:
     """Open (creating) the cache in ``cache_dir``; a damaged one is deleted and recreated.
@@ -390,17 +342,17 @@ def open_cache(cache_dir: Path, enabled: bool = True, check: bool = True
     path = cache_dir / _FILE
     for attempt in range(20):
         try:
-            return Cache(_connect(path, check), path), None
+            return Cache(connect(path, check), path), None
         except sqlite3.DatabaseError as exc:
-            if not _busy(exc):
+            if not busy(exc):
                 break
             if attempt == 19:  # pragma: no cover - a lock held for seconds
                 return Cache(None), CacheWarning(
                     f"the cache is busy ({exc}); this build went without it")
             time.sleep(0.05 * (attempt + 1))
     try:
-        return Cache(_connect(path, check), path), None
+        return Cache(connect(path, check), path), None
     except sqlite3.DatabaseError as exc:
-        _delete(path)
+        delete_database(path)
         warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
-        return Cache(_connect(path), path), warning
+        return Cache(connect(path), path), warning
