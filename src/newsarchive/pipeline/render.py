@@ -27,6 +27,7 @@ from newsarchive import cite, hooks, i18n, theme
 from newsarchive.config import Config
 from newsarchive.model import Entry
 from newsarchive.pipeline.assets import Resolved, page_images, resolve_body, resolved_table
+from newsarchive.pipeline.compiled import CompiledTemplates
 from newsarchive.pipeline.filters import iso_date, json_ld, long_date, period
 from newsarchive.pipeline.plan import PageSpec
 from newsarchive.taxonomy import display_name
@@ -64,21 +65,23 @@ def _theme_dir() -> str:
 
 
 def environment(templates_dir: str | None, plugins: tuple[str, ...] = (),
-                language: str = "en") -> jinja2.Environment:
+                language: str = "en", compiled: str | None = None) -> jinja2.Environment:
     """The Jinja environment for a user templates folder (or none), the plugins
     named ``plugins`` (their templates, filters and globals) and the site's
     ``language`` (a BCP 47 tag: its catalog and locale), cached per process.
+    ``compiled``: a folder where compiled templates are kept between builds
+    (:mod:`newsarchive.pipeline.compiled`).
 
     Raises ConfigError when a plugin cannot be loaded.
     """
     if not plugins:
-        return _environment(templates_dir, None, language)
-    return _environment(templates_dir, hooks.registry(plugins), language)
+        return _environment(templates_dir, None, language, compiled)
+    return _environment(templates_dir, hooks.registry(plugins), language, compiled)
 
 
 @cache
-def _environment(templates_dir: str | None, plugins: hooks.Registry | None, language: str
-                 ) -> jinja2.Environment:
+def _environment(templates_dir: str | None, plugins: hooks.Registry | None, language: str,
+                 compiled: str | None) -> jinja2.Environment:
     # Keyed by the registry itself: one loaded afresh (hooks.clear) makes a new one.
     default = jinja2.FileSystemLoader(_theme_dir())
     loaders: list[jinja2.BaseLoader] = []
@@ -97,6 +100,7 @@ def _environment(templates_dir: str | None, plugins: hooks.Registry | None, lang
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=CompiledTemplates(compiled) if compiled else None,
     )
     translations = i18n.translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
@@ -378,14 +382,15 @@ def page_context_cards(spec: PageSpec, entries: Mapping[str, Entry],
     return context
 
 
-def render_job(templates_dir: str | None, job: RenderJob, plugins: tuple[str, ...] = ()
-               ) -> bytes:
+def render_job(templates_dir: str | None, job: RenderJob, plugins: tuple[str, ...] = (),
+               compiled: str | None = None) -> bytes:
     """Render one job; runs in worker processes, so it takes only picklable values
     (the plugins by name: a worker loads them itself).  The interface language is
-    the context's ``site.language`` (the config's ``language``)."""
+    the context's ``site.language`` (the config's ``language``); ``compiled``:
+    see :func:`environment`."""
     _, template, context = job
     if not template:
         return str(context["page"]["text"]).encode("utf-8")
-    env = environment(templates_dir, plugins, context["site"]["language"])
+    env = environment(templates_dir, plugins, context["site"]["language"], compiled)
     text = env.get_template(template).render(context)
     return text.encode("utf-8")

@@ -283,10 +283,14 @@ class Writer:
               cards: dict[str, Card], sources: SourceIndex, local: bool) -> list[RenderBatch]:
         """The render jobs of a window of batches: each with the entries it shows in
         full, the cards it lists (made once, kept in ``cards``) and the bodies."""
+        from newsarchive.pipeline.compiled import folder_for as compiled_folder
         from newsarchive.pipeline.render import card_values
         from newsarchive.run.jobs import RenderBatch, full_keys
 
         config = self.config
+        # Workers on this machine keep compiled templates in the cache folder.
+        compiled = compiled_folder(config.cache_dir) if local and self._store().enabled \
+            else None
         needed = {entries[k].article.source_path
                   for specs in window for spec in specs for k in full_keys(spec)}
         blobs = self.blobs(needed, sources)
@@ -300,7 +304,7 @@ class Writer:
             found.append(RenderBatch(
                 config, config.output_dir if local else None, specs,
                 {k: entries[k] for k in shown}, {k: cards[k] for k in listed},
-                {p: blobs[p] for p in paths}))
+                {p: blobs[p] for p in paths}, compiled))
         return found
 
     def _collect(self, window: Sequence[Sequence[PageSpec]], results: list[list[bytes | bool]],

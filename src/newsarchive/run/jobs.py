@@ -65,7 +65,9 @@ class LoadResult(NamedTuple):
 class RenderBatch(NamedTuple):
     """A batch of pages to render: with an ``output_dir`` the worker writes them;
     ``entries``: the light entries shown in full, by key; ``cards``: the card
-    values of the listed entries; ``blobs``: the bodies blobs by source path."""
+    values of the listed entries; ``blobs``: the bodies blobs by source path;
+    ``compiled``: the folder of compiled templates, if any
+    (:mod:`newsarchive.pipeline.compiled`)."""
 
     config: Config
     output_dir: Path | None
@@ -73,6 +75,7 @@ class RenderBatch(NamedTuple):
     entries: Mapping[str, Entry]
     cards: Mapping[str, CardValues]
     blobs: Mapping[str, bytes]
+    compiled: str | None = None
 
 
 def light_entry(entry: Entry) -> Entry:
@@ -171,7 +174,7 @@ def render_batch(batch: RenderBatch) -> list[bytes | bool]:
     returns whether it wrote it; without one it returns the bytes, for the
     builder to write.
     """
-    config, output_dir, specs, entries, cards, blobs = batch
+    config, output_dir, specs, entries, cards, blobs, compiled = batch
     keys = [k for spec in specs for k in full_keys(spec)]
     full = restore_bodies(entries, keys, blobs) if keys else entries
     templates_dir = str(config.templates_dir) if config.templates_dir else None
@@ -179,7 +182,7 @@ def render_batch(batch: RenderBatch) -> list[bytes | bool]:
     for spec in specs:
         data = render_job(templates_dir, (spec.output_path, spec.template,
                                           page_context_cards(spec, full, cards, config)),
-                          config.plugins)
+                          config.plugins, compiled)
         if output_dir is None:
             results.append(data)
         else:
