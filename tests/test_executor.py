@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from newsarchive.cli import main
+from newsarchive.run import jobs
 from newsarchive.run.executor import (
     LocalExecutor,
     SerialExecutor,
+    WorkerLost,
     make_executor,
     shares_files,
     submit,
@@ -91,6 +94,49 @@ def test_local_executor_keeps_batch_order() -> None:
         assert pool.map(_square, list(range(40))) == [n * n for n in range(40)]
     finally:
         pool.close()
+
+
+def _killed(n: int) -> int:
+    """Kill the worker running this batch, as the system's out-of-memory killer would."""
+    if n == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n
+
+
+def test_a_killed_worker_is_worker_lost_and_the_next_map_starts_afresh() -> None:
+    pool = LocalExecutor(workers=2)
+    try:
+        with pytest.raises(WorkerLost, match="killed before it finished"):
+            pool.map(_killed, list(range(8)))
+        assert pool._pool is None  # the broken pool is gone
+        with pytest.raises(WorkerLost):
+            submit(pool, _killed, [1, 2, 3, 4])()
+        assert pool.map(_square, [2, 3, 4]) == [4, 9, 16]  # a new pool
+    finally:
+        pool.close()
+
+
+def _render_and_die(batch: object) -> list[bytes | bool]:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return []
+
+
+def test_a_build_whose_worker_is_killed_says_so_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = make_site(tmp_path / "site", _articles(260))
+    monkeypatch.setattr(jobs, "render_batch", _render_and_die)  # pickled by name: runs here
+    status = main(["build", "--config", str(tmp_path / "site" / "archive.yaml"), "--no-search"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith(f"{config.output_dir}: error: a worker process of the build was "
+                          "killed before it finished")
+    assert "\n  hint: build again: the pages written so far stand" in err
+    assert "Traceback" not in err
+    monkeypatch.undo()
+    assert main(["build", "--config", str(tmp_path / "site" / "archive.yaml"), "--no-search",
+                 "--quiet"]) == 0
+    assert (config.output_dir / "index.html").is_file()
 
 
 def test_submit_starts_work_and_keeps_order() -> None:
@@ -191,3 +237,13 @@ def test_uninterrupted_is_one_lock_usable_outside_workers() -> None:
     with uninterrupted():
         assert uninterrupted().locked()
     assert not uninterrupted().locked()
+
+
+def test_the_dev_server_reports_a_killed_worker_and_builds_on(tmp_path: Path) -> None:
+    from newsarchive.serve.rebuild import describe_exception
+
+    config = make_site(tmp_path / "site", {"a.md": md("A", "2001-01-01")})
+    assert describe_exception(WorkerLost(), config) == [
+        f"{config.output_dir}: error: a worker process of the build was killed before it "
+        "finished (by the system for lack of memory, or by hand); the next rebuild starts "
+        "new workers and finishes the job"]

@@ -140,7 +140,7 @@ class _ProgressBar:
 
 def _build(args: argparse.Namespace, dry_run: bool) -> int:
     """``build`` and ``check``: build (or only read and plan) and print the outcome."""
-    from newsarchive.run.executor import make_executor
+    from newsarchive.run.executor import WorkerLost, make_executor
     from newsarchive.run.lock import LockTimeout
     from newsarchive.run.session import build
 
@@ -166,6 +166,10 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
         return 2
     except OutputError as exc:
         print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 1
+    except WorkerLost as exc:
+        print(Diagnostic(str(config.output_dir), 0, 0, str(exc), exc.hint).format(),
+              file=sys.stderr)
         return 1
     except Exception as exc:
         from newsarchive.pipeline.template_check import template_diagnostic

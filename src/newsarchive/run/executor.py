@@ -30,10 +30,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 __all__ = ["ORPHANED_EXIT", "DaskExecutor", "Executor", "LocalExecutor", "SerialExecutor",
-           "exit_with_parent", "make_executor", "shares_files", "submit", "uninterrupted"]
+           "WorkerLost", "exit_with_parent", "make_executor", "shares_files", "submit",
+           "uninterrupted"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -45,6 +47,20 @@ ORPHANED_EXIT = 75
 _UNINTERRUPTED = threading.Lock()
 #: How often a watcher without a parent sentinel checks that the build process lives.
 _POLL_SECONDS = 0.5
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended before it finished its batch: killed by the system
+    (for lack of memory, most often) or by hand.  What the build wrote so far
+    stands; the next build finishes the job."""
+
+    hint = ("build again: the pages written so far stand and the next build finishes the "
+            "job; if it happens again, free some memory or build in one process with "
+            "`--executor serial`")
+
+    def __init__(self) -> None:
+        super().__init__("a worker process of the build was killed before it finished "
+                         "(by the system for lack of memory, or by hand)")
 
 
 class Executor(Protocol):
@@ -83,21 +99,37 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def map(self, fn: Callable[[A], R], batches: Sequence[A]) -> list[R]:
-        if len(batches) <= 1 or self.workers == 1:
-            return [fn(batch) for batch in batches]
-        return list(self._start().map(fn, batches))
+        return self.submit(fn, batches)()
 
     def submit(self, fn: Callable[[A], R], batches: Sequence[A]) -> Callable[[], list[R]]:
         """Start ``map`` without waiting; the returned function waits for the results.
 
         Lets the caller prepare the next batches while the workers run these,
-        so no core idles between two rounds.
+        so no core idles between two rounds.  Both raise :class:`WorkerLost`
+        when a worker dies (the pool is then started afresh by the next call).
         """
         if len(batches) <= 1 or self.workers == 1:
             return lambda: [fn(batch) for batch in batches]
-        pool = self._start()
-        futures = [pool.submit(fn, batch) for batch in batches]
-        return lambda: [future.result() for future in futures]
+        try:
+            pool = self._start()
+            futures = [pool.submit(fn, batch) for batch in batches]
+        except BrokenProcessPool as exc:
+            raise self._lost() from exc
+
+        def results() -> list[R]:
+            try:
+                return [future.result() for future in futures]
+            except BrokenProcessPool as exc:
+                raise self._lost() from exc
+
+        return results
+
+    def _lost(self) -> WorkerLost:
+        """Forget a pool that lost a worker (the others are ended), for :class:`WorkerLost`."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return WorkerLost()
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:

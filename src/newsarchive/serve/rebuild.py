@@ -40,7 +40,7 @@ from newsarchive.errors import ConfigError, Diagnostic, OutputError
 from newsarchive.pipeline.discover import read_sources
 from newsarchive.pipeline.read import read_source
 from newsarchive.pipeline.render import environment
-from newsarchive.run.executor import Executor, LocalExecutor
+from newsarchive.run.executor import Executor, LocalExecutor, WorkerLost
 from newsarchive.run.lock import output_lock
 from newsarchive.run.session import BuildReport, Session
 from newsarchive.serve.watch import Changes, is_editor_temp
@@ -149,6 +149,9 @@ def describe_exception(exc: Exception, config: Config) -> list[str]:
         return [_problem(where, line, f"{type(exc).__name__}: {exc.message or exc}")]
     if isinstance(exc, OutputError):
         return [_problem(str(config.output_dir), 0, str(exc))]
+    if isinstance(exc, WorkerLost):
+        return [_problem(str(config.output_dir), 0,
+                         f"{exc}; the next rebuild starts new workers and finishes the job")]
     return [f"error: {type(exc).__name__}: {_escaped(str(exc))}"]
 
 
