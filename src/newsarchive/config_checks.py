@@ -5,7 +5,7 @@ with the problems found (``(message, hint)`` pairs), so that
 values some checks accept (the derivable taxonomies, the Markdown engines,
 the record keys of each article field) are defined here too.
 
-Declared with the keys in :mod:`newsarchive.config` (``key(check=...)``);
+Declared with the keys in :mod:`newsarchive.config_schema` (``key(check=...)``);
 :func:`markdown_section` checks the ``markdown:`` keys together.
 """
 

@@ -21,6 +21,9 @@ The G2 mapping::
     IPTC code's top level); keyword -> topics
     language@tag, rightsInfo/copyrightNotice, embargoed (future: a draft)
     link rel=irel:seeAlso                   -> extra["links"]
+
+The G2 metadata fields are read in :mod:`newsarchive.formats.newsml_meta`; the
+XML helpers shared with NITF are in :mod:`newsarchive.formats.agency`.
 """
 
 from __future__ import annotations
@@ -28,20 +31,34 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.config import ReadSettings
 from newsarchive.errors import Diagnostic
-from newsarchive.formats.common import authors_of, clean_text, local_name, parse_xml
-from newsarchive.formats.nitf import (
+from newsarchive.formats.agency import (
     HtmlWriter,
+    child,
     compact_date,
     find,
+    first_text,
     iptc_subject,
     line_of,
     root_of,
     title_from_body,
+)
+from newsarchive.formats.common import authors_of, clean_text, local_name, parse_xml
+from newsarchive.formats.newsml_meta import (
+    DATELINE,
+    embargo_draft,
+    g2_authors,
+    g2_dateline,
+    g2_extra,
+    g2_holder,
+    g2_info_source,
+    g2_lang,
+    g2_summary,
+    g2_terms,
+    party,
 )
 from newsarchive.model import Article, Image, ReadResult
 from newsarchive.pipeline.read.fields import dedupe
@@ -56,10 +73,6 @@ SUFFIXES: tuple[str, ...] = (".newsml",)
 G2_NAMESPACE = "http://iptc.org/std/nar/2006-10-01/"
 _G2_ROOTS = ("newsMessage", "newsItem", "packageItem")
 _G2_ITEMS = ("newsItem", "packageItem", "conceptItem", "knowledgeItem", "planningItem")
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_TERM_OF_TYPE = {"cpnat:geoArea": "places", "cpnat:poi": "places", "cpnat:person": "people",
-                 "cpnat:organisation": "organizations", "cpnat:organization": "organizations"}
-_DATELINE = re.compile(r"(.*?)\s*\(([^()]{1,30})\)\s*[-–—_]*\s*")
 
 
 def sniff(head: bytes) -> bool:
@@ -134,7 +147,7 @@ def _residrefs(item: Element) -> set[str]:
 
 
 def _picture_images(item: Element) -> list[Image]:
-    caption = _text(item, "description") or _text(item, "headline")
+    caption = first_text(item, "description") or first_text(item, "headline")
     found = [r for r in find(item, "remoteContent")
              if (r.get("contenttype") or "image/").startswith("image/")]
     found.sort(key=lambda r: -int(r.get("width") or 0) if (r.get("width") or "").isdigit()
@@ -146,38 +159,18 @@ def _picture_images(item: Element) -> list[Image]:
     return []
 
 
-def _text(element: Element, *names: str) -> str:
-    """The first non-empty text of a descendant named one of ``names``."""
-    for found in find(element, *names):
-        text = clean_text(" ".join(found.itertext()))
-        if text:
-            return text
-    return ""
-
-
-def _children(element: Element | None, name: str) -> list[Element]:
-    if element is None:
-        return []
-    return [c for c in element if isinstance(c.tag, str) and local_name(c.tag) == name]
-
-
-def _child(element: Element | None, name: str) -> Element | None:
-    found = _children(element, name)
-    return found[0] if found else None
-
-
 # --- NewsML-G2 ---
 
 def _g2_article(source_path: str, item: Element, settings: ReadSettings, record: str,
                 line: int) -> tuple[Article | None, list[Diagnostic]]:
     where = f"item {record}: " if record else ""
-    meta, content = _child(item, "itemMeta"), _child(item, "contentMeta")
+    meta, content = child(item, "itemMeta"), child(item, "contentMeta")
     body, writer, lead_title = _g2_body(item)
     diagnostics = [Diagnostic(source_path, line, 0, f"{where}dropped the unsafe URL "
                               f"{url[:80]!r}", "only http(s) links and images are kept",
                               "warning") for url in dedupe(writer.refused)]
-    title = _text(content, "headline") if content is not None else ""
-    title = title or (_text(meta, "title") if meta is not None else "") or lead_title
+    title = first_text(content, "headline") if content is not None else ""
+    title = title or (first_text(meta, "title") if meta is not None else "") or lead_title
     if not title:
         title = title_from_body(body)
         if not title:
@@ -188,27 +181,27 @@ def _g2_article(source_path: str, item: Element, settings: ReadSettings, record:
     if not body:
         diagnostics.append(Diagnostic(source_path, line, 0, f"{where}the item has an empty "
                                       "body", "", "warning"))
-    dates = {name: compact_date(_text(item, name), settings.timezone) for name in (
+    dates = {name: compact_date(first_text(item, name), settings.timezone) for name in (
         "firstCreated", "contentCreated", "versionCreated", "contentModified", "embargoed",
         "sent")}
     published = (dates["firstCreated"] or dates["contentCreated"] or dates["versionCreated"]
                  or dates["sent"])
     updated = dates["versionCreated"] or dates["contentModified"]
-    dateline, agency = _g2_dateline(content, writer.skipped.get("dateline", ""))
-    extra = _g2_extra(item, meta, content)
-    draft, notes = _embargo(dates["embargoed"], published, extra)
+    dateline, agency = g2_dateline(content, writer.skipped.get("dateline", ""))
+    extra = g2_extra(item, meta, content)
+    draft, notes = embargo_draft(dates["embargoed"], published, extra)
     diagnostics += [Diagnostic(source_path, line, 0, f"{where}{note}", "", "warning")
                     for note in notes]
-    provider = _child(meta, "provider")
-    credit = _text(content, "creditline").strip(" –-") if content is not None else ""
+    provider = child(meta, "provider")
+    credit = first_text(content, "creditline").strip(" –-") if content is not None else ""
     return Article(
         source_path=source_path, title=title, body=body, body_format="html", record=record,
         published=published, updated=updated if updated and updated != published else None,
-        source=_party(provider, full=True) or _g2_info_source(content),
-        authors=_g2_authors(content), dateline=dateline,
-        agency=agency or credit or _party(provider, full=False),
-        copyright=_text(item, "copyrightNotice") or _holder(item),
-        lang=_g2_lang(item, content), summary=_g2_summary(content), terms=_g2_terms(
+        source=party(provider, full=True) or g2_info_source(content),
+        authors=g2_authors(content), dateline=dateline,
+        agency=agency or credit or party(provider, full=False),
+        copyright=first_text(item, "copyrightNotice") or g2_holder(item),
+        lang=g2_lang(item, content), summary=g2_summary(content), terms=g2_terms(
             content, settings), extra=extra, draft=draft, body_line=line,
         images=tuple(writer.images)), diagnostics
 
@@ -223,7 +216,7 @@ def _g2_body(item: Element) -> tuple[str, HtmlWriter, str]:
             for media in find(nitf[0], "media"):
                 writer.media(media)
             body = "\n".join(writer.inner(c) for c in find(nitf[0], "body.content"))
-            return body, writer, _text(nitf[0], "hl1")
+            return body, writer, first_text(nitf[0], "hl1")
         bodies = find(inline, "body")
         body = writer.inner(bodies[0] if bodies else inline)
         if body:
@@ -237,126 +230,6 @@ def _g2_body(item: Element) -> tuple[str, HtmlWriter, str]:
     return "", writer, ""
 
 
-def _party(element: Element | None, full: bool) -> str:
-    """A provider's name (``full``) or its short form: literal, or qcode code."""
-    if element is None:
-        return ""
-    name = _text(element, "name")
-    short = element.get("literal") or (element.get("qcode") or "").rpartition(":")[2]
-    return clean_text(name or short) if full else clean_text(short or name)
-
-
-def _g2_info_source(content: Element | None) -> str:
-    return next((clean_text(s.get("literal")) for s in _children(content, "infoSource")
-                 if s.get("literal")), "")
-
-
-def _holder(item: Element) -> str:
-    holder = next((_party(h, full=True) for h in find(item, "copyrightHolder")), "")
-    return f"© {holder}" if holder else ""
-
-
-def _g2_lang(item: Element, content: Element | None) -> str:
-    tags = [lang.get("tag") for lang in _children(content, "language") if lang.get("tag")]
-    return tags[0] if tags and tags[0] else item.get(_XML_LANG) or ""
-
-
-def _g2_summary(content: Element | None) -> str:
-    for description in _children(content, "description"):
-        if "caption" not in (description.get("role") or ""):
-            text = clean_text(" ".join(description.itertext()))
-            if text:
-                return text
-    return ""
-
-
-def _g2_authors(content: Element | None) -> tuple[str, ...]:
-    byline = " ".join(" ".join(b.itertext()) for b in _children(content, "by")).strip()
-    if byline:
-        return authors_of(byline)
-    names = [_text(c, "name") for c in _children(content, "creator")]
-    # A creator named without a space is an account ("degenhardt.sandra") or an agency.
-    return dedupe(n for n in names if " " in n)
-
-
-def _g2_dateline(content: Element | None, span: str) -> tuple[str, str]:
-    """The dateline place and agency: ``<dateline>London (dpa) - </dateline>``, a
-    dateline span of the body, or the ``located`` name; a date is no dateline."""
-    for text in (*(clean_text(" ".join(d.itertext())) for d in _children(content, "dateline")),
-                 span):
-        if text and not text[0].isdigit():
-            match = _DATELINE.fullmatch(text)
-            return (match.group(1).strip(" ,"), match.group(2)) if match else (
-                text.strip(" -–—"), "")
-    located = _child(content, "located")
-    return (_text(located, "name") if located is not None else ""), ""
-
-
-def _embargo(embargo: datetime | None, published: datetime | None,
-             extra: dict[str, Any]) -> tuple[bool, list[str]]:
-    notes: list[str] = []
-    if published is None:
-        notes.append("undated: no firstCreated, contentCreated or versionCreated; kept "
-                     "without a date")
-    if embargo is None:
-        return False, notes
-    extra["embargo"] = embargo.isoformat()
-    if embargo > datetime.now(UTC):
-        notes.append(f"embargoed until {embargo.isoformat()}; kept as a draft")
-        return True, notes
-    return False, notes
-
-
-def _g2_extra(item: Element, meta: Element | None, content: Element | None
-              ) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    for key, value in (("guid", item.get("guid")), ("version", item.get("version")),
-                       ("urgency", _text(content, "urgency") if content is not None else ""),
-                       ("slugline", _text(content, "slugline") if content is not None else ""),
-                       ("usage_terms", _text(item, "usageTerms"))):
-        if value:
-            extra[key] = value
-    genres = dedupe(_text(g, "name") or (g.get("qcode") or "")
-                    for g in _children(content, "genre"))
-    if genres:
-        extra["genre"] = list(genres)
-    links = dedupe(url for link in _children(meta, "link")
-                   if "seeAlso" in (link.get("rel") or "")
-                   and (url := safe_url(link.get("href"), "link")))
-    if links:
-        extra["links"] = list(links)
-    return extra
-
-
-def _g2_name(subject: Element) -> str:
-    names = _children(subject, "name")
-    display = [n for n in names if (n.get("role") or "nrol:display") == "nrol:display"]
-    for name in display or names:
-        text = clean_text(" ".join(name.itertext()))
-        if text:
-            return text
-    return iptc_subject(subject.get("qcode") or "")
-
-
-def _g2_terms(content: Element | None, settings: ReadSettings) -> dict[str, tuple[str, ...]]:
-    found: dict[str, list[str]] = {"topics": [], "places": [], "people": [],
-                                   "organizations": [], "subjects": []}
-    located = _child(content, "located")
-    if located is not None:
-        found["places"].append(_g2_name(located))
-    for subject in _children(content, "subject"):
-        kind = subject.get("type") or ""
-        name = _g2_name(subject)
-        # A point of interest is named with its address: the place is its first part.
-        found[_TERM_OF_TYPE.get(kind, "subjects")].append(
-            name.split(",")[0] if kind == "cpnat:poi" else name)
-    for kind, name in (("people", "person"), ("organizations", "organisation")):
-        found[kind] += [_g2_name(s) for s in _children(content, name)]
-    found["topics"] += [clean_text(k.text) for k in _children(content, "keyword")]
-    return {name: kept for name, values in found.items()
-            if name in settings.term_keys and (kept := dedupe(v for v in values if v))}
-
-
 # --- NewsML 1.x ---
 
 def _v1_article(source_path: str, item: Element, settings: ReadSettings, record: str,
@@ -368,7 +241,7 @@ def _v1_article(source_path: str, item: Element, settings: ReadSettings, record:
     for content in find(item, "ContentItem"):
         media = {(m.get("FormalName") or "").lower() for m in find(content, "MediaType")}
         if media & {"photo", "picture", "image", "graphic"}:
-            caption = _text(content, "Caption")
+            caption = first_text(content, "Caption")
             url = safe_url(content.get("Href"), "image")
             if url:
                 writer.images.append(Image(url, caption, caption))
@@ -376,7 +249,7 @@ def _v1_article(source_path: str, item: Element, settings: ReadSettings, record:
         for data in find(content, "DataContent"):
             nitf = find(data, "nitf")
             if nitf:
-                nitf_title = nitf_title or _text(nitf[0], "hl1")
+                nitf_title = nitf_title or first_text(nitf[0], "hl1")
                 parts += [writer.inner(c) for c in find(nitf[0], "body.content")]
                 continue
             bodies = find(data, "body")
@@ -386,32 +259,32 @@ def _v1_article(source_path: str, item: Element, settings: ReadSettings, record:
                                   if p.strip())
             parts.append(inner)
     body = "\n".join(p for p in parts if p)
-    title = _text(item, "HeadLine") or nitf_title or title_from_body(body)
+    title = first_text(item, "HeadLine") or nitf_title or title_from_body(body)
     if not title:
         return None, [Diagnostic(source_path, line, 0, f"{where}no title",
                                  "give the item a NewsLines/HeadLine")]
-    first = compact_date(_text(item, "FirstCreated"), settings.timezone)
-    revised = compact_date(_text(item, "ThisRevisionCreated"), settings.timezone)
+    first = compact_date(first_text(item, "FirstCreated"), settings.timezone)
+    revised = compact_date(first_text(item, "ThisRevisionCreated"), settings.timezone)
     published = first or revised
     status = {(s.get("FormalName") or "").lower() for s in find(item, "Status")}
-    change = next((compact_date(_text(s, "DateAndTime"), settings.timezone)
+    change = next((compact_date(first_text(s, "DateAndTime"), settings.timezone)
                    for s in find(item, "StatusWillChange")), None)
     extra: dict[str, Any] = {"guid": record} if record else {}
-    draft, notes = _embargo(change if "embargoed" in status else None, published, extra)
-    dateline = _text(item, "DateLine")
-    match = _DATELINE.fullmatch(dateline)
+    draft, notes = embargo_draft(change if "embargoed" in status else None, published, extra)
+    dateline = first_text(item, "DateLine")
+    match = DATELINE.fullmatch(dateline)
     terms = _v1_terms(item, settings)
     return Article(
         source_path=source_path, title=title, body=body, body_format="html", record=record,
         published=published, updated=revised if revised and revised != published else None,
-        authors=authors_of(_text(item, "ByLine")),
+        authors=authors_of(first_text(item, "ByLine")),
         dateline=match.group(1).strip(" ,") if match else dateline.strip(" -–—"),
-        agency=match.group(2) if match else _text(item, "CreditLine"),
+        agency=match.group(2) if match else first_text(item, "CreditLine"),
         source=next((clean_text(p.get("FormalName")) for s in find(item, "Provider")
                      for p in find(s, "Party") if p.get("FormalName")), ""),
-        copyright=_text(item, "CopyrightLine", "CopyrightHolder"),
+        copyright=first_text(item, "CopyrightLine", "CopyrightHolder"),
         lang=next((lang.get("FormalName") or "" for lang in find(item, "Language")), ""),
-        summary=_text(item, "SubHeadLine"), terms=terms, extra=extra, draft=draft,
+        summary=first_text(item, "SubHeadLine"), terms=terms, extra=extra, draft=draft,
         body_line=line, images=tuple(writer.images),
     ), [Diagnostic(source_path, line, 0, f"{where}{note}", "", "warning") for note in notes]
 
