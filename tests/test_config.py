@@ -151,8 +151,15 @@ def test_both_digests_hold_the_plugins_versions(tmp_path: Path,
     assert before[0] != after[0] and before[1] != after[1]
 
 
+def _theme_folders(root: Path) -> Path:
+    """The folders the examples of ``templates_dir`` and ``static_dir`` name."""
+    for name in ("templates", "static"):
+        (root / "theme" / name).mkdir(parents=True)
+    return root
+
+
 def test_every_example_parses_to_the_value_its_check_gives(tmp_path: Path) -> None:
-    config = parse_config(_all_examples(), "archive.yaml", tmp_path)
+    config = parse_config(_all_examples(), "archive.yaml", _theme_folders(tmp_path))
     for key in KEYS:
         expected = _example(key)
         if isinstance(expected, Path):
@@ -169,11 +176,32 @@ def test_every_example_parses_to_the_value_its_check_gives(tmp_path: Path) -> No
 
 def test_the_config_pickles_and_its_repr_is_deterministic(tmp_path: Path) -> None:
     text = _all_examples()
-    config = parse_config(text, "archive.yaml", tmp_path)
+    config = parse_config(text, "archive.yaml", _theme_folders(tmp_path))
     assert pickle.loads(pickle.dumps(config)) == config
     assert repr(config) == repr(parse_config(text, "archive.yaml", tmp_path))
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.title = "x"  # type: ignore[misc]
+
+
+def test_a_templates_or_static_folder_that_is_not_there_is_an_error_with_its_line(
+        tmp_path: Path) -> None:
+    (tmp_path / "static.txt").write_text("a file", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        parse_config("title: ok\ntemplates_dir: templats\nstatic_dir: static.txt\n",
+                     "archive.yaml", tmp_path)
+    templates, static = caught.value.diagnostics
+    assert (templates.path, templates.line) == ("archive.yaml", 2)
+    assert templates.message == (f"'templates_dir' is {tmp_path / 'templats'}, which does "
+                                 "not exist")
+    assert (static.line, static.message) == (
+        3, f"'static_dir' is {tmp_path / 'static.txt'}, which is not a folder")
+    assert static.hint.startswith("correct the path (it is relative to the config's folder)")
+    (tmp_path / "templats").mkdir()
+    (tmp_path / "static").mkdir()
+    config = parse_config("templates_dir: templats\nstatic_dir: static\n", "archive.yaml",
+                          tmp_path)
+    assert (config.templates_dir, config.static_dir) == (tmp_path / "templats",
+                                                         tmp_path / "static")
 
 
 def test_unknown_keys_list_the_known_ones_of_their_level(tmp_path: Path) -> None:

@@ -183,6 +183,15 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
     for name in ("source_dir", "output_dir", "templates_dir", "static_dir", "cache_dir"):
         if name in values:
             values[name] = (root / values[name]).resolve()
+    for name in ("templates_dir", "static_dir"):  # a typo must not fall back to the theme's
+        folder = values.get(name)
+        if folder is not None and not folder.is_dir():
+            bad(invalid, name, f"'{name}' is {folder}, which "
+                + ("is not a folder" if folder.exists() else "does not exist"),
+                "correct the path (it is relative to the config's folder), or remove the key "
+                "to use the default theme's")
+    if invalid:
+        raise ConfigError(tuple(invalid))
     values.setdefault("source_dir", (root / _TOP["source_dir"].default).resolve())
     values.setdefault("output_dir", (root / _TOP["output_dir"].default).resolve())
     values.setdefault("cache_dir", (root / _TOP["cache_dir"].default).resolve())

@@ -271,8 +271,8 @@ class Config:
         doc="your static files, copied to `site/static/` over the theme's"))
     cache_dir: Path = field(default=Path(".newsarchive-cache"), metadata=key(
         kind=str, affects=NEITHER, check=checks.path, example=".cache",
-        doc="cache of read articles and the manifest of written files (kept outside the "
-            "output)"))
+        doc="cache of read articles, the manifest of written files and compiled templates "
+            "(kept outside the output)"))
     cname: str = field(default="", metadata=key(
         kind=str, affects=PAGES, check=checks.xml_text, shown_default="*(unset)*",
         example="archive.example.org", doc="custom domain: writes `site/CNAME`"))
