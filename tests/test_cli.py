@@ -158,3 +158,27 @@ def test_include_drafts_builds_drafts(tmp_path: Path, monkeypatch: pytest.Monkey
     assert main(["build", "--quiet", "--no-search", "--include-drafts"]) == 0
     assert "Built 2 articles" in capsys.readouterr().out
     assert (tmp_path / "site/2001/01/02/draft-story/index.html").is_file()
+
+
+def test_a_missing_source_folder_is_named_where_it_was_set(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_files(tmp_path, {"archive.yaml": "title: T\nsource_dir: articels\n"})
+    monkeypatch.chdir(tmp_path)
+    for command in ("build", "serve"):
+        assert main([command]) == 2
+        assert capsys.readouterr().err == (
+            f"{(tmp_path / 'archive.yaml').as_posix()}:2: error: source_dir is "
+            f"{tmp_path / 'articels'}, which does not exist\n"
+            "  hint: correct source_dir (it is relative to the config's folder)\n")
+    (tmp_path / "given").write_text("a file", encoding="utf-8")
+    assert main(["build", "--source", "given"]) == 2
+    assert capsys.readouterr().err == (f"{tmp_path / 'given'}: error: the source folder "
+                                       f"{tmp_path / 'given'} is not a folder\n"
+                                       "  hint: check the --source path\n")
+    (tmp_path / "archive.yaml").write_text("title: T\n", encoding="utf-8")
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{tmp_path / 'seeds'}: error: the source folder ")
+    assert "hint: put the articles in seeds/ beside archive.yaml" in err
+    assert not (tmp_path / "site").exists()

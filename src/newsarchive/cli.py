@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarchive import __version__
-from newsarchive.config import Config, load_config
+from newsarchive.config import Config, line_of_key, load_config
 from newsarchive.errors import ConfigError, Diagnostic, OutputError
 
 if TYPE_CHECKING:  # the builder is imported when a build runs, not at start-up
@@ -146,8 +146,7 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
 
     config = _config(args)
     if not config.source_dir.is_dir():
-        print(f"newsarchive: error: source folder {config.source_dir} does not exist",
-              file=sys.stderr)
+        print(_missing_source(args, config).format(), file=sys.stderr)
         return 2
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
@@ -209,6 +208,24 @@ _OS_HINTS = {
 }
 
 
+def _missing_source(args: argparse.Namespace, config: Config) -> Diagnostic:
+    """The source folder is not there: where it was named (``--source``, the config's
+    ``source_dir`` line, or the default ``seeds/``) and what to do."""
+    folder = config.source_dir
+    problem = " is not a folder" if folder.exists() else " does not exist"
+    if getattr(args, "source", None) is not None:
+        return Diagnostic(str(folder), 0, 0, f"the source folder {folder}{problem}",
+                          "check the --source path")
+    line = line_of_key(config, "source_dir")
+    if line and config.config_path is not None:
+        return Diagnostic(config.config_path.as_posix(), line, 0,
+                          f"source_dir is {folder}, which{problem}",
+                          "correct source_dir (it is relative to the config's folder)")
+    return Diagnostic(str(folder), 0, 0, f"the source folder {folder}{problem}",
+                      "put the articles in seeds/ beside archive.yaml, or name their folder "
+                      "with source_dir in archive.yaml or --source")
+
+
 def _os_error(exc: OSError, config: Config) -> Diagnostic:
     """A failure of the file system during a build (disk full, read-only, permissions)."""
     where = exc.filename if isinstance(exc.filename, str) else str(config.output_dir)
@@ -259,6 +276,9 @@ def _serve(args: argparse.Namespace) -> int:
     from newsarchive.serve.server import serve
 
     config = _config(args)
+    if not config.source_dir.is_dir():
+        print(_missing_source(args, config).format(), file=sys.stderr)
+        return 2
     check_output(config, args.force)  # a ConfigError: exit 2 before serving anything
     return serve(config, host=args.host, port=args.port, quiet=args.quiet,
                  reload_config=lambda: _config(args), force=args.force)

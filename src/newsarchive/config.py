@@ -66,6 +66,7 @@ __all__ = [
     "ReadSettings",
     "TopicSettings",
     "key_values",
+    "line_of_key",
     "load_config",
     "parse_config",
     "reference",
@@ -215,6 +216,17 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
                   markdown=MarkdownSettings(**sections["markdown"]),
                   cite=CiteSettings(**sections["cite"]),
                   config_path=(root / path).resolve() if path else None)
+
+
+def line_of_key(config: Config, key: str) -> int:
+    """The line of the top-level ``key`` in the config file ``config`` was loaded from
+    (0: not there, or no file)."""
+    if config.config_path is None:
+        return 0
+    try:
+        return _line_of(config.config_path.read_text(encoding="utf-8-sig"), key)
+    except (OSError, UnicodeDecodeError):
+        return 0
 
 
 def load_config(path: Path | None, root: Path, overrides: Mapping[str, Any] | None = None
