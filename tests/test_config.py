@@ -183,7 +183,7 @@ def test_the_config_pickles_and_its_repr_is_deterministic(tmp_path: Path) -> Non
         config.title = "x"  # type: ignore[misc]
 
 
-def test_a_templates_or_static_folder_that_is_not_there_is_an_error_with_its_line(
+def test_a_templates_static_or_cache_folder_that_is_not_one_is_an_error_with_its_line(
         tmp_path: Path) -> None:
     (tmp_path / "static.txt").write_text("a file", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
@@ -196,6 +196,16 @@ def test_a_templates_or_static_folder_that_is_not_there_is_an_error_with_its_lin
     assert (static.line, static.message) == (
         3, f"'static_dir' is {tmp_path / 'static.txt'}, which is not a folder")
     assert static.hint.startswith("correct the path (it is relative to the config's folder)")
+    (tmp_path / ".newsarchive-cache").write_text("a file", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        parse_config("title: ok\n", "archive.yaml", tmp_path)  # the default, not in the file
+    (cache,) = caught.value.diagnostics
+    assert (cache.line, cache.message) == (
+        0, f"the cache folder {tmp_path / '.newsarchive-cache'} is a file")
+    with pytest.raises(ConfigError) as caught:
+        parse_config("title: ok\ncache_dir: static.txt\n", "archive.yaml", tmp_path)
+    assert caught.value.diagnostics[0].line == 2
+    (tmp_path / ".newsarchive-cache").unlink()
     (tmp_path / "templats").mkdir()
     (tmp_path / "static").mkdir()
     config = parse_config("templates_dir: templats\nstatic_dir: static\n", "archive.yaml",

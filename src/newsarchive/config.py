@@ -191,11 +191,14 @@ def parse_config(text: str, path: str, root: Path, overrides: Mapping[str, Any] 
                 + ("is not a folder" if folder.exists() else "does not exist"),
                 "correct the path (it is relative to the config's folder), or remove the key "
                 "to use the default theme's")
-    if invalid:
-        raise ConfigError(tuple(invalid))
     values.setdefault("source_dir", (root / _TOP["source_dir"].default).resolve())
     values.setdefault("output_dir", (root / _TOP["output_dir"].default).resolve())
     values.setdefault("cache_dir", (root / _TOP["cache_dir"].default).resolve())
+    if values["cache_dir"].exists() and not values["cache_dir"].is_dir():  # made if missing
+        bad(invalid, "cache_dir", f"the cache folder {values['cache_dir']} is a file",
+            "set cache_dir to a folder (it is made when missing), or move the file away")
+    if invalid:
+        raise ConfigError(tuple(invalid))
     from newsarchive import theme
 
     # A site's own templates/ and static/ beside its config override the default
