@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,9 +24,9 @@ import pytest
 
 from browser_fixtures import require_module, require_pagefind
 from newsarchive import cli
-from newsarchive.run import search
+from newsarchive.run import search, search_service
 from newsarchive.run.search import index_site, language_names
-from newsarchive.run.search_service import folded_words, page_for_index
+from newsarchive.run.search_service import folded_words, page_for_index, trimmed
 
 RESULT_TIMEOUT = 15_000
 
@@ -112,6 +113,61 @@ def test_pages_keep_their_bytes_but_pagefind_gets_language_and_folded_words() ->
         "<html>", '<html lang="de">'), "one index per language, not per region"
 
 
+def test_pagefind_gets_only_what_it_reads_of_a_page() -> None:
+    page = ('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>T</title>'
+            '<meta data-pagefind-meta="image[content]" content="/a.png"></head><body>'
+            '<nav><a href="/">Home</a></nav><article data-pagefind-body><h1>Head</h1>'
+            '<p>Text <b>bold</b></p><section data-pagefind-ignore>cite</section></article>'
+            '<aside><p>Related</p><a href="/t/" data-pagefind-filter="topics">Harbours'
+            '<span>!</span></a><a data-pagefind-filter="sources">Gazette</a></aside>'
+            '<footer>foot</footer></body></html>')
+    assert trimmed(page) == (
+        '<!doctype html>\n<html lang="en"><head><title>T</title></head><body>'
+        '<meta data-pagefind-meta="image[content]" content="/a.png">'
+        '<article data-pagefind-body><h1>Head</h1><p>Text <b>bold</b></p>'
+        '<section data-pagefind-ignore>cite</section></article>'
+        '<a href="/t/" data-pagefind-filter="topics">Harbours<span>!</span></a>'
+        '<a data-pagefind-filter="sources">Gazette</a></body></html>\n')
+    # Given whole: what trimming would change is Pagefind's default title or image, or
+    # filters an element hides from it; and a page without the indexed element.
+    for extra in ('<h1>Site</h1>', '<img src="/logo.png" alt="">',
+                  '<div data-pagefind-ignore="all"><a data-pagefind-filter="x">y</a></div>'):
+        kept = page.replace("<footer>", extra + "<footer>")
+        assert trimmed(kept) == kept
+    assert trimmed(page.replace(" data-pagefind-body", "")) == page.replace(
+        " data-pagefind-body", "")
+
+
+def test_a_trimmed_page_gives_the_bundle_of_the_whole_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_pagefind()
+    source = tmp_path / "articles"
+    source.mkdir()
+    (source / "crane.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    _build(source, tmp_path / "site", "https://example.org/", {
+        "harbour.md": "---\ntitle: Harbour works\ndate: 2012-03-01\ntopics: [Harbours, Ports]\n"
+                      "people: [Ann Lee]\nsource: Test Gazette\n---\n![A crane](crane.png)\n\n"
+                      "Work on the harbour walls began.\n",
+        "arabic.md": "---\ntitle: \u0627\u0644\u0645\u064a\u0646\u0627\u0621\ndate: 2012-04-01\n"
+                     "lang: ar\ntopics: [Harbours]\n---\n\u0627\u0641\u062a\u062a\u0627\u062d "
+                     "\u0627\u0644\u0645\u064a\u0646\u0627\u0621.\n"})
+    pages = [page_for_index(path.read_text(encoding="utf-8"), "en")
+             for path in (tmp_path / "site").glob("2012/*/*/*/index.html")]
+    assert len(pages) == 7 and all(len(trimmed(page)) < len(page) / 2 for page in pages)
+    bundles = {}
+    for name, trim in (("trimmed", trimmed), ("whole", lambda page: page)):
+        site = tmp_path / name
+        shutil.copytree(tmp_path / "site", site)
+        shutil.rmtree(site / "pagefind")
+        monkeypatch.setattr(search_service, "trimmed", trim)
+        assert index_site(site, language="en").status == "indexed"
+        bundles[name] = {p.relative_to(site).as_posix(): p.read_bytes()
+                         for p in (site / "pagefind").rglob("*") if p.is_file()}
+    assert bundles["trimmed"] == bundles["whole"]
+    assert any(name.startswith("pagefind/parts/") and "/filter/" in name
+               for name in bundles["whole"])
+
+
 def test_language_names_are_in_their_own_language() -> None:
     assert language_names(["zh-CN", "ja", "en", "fr", "xx-unknown-tag"]) == {
         "en": "English", "fr": "français", "ja": "日本語", "xx-unknown-tag": "xx-unknown-tag",
@@ -121,10 +177,12 @@ def test_language_names_are_in_their_own_language() -> None:
 # --- the bundle: one index per language ----------------------------------------------
 
 
-def _build(source: Path, output: Path, base_url: str) -> None:
-    """Build :data:`ARTICLES` into ``output`` with the real command line (search included)."""
+def _build(source: Path, output: Path, base_url: str,
+           more: dict[str, str] | None = None) -> None:
+    """Build :data:`ARTICLES` (and ``more``) into ``output`` with the real command line
+    (search included)."""
     source.mkdir(parents=True, exist_ok=True)
-    for name, text in ARTICLES.items():
+    for name, text in {**ARTICLES, **(more or {})}.items():
         (source / name).write_text(text, encoding="utf-8")
     config = source.parent / "archive.yaml"
     config.write_text("title: Harbour and Metro\ntopics:\n  enabled: []\n", encoding="utf-8")
