@@ -26,7 +26,7 @@ from browser_fixtures import require_module, require_pagefind
 from newsarchive import cli
 from newsarchive.run import search, search_service
 from newsarchive.run.search import index_site, language_names
-from newsarchive.run.search_service import folded_words, page_for_index, trimmed
+from newsarchive.run.search_pages import folded_words, page_for_index, trimmed
 
 RESULT_TIMEOUT = 15_000
 

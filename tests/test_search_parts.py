@@ -20,8 +20,8 @@ from browser_fixtures import require_module, require_pagefind, serving
 from newsarchive import cli
 from newsarchive.run import search, search_parts
 from newsarchive.run.search import index_site
+from newsarchive.run.search_pages import pages_to_index
 from newsarchive.run.search_parts import assign, order, plan_edit
-from newsarchive.run.search_service import pages_to_index
 
 ARTICLES = {
     "spring.md": ("Dockers vote on the spring contract", "1998-03-04", "harbour cranes idle"),

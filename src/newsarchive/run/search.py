@@ -10,7 +10,7 @@ the search page loads it in the browser.  Only article pages carry
 the site still builds and the search page says search is unavailable.
 
 Each article is indexed in its own language (its ``<html lang>``, see
-:func:`newsarchive.run.search_service.page_for_index`): Pagefind writes one
+:func:`newsarchive.run.search_pages.page_for_index`): Pagefind writes one
 index per language, stemmed or segmented for that language, and the search
 page merges them all.  The extended Pagefind binary (``pagefind-bin-extended``)
 segments Chinese and Japanese into words at index time, and the browser
@@ -89,6 +89,7 @@ from newsarchive.run.search_install import (
     manifest_stamp,
     read_bundle,
 )
+from newsarchive.run.search_pages import pages_to_index
 from newsarchive.run.search_parts import (
     OTHER,
     PARTS_DIR,
@@ -102,7 +103,7 @@ from newsarchive.run.search_parts import (
     plan_parts,
     run_parts,
 )
-from newsarchive.run.search_service import pagefind_executable, pages_to_index, run_service
+from newsarchive.run.search_service import pagefind_executable, run_service
 from newsarchive.urls import is_article_path
 
 if TYPE_CHECKING:

@@ -58,7 +58,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsarchive.run.search_bundle import FormatError, filter_values, normalise, page_count
-from newsarchive.run.search_service import pages_to_index
+from newsarchive.run.search_pages import pages_to_index
 from newsarchive.urls import is_article_path
 
 __all__ = ["MAX_PARTS", "OTHER", "PARTS_DIR", "PARTS_INDEX", "PART_SIZE", "UNDATED",

@@ -8,16 +8,7 @@ bundle's page numbers do not depend on the order the file system lists them;
 the bundle is asked for with ``GetFiles`` (``WriteFiles`` may answer before
 its writes are complete).  See :mod:`newsarchive.run.search` for the whole step.
 
-What Pagefind is given of a page (:func:`page_for_index`, then :func:`trimmed`)
-differs from the written file in three ways, none of which readers see: only
-what Pagefind reads of it is sent (:func:`trimmed`: the same bundle, in less
-time); the ``<html>``
-element carries the language of the indexed body (its ``lang``, else the
-page's, else the site's; the primary subtag only), which is how Pagefind
-picks the page's index; and
-words whose NFKC form differs (full-width ``ＶＩＰ``, ``２０１２``) are added
-in their folded form as a metadata field of the page, which Pagefind makes
-searchable without showing it in excerpts, so ``VIP`` finds ``ＶＩＰ``.
+What Pagefind is given of each page is :mod:`newsarchive.run.search_pages`'s.
 """
 
 from __future__ import annotations
@@ -27,192 +18,19 @@ import contextlib
 import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from html import escape, unescape
 from pathlib import Path
 from typing import IO, Any
 
-from newsarchive.run.search_bundle import BUNDLE_DIR
 from newsarchive.run.search_install import is_bundle_path
+from newsarchive.run.search_pages import BODY_MARK, page_for_index, trimmed
 
-__all__ = ["FOLDED_META", "folded_words", "page_for_index", "pagefind_command",
-           "pagefind_executable", "pages_to_index", "run_service", "trimmed"]
-
-_BODY_MARK = b"data-pagefind-body"
-#: The metadata field that holds a page's NFKC-folded words (not shown by the search page).
-FOLDED_META = "folded"
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
-_BODY_TAG = re.compile(r"<[a-z][a-z0-9-]*\b[^>]*\bdata-pagefind-body\b[^>]*>", re.IGNORECASE)
-_LANG = re.compile(r"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_SKIPPED = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->",
-                      re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-#: Runs of Han or kana, and runs of other word characters: the pieces folded one by one.
-_RUN = re.compile(f"[{_CJK}]+|[^\\W{_CJK}]+")
-
-
-def pages_to_index(output_dir: Path, folders: Sequence[str] = ("",)) -> list[str]:
-    """The HTML files of ``output_dir`` to index: relative posix paths, sorted.
-
-    Hidden files and folders, ``pagefind/`` and folders reached through a
-    symbolic link are skipped.  ``folders`` (relative, each ending in ``/``;
-    ``""`` for the whole output folder) limits the walk to those folders.
-    """
-    found: list[str] = []
-    pending = [(os.path.join(output_dir, prefix), prefix) for prefix in folders
-               if not _through_link(output_dir, prefix)]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if prefix or name != BUNDLE_DIR:
-                    pending.append((entry.path, f"{prefix}{name}/"))
-            elif name.endswith(".html"):
-                found.append(prefix + name)
-    return sorted(found)
-
-
-def _through_link(output_dir: Path, prefix: str) -> bool:
-    """Whether the folder ``prefix`` of ``output_dir`` is, or lies in, a symbolic link."""
-    parts = prefix.split("/")[:-1]
-    return any(os.path.islink(os.path.join(output_dir, *parts[:depth]))
-               for depth in range(1, len(parts) + 1))
-
-
-def _lang_of(tag: str) -> str:
-    """The ``lang`` attribute of the start tag ``tag`` ("" when it has none)."""
-    found = _LANG.search(tag)
-    return next((group for group in found.groups() if group is not None), "") if found else ""
-
-
-def folded_words(text: str) -> list[str]:
-    """The NFKC forms of the words of ``text`` that NFKC changes, once each, in order.
-
-    Runs of Han or kana and runs of other word characters are folded apart, so
-    ``ＶＩＰ头等车厢`` gives ``VIP``; a run that NFKC leaves alone gives nothing.
-    """
-    if unicodedata.is_normalized("NFKC", text):
-        return []
-    seen: dict[str, None] = {}
-    for run in _RUN.findall(text):
-        folded = unicodedata.normalize("NFKC", run)
-        if folded != run:
-            for word in _RUN.findall(folded):
-                seen.setdefault(word, None)
-    return list(seen)
-
-
-def _end_of(content: str, start: re.Match[str]) -> int:
-    """Where the element whose start tag is ``start`` ends (its end tag, else the end)."""
-    name = re.match(r"<([a-z][a-z0-9-]*)", start.group(), re.IGNORECASE)
-    assert name is not None
-    depth = 1
-    for tag in re.finditer(rf"<(/?){re.escape(name.group(1))}\b", content[start.end():],
-                           re.IGNORECASE):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            return start.end() + tag.start()
-    return len(content)
-
-
-def page_for_index(content: str, default_language: str = "") -> str:
-    """The page ``content`` as Pagefind is given it (see the module docstring).
-
-    ``<html lang>`` becomes the primary subtag (``zh``) of the ``lang`` of the
-    ``data-pagefind-body`` element when that has one, else of the page's own,
-    else of ``default_language``; the
-    folded words of the indexed body go in a ``hidden`` element holding only
-    the metadata field :data:`FOLDED_META`.  A page without that element only
-    gets its missing language.
-    """
-    html = _HTML_TAG.search(content)
-    body = _BODY_TAG.search(content)
-    language = _lang_of(body.group()) if body else ""
-    if html is not None and not language and not _lang_of(html.group()):
-        language = default_language
-    # Pagefind keeps an index per distinct lang; one per language is enough (zh-CN and
-    # zh-TW are searched alike) and lets the search page name each index by its subtag.
-    language = (language or (_lang_of(html.group()) if html else "")).split("-")[0].lower()
-    if html is not None and language and _lang_of(html.group()) != language:
-        tag = _LANG.sub("", html.group())
-        content = (content[:html.start()] + f'{tag[:-1].rstrip()} lang="{escape(language)}">'
-                   + content[html.end():])
-        body = _BODY_TAG.search(content)
-    if body is None:
-        return content
-    inner = content[body.end():_end_of(content, body)]
-    words = folded_words(unescape(_TAG.sub(" ", _SKIPPED.sub(" ", inner))))
-    if not words:
-        return content
-    meta = f'<span hidden data-pagefind-meta="{FOLDED_META}:{escape(" ".join(words))}"></span>'
-    return content[:body.end()] + meta + content[body.end():]
-
-
-#: What Pagefind reads outside the ``data-pagefind-body`` element: elements that set a
-#: filter, a metadata field or a sort key (kept with their content; void ones alone).
-_MARKED = re.compile(r"<[a-z][a-z0-9-]*\b[^>]*\bdata-pagefind-(?:filter|meta|sort)\b[^>]*>",
-                     re.IGNORECASE)
-#: What trimming would change, where Pagefind reads it: the first heading and image of
-#: the page are its default title and image; an element ignored "all" hides filters.
-_UNTRIMMED = re.compile(r"<(?:h1|img)\b|data-pagefind-ignore\s*=\s*[\"']?all", re.IGNORECASE)
-_TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "source", "track", "wbr"})
-
-
-def _element_end(content: str, start: re.Match[str]) -> int:
-    """Where the element whose start tag is ``start`` ends, past its end tag."""
-    name = start.group()[1:].split(None, 1)[0].rstrip("/>").lower()
-    if name in _VOID or start.group().endswith("/>"):
-        return start.end()
-    close = content.find(">", _end_of(content, start))
-    return len(content) if close < 0 else close + 1
-
-
-def trimmed(page: str) -> str:
-    """``page`` (as :func:`page_for_index` made it) cut down to what Pagefind reads of it:
-    the ``<html>`` tag, the ``<title>``, the ``data-pagefind-body`` element and, in
-    their places around it, the elements outside it that set a filter, metadata or a
-    sort key.  The bundle Pagefind writes from it is the same bytes, once normalised,
-    as from the whole page, and Pagefind takes 12-16% less time (the article pages are
-    15 KB, mostly navigation, lists and citations it skips).  A page with a heading
-    or an image outside that element (Pagefind's default title and image), with an
-    element ignored ``"all"``, or without the element, is given whole."""
-    html = _HTML_TAG.search(page)
-    body = _BODY_TAG.search(page)
-    if html is None or body is None:
-        return page
-    end = _element_end(page, body)
-    if _UNTRIMMED.search(page, 0, body.start()) or _UNTRIMMED.search(page, end):
-        return page
-    before: list[str] = []
-    after: list[str] = []
-    position = 0
-    for marked in _MARKED.finditer(page):
-        if marked.start() < position or body.start() <= marked.start() < end:
-            continue
-        position = _element_end(page, marked)
-        (before if marked.start() < body.start() else after).append(
-            page[marked.start():position])
-    title = _TITLE.search(page, 0, body.start())
-    return "".join(("<!doctype html>\n", html.group(), "<head>",
-                    title.group() if title else "", "</head><body>", *before,
-                    page[body.start():end], *after, "</body></html>\n"))
+__all__ = ["pagefind_command", "pagefind_executable", "run_service"]
 
 
 def _requests(output_dir: Path, pages: Sequence[str], index_id: int,
@@ -233,7 +51,7 @@ def _requests(output_dir: Path, pages: Sequence[str], index_id: int,
     for only_marked in (True, False):
         for page in pages:
             content = (output_dir / page).read_bytes()
-            if only_marked and _BODY_MARK not in content:
+            if only_marked and BODY_MARK not in content:
                 continue
             sent += 1
             text = trimmed(page_for_index(content.decode("utf-8", errors="replace"),
