@@ -136,6 +136,8 @@ def test_pagefind_gets_only_what_it_reads_of_a_page() -> None:
         assert trimmed(kept) == kept
     assert trimmed(page.replace(" data-pagefind-body", "")) == page.replace(
         " data-pagefind-body", "")
+    shouting = page.replace("data-pagefind-filter=\"sources", "DATA-PAGEFIND-FILTER=\"sources")
+    assert trimmed(shouting) == shouting, "found only in lower case: given whole otherwise"
 
 
 def test_a_trimmed_page_gives_the_bundle_of_the_whole_page(
