@@ -31,6 +31,12 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+def _kept(env: jinja2.Environment, folder: Path) -> compiled.CompiledTemplates:
+    """A cache of ``folder`` keyed as ``env``'s (as another process would make it)."""
+    assert isinstance(env.bytecode_cache, compiled.CompiledTemplates)
+    return compiled.CompiledTemplates(str(folder), env.bytecode_cache.options)
+
+
 def _render(templates: Path, folder: Path, name: str = "page.html") -> str:
     # A folder of templates of its own per call: environments are cached per process.
     env = environment(str(templates), (), "en", str(folder))
@@ -60,7 +66,8 @@ def test_a_kept_template_is_loaded_not_compiled(tmp_path: Path, compiles: list[s
     # The next build's process: an environment of its own on the same folder.
     compiles.clear()
     fresh = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
-                               bytecode_cache=compiled.CompiledTemplates(str(folder)))
+                               bytecode_cache=_kept(environment(str(templates), (), "en",
+                                                                str(folder)), folder))
     assert fresh.get_template("page.html").render(word="news") == "<p>news</p>"
     assert compiles == []
 
@@ -89,7 +96,7 @@ def test_a_damaged_entry_is_compiled_again(tmp_path: Path, compiles: list[str]) 
     data = entry.read_bytes()
     for damaged in (data[:len(data) // 2], data[:12] + b"\x80\x02garbage", b""):
         entry.write_bytes(damaged)
-        bucket = compiled.CompiledTemplates(str(folder))
+        bucket = _kept(environment(str(templates), (), "en", str(folder)), folder)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
                                  bytecode_cache=bucket)
         compiles.clear()
@@ -107,10 +114,12 @@ def test_a_folder_that_cannot_be_made_only_costs_time(tmp_path: Path) -> None:
     assert blocked.read_text(encoding="utf-8") == "not a folder"
 
 
-def test_the_key_names_the_template_and_its_file(tmp_path: Path) -> None:
-    bucket = compiled.CompiledTemplates(str(tmp_path))
+def test_the_key_names_the_template_its_file_and_the_options(tmp_path: Path) -> None:
+    bucket = compiled.CompiledTemplates(str(tmp_path), "trim")
     keys = {bucket.get_cache_key("page.html", "/a/page.html"),
             bucket.get_cache_key("page.html", "/b/page.html"),
-            bucket.get_cache_key("other.html", "/a/page.html")}
-    assert len(keys) == 3
+            bucket.get_cache_key("other.html", "/a/page.html"),
+            compiled.CompiledTemplates(str(tmp_path), "").get_cache_key("page.html",
+                                                                       "/a/page.html")}
+    assert len(keys) == 4
     assert compiled.folder_for(tmp_path) == str(tmp_path / "templates")

@@ -6,8 +6,9 @@ and by every render worker of every build, and by an edit's build that renders
 only a few pages.  Loading the compiled code from :data:`FOLDER` in the cache
 folder takes 5 ms (Jinja's own file cache, like Python's ``__pycache__``).
 
-An entry is found by the template's name and file, this version of newsarchive
-and of Jinja and the environment's options (:data:`_OPTIONS`), and used only
+An entry is found by the template's name and file, the version of Jinja and the
+options the environment compiles with (given by
+:func:`newsarchive.pipeline.render.environment`), and used only
 while the template's source is the one it was compiled from (Jinja checks its
 digest) and the Python version is the one that wrote it.  It only saves time:
 an entry that cannot be read is compiled again, and one that cannot be written
@@ -23,16 +24,10 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from newsarchive import __version__
-
 __all__ = ["FOLDER", "CompiledTemplates", "folder_for"]
 
 #: The folder of the compiled templates inside the cache folder.
 FOLDER = "templates"
-#: What the compiled code depends on besides the source: Jinja's version and the
-#: options :func:`newsarchive.pipeline.render.environment` compiles with.
-_OPTIONS = f"{__version__}\0{jinja2.__version__}\0autoescape html xml\0trim lstrip keep " \
-           "i18n newstyle\0"
 
 
 def folder_for(cache_dir: Path) -> str:
@@ -41,13 +36,15 @@ def folder_for(cache_dir: Path) -> str:
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Jinja's file cache of compiled templates in a folder (made when first written)."""
+    """Jinja's file cache of compiled templates in a folder (made when first written);
+    ``options`` names what the environment compiles with."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, options: str) -> None:
         super().__init__(directory, "%s.jinja")
+        self.options = options
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        key = f"{_OPTIONS}{name}\0{filename or ''}"
+        key = f"{jinja2.__version__}\0{self.options}\0{name}\0{filename or ''}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
 
     def load_bytecode(self, bucket: Bucket) -> None:

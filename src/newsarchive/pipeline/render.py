@@ -79,6 +79,14 @@ def environment(templates_dir: str | None, plugins: tuple[str, ...] = (),
     return _environment(templates_dir, hooks.registry(plugins), language, compiled)
 
 
+#: How every environment compiles templates: what the code of a compiled template
+#: depends on besides its source (so it is part of the key of a kept one).
+_SYNTAX: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True,
+                           "keep_trailing_newline": True, "extensions": ["jinja2.ext.i18n"]}
+_AUTOESCAPED = ("html", "xml")
+_COMPILED_WITH = (sorted(_SYNTAX.items()), _AUTOESCAPED, "newstyle gettext")
+
+
 @cache
 def _environment(templates_dir: str | None, plugins: hooks.Registry | None, language: str,
                  compiled: str | None) -> jinja2.Environment:
@@ -94,13 +102,10 @@ def _environment(templates_dir: str | None, plugins: hooks.Registry | None, lang
     loaders += [default, jinja2.PrefixLoader({theme.PREFIX: default})]
     env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        autoescape=jinja2.select_autoescape(list(_AUTOESCAPED), default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-        bytecode_cache=CompiledTemplates(compiled) if compiled else None,
+        bytecode_cache=CompiledTemplates(compiled, repr(_COMPILED_WITH)) if compiled else None,
+        **_SYNTAX,
     )
     translations = i18n.translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
