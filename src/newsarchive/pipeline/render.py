@@ -79,8 +79,7 @@ def environment(templates_dir: str | None, plugins: tuple[str, ...] = (),
     return _environment(templates_dir, hooks.registry(plugins), language, compiled)
 
 
-#: How every environment compiles templates: what the code of a compiled template
-#: depends on besides its source (so it is part of the key of a kept one).
+#: How every environment compiles: with the source, the key of a kept compiled template.
 _SYNTAX: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True,
                            "keep_trailing_newline": True, "extensions": ["jinja2.ext.i18n"]}
 _AUTOESCAPED = ("html", "xml")
