@@ -56,20 +56,24 @@ def test_index_site_skips_when_nothing_changed(tmp_path: Path) -> None:
     (site / "pagefind").mkdir(parents=True)
     (site / "pagefind" / "pagefind.js").write_text("")
     (site / "pagefind" / search.MANIFEST).write_text(
-        '{"generator": "newsarchive", "format": 2, "files": {"pagefind.js": "e3b0"}, '
+        '{"generator": "newsarchive", "format": 3, "files": {"pagefind.js": "e3b0"}, '
         '"parts": {}}')
     assert index_site(site, changed=False) == IndexResult("unchanged")
 
 
-def test_a_bundle_made_whole_before_parts_is_indexed_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A bundle from before the index was kept in parts has no record of them: the
-    # search page needs the parts, so it is indexed again even when nothing changed.
+@pytest.mark.parametrize("manifest", [
+    '{"generator": "newsarchive", "format": 1, "files": {"pagefind.js": "e3b0"}}',
+    '{"generator": "newsarchive", "format": 2, "files": {"pagefind.js": "e3b0"}, "parts": {}}',
+], ids=["whole", "one-manifest"])
+def test_a_bundle_of_an_earlier_format_is_indexed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manifest: str) -> None:
+    # A bundle from before the index was kept in parts has no record of them, and one
+    # from before each part had its own manifest records them another way: it is
+    # indexed again even when nothing changed (here Pagefind is missing, so it says so).
     site = tmp_path / "site"
     (site / "pagefind").mkdir(parents=True)
     (site / "pagefind" / "pagefind.js").write_text("")
-    (site / "pagefind" / search.MANIFEST).write_text(
-        '{"generator": "newsarchive", "format": 1, "files": {"pagefind.js": "e3b0"}}')
+    (site / "pagefind" / search.MANIFEST).write_text(manifest)
     monkeypatch.setattr(search, "pagefind_available", lambda: False)
     assert index_site(site, changed=False).status == "unavailable"
 

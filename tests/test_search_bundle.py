@@ -98,6 +98,19 @@ def _bundle_files(output: Path) -> dict[str, bytes]:
             for path in sorted(bundle.rglob("*")) if path.is_file()}
 
 
+def _listed(files: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
+    """What the manifests among ``files`` (a bundle: relative path to bytes) list, as
+    paths relative to the bundle, and the names of the manifests."""
+    manifests = {name for name in files if name.rsplit("/", 1)[-1] in (
+        MANIFEST, search_bundle.PART_MANIFEST)}
+    listed: dict[str, str] = {}
+    for name in manifests:
+        folder = name.rpartition("/")[0]
+        listed.update((f"{folder}/{relative}" if folder else relative, digest)
+                      for relative, digest in json.loads(files[name])["files"].items())
+    return listed, manifests
+
+
 def _mtimes(output: Path) -> dict[str, int]:
     """Every file under ``output/pagefind``: relative posix path to ``st_mtime_ns``."""
     bundle = output / "pagefind"
@@ -184,9 +197,16 @@ def test_two_clean_builds_write_byte_identical_search_bundles(
         "en": 2}
     assert json.loads(one["newsarchive-languages.json"]) == {"en": "English", "fr": "français"}
     assert len([name for name in one if name.startswith("parts/1990s/filter/")]) >= 6
-    manifest = json.loads(one[MANIFEST])
-    assert manifest["files"] == {name: hashlib.sha256(data).hexdigest()
-                                 for name, data in one.items() if name != MANIFEST}
+    listed, manifests = _listed(one)
+    assert manifests == {MANIFEST, "parts/1990s/.newsarchive-part.json",
+                         "parts/2000s/.newsarchive-part.json"}
+    assert listed == {name: hashlib.sha256(data).hexdigest()
+                      for name, data in one.items() if name not in manifests}
+    assert json.loads(one["parts/1990s/.newsarchive-part.json"])["members"] == [
+        "1998/03/04/floods-close-the-old-harbour/index.html",
+        "1999/07/21/harbour-reopens-after-a-year-of-repairs/index.html"]
+    assert not [name for name in json.loads(one[MANIFEST])["files"]
+                if name.startswith("parts/")], "each part's files are in its own manifest"
 
 
 def test_rebuilding_an_unchanged_site_rewrites_no_search_file(
@@ -354,6 +374,7 @@ def test_a_pagefind_format_it_does_not_know_is_kept_as_is_with_a_warning(
         "pip install 'pagefind[extended]>=1.5,<1.6'")
     files = _bundle_files(site)
     assert files.pop(MANIFEST)
+    assert files.pop("parts/2000s/.newsarchive-part.json")
     assert {name: data for name, data in files.items() if name.startswith("parts/")} == {
         f"parts/2000s/{name}": data for name, data in odd.items()}, "kept as Pagefind wrote it"
     assert {name: data for name, data in files.items() if not name.startswith("parts/")
@@ -505,20 +526,28 @@ def test_only_listed_files_of_the_old_bundle_are_removed(tmp_path: Path) -> None
     _page_site(site, ["p01", "p02"])
     assert index_site(site).pages == 2
     bundle = site / "pagefind"
-    old = json.loads((bundle / MANIFEST).read_bytes())["files"]
+    part = bundle / "parts" / "other"
+    before = _bundle_files(site)
+    old = json.loads((part / search_bundle.PART_MANIFEST).read_bytes())
     # An interrupted run may leave a manifest that lists a file which is not there.
-    (bundle / MANIFEST).write_bytes(search_install._manifest_bytes(
-        {**old, "fragment/en_gone.pf_fragment": "0"}))
-    (bundle / "fragment" / "mine.txt").write_bytes(b"mine")
+    old["files"]["fragment/en_gone.pf_fragment"] = "0"
+    (part / search_bundle.PART_MANIFEST).write_text(json.dumps(old))
+    (part / "fragment" / "mine.txt").write_bytes(b"mine")
+    (bundle / "fragment" / "also-mine.txt").write_bytes(b"also mine")
     (site / "p02" / "index.html").unlink()
     (site / "p02").rmdir()
 
     assert index_site(site).pages == 1
 
-    new = json.loads((bundle / MANIFEST).read_bytes())["files"]
-    assert len([name for name in new if name.startswith("fragment/")]) == 1
-    assert set(_bundle_files(site)) == {*new, MANIFEST, "fragment/mine.txt"}
-    assert (set(old) - set(new)) & set(_bundle_files(site)) == set()
+    after = _bundle_files(site)
+    listed, manifests = _listed(after)
+    new = json.loads(after["parts/other/.newsarchive-part.json"])
+    assert len([name for name in new["files"] if name.startswith("fragment/")]) == 1
+    assert new["members"] == ["p01/index.html"]
+    assert set(after) == {*listed, *manifests, "parts/other/fragment/mine.txt",
+                          "fragment/also-mine.txt"}
+    dropped = set(_listed(before)[0]) - set(listed)
+    assert dropped and not dropped & set(after), "files only the old bundle had are deleted"
 
 
 def test_temporary_folders_are_its_own_and_removed(tmp_path: Path) -> None:
@@ -556,8 +585,9 @@ def test_two_runs_at_once_leave_a_complete_bundle(tmp_path: Path) -> None:
             run.join()
         assert [(r.status, r.pages, r.diagnostic) for r in results] == [("indexed", 6, None)] * 2
         files = _bundle_files(site)
-        listed = json.loads(files.pop(MANIFEST))["files"]
-        assert listed == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+        listed, manifests = _listed(files)
+        assert listed == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()
+                          if name not in manifests}
         assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
 
 

@@ -8,6 +8,8 @@ stops.  A missing tool skips these tests locally and fails them under ``CI=true`
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -18,10 +20,10 @@ import pytest
 
 from browser_fixtures import require_module, require_pagefind, serving
 from newsarchive import cli
-from newsarchive.run import search, search_parts
+from newsarchive.run import search, search_install, search_parts, search_service
 from newsarchive.run.search import index_site
 from newsarchive.run.search_pages import pages_to_index
-from newsarchive.run.search_parts import assign, order, plan_edit
+from newsarchive.run.search_parts import assign, members_digest, order, plan_edit
 
 ARTICLES = {
     "spring.md": ("Dockers vote on the spring contract", "1998-03-04", "harbour cranes idle"),
@@ -190,7 +192,10 @@ def test_an_added_page_or_a_record_of_another_size_walks_the_output(
     assert index_site(site, language="en", part_size=1).parts == 5
     record = json.loads((site / "pagefind" / ".newsarchive-bundle.json").read_bytes())["parts"]
     edited = _article(site, "2003-05-12")
-    assert record["2000s"]["members"] == [edited] and record["2000s"]["size"] == 1
+    assert record["2000s"]["members"] == members_digest([edited])
+    assert record["2000s"]["size"] == 1
+    assert json.loads((site / "pagefind" / "parts" / "2000s" / ".newsarchive-part.json"
+                       ).read_bytes())["members"] == [edited]
     assert plan_edit(site, record, {edited}, part_size=2) is None, "another part size"
     stray = site / "2004" / "01" / "01" / "stray" / "index.html"
     stray.parent.mkdir(parents=True)
@@ -207,7 +212,9 @@ def test_an_added_page_or_a_record_of_another_size_walks_the_output(
         site).as_posix()})
     assert (result.status, result.pages, result.parts) == ("indexed", 6, 2), (
         "the 2000s split in 2003 and 2004")
-    assert walked == [("",)], "an added article page: the whole output folder is walked"
+    assert walked == [tuple(f"{year}/" for year in range(2000, 2010)), ("",)], (
+        "an added article page: its part's pages differ from the record's digest, so "
+        "the whole output folder is walked")
 
 
 def test_a_removed_article_removes_its_part(tmp_path: Path) -> None:
@@ -220,6 +227,143 @@ def test_a_removed_article_removes_its_part(tmp_path: Path) -> None:
     assert (result.status, result.pages, result.parts) == ("indexed", 4, 0)
     assert not (site / "pagefind" / "parts" / "2010s").exists()
     assert "2010s" not in (site / "pagefind" / "newsarchive-parts.json").read_text()
+
+
+def _edit(site: Path, date: str, old: str, new: str) -> str:
+    """Replace ``old`` by ``new`` in the article page dated ``date``; its output path."""
+    edited = _article(site, date)
+    text = (site / edited).read_text(encoding="utf-8")
+    assert old in text
+    (site / edited).write_text(text.replace(old, new), encoding="utf-8")
+    return edited
+
+
+def _fresh_bundle(tmp_path: Path, site: Path) -> dict[str, bytes]:
+    """The bundle of a first index of a copy of ``site`` (without its bundle)."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    assert index_site(fresh, language="en", part_size=1).parts == 5
+    return _files(fresh / "pagefind")
+
+
+def test_an_edit_reads_and_writes_only_the_manifest_of_its_own_part(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_pagefind()
+    site = _site(tmp_path)
+    assert index_site(site, language="en", part_size=1).parts == 5
+    bundle = site / "pagefind"
+    top = json.loads((bundle / ".newsarchive-bundle.json").read_bytes())
+    assert sorted(top["parts"]) == ["1998-h1", "1998-h2", "2000s", "2010s", "undated"]
+    assert not [name for name in top["files"] if name.startswith("parts/")]
+    read: list[str] = []
+    real = search_install.read_part
+
+    def spy(folder: Path, key: str) -> Any:
+        read.append(key)
+        return real(folder, key)
+
+    monkeypatch.setattr(search_install, "read_part", spy)
+    monkeypatch.setattr(search_parts, "read_part", spy)
+    edited = _edit(site, "2003-05-12", "islands", "lighthouses")
+
+    result = index_site(site, language="en", part_size=1, changed={edited})
+
+    assert (result.status, result.parts) == ("indexed", 1)
+    assert read == ["2000s"], "no other part's manifest is read"
+    assert _files(bundle) == _fresh_bundle(tmp_path, site)
+
+
+def test_an_install_stopped_half_way_is_finished_by_the_next_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_pagefind()
+    site = _site(tmp_path)
+    assert index_site(site, language="en", part_size=1).parts == 5
+    bundle = site / "pagefind"
+    real = search_install.os.replace
+    moved: list[str] = []
+
+    def full_disk(source: Any, target: Any) -> None:
+        if "/fragment/" in str(target) and moved:
+            raise OSError(28, "No space left on device")
+        moved.append(str(target))
+        real(source, target)
+
+    monkeypatch.setattr(search_install.os, "replace", full_disk)
+    edited = _edit(site, "2003-05-12", "islands", "lighthouses")
+    result = index_site(site, language="en", part_size=1, changed={edited})
+    monkeypatch.undo()
+
+    assert result.status == "failed" and result.diagnostic is not None
+    assert "No space left on device" in result.diagnostic.message
+    top = json.loads((bundle / ".newsarchive-bundle.json").read_bytes())
+    assert top["parts"]["2000s"] == {"pending": True}, "the part being written is marked"
+    listed = json.loads((bundle / "parts" / "2000s" / ".newsarchive-part.json").read_bytes())
+    on_disk = {path.relative_to(bundle / "parts" / "2000s").as_posix()
+               for path in (bundle / "parts" / "2000s").rglob("*") if path.is_file()}
+    assert on_disk - {".newsarchive-part.json"} <= set(listed["files"]), (
+        "every file on disk is listed, old and new")
+
+    result = index_site(site, language="en", part_size=1, changed={edited})
+
+    assert (result.status, result.parts, result.diagnostic) == ("indexed", 1, None)
+    assert _files(bundle) == _fresh_bundle(tmp_path, site)
+
+
+def test_a_bundle_with_one_manifest_is_made_again_in_parts(tmp_path: Path) -> None:
+    require_pagefind()
+    site = _site(tmp_path)
+    assert index_site(site, language="en", part_size=1).parts == 5
+    bundle = site / "pagefind"
+    # The earlier format: one manifest lists every file, and each part's pages.
+    files = {path.relative_to(bundle).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+             for path in bundle.rglob("*") if path.is_file()
+             and path.name not in (".newsarchive-bundle.json", ".newsarchive-part.json")}
+    parts = {}
+    for folder in (bundle / "parts").iterdir():
+        manifest = folder / ".newsarchive-part.json"
+        parts[folder.name] = {"members": json.loads(manifest.read_bytes())["members"]}
+        manifest.unlink()
+    (bundle / ".newsarchive-bundle.json").write_text(json.dumps(
+        {"generator": "newsarchive", "format": 2, "files": files, "parts": parts}))
+    (bundle / "parts" / "2010s" / "fragment" / "en_old.pf_fragment").write_bytes(b"old")
+    files["parts/2010s/fragment/en_old.pf_fragment"] = "0"
+    (bundle / ".newsarchive-bundle.json").write_text(json.dumps(
+        {"generator": "newsarchive", "format": 2, "files": files, "parts": parts}))
+
+    result = index_site(site, language="en", part_size=1, changed=False)
+
+    assert (result.status, result.parts, result.diagnostic) == ("indexed", 5, None)
+    assert _files(bundle) == _fresh_bundle(tmp_path, site), (
+        "every part again, with its own manifest; a file the old manifest listed is gone")
+
+
+def test_unchanged_files_of_an_edited_part_are_linked_not_written(tmp_path: Path) -> None:
+    installed = tmp_path / "pagefind" / "parts" / "2000s"
+    before = {"fragment/en_a.pf_fragment": b"same", "fragment/en_b.pf_fragment": b"old",
+              "filter/en_c.pf_filter": b"same filter", "index/en_d.pf_index": b"chunk"}
+    for name, data in before.items():
+        (installed / name).parent.mkdir(parents=True, exist_ok=True)
+        (installed / name).write_bytes(data)
+    answer = {**before, "fragment/en_b.pf_fragment": b"new", "fragment/en_e.pf_fragment": b"e"}
+    payload = {"files": [{"path": name, "content": base64.b64encode(data).decode("ascii")}
+                         for name, data in answer.items()]}
+    staged = tmp_path / "run"
+
+    assert search_service._write_files(payload, staged, installed) is None
+
+    assert {name: (staged / name).read_bytes() for name in answer} == answer
+    shared = {name for name in answer if (installed / name).exists()
+              and (staged / name).stat().st_ino == (installed / name).stat().st_ino}
+    assert shared == {"fragment/en_a.pf_fragment", "index/en_d.pf_index"}, (
+        "equal fragments and index chunks are linked; a filter file, which the bundle's "
+        "normalisation rewrites in place, never is")
+    shutil.rmtree(staged)
+    elsewhere = tmp_path / "elsewhere"
+    (installed / "fragment").rename(elsewhere)
+    (installed / "fragment").symlink_to(elsewhere, target_is_directory=True)
+    assert search_service._write_files(payload, staged, installed) is None
+    assert (staged / "fragment" / "en_a.pf_fragment").stat().st_ino != (
+        elsewhere / "en_a.pf_fragment").stat().st_ino, "a link on the way is not followed"
 
 
 @pytest.fixture(scope="module")

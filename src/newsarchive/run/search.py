@@ -24,7 +24,7 @@ What the step touches
 ---------------------
 It reads the ``*.html`` files of the output folder (not hidden ones, not
 ``pagefind/``); after an edit that added or removed no article page, only the
-changed pages and those of their parts (the manifest records each part's
+changed pages and those of their parts (the manifests record each part's
 pages: see :func:`newsarchive.run.search_parts.plan_edit`).  It writes:
 
 - one temporary folder, ``<output>/.newsarchive-search-<pid>-XXXXXXXX/``,
@@ -38,16 +38,18 @@ pages: see :func:`newsarchive.run.search_parts.plan_edit`).  It writes:
 - ``pagefind/newsarchive-languages.json``: the name of each language of the
   articles (their ``language`` filter values) in that language, for the
   search page's language filter;
-- ``pagefind/.newsarchive-bundle.json``, the manifest that lists each bundle
-  file it wrote (relative path and sha256), written last.
+- the manifests that list each bundle file it wrote (relative path and sha256),
+  written last: ``pagefind/.newsarchive-bundle.json`` for the files outside
+  ``parts/`` (with the record of the parts), and
+  ``pagefind/parts/<key>/.newsarchive-part.json`` for those of each part.
 
-It deletes only files the previous manifest lists that the new bundle lacks
+It deletes only files the previous manifests list that the new bundle lacks
 (and folders of ``pagefind/`` those leave empty).  A file in ``pagefind/`` that
-the manifest does not list is the user's: it is kept and named in a warning.
+no manifest lists is the user's: it is kept and named in a warning.
 It writes nothing and fails (status ``failed``) when ``pagefind/`` exists
 without a manifest, when ``pagefind/`` or a folder in it is a symbolic link
 (never followed) or not a folder, or when a new bundle file would replace a
-file the manifest does not list.  On a fresh output the whole bundle is moved
+file no manifest lists.  On a fresh output the whole bundle is moved
 in with one rename, so two builds running at once each see either no bundle
 or a complete one.
 
@@ -83,18 +85,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.errors import Diagnostic
 from newsarchive.run.search_bundle import BUNDLE_DIR, LANGUAGE_NAMES, MANIFEST, Refusal
-from newsarchive.run.search_install import (
-    check_bundle_folder,
-    install,
-    manifest_stamp,
-    read_bundle,
-)
+from newsarchive.run.search_install import check_bundle_folder, install, read_bundle
 from newsarchive.run.search_pages import pages_to_index
 from newsarchive.run.search_parts import (
     OTHER,
     PARTS_DIR,
     PARTS_INDEX,
-    PartPlan,
     move_run,
     part_record,
     part_size_for,
@@ -195,7 +191,6 @@ def index_site(output_dir: Path, *, language: str = "",
     """
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
-    stamp = manifest_stamp(bundle)
     old_files, old_parts = (None, None) if bundle.is_symlink() else read_bundle(bundle)
     if not changed and old_parts is not None and (bundle / "pagefind.js").is_file():
         return IndexResult("unchanged")
@@ -216,9 +211,8 @@ def index_site(output_dir: Path, *, language: str = "",
             "check that the output folder exists and is writable"))
     try:
         paths = None if isinstance(changed, bool) else changed
-        known = (stamp, old_files) if stamp is not None and old_files is not None else None
         return _index_into(output_dir, temp, language, timeout, started, paths, part_size,
-                           known, old_parts)
+                           old_files, old_parts)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 
@@ -245,22 +239,21 @@ def _remove_orphans(output_dir: Path) -> None:
 
 def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
                 started: float, changed: Collection[str] | None, part_size: int | None,
-                known: tuple[tuple[int, int, int], dict[str, str]] | None,
-                old_parts: dict[str, Any] | None) -> IndexResult:
+                old_files: dict[str, str] | None, old_parts: dict[str, Any] | None
+                ) -> IndexResult:
     """Index the parts that changed into ``temp/pagefind``, normalise them and install
-    them beside the parts that did not (``known``: the stamp of the manifest of the
-    bundle in place and the files it lists, ``old_parts`` its record of the parts);
-    see :func:`index_site`."""
+    them beside the parts that did not (``old_files``: the files the manifest of the
+    bundle in place lists, ``old_parts`` its record of the parts); see
+    :func:`index_site`."""
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
     staged = temp / BUNDLE_DIR
-    old_files = known[1] if known is not None else None
     plan = None
     if changed is not None and old_parts:
         # An edit that keeps the article pages keeps their count, so the size too.
-        size = part_size or part_size_for(sum(len(record.get("members", ()))
-                                              for key, record in old_parts.items()
-                                              if key != OTHER and isinstance(record, dict)))
+        size = part_size or part_size_for(sum(
+            record["pages"] for key, record in old_parts.items()
+            if key != OTHER and isinstance(record, dict) and isinstance(record.get("pages"), int)))
         plan = plan_edit(output_dir, old_parts, changed, size)
     if plan is None:
         pages = pages_to_index(output_dir)
@@ -269,13 +262,14 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
 
     def run(key: str, pages: Sequence[str]) -> tuple[str | None, dict[str, Any], str]:
         folder = temp / f"run-{key}"
-        failure = run_service(output_dir, pages, folder, {}, timeout, language)
+        failure = run_service(output_dir, pages, folder, {}, timeout, language,
+                              reuse=bundle / PARTS_DIR / key)
         if failure is not None:
             return failure, {}, ""
         return None, *part_record(folder, key, pages, size)
 
     try:
-        results = run_parts(plan.dirty, plan.parts, run)
+        results = run_parts(plan.dirty, plan.pages, run)
     except OSError as exc:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=Diagnostic(where, 0, 0, f"Pagefind did not run: {exc}",
@@ -285,7 +279,7 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         failure = results[key][0]
         if failure is not None:
             return _failed(where, failure, started)
-    records = {key: dict((old_parts or {})[key]) for key in plan.parts
+    records = {key: dict((old_parts or {})[key]) for key in plan.keys
                if key not in plan.dirty}
     warning: Diagnostic | None = None
     staged.mkdir(parents=True, exist_ok=True)
@@ -307,15 +301,17 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         _, problem = part_record(temp / "anchor", "", ())
         warning = warning or _unordered(bundle, problem)
         move_run(temp / "anchor", staged, shared=True)
-    keep = {relative: digest for relative, digest in (old_files or {}).items()
-            if _kept(relative, plan, anchored)}
+    # The files of the index loaded first stay when it is not made again.
+    keep = {} if anchored else {
+        relative: digest for relative, digest in (old_files or {}).items()
+        if relative not in (PARTS_INDEX, LANGUAGE_NAMES) and not relative.startswith(
+            f"{PARTS_DIR}/")}
     try:
         (staged / PARTS_INDEX).write_bytes(json.dumps(
             parts_index(records), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
         warning = warning or _names_or_warning(staged, where, records)
-        kept = install(staged, bundle, temp, keep, records,
-                       [f"{PARTS_DIR}/{key}" for key in plan.parts if key not in plan.dirty],
-                       known)
+        kept = install(staged, bundle, temp, records,
+                       {key: plan.pages[key] for key in plan.dirty}, plan.gone, keep)
     except Refusal as refusal:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=refusal.diagnostic)
@@ -352,15 +348,6 @@ def _unordered(where: Path, problem: str) -> Diagnostic | None:
         f"the search index may differ between two builds of the same site: {problem}",
         "newsarchive orders the bundle of Pagefind 1.5; install it with: "
         "pip install 'pagefind[extended]>=1.5,<1.6'", "warning")
-
-
-def _kept(relative: str, plan: PartPlan, restaged_shared: bool) -> bool:
-    """Whether the installed bundle file ``relative`` stays as it is: a file of a part
-    not indexed again, or (``restaged_shared`` False) a file of the index loaded first."""
-    pieces = relative.split("/")  # a manifest's paths are plain (is_bundle_path)
-    if pieces[0] == PARTS_DIR:
-        return len(pieces) > 2 and pieces[1] in plan.parts and pieces[1] not in plan.dirty
-    return not restaged_shared and relative not in (PARTS_INDEX, LANGUAGE_NAMES)
 
 
 def _names_or_warning(staged: Path, where: str, records: Mapping[str, Mapping[str, Any]]

@@ -30,8 +30,8 @@ import cbor2
 
 from newsarchive.errors import Diagnostic
 
-__all__ = ["BUNDLE_DIR", "LANGUAGE_NAMES", "LEAVE_HINT", "MANIFEST", "FormatError", "Refusal",
-           "filter_values", "normalise", "page_count"]
+__all__ = ["BUNDLE_DIR", "LANGUAGE_NAMES", "LEAVE_HINT", "MANIFEST", "PARTS_DIR",
+           "PART_MANIFEST", "FormatError", "Refusal", "filter_values", "normalise", "page_count"]
 
 #: Folder of the search bundle inside the output folder; the theme's search.js expects it.
 BUNDLE_DIR = "pagefind"
@@ -39,6 +39,10 @@ BUNDLE_DIR = "pagefind"
 LANGUAGE_NAMES = "newsarchive-languages.json"
 #: The manifest of the bundle files this step wrote, inside :data:`BUNDLE_DIR`.
 MANIFEST = ".newsarchive-bundle.json"
+#: Folder of the parts of the index inside the bundle (see :mod:`newsarchive.run.search_parts`).
+PARTS_DIR = "parts"
+#: The manifest of the files of one part of the index, inside the part's folder.
+PART_MANIFEST = ".newsarchive-part.json"
 _PAGEFIND_HEADER = b"pagefind_dcd"
 LEAVE_HINT = "move it away or delete it, then build again"
 _Cbor: TypeAlias = "int | str | list[_Cbor]"

@@ -2,10 +2,18 @@
 search step did not write (see :mod:`newsarchive.run.search`).
 
 :func:`install` moves a staged bundle into ``pagefind/``, writing only changed
-files, deleting only files its manifest lists, and refusing
+files, deleting only files a manifest lists, and refusing
 (:class:`~newsarchive.run.search_bundle.Refusal`) anything it did not write or
-a symbolic link.  The manifest (:data:`~newsarchive.run.search_bundle.MANIFEST`)
-lists each file with its sha256 and records the parts of the index.
+a symbolic link.
+
+Two kinds of manifest list the files it wrote, each with its sha256.  The
+bundle's own (:data:`~newsarchive.run.search_bundle.MANIFEST`) lists the files
+outside ``parts/`` and records the parts of the index; the folder of each part,
+``parts/<key>/``, holds the manifest of that part's files and pages
+(:data:`~newsarchive.run.search_bundle.PART_MANIFEST`).  So an edit that indexes
+one part again reads and writes that part's manifest and the bundle's short
+one, not a list of every file of the index (110,000 files at 100,000 articles:
+a 20 MB manifest, which took half a second of an edit to read and write twice).
 """
 
 from __future__ import annotations
@@ -13,15 +21,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsarchive.errors import Diagnostic
-from newsarchive.run.search_bundle import BUNDLE_DIR, LEAVE_HINT, MANIFEST, Refusal
+from newsarchive.run.search_bundle import (
+    BUNDLE_DIR,
+    LEAVE_HINT,
+    MANIFEST,
+    PART_MANIFEST,
+    PARTS_DIR,
+    Refusal,
+)
 
-__all__ = ["check_bundle_folder", "install", "is_bundle_path", "manifest_stamp", "read_bundle",
-           "read_manifest", "read_parts"]
+__all__ = ["FORMAT", "check_bundle_folder", "install", "is_bundle_path", "read_bundle",
+           "read_manifest", "read_part", "read_parts"]
+
+#: The format of the manifests: 3 since each part has its own.  A bundle of an
+#: earlier format (one manifest listing every file) is indexed again as a whole.
+FORMAT = 3
 
 
 def _foreign(bundle: Path, relative: str) -> Diagnostic:
@@ -53,56 +72,71 @@ def check_bundle_folder(bundle: Path, has_manifest: bool | None = None) -> None:
         raise Refusal(_foreign(bundle, ""))
 
 
-def read_bundle(bundle: Path) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
-    """What the manifest in ``bundle`` lists, read once: the files (relative path to
-    sha256; None without a manifest) and the record of the search index's parts
-    (part key to its pages, language indexes and language tags; None without one)."""
-    path = bundle / MANIFEST
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """The manifest at ``path`` (a regular file written by newsarchive), else None."""
     if path.is_symlink() or not path.is_file():
-        return None, None
+        return None
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return None, None
-    files = data.get("files") if isinstance(data, dict) else None
-    if not (isinstance(data, dict) and data.get("generator") == "newsarchive"
-            and isinstance(files, dict)):
-        return None, None
-    if not (all(isinstance(digest, str) for digest in files.values())
+        return None
+    return data if isinstance(data, dict) and data.get("generator") == "newsarchive" else None
+
+
+def _listed(files: object) -> dict[str, str] | None:
+    """``files`` of a manifest when it maps plain relative paths to digests, else None."""
+    if not (isinstance(files, dict) and all(isinstance(digest, str)
+                                            for digest in files.values())
             and _plain_paths(files)):
+        return None
+    return dict(files)
+
+
+def read_bundle(bundle: Path) -> tuple[dict[str, str] | None, dict[str, Any] | None]:
+    """What the manifest in ``bundle`` lists: its files (relative path to sha256; None
+    without a manifest) and the record of the search index's parts (part key to its
+    page count, language indexes and tags, and the digest of its pages; None
+    without one, or for a manifest of an earlier :data:`FORMAT`, whose files are
+    every file of the bundle)."""
+    data = _read_json(bundle / MANIFEST)
+    files = _listed(data.get("files")) if data is not None else None
+    if data is None or files is None:
         return None, None
     parts = data.get("parts")
-    if not (isinstance(parts, dict) and all(isinstance(record, dict)
-                                            for record in parts.values())):
-        return dict(files), None
-    return dict(files), dict(parts)
+    if not (data.get("format") == FORMAT and isinstance(parts, dict)
+            and all(isinstance(record, dict) for record in parts.values())):
+        return files, None
+    return files, dict(parts)
+
+
+def read_part(bundle: Path, key: str) -> tuple[dict[str, str], list[str]] | None:
+    """What the manifest of the part ``key`` in ``bundle`` lists: its files (path inside
+    the part's folder to sha256) and its pages; None without a readable one."""
+    data = _read_json(bundle / PARTS_DIR / key / PART_MANIFEST)
+    files = _listed(data.get("files")) if data is not None else None
+    members = data.get("members") if data is not None else None
+    if files is None or not (isinstance(members, list)
+                             and all(isinstance(page, str) for page in members)):
+        return None
+    return files, list(members)
 
 
 def _plain_paths(paths: Collection[str]) -> bool:
     """:func:`is_bundle_path` for every one of ``paths`` (strings), by a few substring
-    tests of them joined (a manifest lists every file of the bundle: 110,000 at
-    100,000 articles)."""
+    tests of them joined (a part's manifest lists a file per article page)."""
     if not paths:
         return True
     joined = "\n".join(paths)
     if joined.count("\n") != len(paths) - 1:  # a name holds a line break: one by one
-        return all(relative != MANIFEST and "\\" not in relative and all(
-            part not in ("", ".", "..") for part in relative.split("/")) for relative in paths)
+        return all("\\" not in relative and all(
+            part not in ("", ".", "..", MANIFEST, PART_MANIFEST)
+            for part in relative.split("/")) for relative in paths)
     # Every segment of every path between slashes: an empty path, a leading or a
     # trailing slash give "//", as "//" itself does; "." and ".." segments "/./", "/../".
     segments = f"/{joined.replace(chr(10), '/')}/"
-    return (MANIFEST not in paths and "\\" not in joined and "//" not in segments
-            and "/./" not in segments and "/../" not in segments)
-
-
-def manifest_stamp(bundle: Path) -> tuple[int, int, int] | None:
-    """The manifest's inode, mtime and size (None without one): taken before
-    :func:`read_bundle`, it tells :func:`install` whether what was read still stands."""
-    try:
-        status = os.lstat(bundle / MANIFEST)
-    except OSError:
-        return None
-    return status.st_ino, status.st_mtime_ns, status.st_size
+    return ("\\" not in joined and "//" not in segments and "/./" not in segments
+            and "/../" not in segments and f"/{MANIFEST}/" not in segments
+            and f"/{PART_MANIFEST}/" not in segments)
 
 
 def read_manifest(bundle: Path) -> dict[str, str] | None:
@@ -111,32 +145,41 @@ def read_manifest(bundle: Path) -> dict[str, str] | None:
 
 
 def read_parts(bundle: Path) -> dict[str, Any] | None:
-    """The record of the search index's parts in the manifest of ``bundle`` (part key to
-    its pages, language indexes and language tags); None without one."""
+    """The record of the search index's parts in the manifest of ``bundle``; None without one."""
     return read_bundle(bundle)[1]
 
 
 def is_bundle_path(relative: object) -> bool:
-    """True for a plain relative posix path inside the bundle (no ``..``, not the manifest)."""
+    """True for a plain relative posix path inside the bundle (no ``..``, no manifest)."""
     return isinstance(relative, str) and _plain_paths((relative,))
 
 
 def _manifest_bytes(files: Mapping[str, str],
                     parts: Mapping[str, Any] | None = None) -> bytes:
-    """The manifest listing ``files`` (relative path to sha256) and the record of the
-    index's ``parts``; same files and parts, same bytes."""
-    manifest: dict[str, Any] = {"generator": "newsarchive", "format": 2,
+    """The bundle's manifest listing ``files`` (relative path to sha256) and the record
+    of the index's ``parts``; same files and parts, same bytes."""
+    manifest: dict[str, Any] = {"generator": "newsarchive", "format": FORMAT,
                                 "files": dict(sorted(files.items()))}
     if parts is not None:
         manifest["parts"] = dict(sorted(parts.items()))
-    # Compact and ASCII, which the C encoder writes fastest: it lists every file.
     return (json.dumps(manifest, separators=(",", ":")) + "\n").encode("ascii")
 
 
-def _digests(folder: Path) -> dict[str, str]:
-    """Every file under ``folder``: relative posix path to the sha256 of its bytes."""
+def _part_manifest_bytes(files: Mapping[str, str], members: Sequence[str]) -> bytes:
+    """A part's manifest: its ``files`` (path inside its folder to sha256) and ``members``."""
+    manifest = {"generator": "newsarchive", "format": FORMAT,
+                "files": dict(sorted(files.items())), "members": list(members)}
+    # Compact and ASCII, which the C encoder writes fastest.
+    return (json.dumps(manifest, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def _digests(folder: Path, skipped: str = "") -> dict[str, str]:
+    """Every file under ``folder`` but in its folder ``skipped``: relative posix path to
+    the sha256 of its bytes."""
     digests: dict[str, str] = {}
-    for root, _, files in os.walk(folder):
+    for root, folders, files in os.walk(folder):
+        if root == os.fspath(folder) and skipped in folders:
+            folders.remove(skipped)
         for name in files:
             path = Path(root) / name
             digests[path.relative_to(folder).as_posix()] = hashlib.sha256(
@@ -159,12 +202,16 @@ def _check_paths(bundle: Path, staged: Path, new: Mapping[str, str],
 
     That is: a folder on the way to a bundle file is a symbolic link or not a
     folder, or a new bundle file would replace a file (or folder) the old
-    manifest does not list, unless it already holds the same bytes.
+    manifests do not list, unless it already holds the same bytes.
     """
+    checked: set[str] = set()
     for relative in sorted(set(new) | set(old)):
         parts = PurePosixPath(relative).parts
         for depth in range(1, len(parts)):
             folder = "/".join(parts[:depth])
+            if folder in checked:
+                continue
+            checked.add(folder)
             if (bundle / folder).is_symlink():
                 raise Refusal(_symlink(bundle, folder))
             if os.path.lexists(bundle / folder) and not (bundle / folder).is_dir():
@@ -180,69 +227,112 @@ def _check_paths(bundle: Path, staged: Path, new: Mapping[str, str],
             raise Refusal(_foreign(bundle, relative))
 
 
-def install(staged: Path, bundle: Path, temp: Path, keep: Mapping[str, str] | None = None,
-            parts: Mapping[str, Any] | None = None, kept_folders: Collection[str] = (),
-            known: tuple[tuple[int, int, int], Mapping[str, str]] | None = None
-            ) -> list[str]:
-    """Make ``bundle`` hold the files of ``staged`` and the files ``keep`` of the old
-    manifest (left as they are), touching only what this step wrote; the new
-    manifest records ``parts``.  ``kept_folders`` (relative paths) are folders
-    of ``bundle`` this install leaves as they are: not listed for files of the
-    user (the parts not indexed again, so an edit does not list the whole bundle).
-    ``known``: the :func:`manifest_stamp` of the manifest in place and the files
-    it listed when read, used if the manifest has not changed since.
+def _put(temp: Path, target: Path, data: bytes) -> None:
+    """Replace ``target`` (not followed if a link) with a file of ``data``, unless it
+    holds them already; written in ``temp`` first, so it is never seen half-written."""
+    if _has_bytes(target, data):
+        return
+    written = temp / target.name
+    written.write_bytes(data)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(written, target)
 
-    On a fresh output ``staged`` (with its manifest) is renamed to ``bundle``.
+
+def _remove(bundle: Path, relative: str) -> None:
+    """Delete ``bundle/relative`` (not a folder) and the folders of the bundle it leaves empty."""
+    target = bundle / relative
+    if not target.is_symlink() and target.is_dir():
+        return
+    target.unlink(missing_ok=True)
+    for folder in PurePosixPath(relative).parents[:-1]:
+        try:
+            (bundle / folder).rmdir()
+        except OSError:
+            break
+
+
+def install(staged: Path, bundle: Path, temp: Path, records: Mapping[str, Mapping[str, Any]],
+            indexed: Mapping[str, Sequence[str]], gone: Collection[str] = (),
+            keep: Mapping[str, str] | None = None) -> list[str]:
+    """Make ``bundle`` hold the index staged in ``staged``, touching only what this step
+    wrote, and return the files of ``bundle`` no manifest lists (the user's), sorted.
+
+    ``records`` are the parts of the new index (key to record, written into the
+    bundle's manifest); ``indexed`` the parts staged in ``staged/parts/<key>/``
+    (key to its pages); the other parts of ``records`` are left as they are,
+    unread.  ``gone``: parts of the installed index to delete.  The files of
+    ``staged`` outside ``parts/`` replace those of the installed bundle, but
+    ``keep`` (relative path to sha256: files its manifest lists, left as they are).
+
+    On a fresh output ``staged`` (with its manifests) is renamed to ``bundle``.
     Otherwise each file whose bytes changed is moved in with
-    :func:`os.replace`, files the old manifest lists and the new bundle lacks
-    are deleted, and the manifest is replaced last (after a provisional one
-    listing old and new files, so an interrupted run leaves nothing unlisted).
-    Returns the files of ``bundle`` it does not list (the user's), sorted.
+    :func:`os.replace`, files the old manifests list and the new bundle lacks
+    are deleted, and the manifests are replaced last.  Before anything moves,
+    provisional manifests list old and new files, and the bundle's marks each
+    part being written as pending (so a run interrupted half-way leaves nothing
+    unlisted, and the next indexes those parts again).
     Raises :class:`Refusal` (before writing anything) or :class:`OSError`.
     """
-    fresh = _digests(staged)
-    new = {**(keep or {}), **fresh}
-    manifest = _manifest_bytes(new, parts)
-    (staged / MANIFEST).write_bytes(manifest)
+    fresh = _digests(staged, PARTS_DIR)
+    part_files = {key: _digests(staged / PARTS_DIR / key) for key in indexed}
+    top = {**(keep or {}), **fresh}
+    manifest = _manifest_bytes(top, records)
+    part_manifests = {key: _part_manifest_bytes(part_files[key], pages)
+                      for key, pages in indexed.items()}
     if not keep and not os.path.lexists(bundle):
+        for key, data in part_manifests.items():
+            (staged / PARTS_DIR / key / PART_MANIFEST).write_bytes(data)
+        (staged / MANIFEST).write_bytes(manifest)
         try:
             os.rename(staged, bundle)
             return []
         except OSError:  # another build made it meanwhile: update that one below
             if not os.path.lexists(bundle):
                 raise
-    if known is not None and known[0] == manifest_stamp(bundle):
-        old_files: Mapping[str, str] | None = known[1]
-    else:
-        old_files = read_bundle(bundle)[0]
-    check_bundle_folder(bundle, old_files is not None)
-    old = old_files or {}
-    _check_paths(bundle, staged, fresh,
-                 {relative: digest for relative, digest in old.items() if relative not in new
-                  or relative in fresh})
-    if set(new) - set(old):
-        provisional = temp / MANIFEST
-        provisional.write_bytes(_manifest_bytes({**old, **new}))
-        os.replace(provisional, bundle / MANIFEST)
-    for relative in sorted(fresh):
-        source, target = staged / relative, bundle / relative
-        if _has_bytes(target, source.read_bytes()):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-    for relative in sorted(set(old) - set(new)):
-        target = bundle / relative
-        if target.is_symlink() or not target.is_dir():
-            target.unlink(missing_ok=True)
-            for folder in PurePosixPath(relative).parents[:-1]:
-                try:
-                    (bundle / folder).rmdir()
-                except OSError:
-                    break
-    if not _has_bytes(bundle / MANIFEST, manifest):
-        os.replace(staged / MANIFEST, bundle / MANIFEST)
-    return sorted(relative for relative in _listing(bundle, frozenset(kept_folders))
-                  if relative not in new and relative != MANIFEST)
+    old_top, old_records = read_bundle(bundle)
+    check_bundle_folder(bundle, old_top is not None)
+    kept = {f"{PARTS_DIR}/{key}" for key in records if key not in indexed}
+    old_parts = {key: (read_part(bundle, key) or ({}, []))[0] for key in {*indexed, *gone}}
+    old = {relative: digest for relative, digest in (old_top or {}).items()
+           if _part_folder(relative) not in kept}
+    for key, files in old_parts.items():
+        old.update((f"{PARTS_DIR}/{key}/{relative}", digest) for relative, digest in files.items())
+    staged_files = {**fresh, **{f"{PARTS_DIR}/{key}/{relative}": digest
+                                for key, files in part_files.items()
+                                for relative, digest in files.items()}}
+    new = {**top, **staged_files}
+    _check_paths(bundle, staged, staged_files,
+                 {relative: digest for relative, digest in old.items()
+                  if relative not in new or relative in staged_files})
+    moved = [relative for relative in sorted(staged_files)
+             if not _has_bytes(bundle / relative, (staged / relative).read_bytes())]
+    dropped = sorted(set(old) - set(new))
+    if moved or dropped or gone or not _has_bytes(bundle / MANIFEST, manifest):
+        pending = {**(old_records or {}), **{key: {"pending": True} for key in indexed}}
+        _put(temp, bundle / MANIFEST, _manifest_bytes({**(old_top or {}), **top}, pending))
+        for key, pages in indexed.items():
+            if set(part_files[key]) - set(old_parts[key]):
+                _put(temp, bundle / PARTS_DIR / key / PART_MANIFEST, _part_manifest_bytes(
+                    {**old_parts[key], **part_files[key]}, pages))
+    for relative in moved:
+        (bundle / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged / relative, bundle / relative)
+    for relative in dropped:
+        _remove(bundle, relative)
+    for key in sorted(gone):
+        _remove(bundle, f"{PARTS_DIR}/{key}/{PART_MANIFEST}")
+    for key, data in sorted(part_manifests.items()):
+        _put(temp, bundle / PARTS_DIR / key / PART_MANIFEST, data)
+    _put(temp, bundle / MANIFEST, manifest)
+    listed = {MANIFEST, *new, *(f"{PARTS_DIR}/{key}/{PART_MANIFEST}" for key in indexed)}
+    return sorted(relative for relative in _listing(bundle, frozenset(kept))
+                  if relative not in listed)
+
+
+def _part_folder(relative: str) -> str:
+    """``parts/<key>`` for a path in the folder of a part, else ""."""
+    pieces = relative.split("/", 2)
+    return f"{pieces[0]}/{pieces[1]}" if len(pieces) > 2 and pieces[0] == PARTS_DIR else ""
 
 
 def _listing(folder: Path, skipped: frozenset[str] = frozenset()) -> Iterator[str]:

@@ -29,9 +29,10 @@ the article pages fill at most :data:`MAX_PARTS` parts of it (1,600 pages at
 100,000 articles, about a hundred parts instead of 700).  The size changes only
 when the archive doubles, and then every part is made again once.
 
-Each part's record (in the bundle's manifest) lists its pages, so an edit
-that adds and removes no article page plans its parts from the record and
-a walk of the edited parts' own folders, not of the whole output folder
+Each part's record (in the bundle's manifest) holds a digest of its pages, and
+its own manifest lists them (:mod:`newsarchive.run.search_install`), so an edit
+that adds and removes no article page plans its parts from the records and a
+walk of the edited parts' own folders, not of the whole output folder
 (:func:`plan_edit`).
 
 Each part is a folder ``pagefind/parts/<key>/`` holding the index Pagefind
@@ -46,6 +47,7 @@ page count of each language index.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -57,21 +59,27 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from newsarchive.run.search_bundle import FormatError, filter_values, normalise, page_count
+from newsarchive.run.search_bundle import (
+    BUNDLE_DIR,
+    PARTS_DIR,
+    FormatError,
+    filter_values,
+    normalise,
+    page_count,
+)
+from newsarchive.run.search_install import read_part
 from newsarchive.run.search_pages import pages_to_index
 from newsarchive.urls import is_article_path
 
 __all__ = ["MAX_PARTS", "OTHER", "PARTS_DIR", "PARTS_INDEX", "PART_SIZE", "UNDATED",
-           "PartPlan", "assign", "is_part_file", "order", "part_record", "part_size_for",
-           "parts_index", "plan_edit", "plan_parts", "run_parts"]
+           "PartPlan", "assign", "is_part_file", "members_digest", "order", "part_record",
+           "part_size_for", "parts_index", "plan_edit", "plan_parts", "run_parts"]
 
 #: The most pages a part holds, unless a single day holds more (the least size:
 #: see :func:`part_size_for`).
 PART_SIZE = 200
 #: How many full parts the article pages may fill before the size doubles.
 MAX_PARTS = 64
-#: Folder of the parts inside the bundle.
-PARTS_DIR = "parts"
 #: The list of the parts, for the search page.
 PARTS_INDEX = "newsarchive-parts.json"
 UNDATED = "undated"
@@ -229,11 +237,23 @@ def _marked(path: Path) -> bool:
 
 @dataclass
 class PartPlan:
-    """Which parts the archive has, and which of them to index now."""
+    """Which parts the archive has (``keys``), which of them to index now (``dirty``,
+    whose pages ``pages`` holds) and which parts of the installed index are gone."""
 
-    parts: dict[str, list[str]]
+    keys: list[str]
+    pages: dict[str, list[str]]
     dirty: list[str]
     gone: list[str] = field(default_factory=list)
+
+
+def members_digest(pages: Sequence[str]) -> str:
+    """The digest of a part's pages (sorted paths) that its record keeps."""
+    return hashlib.sha256("\n".join(pages).encode("utf-8")).hexdigest()
+
+
+def _indexed(output_dir: Path, key: str) -> bool:
+    """Whether the installed bundle has the index of the part ``key``."""
+    return (output_dir / BUNDLE_DIR / PARTS_DIR / key / "pagefind-entry.json").is_file()
 
 
 def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | None,
@@ -244,7 +264,8 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
     part); ``changed`` the output paths written or removed since it was made
     (None: every page may have changed).  A part is indexed again when it is
     new, its pages changed, were added or removed, its record is not this
-    version's (no ``members`` or another ``size``), or its files are gone.
+    version's (another digest of its pages or another ``size``), or its files
+    are gone.
     """
     parts = assign((path for path in html if is_article_path(path)), part_size)
     full = old is None or changed is None
@@ -257,26 +278,27 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
     if members:
         parts[OTHER] = sorted(members)
     if full:
-        return PartPlan(parts, order(parts), [])
+        return PartPlan(list(parts), parts, order(parts), [])
     assert old is not None and changed is not None
     touched = set(changed)
     dirty = []
     for key, pages in parts.items():
         record = old.get(key)
         if (not isinstance(record, dict) or record.get("pages") != len(pages)
-                or record.get("size") != part_size or record.get("members") != pages
-                or touched.intersection(pages)
-                or not (output_dir / "pagefind" / PARTS_DIR / key
-                        / "pagefind-entry.json").is_file()):
+                or record.get("size") != part_size
+                or record.get("members") != members_digest(pages)
+                or touched.intersection(pages) or not _indexed(output_dir, key)):
             dirty.append(key)
-    return PartPlan(parts, order(dirty), sorted(set(old) - set(parts)))
+    return PartPlan(list(parts), parts, order(dirty), sorted(set(old) - set(parts)))
 
 
 def _other_members(output_dir: Path, old: Mapping[str, Any], changed: Collection[str]
                    ) -> set[str]:
-    """The pages of :data:`OTHER` after ``changed``: the recorded ones, with each changed
-    page that is not an article page added or dropped by whether it is marked."""
-    members = set(old.get(OTHER, {}).get("members", ()))
+    """The pages of :data:`OTHER` after ``changed``: the recorded ones (in its part's
+    manifest), with each changed page that is not an article page added or dropped
+    by whether it is marked."""
+    recorded = read_part(output_dir / BUNDLE_DIR, OTHER) if OTHER in old else None
+    members = set(recorded[1] if recorded is not None else ())
     for path in changed:
         if path.endswith(".html") and not is_article_path(path):
             if _marked(output_dir / path):
@@ -286,43 +308,64 @@ def _other_members(output_dir: Path, old: Mapping[str, Any], changed: Collection
     return members
 
 
+def _holders(keys: Iterable[str]) -> dict[str, str]:
+    """The output folders of the dated and undated parts ``keys``: folder to its part."""
+    return {folder: key for key in keys if key != OTHER for folder in _folders(key)}
+
+
+def _holder(page: str, holders: Mapping[str, str]) -> str | None:
+    """The part whose folders hold ``page`` (an article page's path), if any."""
+    prefix = ""
+    for piece in page.split("/")[:3]:
+        prefix += piece + "/"
+        if prefix in holders:
+            return holders[prefix]
+    return None
+
+
 def plan_edit(output_dir: Path, old: Mapping[str, Any] | None, changed: Collection[str],
               part_size: int = PART_SIZE) -> PartPlan | None:
     """The parts after ``changed`` (output paths written or removed) when no article page
     was added or removed: planned from ``old`` (the record of the installed bundle)
     without walking the whole output folder.
 
-    The parts holding a changed article page are indexed again, after a walk
-    of their own folders found the pages their record lists; :data:`OTHER` as
-    in :func:`plan_parts`, and any part whose files are gone.  None (walk the
-    output folder: :func:`plan_parts`) when a changed article page is not in a
-    record or is gone, a record lacks its pages or was made with another
-    ``part_size``, or a walked part's pages differ from its record.
+    The parts whose folders hold a changed article page are indexed again,
+    after a walk of their own folders found the pages their record's digest
+    names; :data:`OTHER` as in :func:`plan_parts`, and any part whose files are
+    gone.  None (walk the output folder: :func:`plan_parts`) when a changed
+    article page is in no part's folders, is gone or is not among the walked
+    pages, a record lacks its digest or was made with another ``part_size``,
+    or a walked part's pages differ from its record.
     """
     if not old or not all(isinstance(record, dict) and record.get("size") == part_size
-                          and isinstance(record.get("members"), list)
+                          and isinstance(record.get("members"), str)
                           for record in old.values()):
         return None
     articles = {path for path in changed if is_article_path(path)}
-    where = {page: key for key, record in old.items() if key != OTHER
-             for page in record["members"] if page in articles}
-    if set(where) != articles or not all(os.path.isfile(output_dir / path)
+    holders = _holders(old)
+    where = {page: _holder(page, holders) for page in articles}
+    if None in where.values() or not all(os.path.isfile(output_dir / path)
                                          for path in articles):
         return None
-    parts = {key: list(record["members"]) for key, record in old.items() if key != OTHER}
-    touched = set(where.values())
-    for key in touched:
-        if [path for path in pages_to_index(output_dir, _folders(key))
-                if is_article_path(path)] != parts[key]:
+    keys = [key for key in old if key != OTHER]
+    touched = {holder for holder in where.values() if holder is not None}
+    touched.update(key for key in keys if not _indexed(output_dir, key))
+    pages: dict[str, list[str]] = {}
+    for key in sorted(touched):
+        pages[key] = [path for path in pages_to_index(output_dir, _folders(key))
+                      if is_article_path(path)]
+        if members_digest(pages[key]) != old[key]["members"]:
             return None
     members = _other_members(output_dir, old, changed)
     if members:
-        parts[OTHER] = sorted(members)
-        if parts[OTHER] != old.get(OTHER, {}).get("members"):
+        keys.append(OTHER)
+        pages[OTHER] = sorted(members)
+        if (old.get(OTHER, {}).get("members") != members_digest(pages[OTHER])
+                or not members.isdisjoint(changed) or not _indexed(output_dir, OTHER)):
             touched.add(OTHER)
-    dirty = [key for key in parts if key in touched or not (
-        output_dir / "pagefind" / PARTS_DIR / key / "pagefind-entry.json").is_file()]
-    return PartPlan(parts, order(dirty), sorted(set(old) - set(parts)))
+    dirty = order(touched)
+    return PartPlan(keys, {key: pages[key] for key in dirty}, dirty,
+                    sorted(set(old) - set(keys)))
 
 
 def run_parts(keys: Sequence[str], parts: Mapping[str, Sequence[str]], run: Any
@@ -357,8 +400,8 @@ def part_record(folder: Path, key: str, pages: Sequence[str], part_size: int = P
                 ) -> tuple[dict[str, Any], str]:
     """Normalise the bundle Pagefind wrote into ``folder`` for part ``key``; its record
     (pages, page count of each language index, language tags, ``members``: the
-    pages, and ``size``: the ``part_size`` the parts were made with), and what
-    kept it from being normalised ("" when nothing)."""
+    digest of the pages, and ``size``: the ``part_size`` the parts were made with),
+    and what kept it from being normalised ("" when nothing)."""
     problem = ""
     try:
         count = normalise(folder)
@@ -372,5 +415,6 @@ def part_record(folder: Path, key: str, pages: Sequence[str], part_size: int = P
     except (FormatError, OSError, ValueError, LookupError, TypeError) as exc:
         indexes, tags, problem = {}, [], problem or str(exc)
     record: dict[str, Any] = {"pages": len(pages), "indexed": count, "indexes": indexes,
-                              "tags": tags, "members": list(pages), "size": part_size}
+                              "tags": tags, "members": members_digest(pages),
+                              "size": part_size}
     return record, problem
