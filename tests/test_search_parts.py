@@ -273,8 +273,9 @@ def test_an_edit_reads_and_writes_only_the_manifest_of_its_own_part(
     assert _files(bundle) == _fresh_bundle(tmp_path, site)
 
 
+@pytest.mark.parametrize("next_run", ["edit", "nothing-changed"])
 def test_an_install_stopped_half_way_is_finished_by_the_next_index(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, next_run: str) -> None:
     require_pagefind()
     site = _site(tmp_path)
     assert index_site(site, language="en", part_size=1).parts == 5
@@ -302,10 +303,12 @@ def test_an_install_stopped_half_way_is_finished_by_the_next_index(
                for path in (bundle / "parts" / "2000s").rglob("*") if path.is_file()}
     assert on_disk - {".newsarchive-part.json"} <= set(listed["files"]), (
         "every file on disk is listed, old and new")
+    changed: bool | set[str] = {edited} if next_run == "edit" else False
 
-    result = index_site(site, language="en", part_size=1, changed={edited})
+    result = index_site(site, language="en", part_size=1, changed=changed)
 
-    assert (result.status, result.parts, result.diagnostic) == ("indexed", 1, None)
+    assert (result.status, result.parts, result.diagnostic) == (
+        "indexed", 1 if next_run == "edit" else 5, None), "never reported unchanged"
     assert _files(bundle) == _fresh_bundle(tmp_path, site)
 
 

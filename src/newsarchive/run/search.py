@@ -192,8 +192,9 @@ def index_site(output_dir: Path, *, language: str = "",
     where = output_dir.as_posix()
     bundle = output_dir / BUNDLE_DIR
     old_files, old_parts = (None, None) if bundle.is_symlink() else read_bundle(bundle)
-    if not changed and old_parts is not None and (bundle / "pagefind.js").is_file():
-        return IndexResult("unchanged")
+    if (not changed and old_parts is not None and (bundle / "pagefind.js").is_file()
+            and not any(record.get("pending") for record in old_parts.values())):
+        return IndexResult("unchanged")  # (a pending part: an install stopped half-way)
     if not pagefind_available():
         return IndexResult("unavailable", diagnostic=Diagnostic(
             where, 0, 0, "Pagefind is not installed, so the site has no search index "
