@@ -1,0 +1,145 @@
+"""How long one edited article takes to be found by search, in a built archive.
+
+Each repeat appends a sentence of a word made for it (``quorbel3x``) to one of
+the given source files, then times either a one-shot ``newsarchive build``
+(``--mode build``: the whole command, start-up included) or, with ``newsarchive
+serve`` running (``--mode serve``), the time from the save until the search
+bundle's manifest is replaced, which the search step does last.  Each timed
+edit is then checked: a page fragment of the index written after the save must
+hold the new word, so a time is only reported for an edit search finds.
+
+The archive must be built first, search included; its source files are
+appended to (take a copy).  The archives of ``benchmarks/RESULTS.md`` are
+``generate_corpus.py 10000`` and ``100000`` with a plain ``archive.yaml``.
+
+Usage::
+
+    python benchmarks/edit_search.py --config /tmp/m100k/archive.yaml \\
+        --files 050/050123.md 071/071777.md --mode build --repeats 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+NEWSARCHIVE = Path(sys.executable).with_name("newsarchive")
+#: The search step replaces the bundle's manifest last.
+MANIFEST = Path("pagefind") / ".newsarchive-bundle.json"
+#: Stat signatures are trusted two seconds after a change: wait that long.
+SETTLE = 3.0
+
+
+def _folders(config: Path) -> tuple[Path, Path]:
+    """The source and output folders ``config`` names, relative to its folder."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    root = config.parent
+    return (root / str(data.get("source_dir", "seeds")), root / str(data.get("output_dir",
+                                                                             "site")))
+
+
+def _append(path: Path, word: str) -> float:
+    """Append a sentence holding ``word`` to ``path``; the time of the save."""
+    with path.open("a", encoding="utf-8") as handle:
+        # The new word alone: repeated words would become the article's keywords, whose
+        # change (story threads) takes the full build path instead of an edit's.
+        handle.write(f"\n{word}.\n")
+    return time.time()
+
+
+def _found(output: Path, word: str, since: float) -> bool:
+    """Whether a page fragment of the index written since ``since`` holds ``word``."""
+    for fragment in (output / "pagefind").glob("parts/*/fragment/*.pf_fragment"):
+        if fragment.stat().st_mtime >= since - 1 and word.encode() in gzip.decompress(
+                fragment.read_bytes()):
+            return True
+    return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _build_times(config: Path, files: list[Path], output: Path, repeats: int) -> list[float]:
+    times = []
+    for k in range(repeats):
+        word = f"quorbel{k}x{os.getpid()}"
+        saved = _append(files[k % len(files)], word)
+        time.sleep(SETTLE)
+        started = time.perf_counter()
+        subprocess.run([str(NEWSARCHIVE), "build", "--config", str(config), "--quiet"],
+                       check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+        if not _found(output, word, saved):
+            sys.exit(f"edit {k}: the index does not hold {word}")
+        print(f"edit {k} ({files[k % len(files)].name}): {times[-1]:.2f} s", flush=True)
+    return times
+
+
+def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) -> list[float]:
+    command = [str(NEWSARCHIVE), "serve", "--config", str(config), "--port", str(_free_port())]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        assert server.stdout is not None
+        for line in server.stdout:
+            if line.startswith("Serving"):
+                break
+        else:
+            sys.exit("the server stopped before serving")
+        time.sleep(SETTLE)
+        times = []
+        for k in range(repeats):
+            word = f"quorbel{k}s{os.getpid()}"
+            before = (output / MANIFEST).stat().st_mtime_ns
+            started = time.perf_counter()
+            saved = _append(files[k % len(files)], word)
+            while (output / MANIFEST).stat().st_mtime_ns == before:
+                if time.perf_counter() - started > 120:
+                    sys.exit(f"edit {k}: the search bundle was not replaced in 120 s")
+                time.sleep(0.005)
+            times.append(time.perf_counter() - started)
+            if not _found(output, word, saved):
+                sys.exit(f"edit {k}: the index does not hold {word}")
+            print(f"edit {k} ({files[k % len(files)].name}): {times[-1]:.2f} s", flush=True)
+            time.sleep(SETTLE + 2)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--files", nargs="+", required=True,
+                        help="source files to edit, relative to the source folder")
+    parser.add_argument("--mode", choices=("build", "serve"), default="build")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    config = args.config.resolve()
+    source, output = _folders(config)
+    files = [source / name for name in args.files]
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing or not (output / MANIFEST).is_file():
+        sys.exit(f"build the archive of {config} first, search included; missing: "
+                 + ", ".join(missing or [str(output / MANIFEST)]))
+    run = _build_times if args.mode == "build" else _serve_times
+    times = run(config, files, output, args.repeats)
+    print(f"{args.mode}: median {statistics.median(times):.2f} s, "
+          f"{min(times):.2f}-{max(times):.2f} s over {len(times)} edits")
+
+
+if __name__ == "__main__":
+    main()
