@@ -550,6 +550,36 @@ def test_only_listed_files_of_the_old_bundle_are_removed(tmp_path: Path) -> None
     assert dropped and not dropped & set(after), "files only the old bundle had are deleted"
 
 
+@pytest.mark.parametrize("changed", [True, False], ids=["edit", "full"])
+def test_pages_of_a_part_whose_manifest_is_lost_are_not_lost(tmp_path: Path,
+                                                              changed: bool) -> None:
+    require_pagefind()
+    site = tmp_path / "site"
+    _page_site(site, ["p01", "p02", "p03"])  # pages outside the dated folders: part "other"
+    assert index_site(site).pages == 3
+    before = _bundle_files(site)
+    (site / "pagefind" / "parts" / "other" / search_bundle.PART_MANIFEST).unlink()
+
+    result = index_site(site, changed={"p01/index.html"} if changed else True)
+
+    assert (result.status, result.pages, result.diagnostic) == ("indexed", 3, None), (
+        "the part's pages are found again, not only the changed one")
+    assert _bundle_files(site) == before
+
+    page = site / "p02" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("harbour", "lighthouse"),
+                    encoding="utf-8")
+    (site / "pagefind" / "parts" / "other" / search_bundle.PART_MANIFEST).unlink()
+    kept = _snapshot(site / "pagefind")
+
+    result = index_site(site, changed={"p02/index.html"} if changed else True)
+
+    entry = site / "pagefind" / "parts" / "other" / "pagefind-entry.json"
+    assert_refused(result, entry, "pagefind/parts/other/pagefind-entry.json exists and was "
+                   "not written by newsarchive; left alone")
+    assert _snapshot(site / "pagefind") == kept, "files no manifest lists are not replaced"
+
+
 def test_temporary_folders_are_its_own_and_removed(tmp_path: Path) -> None:
     require_pagefind()
     site = tmp_path / "site"

@@ -269,12 +269,10 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
     """
     parts = assign((path for path in html if is_article_path(path)), part_size)
     full = old is None or changed is None
-    if full:
+    members = None if full else _other_members(output_dir, old or {}, changed or ())
+    if members is None:  # (also when the recorded pages of OTHER cannot be read)
         members = {path for path in html if not is_article_path(path)
                    and _marked(output_dir / path)}
-    else:
-        assert old is not None and changed is not None
-        members = _other_members(output_dir, old, changed)
     if members:
         parts[OTHER] = sorted(members)
     if full:
@@ -293,12 +291,14 @@ def plan_parts(output_dir: Path, html: Sequence[str], old: Mapping[str, Any] | N
 
 
 def _other_members(output_dir: Path, old: Mapping[str, Any], changed: Collection[str]
-                   ) -> set[str]:
+                   ) -> set[str] | None:
     """The pages of :data:`OTHER` after ``changed``: the recorded ones (in its part's
     manifest), with each changed page that is not an article page added or dropped
-    by whether it is marked."""
-    recorded = read_part(output_dir / BUNDLE_DIR, OTHER) if OTHER in old else None
-    members = set(recorded[1] if recorded is not None else ())
+    by whether it is marked; None when its manifest cannot be read."""
+    recorded = read_part(output_dir / BUNDLE_DIR, OTHER) if OTHER in old else ({}, [])
+    if recorded is None:
+        return None
+    members = set(recorded[1])
     for path in changed:
         if path.endswith(".html") and not is_article_path(path):
             if _marked(output_dir / path):
@@ -335,7 +335,8 @@ def plan_edit(output_dir: Path, old: Mapping[str, Any] | None, changed: Collecti
     gone.  None (walk the output folder: :func:`plan_parts`) when a changed
     article page is in no part's folders, is gone or is not among the walked
     pages, a record lacks its digest or was made with another ``part_size``,
-    or a walked part's pages differ from its record.
+    a walked part's pages differ from its record, or the manifest of
+    :data:`OTHER`, which lists its pages, cannot be read.
     """
     if not old or not all(isinstance(record, dict) and record.get("size") == part_size
                           and isinstance(record.get("members"), str)
@@ -357,6 +358,8 @@ def plan_edit(output_dir: Path, old: Mapping[str, Any] | None, changed: Collecti
         if members_digest(pages[key]) != old[key]["members"]:
             return None
     members = _other_members(output_dir, old, changed)
+    if members is None:
+        return None
     if members:
         keys.append(OTHER)
         pages[OTHER] = sorted(members)
