@@ -296,6 +296,7 @@ def test_an_install_stopped_half_way_is_finished_by_the_next_index(
 
     assert result.status == "failed" and result.diagnostic is not None
     assert "No space left on device" in result.diagnostic.message
+    assert result.diagnostic.hint.startswith("free some disk space"), result.diagnostic.hint
     top = json.loads((bundle / ".newsarchive-bundle.json").read_bytes())
     assert top["parts"]["2000s"] == {"pending": True}, "the part being written is marked"
     listed = json.loads((bundle / "parts" / "2000s" / ".newsarchive-part.json").read_bytes())

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import errno
 import sys
 import time
 from collections import Counter
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from newsarchive import __version__
 from newsarchive.config import Config, line_of_key, load_config
-from newsarchive.errors import ConfigError, Diagnostic, OutputError
+from newsarchive.errors import ConfigError, Diagnostic, OutputError, build_os_hint
 
 if TYPE_CHECKING:  # the builder is imported when a build runs, not at start-up
     from newsarchive.model import BuildReport
@@ -195,19 +194,6 @@ def _build(args: argparse.Namespace, dry_run: bool) -> int:
     return report.exit_status
 
 
-_OS_HINTS = {
-    errno.ENOSPC: "free some disk space (or choose an output folder on another disk) "
-                  "and build again; the next build finishes the job",
-    errno.EDQUOT: "free some of your disk quota and build again",
-    errno.EACCES: "check the permissions of the output and cache folders",
-    errno.EPERM: "check the permissions of the output and cache folders",
-    errno.EROFS: "the folder is on a read-only file system; choose another --output",
-    errno.ENOTDIR: "a file stands where the build needs a folder; remove it or choose "
-                   "another --output",
-    errno.ENAMETOOLONG: "choose an output folder with a shorter path",
-}
-
-
 def _missing_source(args: argparse.Namespace, config: Config) -> Diagnostic:
     """The source folder is not there: where it was named (``--source``, the config's
     ``source_dir`` line, or the default ``seeds/``) and what to do."""
@@ -231,7 +217,7 @@ def _os_error(exc: OSError, config: Config) -> Diagnostic:
     where = exc.filename if isinstance(exc.filename, str) else str(config.output_dir)
     reason = exc.strerror or type(exc).__name__
     return Diagnostic(where, 0, 0, f"cannot write: {reason}",
-                      _OS_HINTS.get(exc.errno or 0, "check the output folder and build again"))
+                      build_os_hint(exc, "check the output folder and build again"))
 
 
 def summary(report: BuildReport, config: Config) -> str:

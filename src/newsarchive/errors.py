@@ -23,6 +23,7 @@ Diagnostics with ``severity="warning"``: reported, never fatal.
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -34,6 +35,7 @@ __all__ = [
     "NewsarchiveError",
     "OutputError",
     "Severity",
+    "build_os_hint",
 ]
 
 Severity = Literal["error", "warning"]
@@ -112,3 +114,22 @@ class ContentError(NewsarchiveError):
 
 class OutputError(NewsarchiveError):
     """An output path is claimed twice or would leave the output folder."""
+
+
+_OS_HINTS = {
+    errno.ENOSPC: "free some disk space (or choose an output folder on another disk) "
+                  "and build again; the next build finishes the job",
+    errno.EDQUOT: "free some of your disk quota and build again",
+    errno.EACCES: "check the permissions of the output and cache folders",
+    errno.EPERM: "check the permissions of the output and cache folders",
+    errno.EROFS: "the folder is on a read-only file system; choose another --output",
+    errno.ENOTDIR: "a file stands where the build needs a folder; remove it or choose "
+                   "another --output",
+    errno.ENAMETOOLONG: "choose an output folder with a shorter path",
+}
+
+
+def build_os_hint(exc: OSError, default: str) -> str:
+    """What to do about a build's file system failure ``exc`` (disk full, read-only,
+    permissions), else ``default``."""
+    return _OS_HINTS.get(exc.errno or 0, default)

@@ -83,7 +83,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from newsarchive.errors import Diagnostic
+from newsarchive.errors import Diagnostic, build_os_hint
 from newsarchive.run.search_bundle import BUNDLE_DIR, LANGUAGE_NAMES, MANIFEST, Refusal
 from newsarchive.run.search_install import check_bundle_folder, install, read_bundle
 from newsarchive.run.search_pages import pages_to_index
@@ -318,8 +318,8 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
                            diagnostic=refusal.diagnostic)
     except OSError as exc:
         return IndexResult("failed", seconds=time.perf_counter() - started, diagnostic=Diagnostic(
-            bundle.as_posix(), 0, 0, f"cannot write the search bundle: {exc}",
-            "check that the output folder is writable, then build again"))
+            bundle.as_posix(), 0, 0, f"cannot write the search bundle: {exc}", build_os_hint(
+                exc, "check that the output folder is writable, then build again")))
     if warning is None and kept:
         warning = Diagnostic(
             (bundle / kept[0]).as_posix(), 0, 0,
