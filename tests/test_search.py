@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,6 +221,62 @@ def test_the_dev_server_indexes_for_search(tmp_path: Path) -> None:
         assert list(bundle.glob("pagefind-entry.json"))
     finally:
         server.stop()
+
+
+def test_builds_taken_together_index_what_each_of_them_wrote(tmp_path: Path) -> None:
+    """Builds finished while the dev server indexes are indexed in one more run, for the
+    pages any of them wrote or removed, not the whole archive again; a failed build
+    among them does not drop the builds before it."""
+    from newsarchive.config import load_config
+    from newsarchive.model import BuildReport
+    from newsarchive.serve.rebuild import Outcome
+    from newsarchive.serve.server import _Indexer
+
+    from sitekit import make_site, md
+
+    make_site(tmp_path, {"a.md": md("Kangaroo", "2001-01-01", "A kangaroo crossed.")})
+    config = load_config(tmp_path / "archive.yaml", tmp_path)
+    first_run, release = threading.Event(), threading.Event()
+    runs: list[tuple[Outcome, Any]] = []
+
+    class Rebuilder:
+        def index_search(self, outcome: Outcome, paths: Any = None) -> tuple[str, ...]:
+            runs.append((outcome, paths))
+            first_run.set()
+            assert release.wait(10)
+            return ()
+
+    def outcome(written: tuple[str, ...], removed: tuple[str, ...] = (),
+                failed: bool = False) -> Outcome:
+        report = None if failed else BuildReport(written_paths=written, removed_paths=removed)
+        return Outcome(report, (), config, 0.1)
+
+    indexer = _Indexer(Rebuilder())  # type: ignore[arg-type]
+    one = outcome(("2001/01/01/a/index.html",))
+    indexer.request(one)
+    assert first_run.wait(10)
+    two, four = outcome(("2001/01/01/a/index.html", "index.html")), outcome(
+        ("2002/02/02/b/index.html",), ("2003/03/03/c/index.html",))
+    for later in (two, outcome(("2009/09/09/x/index.html",), failed=True), four):
+        indexer.request(later)
+    release.set()
+    assert indexer.idle.wait(10)
+
+    assert [(run, set(paths)) for run, paths in runs] == [
+        (one, {"2001/01/01/a/index.html"}),
+        (four, {"2001/01/01/a/index.html", "index.html", "2002/02/02/b/index.html",
+                "2003/03/03/c/index.html"})]
+
+    runs.clear()
+    first_run.clear()
+    release.clear()
+    indexer.request(one)
+    assert first_run.wait(10)
+    indexer.request(two)
+    indexer.request(outcome((), failed=True))
+    release.set()
+    assert indexer.idle.wait(10)
+    assert [run for run, _ in runs] == [one, two], "the failed build does not replace it"
 
 
 def test_a_build_that_failed_after_writing_pages_is_indexed_by_the_next(

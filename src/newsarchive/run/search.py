@@ -370,12 +370,15 @@ def _names_or_warning(staged: Path, where: str, records: Mapping[str, Mapping[st
         "warning")
 
 
-def search_step(config: Config, report: BuildReport, reindex: bool = False) -> IndexResult:
+def search_step(config: Config, report: BuildReport, reindex: bool = False,
+                paths: Collection[str] | None = None) -> IndexResult:
     """The search step of a build that wrote ``report``: index the parts of the output
-    whose article pages were written or removed (or, with ``reindex``, every part:
-    e.g. the last build of this output was killed, so its index may be stale), else
-    keep the bundle."""
-    paths = (*report.written_paths, *report.removed_paths)
+    whose article pages were written or removed (``paths``, the output paths written
+    or removed, when it is given: by several builds; else the report's), or, with
+    ``reindex``, every part (e.g. the last build of this output was killed, so its
+    index may be stale); else keep the bundle."""
+    if paths is None:
+        paths = (*report.written_paths, *report.removed_paths)
     if reindex:
         return index_site(config.output_dir, language=config.language)
     if not any(is_article_path(p) for p in paths):

@@ -29,7 +29,7 @@ import os
 import re
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,9 +269,11 @@ class Rebuilder:
             return None
         return Outcome(report, (), self.config, time.perf_counter() - started)
 
-    def index_search(self, outcome: Outcome, reindex: bool = False) -> tuple[str, ...]:
-        """The search step for the build of ``outcome`` (``reindex``: whatever it
-        wrote); the problem lines it found.  Run by the dev server's indexer
+    def index_search(self, outcome: Outcome, paths: Collection[str] | None = None
+                     ) -> tuple[str, ...]:
+        """The search step for the build of ``outcome`` (``paths``: the output paths it
+        and the builds before it since the last search step wrote or removed, else
+        those of its report); the problem lines it found.  Run by the dev server's indexer
         thread after the browser was told of the new pages: it takes no build
         lock (a rebuild must not wait for Pagefind), and a page that exists
         is replaced whole (atomic replace), so at worst it indexes a page one
@@ -284,7 +286,7 @@ class Rebuilder:
         from newsarchive.run.search import search_step
 
         try:
-            result = search_step(config, report, reindex)
+            result = search_step(config, report, paths=paths)
         except Exception as exc:  # the server serves on; the next build tries again
             logger.debug("search failed", exc_info=True)
             return tuple(describe_exception(exc, config))
