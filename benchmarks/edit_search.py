@@ -7,6 +7,8 @@ serve`` running (``--mode serve``), the time from the save until the search
 bundle's manifest is replaced, which the search step does last.  Each timed
 edit is then checked: a page fragment of the index written after the save must
 hold the new word, so a time is only reported for an edit search finds.
+``--mode burst`` saves every file given in turn, half a second apart, with
+``serve`` running, and times until search finds every new word.
 
 The archive must be built first, search included; its source files are
 appended to (take a copy).  The archives of ``benchmarks/RESULTS.md`` are
@@ -21,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import socket
@@ -28,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -87,7 +91,9 @@ def _build_times(config: Path, files: list[Path], output: Path, repeats: int) ->
     return times
 
 
-def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) -> list[float]:
+@contextlib.contextmanager
+def _serving(config: Path) -> Iterator[None]:
+    """``newsarchive serve`` of ``config`` running on a free loopback port."""
     command = [str(NEWSARCHIVE), "serve", "--config", str(config), "--port", str(_free_port())]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
@@ -99,7 +105,15 @@ def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) ->
         else:
             sys.exit("the server stopped before serving")
         time.sleep(SETTLE)
-        times = []
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=600)  # it finishes a search step that is going
+
+
+def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) -> list[float]:
+    times = []
+    with _serving(config):
         for k in range(repeats):
             word = f"quorbel{k}s{os.getpid()}"
             before = (output / MANIFEST).stat().st_mtime_ns
@@ -114,10 +128,31 @@ def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) ->
                 sys.exit(f"edit {k}: the index does not hold {word}")
             print(f"edit {k} ({files[k % len(files)].name}): {times[-1]:.2f} s", flush=True)
             time.sleep(SETTLE + 2)
-        return times
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return times
+
+
+def _burst_times(config: Path, files: list[Path], output: Path, repeats: int,
+                 gap: float = 0.5) -> list[float]:
+    """With ``serve`` running, each repeat saves every one of ``files`` in turn, ``gap``
+    seconds apart (an editor saving as it goes), and times until search finds them all."""
+    times = []
+    with _serving(config):
+        for k in range(repeats):
+            words = [f"quorbel{k}b{n}x{os.getpid()}" for n in range(len(files))]
+            started = time.perf_counter()
+            since = time.time()
+            for path, word in zip(files, words, strict=True):
+                _append(path, word)
+                time.sleep(gap)
+            while missing := [word for word in words if not _found(output, word, since)]:
+                if time.perf_counter() - started > 600:
+                    sys.exit(f"burst {k}: search does not find {missing} after 600 s")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - started)
+            print(f"burst {k} ({len(files)} saves {gap:g} s apart): {times[-1]:.2f} s",
+                  flush=True)
+            time.sleep(SETTLE + 2)
+    return times
 
 
 def main() -> None:
@@ -125,7 +160,7 @@ def main() -> None:
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--files", nargs="+", required=True,
                         help="source files to edit, relative to the source folder")
-    parser.add_argument("--mode", choices=("build", "serve"), default="build")
+    parser.add_argument("--mode", choices=("build", "serve", "burst"), default="build")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     config = args.config.resolve()
@@ -135,7 +170,7 @@ def main() -> None:
     if missing or not (output / MANIFEST).is_file():
         sys.exit(f"build the archive of {config} first, search included; missing: "
                  + ", ".join(missing or [str(output / MANIFEST)]))
-    run = _build_times if args.mode == "build" else _serve_times
+    run = {"build": _build_times, "serve": _serve_times, "burst": _burst_times}[args.mode]
     times = run(config, files, output, args.repeats)
     print(f"{args.mode}: median {statistics.median(times):.2f} s, "
           f"{min(times):.2f}-{max(times):.2f} s over {len(times)} edits")
