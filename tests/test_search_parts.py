@@ -20,7 +20,7 @@ import pytest
 
 from browser_fixtures import require_module, require_pagefind, serving
 from newsarchive import cli
-from newsarchive.run import search, search_install, search_parts, search_service
+from newsarchive.run import search, search_install, search_parts, search_periods, search_service
 from newsarchive.run.search import index_site
 from newsarchive.run.search_pages import pages_to_index
 from newsarchive.run.search_parts import assign, members_digest, order, plan_edit
@@ -101,7 +101,7 @@ def test_parts_are_as_coarse_as_keeps_them_within_the_size() -> None:
 
 
 def test_each_part_names_the_folders_that_hold_its_pages() -> None:
-    folders = search_parts._folders
+    folders = search_periods.folders
     assert folders("1990s") == [f"{year}/" for year in range(1990, 2000)]
     assert folders("1998") == ["1998/"]
     assert folders("1998-h2") == [f"1998/{month:02d}/" for month in range(7, 13)]
