@@ -113,6 +113,29 @@ def test_damaged_row_is_a_miss_never_trusted(tmp_path: Path) -> None:
     assert snapshot(config.output_dir) == _reference(tmp_path)
 
 
+@pytest.mark.parametrize(("column", "was", "now"), [
+    ("meta", b"Story 2003 2", b"Story 2003 9"),  # the light result: a title
+    ("bodies", b"Paragraph about", b"Paragraph aboot"),  # the article's body
+])
+def test_bytes_damaged_inside_a_row_are_a_miss(tmp_path: Path, column: str, was: bytes,
+                                               now: bytes) -> None:
+    """SQLite checks the structure of its pages, not the bytes a row holds: a row whose
+    blob still unpickles but was changed fails its seal and is read again."""
+    config = _site(tmp_path / "site")
+    build_site(config)
+    db = sqlite3.connect(_cache_file(config))
+    with db:
+        (blob,) = db.execute(f"SELECT {column} FROM sources WHERE path = '2003-2.md'").fetchone()
+        assert bytes(blob).count(was) == 1
+        db.execute(f"UPDATE sources SET {column} = ? WHERE path = '2003-2.md'",
+                   (bytes(blob).replace(was, now),))
+    db.close()
+    report = build_site(config, full=True)
+    assert snapshot(config.output_dir) == _reference(tmp_path)
+    assert b"Story 2003 9" not in (config.output_dir / "index.html").read_bytes()
+    assert report.sources_read == (1 if column == "meta" else 0)
+
+
 def test_disabled_cache_writes_no_cache_folder(tmp_path: Path) -> None:
     config = _site(tmp_path / "site")
     build_site(config, use_cache=False)

@@ -18,12 +18,10 @@ class StoreHandle:
         self._enabled = enabled
         self._cache: Cache | None = None
         self.warning = ""
-        self.verified = False
 
     def __call__(self) -> Cache:
         if self._cache is None:
-            cache, warning = open_cache(self._cache_dir, enabled=self._enabled,
-                                        check=False)
+            cache, warning = open_cache(self._cache_dir, enabled=self._enabled)
             self._cache = cache
             self.warning = warning.message if warning else ""
         return self._cache

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from newsarchive import __version__, hooks, i18n, theme
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
+from newsarchive.incremental.database import seal_bytes, unseal_bytes
 from newsarchive.incremental.keys import pickled_format
 from newsarchive.model import Entry
 from newsarchive.pipeline.plan import PageSpec
@@ -82,16 +83,13 @@ def shards(values: Mapping[Any, Any], name: Callable[[Any], str], prefix: str
 
 def seal(value: Any) -> bytes:
     """``value`` pickled, prefixed with a digest of the pickle."""
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.blake2b(data, digest_size=16).digest() + data
+    return seal_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def unseal(blob: bytes | None) -> Any:
     """The value of a sealed blob, or None when it is missing or damaged."""
-    if not blob or len(blob) < 16:
-        return None
-    data = memoryview(blob)[16:]
-    if hashlib.blake2b(data, digest_size=16).digest() != blob[:16]:
+    data = unseal_bytes(blob)
+    if data is None:
         return None
     try:
         return pickle.loads(data)

@@ -2,8 +2,9 @@
 
 One SQLite file in the cache folder (git-ignored, beside the config).  SQLite
 gives atomic commits and locking, so concurrent builds and a build killed
-half-way leave it consistent; a damaged or foreign file is discarded with a
-warning, never trusted (at open, and again if a query later finds damage).
+half-way leave it consistent; a foreign file, or one a query finds damaged, is
+discarded with a warning, never trusted, and a row whose blobs fail their seal
+(:func:`~newsarchive.incremental.database.seal_bytes`) is a miss.
 
 Source results are keyed by the source's path, its content digest and the
 digest of the settings that shape the result, never by modification time.
@@ -26,7 +27,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsarchive.incremental.database import busy, connect, delete_database, quick_check
+from newsarchive.incremental.database import (
+    busy,
+    connect,
+    delete_database,
+    seal_bytes,
+    unseal_bytes,
+)
 from newsarchive.model import Loaded
 
 __all__ = ["Cache", "CacheWarning", "SourceRow", "open_cache"]
@@ -85,21 +92,6 @@ class Cache:
             delete_database(self._path)
         self.warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
 
-    def verify(self) -> None:
-        """Check the whole file's integrity; a damaged file is deleted and replaced
-        by an empty cache, and :attr:`warning` says so."""
-        if self._db is None or self._path is None:
-            return
-        try:
-            quick_check(self._db)
-            return
-        except sqlite3.DatabaseError as exc:
-            self._discard(exc)
-        try:
-            self._db = connect(self._path)
-        except sqlite3.DatabaseError:  # pragma: no cover - a fresh file is never damaged
-            self._db = None
-
     def load_sources(self, settings: str) -> dict[str, SourceRow]:
         """Every cached source made with ``settings``, without bodies.  A row that
         cannot be unpickled is left out (a miss, never trusted)."""
@@ -114,10 +106,9 @@ class Cache:
             self._discard(exc)
             return {}
         for path, digest, stat, meta in rows:
-            try:
-                found[path] = SourceRow(path, digest, stat, pickle.loads(meta))
-            except Exception:  # a damaged row is a miss, never trusted
-                continue
+            loaded = _loaded(meta)
+            if loaded is not None:
+                found[path] = SourceRow(path, digest, stat, loaded)
         return found
 
     def load_bodies(self, digests: Mapping[str, str]) -> dict[str, bytes]:
@@ -134,8 +125,8 @@ class Cache:
                 for path, digest, blob in self._db.execute(
                         f"SELECT path, digest, bodies FROM sources WHERE path IN ({marks})",
                         chunk):
-                    if digests.get(path) == digest and blob:
-                        found[path] = bytes(blob)
+                    if digests.get(path) == digest and (data := unseal_bytes(blob)):
+                        found[path] = bytes(data)
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
             return {}
@@ -156,8 +147,9 @@ class Cache:
                     "INSERT OR REPLACE INTO sources(path, digest, settings, stat, meta, bodies)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     ((r.path, r.digest, settings, r.stat,
-                      r.meta or pickle.dumps(r.loaded, protocol=pickle.HIGHEST_PROTOCOL),
-                      r.bodies)
+                      seal_bytes(r.meta or pickle.dumps(r.loaded,
+                                                        protocol=pickle.HIGHEST_PROTOCOL)),
+                      seal_bytes(r.bodies) if r.bodies else b"")
                      for r in rows))
                 if stats:
                     self._db.executemany("UPDATE sources SET stat = ? WHERE path = ?",
@@ -225,10 +217,9 @@ class Cache:
                 for path, digest, stat, meta in self._db.execute(
                         "SELECT path, digest, stat, meta FROM sources"
                         f" WHERE settings = ? AND path IN ({marks})", (settings, *chunk)):
-                    try:
-                        found[path] = SourceRow(path, digest, stat, pickle.loads(meta))
-                    except Exception:  # a damaged row is a miss, never trusted
-                        continue
+                    loaded = _loaded(meta)
+                    if loaded is not None:
+                        found[path] = SourceRow(path, digest, stat, loaded)
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
             return {}
@@ -328,21 +319,29 @@ class Cache:
             self._db = None
 
 
-def open_cache(cache_dir: Path, enabled: bool = True, check: bool = True
-               ) -> tuple[Cache, CacheWarning | None]:
-    """Open (creating) the cache in ``cache_dir``; a damaged one is deleted and recreated.
+def _loaded(meta: bytes | None) -> Loaded | None:
+    """The light result sealed in a row's ``meta`` blob; None when the blob is
+    damaged (a miss, never trusted)."""
+    data = unseal_bytes(meta)
+    if data is None:
+        return None
+    try:
+        loaded: Loaded = pickle.loads(data)
+    except Exception:  # sealed, yet not a result of this version: a miss
+        return None
+    return loaded
 
-    ``check=False`` skips the integrity check of the whole file (it reads every
-    page: seconds for a large archive); call :meth:`Cache.verify` before
-    trusting rows in bulk.
-    """
+
+def open_cache(cache_dir: Path, enabled: bool = True) -> tuple[Cache, CacheWarning | None]:
+    """Open (creating) the cache in ``cache_dir``; a foreign or damaged one is deleted
+    and recreated."""
     if not enabled:
         return Cache(None), None
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / _FILE
     for attempt in range(20):
         try:
-            return Cache(connect(path, check), path), None
+            return Cache(connect(path), path), None
         except sqlite3.DatabaseError as exc:
             if not busy(exc):
                 break
@@ -351,7 +350,7 @@ def open_cache(cache_dir: Path, enabled: bool = True, check: bool = True
                     f"the cache is busy ({exc}); this build went without it")
             time.sleep(0.05 * (attempt + 1))
     try:
-        return Cache(connect(path, check), path), None
+        return Cache(connect(path), path), None
     except sqlite3.DatabaseError as exc:
         delete_database(path)
         warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")

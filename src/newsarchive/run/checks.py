@@ -50,7 +50,7 @@ def check_output(config: Config, force: bool = False,
             return False
         if cache is not None:
             return cache().knows_output(config.output_dir)
-        opened, _ = open_cache(config.cache_dir, check=False)
+        opened, _ = open_cache(config.cache_dir)
         try:
             return opened.knows_output(config.output_dir)
         finally:

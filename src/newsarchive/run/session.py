@@ -228,9 +228,6 @@ class Session:
         config = self.config
         cache = self._store()
         self._last = dataclasses.replace(self._last, known=None)
-        if not self._store.verified:
-            cache.verify()
-            self._store.verified = True
         loaded = refresh(self._last.sources, config, cache, self._settings, changed,
                          self._runner, shares_files, progress, keep, save=not dry_run)
         if not dry_run:
