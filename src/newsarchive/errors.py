@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from newsarchive.pickling import by_constructor
+
 __all__ = [
     "ConfigError",
     "ContentError",
@@ -41,6 +43,7 @@ __all__ = [
 Severity = Literal["error", "warning"]
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in an input: where, what and how to fix it.

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from newsarchive.errors import Diagnostic
+from newsarchive.pickling import by_constructor
 from newsarchive.taxonomy import BUILTIN
 
 __all__ = [
@@ -45,6 +46,7 @@ BodyFormat = Literal["text", "markdown", "html"]
 TAXONOMIES: tuple[str, ...] = tuple(t.name for t in BUILTIN)
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A discovered input file: its path relative to the source folder and its digest."""
@@ -53,6 +55,7 @@ class SourceFile:
     digest: str
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Image:
     """An image of an article: ``src`` is an http(s) URL or a path relative to the
@@ -63,6 +66,7 @@ class Image:
     caption: str = ""
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article as read from a source, before anything is derived from it.
@@ -114,6 +118,7 @@ class Article:
         return f"{self.source_path}#{self.record}" if self.record else self.source_path
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class ReadResult:
     """What a reader made of one source file: its articles and any diagnostics.
@@ -128,6 +133,7 @@ class ReadResult:
     unread: str = ""
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Term:
     """A value of a taxonomy, e.g. ``Term("places", "Iran", "iran")``."""
@@ -137,6 +143,7 @@ class Term:
     slug: str
 
 
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class Entry:
     """An article plus what is derived from it, ready to be indexed and shown.
