@@ -10,6 +10,12 @@ hold the new word, so a time is only reported for an edit search finds.
 ``--mode burst`` saves every file given in turn, half a second apart, with
 ``serve`` running, and times until search finds every new word.
 
+``--edit word`` (the default) appends the word alone, an edit that keeps the
+article's shape (its date, slug, terms and thread keywords: see
+``incremental.memory.shape``); ``--edit terms`` appends a sentence naming a new
+company (``Shares of Quorbelbx Holdings fell ...``), which gives the article a
+new organization term, and so a new term page, on every repeat.
+
 The archive must be built first, search included; its source files are
 appended to (take a copy).  The archives of ``benchmarks/RESULTS.md`` are
 ``generate_corpus.py 10000`` and ``100000`` with a plain ``archive.yaml``.
@@ -51,12 +57,26 @@ def _folders(config: Path) -> tuple[Path, Path]:
                                                                              "site")))
 
 
-def _append(path: Path, word: str) -> float:
-    """Append a sentence holding ``word`` to ``path``; the time of the save."""
+#: What ``--edit`` appends: the word alone, or a sentence making it a company's name.
+EDITS = {"word": "\n{word}.\n",
+         "terms": "\nShares of {word} Holdings fell 3 percent, {word} Holdings said on Monday.\n"}
+
+
+def _word(edit: str, *parts: object) -> str:
+    """A word made for one edit: in lower case for ``word`` (no name, so no term), of
+    letters only and capitalised for ``terms`` (a name the topic extractor takes)."""
+    made = "".join(str(part) for part in parts) + str(os.getpid())
+    if edit == "word":
+        return "quorbel" + made
+    return "Quorbel" + "".join(chr(ord("a") + int(c)) if c.isdigit() else c for c in made)
+
+
+def _append(path: Path, word: str, edit: str = "word") -> float:
+    """Append ``EDITS[edit]`` holding ``word`` to ``path``; the time of the save."""
     with path.open("a", encoding="utf-8") as handle:
         # The new word alone: repeated words would become the article's keywords, whose
         # change (story threads) takes the full build path instead of an edit's.
-        handle.write(f"\n{word}.\n")
+        handle.write(EDITS[edit].format(word=word))
     return time.time()
 
 
@@ -75,11 +95,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _build_times(config: Path, files: list[Path], output: Path, repeats: int) -> list[float]:
+def _build_times(config: Path, files: list[Path], output: Path, repeats: int,
+                 edit: str) -> list[float]:
     times = []
     for k in range(repeats):
-        word = f"quorbel{k}x{os.getpid()}"
-        saved = _append(files[k % len(files)], word)
+        word = _word(edit, k, "x")
+        saved = _append(files[k % len(files)], word, edit)
         time.sleep(SETTLE)
         started = time.perf_counter()
         subprocess.run([str(NEWSARCHIVE), "build", "--config", str(config), "--quiet"],
@@ -111,14 +132,15 @@ def _serving(config: Path) -> Iterator[None]:
         server.wait(timeout=600)  # it finishes a search step that is going
 
 
-def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) -> list[float]:
+def _serve_times(config: Path, files: list[Path], output: Path, repeats: int,
+                 edit: str) -> list[float]:
     times = []
     with _serving(config):
         for k in range(repeats):
-            word = f"quorbel{k}s{os.getpid()}"
+            word = _word(edit, k, "s")
             before = (output / MANIFEST).stat().st_mtime_ns
             started = time.perf_counter()
-            saved = _append(files[k % len(files)], word)
+            saved = _append(files[k % len(files)], word, edit)
             while (output / MANIFEST).stat().st_mtime_ns == before:
                 if time.perf_counter() - started > 120:
                     sys.exit(f"edit {k}: the search bundle was not replaced in 120 s")
@@ -132,17 +154,17 @@ def _serve_times(config: Path, files: list[Path], output: Path, repeats: int) ->
 
 
 def _burst_times(config: Path, files: list[Path], output: Path, repeats: int,
-                 gap: float = 0.5) -> list[float]:
+                 edit: str, gap: float = 0.5) -> list[float]:
     """With ``serve`` running, each repeat saves every one of ``files`` in turn, ``gap``
     seconds apart (an editor saving as it goes), and times until search finds them all."""
     times = []
     with _serving(config):
         for k in range(repeats):
-            words = [f"quorbel{k}b{n}x{os.getpid()}" for n in range(len(files))]
+            words = [_word(edit, k, "b", n, "x") for n in range(len(files))]
             started = time.perf_counter()
             since = time.time()
             for path, word in zip(files, words, strict=True):
-                _append(path, word)
+                _append(path, word, edit)
                 time.sleep(gap)
             while missing := [word for word in words if not _found(output, word, since)]:
                 if time.perf_counter() - started > 600:
@@ -161,6 +183,8 @@ def main() -> None:
     parser.add_argument("--files", nargs="+", required=True,
                         help="source files to edit, relative to the source folder")
     parser.add_argument("--mode", choices=("build", "serve", "burst"), default="build")
+    parser.add_argument("--edit", choices=sorted(EDITS), default="word",
+                        help="what each edit appends (see above)")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     config = args.config.resolve()
@@ -171,7 +195,7 @@ def main() -> None:
         sys.exit(f"build the archive of {config} first, search included; missing: "
                  + ", ".join(missing or [str(output / MANIFEST)]))
     run = {"build": _build_times, "serve": _serve_times, "burst": _burst_times}[args.mode]
-    times = run(config, files, output, args.repeats)
+    times = run(config, files, output, args.repeats, args.edit)
     print(f"{args.mode}: median {statistics.median(times):.2f} s, "
           f"{min(times):.2f}-{max(times):.2f} s over {len(times)} edits")
 
