@@ -10,12 +10,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from newsarchive.model import Article, Entry
+from newsarchive.pipeline import related
 from newsarchive.pipeline.related import (
     DECAY_DAYS,
     NEIGHBOURS,
     WINDOW_DAYS,
     related_entries,
+    remembered_related,
     term_postings,
 )
 from newsarchive.pipeline.threads import body_keywords, find_threads
@@ -123,6 +127,84 @@ def test_the_lists_equal_scoring_every_candidate_on_a_random_archive() -> None:
         for n in range(120)))
     for limit in (1, 5, 12, 1000):  # 1000: every candidate, down to the window edges
         assert related_entries(entries, limit) == _reference(entries, limit)
+
+
+def _edited(entry: Entry, taxonomy: str, names: tuple[str, ...]) -> Entry:
+    return dataclasses.replace(entry, terms={**entry.terms, taxonomy: names})
+
+
+def test_remembered_lists_equal_lists_computed_afresh_after_term_edits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 articles, every one holding "News" (far more than NEIGHBOURS on each
+    # side), some a few of twelve places.  Each round edits the terms of one to
+    # three articles: a place gained or lost (the holders near it in the place's
+    # date order are reached), a rare name that a second article already holds
+    # (a term that starts relating), "News" dropped (its count crosses 256: every
+    # holder's weight changes).  After each, the lists reusing the last plan's
+    # memo are those of a computation from scratch, and fewer are computed.
+    rng = random.Random(11)
+    places = [f"P{n}" for n in range(12)]
+    entries = _dated(*(
+        _entry(f"e{n:04d}", rng.randrange(0, 2 * WINDOW_DAYS),
+               places=tuple(rng.sample(places, rng.randint(0, 2))), subjects=("News",))
+        for n in range(300)))
+    computed: list[int] = []
+    real = related._Index.related
+
+    def counted(index: related._Index, i: int, limit: int) -> tuple[str, ...]:
+        computed.append(i)
+        return real(index, i, limit)
+
+    monkeypatch.setattr(related._Index, "related", counted)
+    memo = remembered_related(entries, 5, None)
+    assert memo.found == related_entries(entries, 5)
+    others_changed = 0
+    for round_ in range(40):
+        before = related_entries(entries, 5)
+        edited = set()
+        for _ in range(round_ % 3 + 1):
+            i = rng.randrange(len(entries))
+            entry = entries[i]
+            edited.add(entry.key)
+            kind = round_ % 4
+            if kind == 0:
+                names = tuple(rng.sample(places, rng.randint(0, 3)))
+                entries[i] = _edited(entry, "places", names)
+            elif kind == 1:
+                entries[i] = _edited(entry, "people", (f"Name {round_}",))
+                j = rng.randrange(len(entries))
+                entries[j] = _edited(entries[j], "people", (f"Name {round_}",))
+                edited.add(entries[j].key)
+            elif kind == 2:
+                entries[i] = _edited(entry, "subjects", ())
+            else:
+                entries[i] = _edited(entry, "subjects", ("News",))
+        computed.clear()
+        memo = remembered_related(entries, 5, memo)
+        reused = len(computed)
+        fresh = related_entries(entries, 5)
+        assert memo.found == fresh, round_
+        news = sum("News" in e.terms.get("subjects", ()) for e in entries)
+        if round_ % 4 == 1:  # the edited articles and the holders of the new names only
+            assert 0 < reused <= 4 * len(edited), round_
+        elif round_ % 4 == 2 and int(math.log2(news)) == int(math.log2(news + len(edited))):
+            # "News" kept its weight: its holders near the edited ones only
+            assert 0 < reused <= len(edited) * (2 * NEIGHBOURS + 4) < len(entries), round_
+        others_changed += sum(1 for key in fresh.keys() | before.keys()
+                              if key not in edited and fresh.get(key) != before.get(key))
+    assert others_changed > 20  # the edits reached lists of articles not edited
+
+
+def test_a_memo_of_other_articles_or_days_is_not_reused() -> None:
+    entries = _dated(_entry("a", 0, places=("X",)), _entry("b", 5, places=("X",)),
+                     _entry("c", 9, places=("X",)))
+    memo = remembered_related(entries, 5, None)
+    later = [entries[0], entries[1], dataclasses.replace(
+        entries[2], local=entries[2].local + timedelta(days=1))]  # same terms, another day
+    fewer = entries[:2]
+    for now in (later, fewer):
+        assert remembered_related(now, 5, memo).found == related_entries(now, 5)
+    assert remembered_related(entries, 2, memo).found == related_entries(entries, 2)
 
 
 def test_sources_authors_and_languages_do_not_relate_articles() -> None:

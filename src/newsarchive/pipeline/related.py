@@ -30,12 +30,13 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 
 from newsarchive.model import Entry
 
-__all__ = ["DECAY_DAYS", "IGNORED", "NEIGHBOURS", "WINDOW_DAYS",
-           "related_entries"]
+__all__ = ["DECAY_DAYS", "IGNORED", "NEIGHBOURS", "WINDOW_DAYS", "PlanMemory", "RelatedMemo",
+           "related_entries", "remembered_related"]
 
 #: Taxonomies that do not make two articles related.
 IGNORED: frozenset[str] = frozenset({"sources", "authors", "languages"})
@@ -52,22 +53,66 @@ def _day(entry: Entry) -> int:
     return entry.local.toordinal()
 
 
+def _entry_terms(entry: Entry, ignored: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """The ``(taxonomy, casefolded term)`` pairs of ``entry`` that can relate it, once each."""
+    seen: dict[tuple[str, str], None] = {}
+    for taxonomy, names in entry.terms.items():
+        if taxonomy not in ignored:
+            for name in names:
+                seen.setdefault((taxonomy, name.casefold()))
+    return tuple(seen)
+
+
 def term_postings(entries: Sequence[Entry], ignored: frozenset[str] = IGNORED
                   ) -> dict[tuple[str, str], list[int]]:
     """The inverted index: ``(taxonomy, casefolded term)`` -> positions in
     ``entries`` (which are in date order), for the terms held by 2 entries or more."""
+    return _postings([_entry_terms(e, ignored) for e in entries])
+
+
+def _postings(terms: Sequence[tuple[tuple[str, str], ...]]) -> dict[tuple[str, str], list[int]]:
     postings: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        seen: set[tuple[str, str]] = set()
-        for taxonomy, names in entry.terms.items():
-            if taxonomy in ignored:
-                continue
-            for name in names:
-                term = (taxonomy, name.casefold())
-                if term not in seen:
-                    seen.add(term)
-                    postings[term].append(i)
+    for i, held in enumerate(terms):
+        for term in held:
+            postings[term].append(i)
     return {t: p for t, p in postings.items() if len(p) >= 2}
+
+
+class _Index:
+    """What every related list of an archive is computed from (see the module
+    docstring), for the dated entries' ``keys``, ``days`` and relating ``terms``."""
+
+    def __init__(self, keys: Sequence[str], days: Sequence[int],
+                 terms: Sequence[tuple[tuple[str, str], ...]]) -> None:
+        self.keys, self.days = keys, days
+        self.postings = postings = _postings(terms)
+        # 1 / (1 + floor(log2 df)): rarer terms weigh more, like IDF, but the weight
+        # does not move with the archive's size and moves with a term's own count only
+        # when it doubles, so adding an article leaves the other lists as they were.
+        self.rarity = {t: 1.0 / (1 + int(math.log2(len(p)))) for t, p in postings.items()}
+        self.terms_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for term in sorted(postings):  # sorted: the float sums below add in one order
+            for i in postings[term]:
+                self.terms_of[i].append(term)
+        # Each term's entries' days, in date order: the window is a run of them, found
+        # by bisection instead of a test per candidate.
+        self.term_days = {t: [days[j] for j in p] for t, p in postings.items()}
+
+    def related(self, i: int, limit: int) -> tuple[str, ...]:
+        """The keys of the ``limit`` entries most related to entry ``i``, best first."""
+        shared: dict[int, float] = defaultdict(float)
+        day = self.days[i]
+        for term in self.terms_of.get(i, ()):
+            plist, pdays = self.postings[term], self.term_days[term]
+            at = bisect_left(plist, i)
+            lo = max(at - NEIGHBOURS, bisect_left(pdays, day - WINDOW_DAYS, 0, at))
+            hi = min(at + NEIGHBOURS + 1, bisect_right(pdays, day + WINDOW_DAYS, at + 1))
+            weight = self.rarity[term]
+            for j in plist[lo:at]:
+                shared[j] += weight
+            for j in plist[at + 1:hi]:
+                shared[j] += weight
+        return _best(shared, day, self.days, self.keys, limit) if shared else ()
 
 
 def related_entries(entries: Sequence[Entry], limit: int,
@@ -77,39 +122,106 @@ def related_entries(entries: Sequence[Entry], limit: int,
     ``entries`` are the archive's dated entries in date order (``Archive.dated``);
     an entry with no related entry is left out.  ``limit`` 0 gives ``{}``.
     """
+    return remembered_related(entries, limit, None, ignored).found
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedMemo:
+    """The related lists of one plan (``found``, as :func:`related_entries` gives
+    them) with what they were computed from, so that the next plan of the same
+    dated entries computes again only the lists a change of terms can reach."""
+
+    limit: int
+    ignored: frozenset[str]
+    keys: tuple[str, ...]
+    days: tuple[int, ...]
+    terms: tuple[tuple[tuple[str, str], ...], ...]
+    found: dict[str, tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class PlanMemory:
+    """What one plan keeps for the next plan of the same archive (a session that
+    builds again: ``serve``): the related lists with what they were computed
+    from, so that an edit changing an article's terms computes again only the
+    lists it can reach (:func:`remembered_related`)."""
+
+    related: RelatedMemo | None = None
+
+
+def remembered_related(entries: Sequence[Entry], limit: int, last: RelatedMemo | None,
+                       ignored: frozenset[str] = IGNORED) -> RelatedMemo:
+    """The related lists of ``entries`` (see :func:`related_entries`), reusing ``last``,
+    the memo of an earlier plan, when it was made for the same dated entries on the
+    same days; then only the lists a change of terms can reach are computed again
+    (:func:`_reached`)."""
+    keys = tuple(e.key for e in entries)
+    days = tuple(_day(e) for e in entries)
+    interned: dict[tuple[str, str], tuple[str, str]] = {}
+    terms = tuple(tuple(interned.setdefault(t, t) for t in _entry_terms(e, ignored))
+                  for e in entries)
     if limit <= 0 or len(entries) < 2:
-        return {}
-    postings = term_postings(entries, ignored)
-    # 1 / (1 + floor(log2 df)): rarer terms weigh more, like IDF, but the weight
-    # does not move with the archive's size and moves with a term's own count only
-    # when it doubles, so adding an article leaves the other lists as they were.
-    rarity = {t: 1.0 / (1 + int(math.log2(len(p)))) for t, p in postings.items()}
-    days = [_day(e) for e in entries]
-    terms_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for term in sorted(postings):  # sorted: the float sums below add in one order
-        for i in postings[term]:
-            terms_of[i].append(term)
-    # Each term's entries' days, in date order: the window is a run of them, found
-    # by bisection instead of a test per candidate.
-    term_days = {t: [days[j] for j in p] for t, p in postings.items()}
-    keys = [e.key for e in entries]
-    found: dict[str, tuple[str, ...]] = {}
-    for i, terms in terms_of.items():
-        shared: dict[int, float] = defaultdict(float)
-        day = days[i]
-        for term in terms:
-            plist, pdays = postings[term], term_days[term]
+        return RelatedMemo(limit, ignored, keys, days, terms, {})
+    index = _Index(keys, days, terms)
+    if last is None or (last.limit, last.ignored, last.keys, last.days) != (
+            limit, ignored, keys, days):
+        found: dict[str, tuple[str, ...]] = {}
+        for i in index.terms_of:
+            if best := index.related(i, limit):
+                found[keys[i]] = best
+        return RelatedMemo(limit, ignored, keys, days, terms, found)
+    found = dict(last.found)
+    for i in sorted(_reached(index, last.terms, terms)):
+        if best := index.related(i, limit):
+            found[keys[i]] = best
+        else:
+            found.pop(keys[i], None)
+    return RelatedMemo(limit, ignored, keys, days, terms, found)
+
+
+def _reached(index: _Index, before: Sequence[tuple[tuple[str, str], ...]],
+             after: Sequence[tuple[tuple[str, str], ...]]) -> set[int]:
+    """The positions whose related lists can differ when the entries' terms go from
+    ``before`` to ``after`` (same entries, same days).  An entry's list is a
+    function of the holders of its terms: an entry none of whose terms gained or
+    lost a holder keeps its list.  A term that did keeps the lists of most of
+    its holders too: while its rarity stays the same (its count did not cross
+    a power of two), a holder further than :data:`NEIGHBOURS` places in the
+    term's date order from every entry that came or went has the same
+    neighbours as before.  So the changed entries, the holders near them and
+    every holder of a term whose rarity changed."""
+    changed = [i for i, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
+    delta: dict[tuple[str, str], int] = defaultdict(int)  # holders gained
+    near: dict[tuple[str, str], list[int]] = defaultdict(list)  # the entries that came or went
+    for i in changed:
+        old, new = set(before[i]), set(after[i])
+        for term in old ^ new:
+            delta[term] += 1 if term in new else -1
+            near[term].append(i)
+    reached = set(changed)
+    if not near:
+        return reached
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, held in enumerate(after):
+        for term in held:
+            if term in near:
+                holders[term].append(i)
+
+    def weight_class(count: int) -> int | None:
+        return int(math.log2(count)) if count >= 2 else None
+
+    for term, moved in near.items():
+        now = len(holders[term])
+        if weight_class(now) != weight_class(now - delta[term]):
+            reached.update(holders[term])
+            continue
+        if weight_class(now) is None:  # held by one entry at most, before and after
+            continue
+        plist = index.postings[term]  # two holders or more, before and after
+        for i in moved:
             at = bisect_left(plist, i)
-            lo = max(at - NEIGHBOURS, bisect_left(pdays, day - WINDOW_DAYS, 0, at))
-            hi = min(at + NEIGHBOURS + 1, bisect_right(pdays, day + WINDOW_DAYS, at + 1))
-            weight = rarity[term]
-            for j in plist[lo:at]:
-                shared[j] += weight
-            for j in plist[at + 1:hi]:
-                shared[j] += weight
-        if shared:
-            found[keys[i]] = _best(shared, day, days, keys, limit)
-    return found
+            reached.update(plist[max(0, at - NEIGHBOURS - 1):at + NEIGHBOURS + 2])
+    return reached
 
 
 def _best(shared: Mapping[int, float], day: int, days: Sequence[int], keys: Sequence[str],

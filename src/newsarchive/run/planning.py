@@ -10,6 +10,7 @@ from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.model import Entry
 from newsarchive.pipeline.discover import refusal_hint
+from newsarchive.pipeline.related import PlanMemory
 from newsarchive.pipeline.write import Plan
 from newsarchive.run.heap import collector_paused
 from newsarchive.run.load import SourceIndex
@@ -51,15 +52,17 @@ def _gather(sources: SourceIndex) -> tuple[list[Entry], list[Diagnostic], dict[s
     return entries, diagnostics, skipped, by_path, not_read
 
 
-def plan_all(config: Config, sources: SourceIndex) -> tuple[Plan, dict[str, str], dict[str, str]]:
+def plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None = None
+             ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     """Index the loaded entries and plan every page (with the plugins' families
-    and hooks); with the skipped files.  Runs with the cycle collector paused
-    (:func:`collector_paused`)."""
+    and hooks); with the skipped files.  ``memory``: what the last plan of a
+    session that builds again kept (see :class:`PlanMemory`).  Runs with the
+    cycle collector paused (:func:`collector_paused`)."""
     with collector_paused():
-        return _plan_all(config, sources)
+        return _plan_all(config, sources, memory)
 
 
-def _plan_all(config: Config, sources: SourceIndex
+def _plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None
               ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     from newsarchive.pipeline.assets import plan_markers
     from newsarchive.pipeline.copies import find_copies, link_copies
@@ -73,7 +76,7 @@ def _plan_all(config: Config, sources: SourceIndex
     kept_articles, dup_diags = find_duplicates([e.article for e in entries])
     kept_keys = {a.key for a in kept_articles}
     archive, url_diags = build_archive(e for e in entries if e.key in kept_keys)
-    specs = list(plan_pages(archive, config))
+    specs = list(plan_pages(archive, config, memory))
     # plugins' page families, with the site's direction like the built-in pages
     specs += page_languages(hooks.plan_families(archive, config), archive, config)
     specs = hooks.after_plan(specs, archive, config)

@@ -37,6 +37,7 @@ from newsarchive.incremental.store import SourceRow
 from newsarchive.model import BuildReport
 from newsarchive.pipeline.output import clear_temp
 from newsarchive.pipeline.plan import PageSpec
+from newsarchive.pipeline.related import PlanMemory
 from newsarchive.pipeline.write import Plan, Writer, Written
 from newsarchive.run.checks import check_output, site_files, size_check
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
@@ -67,6 +68,8 @@ class LastBuild:
     """
 
     sources: SourceIndex = field(default_factory=SourceIndex)
+    #: What the last plan kept for the next (see :class:`PlanMemory`).
+    planned: PlanMemory = field(default_factory=PlanMemory)
     manifest: dict[str, str] | None = None
     chunks: list[Sequence[PageSpec]] | None = None
     known: Table | None = None
@@ -234,7 +237,8 @@ class Session:
             loaded = self._store_loaded(loaded)
         if progress:
             progress("planning", 0, 1)
-        plan, skipped, not_read = plan_all(self.config, self._last.sources)
+        plan, skipped, not_read = plan_all(self.config, self._last.sources,
+                                           self._last.planned if self._remember_last else None)
         if progress:
             progress("planning", 1, 1)
         statics, images = site_files(self.config, plan)

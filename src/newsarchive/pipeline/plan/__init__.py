@@ -33,26 +33,30 @@ from newsarchive.pipeline.plan.periods import period_pages, undated_pages
 from newsarchive.pipeline.plan.spec import PageSpec, fingerprint
 from newsarchive.pipeline.plan.terms import taxonomy_pages
 from newsarchive.pipeline.plan.threads import article_and_thread_pages
+from newsarchive.pipeline.related import PlanMemory
 from newsarchive.taxonomy import localized
 
-__all__ = ["PageSpec", "fingerprint", "plan_pages"]
+__all__ = ["PageSpec", "PlanMemory", "fingerprint", "plan_pages"]
 
 
-def plan_pages(archive: Archive, config: Config) -> tuple[PageSpec, ...]:
+def plan_pages(archive: Archive, config: Config, memory: PlanMemory | None = None
+               ) -> tuple[PageSpec, ...]:
     """Every HTML page and feed of the site, in a deterministic order: the front
     page, the articles, the date pages, ``archive/`` and ``topics/``,
     ``undated/``, the on-this-day pages, each taxonomy's pages, the site feed,
     search and 404.
 
     Site files that do not depend on entries (sitemap, robots.txt, ...) are
-    planned by :func:`newsarchive.pipeline.plan.site.plan_site_files`.
+    planned by :func:`newsarchive.pipeline.plan.site.plan_site_files`.  A session
+    that plans again keeps ``memory`` between plans (see
+    :class:`~newsarchive.pipeline.related.PlanMemory`).
     """
     per_page = config.per_page
     language = config.language  # labels made here are in the site's language
     taxonomies = localized(planned_taxonomies(archive, config.taxonomies), language)
     years = archive_years(archive, language)  # the span of the sparklines
     specs = [front_page_link(spec, archive, language) for spec in front_pages(archive, config)]
-    specs += article_and_thread_pages(archive, taxonomies, config)
+    specs += article_and_thread_pages(archive, taxonomies, config, memory)
     specs += period_pages(archive, per_page, language)
     specs += [archive_overview(archive, language),
               topics_overview(archive, taxonomies, language)]

@@ -17,12 +17,13 @@ from newsarchive.i18n import N_, translations
 from newsarchive.pipeline.index import Archive
 from newsarchive.pipeline.plan.articles import article_pages
 from newsarchive.pipeline.plan.spec import PageSpec
-from newsarchive.pipeline.related import related_entries
+from newsarchive.pipeline.related import PlanMemory, related_entries, remembered_related
 from newsarchive.pipeline.threads import Thread, find_threads
 from newsarchive.taxonomy import Taxonomy
 from newsarchive.urls import output_path
 
 __all__ = ["article_and_thread_pages", "thread_pages", "thread_url"]
+
 
 
 def thread_url(slug: str) -> str:
@@ -41,10 +42,16 @@ def thread_pages(threads: Sequence[Thread], language: str = "en") -> list[PageSp
 
 
 def article_and_thread_pages(archive: Archive, taxonomies: Sequence[Taxonomy],
-                             config: Config) -> list[PageSpec]:
+                             config: Config, memory: PlanMemory | None = None
+                             ) -> list[PageSpec]:
     """The article pages (see :func:`.articles.article_pages`), each with its
-    ``config.related`` related articles and its thread, then the thread pages."""
-    related = related_entries(archive.dated, config.related)
+    ``config.related`` related articles and its thread, then the thread pages;
+    the related lists reuse and update ``memory`` when given."""
+    if memory is None:
+        related = related_entries(archive.dated, config.related)
+    else:
+        memory.related = remembered_related(archive.dated, config.related, memory.related)
+        related = memory.related.found
     threads = find_threads(archive.dated, archive.undated)
     of_entry: dict[str, dict[str, Any]] = {}
     for thread in threads:
