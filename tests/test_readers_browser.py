@@ -226,6 +226,9 @@ def test_on_this_day_from_a_day_page_and_the_front_page(page: Any, big: Served) 
     assert under_archive(page.url, big) == f"on-this-day/{month:02d}-{day:02d}/"
     same_day = [r for r in records() if (r.published.month, r.published.day) == (month, day)]
     years = {r.published.year for r in same_day}
+    # The click returns once the new page's URL is committed, not loaded: wait for it
+    # (a busy machine otherwise lists the links of an empty document).
+    page.wait_for_load_state("load")
     hrefs = [urljoin(page.url, a.get_attribute("href"))
              for a in page.locator("main article a, main li a").all()]
     shown = {int(m.group(1)) for h in hrefs
