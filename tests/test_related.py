@@ -23,6 +23,8 @@ from newsarchive.pipeline.related import (
     term_postings,
 )
 from newsarchive.pipeline.threads import body_keywords, find_threads
+from newsarchive.run.executor import SerialExecutor
+from newsarchive.run.session import Session
 from newsarchive.urls import slugify
 
 from sitekit import build_site, full_build_of, make_site, md, snapshot
@@ -370,3 +372,40 @@ def test_incremental_build_equals_a_full_build_after_an_article_joins_a_thread(
     assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
     assert "Budget passes" not in (config.output_dir / "threads/budget-2020/index.html"
                                    ).read_text()
+
+
+def test_a_session_planning_again_after_term_edits_equals_a_full_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A session that builds again (serve) reuses its related lists: an edit that
+    # changes an article's terms computes only the lists it can reach, and the
+    # site is the one a full build makes.
+    files = _site(tmp_path)
+    for i in range(12):  # articles sharing a rare person, so their lists follow her
+        files[f"council{i}.md"] = md(f"Council meets {i}", f"2021-0{1 + i % 9}-0{1 + i % 9}",
+                                     people="[Ann Lee, Bo Chan]", subjects="[Weather]")
+    config = make_site(tmp_path, files)
+    computed: list[int] = []
+    real = related._Index.related
+
+    def counted(index: related._Index, i: int, limit: int) -> tuple[str, ...]:
+        computed.append(i)
+        return real(index, i, limit)
+
+    monkeypatch.setattr(related._Index, "related", counted)
+    session = Session(config, SerialExecutor())
+    try:
+        session.build(search=False)
+        everything = len(computed)
+        edits = [("council3.md", "people: [Ann Lee, Bo Chan]", "people: [Bo Chan]"),
+                 ("filler4.md", "subjects: [Weather]", "subjects: [Weather]\npeople: [Ann Lee]"),
+                 ("council7.md", "people: [Ann Lee, Bo Chan]", "places: [Springfield]")]
+        for name, was, now in edits:
+            path = config.source_dir / name
+            path.write_text(path.read_text(encoding="utf-8").replace(was, now),
+                            encoding="utf-8")
+            computed.clear()
+            session.build([name], search=False)
+            assert 0 < len(computed) < everything / 2, name
+            assert snapshot(config.output_dir) == full_build_of(tmp_path, config), name
+    finally:
+        session.close()
