@@ -75,9 +75,9 @@ def _count_plans(monkeypatch: pytest.MonkeyPatch) -> list[Config]:
     planned: list[Config] = []
     plan = session_module.plan_all
 
-    def spy(config: Config, sources: Any) -> tuple[object, ...]:
+    def spy(config: Config, sources: Any, *memory: Any) -> tuple[object, ...]:
         planned.append(config)
-        return plan(config, sources)
+        return plan(config, sources, *memory)
 
     monkeypatch.setattr(session_module, "plan_all", spy)
     return planned

@@ -43,12 +43,12 @@ def test_bodies_wait_in_the_cache_during_planning_and_identities_count_every_art
     during: list[tuple[int, int, int]] = []
     plan_all = session_module.plan_all
 
-    def planning(config: Config, sources: Any) -> Any:
+    def planning(config: Config, sources: Any, *memory: Any) -> Any:
         cache, _ = open_cache(config.cache_dir)
         bodies = cache.load_bodies({p: r.digest for p, r in sources.rows.items()})
         cache.close()
         during.append((len(sources.pending), len(bodies), len(sources.rows)))
-        return plan_all(config, sources)
+        return plan_all(config, sources, *memory)
 
     monkeypatch.setattr(session_module, "plan_all", planning)
     session = Session(config, SerialExecutor())
