@@ -392,3 +392,59 @@ def test_session_started_on_a_built_site_compares_only_changed_paths(
         _assert_as_full_build(tmp_path, config, added)
     finally:
         session.close()
+
+
+def _saved_state(config: Config) -> bytes | None:
+    cache, _ = open_cache(config.cache_dir)
+    try:
+        return cache.load_state(config.output_dir, [memory.STATE]).get(memory.STATE)
+    finally:
+        cache.close()
+
+
+def test_a_session_that_defers_its_save_saves_when_settled(tmp_path: Path) -> None:
+    # The dev server's session: the full path writes the pages, and what the next
+    # build compares with is saved once the browser was told (settle), or first
+    # thing in the next build.
+    config = _site(tmp_path / "site")
+    session = Session(config, SerialExecutor(), defer_save=True)
+    try:
+        session.build()
+        assert _saved_state(config) is None
+        session.settle()
+        assert _saved_state(config) is not None
+        # A one-shot build beside it is answered from what was saved.
+        again = build_site(config)
+        assert (again.sources_read, again.rendered, again.written) == (0, 0, 0)
+        _edit(config, "2002/3.md", "Second paragraph", "An edited paragraph")
+        _edit(config, "2001/1.md", "Story 2001 1", "Retitled story")  # the full path
+        session.build(["2002/3.md", "2001/1.md"])
+        assert _saved_state(config) is None
+    finally:
+        session.close()  # settles
+    assert _saved_state(config) is not None
+    assert build_site(config).sources_read == 0
+    assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]
+
+
+def test_a_write_that_fails_leaves_nothing_to_settle(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _site(tmp_path / "site")
+    session = Session(config, SerialExecutor(), defer_save=True)
+    try:
+        with monkeypatch.context() as patch:
+            def fail(*_args: Any) -> list[str]:
+                raise OSError(28, "No space left on device")
+
+            # after the pages were rendered, before the output is complete
+            patch.setattr(session._writer, "_copy_statics", fail)
+            with pytest.raises(OSError):
+                session.build()
+        session.settle()
+        assert _saved_state(config) is None
+    finally:
+        session.close()
+    assert _saved_state(config) is None
+    report = build_site(config)
+    assert report.sources_read == 0 and report.rendered > 0  # planned and written again
+    assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]

@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 
 from newsarchive.config import Config, load_config
+from newsarchive.incremental import memory
+from newsarchive.incremental.store import open_cache
 from newsarchive.run.executor import SerialExecutor
 from newsarchive.run.session import build
 from newsarchive.serve.live import Snapshot, inject
@@ -145,6 +147,28 @@ def test_an_edit_changes_the_served_page(server: DevServer, site: Path) -> None:
     settle(server, shows(server, "/2001/02/03/alpha-two/", "<h1>Alpha Two</h1>"), before)
     assert fetch(server, ALPHA)[0] == 404
     assert 0 < server.state.get().last["rendered"] < 20
+
+
+def test_the_server_saves_its_build_once_the_page_is_shown(server: DevServer,
+                                                          site: Path) -> None:
+    # A retitled article takes the full path; its save waits until the browser was
+    # told, then a `newsarchive build` beside the server finds nothing to do.
+    before = builds(server)
+    (site / "seeds/a.md").write_text(article("Alpha Two"), encoding="utf-8")
+    settle(server, shows(server, "/2001/02/03/alpha-two/", "<h1>Alpha Two</h1>"), before)
+    config = server.rebuilder.config
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        cache, _ = open_cache(config.cache_dir)
+        try:
+            if cache.load_state(config.output_dir, [memory.STATE]):
+                break
+        finally:
+            cache.close()
+        assert time.monotonic() < deadline, "the server never saved its build"
+        time.sleep(0.05)
+    report = build(config, executor=SerialExecutor(), search=False)
+    assert (report.sources_read, report.rendered, report.written) == (0, 0, 0)
 
 
 def test_a_deleted_article_is_404_and_leaves_the_indexes(server: DevServer, site: Path) -> None:

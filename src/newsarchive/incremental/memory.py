@@ -231,13 +231,15 @@ def chunks_of(specs: Sequence[Any]) -> list[Sequence[Any]]:
 
 
 def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mapping[str, Any],
-         digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None
-         ) -> tuple[BuildState, list[Sequence[PageSpec]]]:
+         digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None,
+         inputs: str | None = None) -> tuple[BuildState, list[Sequence[PageSpec]]]:
     """Save what the next build of ``plan`` compares with: the plan in chunks (those
     that differ from ``previous``, the chunks this session saved last), the
     plan index, which chunks show each entry, the duplicate identities.  The
     :class:`BuildState` itself is returned, to be saved once the output is
-    complete; with the chunks saved."""
+    complete; with the chunks saved.  ``inputs``: :func:`inputs_digest` as the
+    build found them (a save made later must not take in a template changed
+    since); by default, now."""
     chunks = chunks_of(plan.specs)
     # Chunk numbers come in ascending order: a list per entry, appended once per
     # chunk, is the sorted tuple saved (a set per entry was 4 times its size).
@@ -256,7 +258,7 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
         (chunk_name(n), seal(list(chunk))) for n, chunk in enumerate(chunks)
         if n >= len(before) or before[n] != chunk)
     state = BuildState(
-        inputs=inputs_digest(config, settings),
+        inputs=inputs or inputs_digest(config, settings),
         table=table_digest({p: r.digest for p, r in plan.sources.rows.items()}),
         counts=dict(counts), read_diagnostics=plan.read_diagnostics,
         other_diagnostics=plan.other_diagnostics, template_digests=digests,

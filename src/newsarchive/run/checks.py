@@ -21,6 +21,20 @@ __all__ = ["PAGES_WARN_BYTES", "check_output", "site_files", "size_check"]
 PAGES_WARN_BYTES = 800_000_000
 
 
+def base_url_check(config: Config) -> list[Diagnostic]:
+    """The warning of a config without ``base_url`` (feeds, sitemap and canonical
+    links then name a local address)."""
+    if config.base_url:
+        return []
+    from newsarchive.pipeline.render import DEFAULT_BASE_URL
+
+    where = config.config_path.name if config.config_path else "archive.yaml"
+    return [Diagnostic(
+        where, 0, 0,
+        f"base_url is not set; feeds, sitemap and canonical links use {DEFAULT_BASE_URL}",
+        "set base_url in archive.yaml or pass --base-url before deploying", "warning")]
+
+
 def size_check(config: Config, report: BuildReport) -> list[Diagnostic]:
     """A warning when the output nears GitHub Pages' 1 GB limit.  Walking a
     150,000-file output takes seconds: measured after builds that changed a

@@ -33,13 +33,12 @@ from newsarchive.incremental.fastpath import Answer, FastPath
 from newsarchive.incremental.handle import StoreHandle
 from newsarchive.incremental.keys import settings_digest
 from newsarchive.incremental.memory import BuildState, seal
-from newsarchive.incremental.store import SourceRow
 from newsarchive.model import BuildReport
 from newsarchive.pipeline.output import clear_temp
 from newsarchive.pipeline.plan import PageSpec
 from newsarchive.pipeline.related import PlanMemory
 from newsarchive.pipeline.write import Plan, Writer, Written
-from newsarchive.run.checks import check_output, site_files, size_check
+from newsarchive.run.checks import base_url_check, check_output, site_files, size_check
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
 from newsarchive.run.heap import give_back_memory
 from newsarchive.run.load import LoadOutcome, Progress, SourceIndex, refresh
@@ -48,7 +47,6 @@ from newsarchive.run.planning import plan_all
 
 # Reading, enriching, indexing and rendering (YAML, Markdown, Jinja, Babel) are
 # imported on first use: a warm build that changes nothing never needs them.
-
 __all__ = ["BuildReport", "LastBuild", "Progress", "Session", "build", "check_output"]
 
 #: Below this many units of work, worker processes cost more than they save.
@@ -90,8 +88,12 @@ class Session:
     """
 
     def __init__(self, config: Config, executor: Executor | None = None,
-                 use_cache: bool = True, force: bool = False, remember: bool = True) -> None:
+                 use_cache: bool = True, force: bool = False, remember: bool = True,
+                 defer_save: bool = False) -> None:
         self.config = config
+        #: True (the dev server): the full path's save waits for :meth:`settle`.
+        self._defer_save = defer_save
+        self._unsaved: tuple[Plan, dict[str, Any], dict[str, str], str] | None = None
         #: False for a one-shot build: what the session remembers for its next build
         #: is dropped before the search step, whose Pagefind runs need the memory.
         self._remember_last = remember
@@ -109,7 +111,9 @@ class Session:
                                   entries, todo, None, sources), self._report)
 
     def close(self) -> None:
-        """Close the cache and stop worker processes this session started."""
+        """Save what waits to be saved (:meth:`settle`), close the cache and stop
+        worker processes this session started."""
+        self.settle()
         self._store.close()
         if self._own_executor:
             self._executor.close()
@@ -137,6 +141,7 @@ class Session:
         done, total)`` is called as batches finish during the long stages.
         """
         started = time.perf_counter()
+        self.settle()
         if not dry_run:
             self.check_output()
             clear_temp(self.config.output_dir)  # what writes cut short by a kill left
@@ -159,6 +164,7 @@ class Session:
         from newsarchive.incremental.preview import own, preview
 
         started = time.perf_counter()
+        self.settle()
         self.check_output()
         done = preview(self.config, self._settings, self._last.sources, self._store(),
                        self._last.manifest, changed,
@@ -265,10 +271,12 @@ class Session:
         The saved state names its source table: a build stopped after this
         plans again."""
         cache = self._store()
-        cache.store_sources(self._settings, [self._with_bodies(r) for r in loaded.fresh],
-                            loaded.removed, loaded.stats)
+        pending = self._last.sources.pending
+        cache.store_sources(self._settings, [dataclasses.replace(
+            r, bodies=pending.get(r.path, r.bodies)) for r in loaded.fresh], loaded.removed,
+            loaded.stats)
         if cache.enabled:
-            self._last.sources.pending.clear()
+            pending.clear()
         return dataclasses.replace(loaded, fresh=())
 
     def _write(self, plan: Plan, statics: dict[str, Path], counts: Mapping[str, Any],
@@ -281,10 +289,13 @@ class Session:
         sources = self._last.sources
         saving = cache.enabled and not sources.unreadable
         state: list[BuildState] = []
+        kept: list[tuple[dict[str, str], str]] = []  # when the save waits
 
         def meanwhile(digests: dict[str, str]) -> None:
             """Cache work, done while the workers render the first pages."""
-            if saving:
+            if saving and self._defer_save:  # the inputs as this build found them
+                kept.append((digests, memory.inputs_digest(self.config, self._settings)))
+            elif saving:
                 state.append(self._save(plan, counts, digests))
 
         previous = self._last.manifest
@@ -296,6 +307,8 @@ class Session:
         self._fresh_output = False
         self._last = dataclasses.replace(self._last, manifest=written.manifest)
         clear_temp(config.output_dir)
+        if kept:  # the output is complete: the state may be saved from now on
+            self._unsaved = (plan, dict(counts), *kept[0])
         if state:  # last: the state says the output is complete
             cache.store_state(config.output_dir, [(memory.STATE, seal(state[0]))])
         return written
@@ -329,35 +342,32 @@ class Session:
     def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
                 result: Mapping[str, Any], started: float, dry_run: bool = False
                 ) -> BuildReport:
-        config = self.config
-        if not config.base_url:
-            from newsarchive.pipeline.render import DEFAULT_BASE_URL
-
-            where = config.config_path.name if config.config_path else "archive.yaml"
-            diagnostics.append(Diagnostic(
-                where, 0, 0,
-                f"base_url is not set; feeds, sitemap and canonical links use {DEFAULT_BASE_URL}",
-                "set base_url in archive.yaml or pass --base-url before deploying", "warning"))
+        diagnostics += base_url_check(self.config)
         warning = self._store.take_warning()
         if warning:
-            diagnostics.insert(0, Diagnostic(str(config.cache_dir), 0, 0, warning, "",
+            diagnostics.insert(0, Diagnostic(str(self.config.cache_dir), 0, 0, warning, "",
                                              "warning"))
         return BuildReport(**counts, **result, diagnostics=tuple(diagnostics),
                            dry_run=dry_run, seconds=time.perf_counter() - started)
 
-    def _save(self, plan: Plan, counts: Mapping[str, Any], digests: dict[str, str]
-              ) -> BuildState:
+    def settle(self) -> None:
+        """Save what the last full build of a ``defer_save`` session left for the next
+        build (the dev server calls this once the browser was told; builds and
+        :meth:`close` call it first).  Until then the cache holds no saved state."""
+        unsaved, self._unsaved = self._unsaved, None
+        if unsaved is not None:
+            state = self._save(*unsaved)
+            self._store().store_state(self.config.output_dir, [(memory.STATE, seal(state))])
+
+    def _save(self, plan: Plan, counts: Mapping[str, Any], digests: dict[str, str],
+              inputs: str | None = None) -> BuildState:
         """Save what the next build compares with, but the state itself, returned to
         be saved once the output is complete."""
         state, chunks = memory.save(self._store(), self.config, self._settings, plan, counts,
-                                    digests, self._last.chunks)
+                                    digests, self._last.chunks, inputs)
         self._last = dataclasses.replace(self._last, chunks=chunks)
         return state
 
-    def _with_bodies(self, row: SourceRow) -> SourceRow:
-        pending = self._last.sources.pending
-        return SourceRow(row.path, row.digest, row.stat, row.loaded,
-                         pending.get(row.path, row.bodies), row.meta)
 
 
 def build(config: Config, *, full: bool = False, dry_run: bool = False,

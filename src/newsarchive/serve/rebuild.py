@@ -192,7 +192,7 @@ class Rebuilder:
         self._reload = reload_config or config_reloader(config)
         self._executor = executor or LocalExecutor()
         self._own_executor = executor is None
-        self._session = Session(config, self._executor, force=force)
+        self._session = Session(config, self._executor, force=force, defer_save=True)
         self._config_problems: list[str] = []
         self._retry = Changes()
         #: Held sources (see the module docstring) with their problem lines.
@@ -214,7 +214,8 @@ class Rebuilder:
                 self._config_problems = []
                 self._session.close()
                 self.config = config
-                self._session = Session(config, self._executor, force=self._force)
+                self._session = Session(config, self._executor, force=self._force,
+                                        defer_save=True)
                 changes = dataclasses.replace(changes, rescan=True)
         problems = list(self._config_problems)
         checked = changes.sources | frozenset(self._held)
@@ -268,6 +269,17 @@ class Rebuilder:
         if report is None:
             return None
         return Outcome(report, (), self.config, time.perf_counter() - started)
+
+    def settle(self) -> None:
+        """Save what the last build left for the next one to compare with (see
+        :meth:`newsarchive.run.session.Session.settle`): called once the browser
+        was told, so that saving does not delay the page.  A failure only means
+        the next build plans everything again."""
+        try:
+            with output_lock(self.config.output_dir, cache_dir=self.config.cache_dir):
+                self._session.settle()
+        except Exception:  # the next build takes the full path: no harm
+            logger.debug("saving the build state failed", exc_info=True)
 
     def index_search(self, outcome: Outcome, paths: Collection[str] | None = None
                      ) -> tuple[str, ...]:

@@ -130,6 +130,7 @@ class DevServer:
         if self._on_build is not None:
             self._on_build(outcome)
         self._indexer.request(outcome)
+        self.rebuilder.settle()  # after the browser was told: the page first
         return outcome
 
     def _told(self, first: Outcome) -> None:
