@@ -3,8 +3,9 @@
 Each repeat appends a sentence of a word made for it (``quorbel3x``) to one of
 the given source files, then times either a one-shot ``newsarchive build``
 (``--mode build``: the whole command, start-up included) or, with ``newsarchive
-serve`` running (``--mode serve``), the time from the save until the search
-bundle's manifest is replaced, which the search step does last.  Each timed
+serve`` running (``--mode serve``), the time from the save until the server has published
+the build (the browser is told: "shown") and until the search bundle's
+manifest is replaced, which the search step does last.  Each timed
 edit is then checked: a page fragment of the index written after the save must
 hold the new word, so a time is only reported for an edit search finds.
 ``--mode burst`` saves every file given in turn, half a second apart, with
@@ -31,14 +32,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -113,9 +117,10 @@ def _build_times(config: Path, files: list[Path], output: Path, repeats: int,
 
 
 @contextlib.contextmanager
-def _serving(config: Path) -> Iterator[None]:
-    """``newsarchive serve`` of ``config`` running on a free loopback port."""
-    command = [str(NEWSARCHIVE), "serve", "--config", str(config), "--port", str(_free_port())]
+def _serving(config: Path) -> Iterator[int]:
+    """``newsarchive serve`` of ``config`` running on a free loopback port (given)."""
+    port = _free_port()
+    command = [str(NEWSARCHIVE), "serve", "--config", str(config), "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
     try:
@@ -126,7 +131,7 @@ def _serving(config: Path) -> Iterator[None]:
         else:
             sys.exit("the server stopped before serving")
         time.sleep(SETTLE)
-        yield
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=600)  # it finishes a search step that is going
@@ -135,12 +140,18 @@ def _serving(config: Path) -> Iterator[None]:
 def _serve_times(config: Path, files: list[Path], output: Path, repeats: int,
                  edit: str) -> list[float]:
     times = []
-    with _serving(config):
+    shown = []
+    with _serving(config) as port:
         for k in range(repeats):
             word = _word(edit, k, "s")
             before = (output / MANIFEST).stat().st_mtime_ns
+            builds = _status(port)["builds"]
             started = time.perf_counter()
             saved = _append(files[k % len(files)], word, edit)
+            while not shown[k:]:  # the build published: the browser is told
+                if (now := _status(port))["builds"] > builds and not now["building"]:
+                    shown.append(time.perf_counter() - started)
+                time.sleep(0.005)
             while (output / MANIFEST).stat().st_mtime_ns == before:
                 if time.perf_counter() - started > 120:
                     sys.exit(f"edit {k}: the search bundle was not replaced in 120 s")
@@ -148,9 +159,19 @@ def _serve_times(config: Path, files: list[Path], output: Path, repeats: int,
             times.append(time.perf_counter() - started)
             if not _found(output, word, saved):
                 sys.exit(f"edit {k}: the index does not hold {word}")
-            print(f"edit {k} ({files[k % len(files)].name}): {times[-1]:.2f} s", flush=True)
+            print(f"edit {k} ({files[k % len(files)].name}): shown {shown[-1]:.2f} s, "
+                  f"searchable {times[-1]:.2f} s", flush=True)
             time.sleep(SETTLE + 2)
+    print(f"shown: median {statistics.median(shown):.2f} s")
     return times
+
+
+def _status(port: int) -> dict[str, Any]:
+    """The dev server's ``/__newsarchive/status``: its number of builds, whether one runs."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__newsarchive/status",
+                                timeout=30) as response:
+        found: dict[str, Any] = json.loads(response.read())
+        return found
 
 
 def _burst_times(config: Path, files: list[Path], output: Path, repeats: int,

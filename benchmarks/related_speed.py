@@ -5,17 +5,23 @@ what adding one article changes.
 
 Usage::
 
-    python benchmarks/related_speed.py 10000 100000 [--limit 5] [--added 20]
+    python benchmarks/related_speed.py 10000 100000 [--limit 5] [--added 20] [--edited 20]
 
 For each N: seconds for ``related_entries`` and ``find_threads`` (best of 3),
 then for ``--added`` articles (numbers N, N+1, ...) each added alone to the
 N-article archive: how many existing articles' related lists change (their
-pages re-render) and how many thread lists change, mean and maximum.
+pages re-render) and how many thread lists change, mean and maximum.  Then
+``--edited`` articles, one after the other, get a topic of another article and
+lose their first: the seconds of ``remembered_related`` (what ``serve`` runs,
+reusing the last plan's lists) against ``related_entries`` from scratch, whose
+lists it must equal (checked after every edit).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import random
 import statistics
 import sys
 import time
@@ -27,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from generate_corpus import Record, records
 
 from newsarchive.model import Article, Entry
-from newsarchive.pipeline.related import related_entries
+from newsarchive.pipeline.related import related_entries, remembered_related
 from newsarchive.pipeline.threads import find_threads
 
 
@@ -56,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--limit", type=int, default=5)
     parser.add_argument("--added", type=int, default=20)
+    parser.add_argument("--edited", type=int, default=20)
     args = parser.parse_args(argv)
     for n in args.sizes:
         pool = [entry(r) for r in records(n + args.added)]
@@ -83,7 +90,35 @@ def main(argv: list[str] | None = None) -> int:
               f"mean {statistics.mean(changed_related):.1f} max {max(changed_related)} "
               f"(lists now holding it: mean {statistics.mean(ranked_new):.1f} "
               f"max {max(ranked_new)}); thread lists changed max {max(changed_threads)}")
+        if args.edited:
+            kept, fresh = edits(base, args.limit, args.edited)
+            print(f"  editing one article's topics ({args.edited} edits): remembered lists "
+                  f"median {statistics.median(kept):.3f} s, from scratch "
+                  f"{statistics.median(fresh):.3f} s; equal after every edit")
     return 0
+
+
+def edits(entries: list[Entry], limit: int, count: int) -> tuple[list[float], list[float]]:
+    """Seconds of the remembered and the fresh lists after each of ``count`` edits
+    (raises AssertionError when they differ)."""
+    rng = random.Random(5)
+    entries = list(entries)
+    memo = remembered_related(entries, limit, None)
+    kept: list[float] = []
+    fresh: list[float] = []
+    for _ in range(count):
+        i = rng.randrange(len(entries))
+        donor = entries[rng.randrange(len(entries))].terms["topics"]
+        topics = (*entries[i].terms["topics"][1:], donor[0])
+        entries[i] = dataclasses.replace(entries[i], terms={"topics": topics})
+        started = time.perf_counter()
+        memo = remembered_related(entries, limit, memo)
+        kept.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        scratch = related_entries(entries, limit)
+        fresh.append(time.perf_counter() - started)
+        assert memo.found == scratch, "the remembered lists differ from the fresh ones"
+    return kept, fresh
 
 
 if __name__ == "__main__":
