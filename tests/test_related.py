@@ -135,6 +135,19 @@ def _edited(entry: Entry, taxonomy: str, names: tuple[str, ...]) -> Entry:
     return dataclasses.replace(entry, terms={**entry.terms, taxonomy: names})
 
 
+def _count_lists(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The positions whose related list is computed from now on, one item each time."""
+    computed: list[int] = []
+    real = related._Index.related
+
+    def counted(index: related._Index, i: int, limit: int) -> tuple[str, ...]:
+        computed.append(i)
+        return real(index, i, limit)
+
+    monkeypatch.setattr(related._Index, "related", counted)
+    return computed
+
+
 def test_remembered_lists_equal_lists_computed_afresh_after_term_edits(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # 300 articles, every one holding "News" (far more than NEIGHBOURS on each
@@ -150,14 +163,7 @@ def test_remembered_lists_equal_lists_computed_afresh_after_term_edits(
         _entry(f"e{n:04d}", rng.randrange(0, 2 * WINDOW_DAYS),
                places=tuple(rng.sample(places, rng.randint(0, 2))), subjects=("News",))
         for n in range(300)))
-    computed: list[int] = []
-    real = related._Index.related
-
-    def counted(index: related._Index, i: int, limit: int) -> tuple[str, ...]:
-        computed.append(i)
-        return real(index, i, limit)
-
-    monkeypatch.setattr(related._Index, "related", counted)
+    computed = _count_lists(monkeypatch)
     memo = remembered_related(entries, 5, None)
     assert memo.found == related_entries(entries, 5)
     others_changed = 0
@@ -384,14 +390,7 @@ def test_a_session_planning_again_after_term_edits_equals_a_full_build(
         files[f"council{i}.md"] = md(f"Council meets {i}", f"2021-0{1 + i % 9}-0{1 + i % 9}",
                                      people="[Ann Lee, Bo Chan]", subjects="[Weather]")
     config = make_site(tmp_path, files)
-    computed: list[int] = []
-    real = related._Index.related
-
-    def counted(index: related._Index, i: int, limit: int) -> tuple[str, ...]:
-        computed.append(i)
-        return real(index, i, limit)
-
-    monkeypatch.setattr(related._Index, "related", counted)
+    computed = _count_lists(monkeypatch)
     session = Session(config, SerialExecutor())
     try:
         session.build(search=False)
