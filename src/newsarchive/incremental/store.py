@@ -93,8 +93,8 @@ class Cache:
         self.warning = CacheWarning(f"discarded a damaged cache ({exc}); rebuilding it")
 
     def load_sources(self, settings: str) -> dict[str, SourceRow]:
-        """Every cached source made with ``settings``, without bodies.  A row that
-        cannot be unpickled is left out (a miss, never trusted)."""
+        """Every cached source made with ``settings``, without bodies.  A row whose
+        blob fails its seal or cannot be unpickled is left out (a miss, never trusted)."""
         if self._db is None:
             return {}
         found: dict[str, SourceRow] = {}

@@ -369,7 +369,6 @@ class Session:
         return state
 
 
-
 def build(config: Config, *, full: bool = False, dry_run: bool = False,
           executor: Executor | None = None, progress: Progress | None = None,
           use_cache: bool = True, force: bool = False, search: bool | None = None,
