@@ -408,3 +408,32 @@ def test_a_session_planning_again_after_term_edits_equals_a_full_build(
             assert snapshot(config.output_dir) == full_build_of(tmp_path, config), name
     finally:
         session.close()
+
+
+def test_a_one_shot_build_reuses_the_lists_the_last_build_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `newsarchive build` after a terms edit: the last full build's lists come from
+    # the cache, only those the edit reaches are computed, and the site is a full
+    # build's.  A memo saved under another rule is not reused.
+    files = _site(tmp_path)
+    for i in range(12):
+        files[f"council{i}.md"] = md(f"Council meets {i}", f"2021-0{1 + i % 9}-0{1 + i % 9}",
+                                     people="[Ann Lee, Bo Chan]", subjects="[Weather]")
+    config = make_site(tmp_path, files)
+    computed = _count_lists(monkeypatch)
+    build_site(config)
+    everything = len(computed)
+    path = config.source_dir / "council3.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "people: [Ann Lee, Bo Chan]", "people: [Bo Chan]"), encoding="utf-8")
+    computed.clear()
+    build_site(config)
+    assert 0 < len(computed) < everything / 2
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
+    monkeypatch.setattr(related, "RULE", (2, *related.RULE[1:]))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "people: [Bo Chan]", "people: [Ann Lee]"), encoding="utf-8")
+    computed.clear()
+    build_site(config)
+    assert len(computed) == everything
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)

@@ -35,6 +35,7 @@ import newsarchive.pipeline.plan.overviews as overviews
 import newsarchive.pipeline.plan.periods as periods
 import newsarchive.pipeline.plan.terms as terms
 import newsarchive.pipeline.plan.threads as plan_threads
+import newsarchive.pipeline.related as related
 import newsarchive.pipeline.threads as threads
 
 _EMPTY_CITATION = {"title": "", "authors": [], "publisher": "", "day": "", "date": "",
@@ -58,6 +59,8 @@ def _no_link(spec: Any, *_args: Any, **_kwargs: Any) -> Any:
 threads.body_keywords = lambda _body: ""
 plan_threads.find_threads = lambda *_args: ()
 plan_threads.related_entries = lambda *_args: {}
+plan_threads.remembered_related = lambda entries, limit, *_args: related.RelatedMemo(
+    related.RULE, limit, related.IGNORED, (), (), (), {})
 plan.front_page_link = _no_link
 plan.on_this_day_pages = _nothing
 plan.archive_years = _none

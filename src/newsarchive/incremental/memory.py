@@ -37,17 +37,20 @@ from newsarchive.incremental.database import seal_bytes, unseal_bytes
 from newsarchive.incremental.keys import pickled_format
 from newsarchive.model import Entry
 from newsarchive.pipeline.plan import PageSpec
+from newsarchive.pipeline.related import RelatedMemo
 
 if TYPE_CHECKING:
     from newsarchive.incremental.store import Cache, SourceRow
     from newsarchive.pipeline.write import Plan
 
-__all__ = ["CHUNK", "INDEX", "SHARDS", "STATE", "BuildState", "PlanIndex", "chunk_name",
+__all__ = ["CHUNK", "INDEX", "RELATED", "SHARDS", "STATE", "BuildState", "PlanIndex", "chunk_name",
            "deps_shard", "identities", "identity_shard", "identity_shards", "inputs_digest",
-           "save", "seal", "shape", "shards", "table_digest", "unseal"]
+           "save", "saved_related", "seal", "shape", "shards", "table_digest", "unseal"]
 
 STATE = "build"
 INDEX = "index"
+#: The related lists of the last full build (see :func:`saved_related`).
+RELATED = "related"
 #: The entry -> plan chunks index and the duplicate identities are saved in this
 #: many shards, so an edit loads and rewrites only the few it touches (as one
 #: blob, the index of 100,000 articles took 0.2 s to unpickle).
@@ -230,16 +233,25 @@ def chunks_of(specs: Sequence[Any]) -> list[Sequence[Any]]:
     return [specs[i:i + CHUNK] for i in range(0, len(specs), CHUNK)]
 
 
+def saved_related(cache: Cache, output_dir: Path) -> RelatedMemo | None:
+    """The related lists the last full build of ``output_dir`` saved, for
+    :func:`~newsarchive.pipeline.related.remembered_related` (which reuses them
+    only for the same articles on the same days, under the same rule)."""
+    value = unseal(cache.load_state(output_dir, [RELATED]).get(RELATED))
+    return value if isinstance(value, RelatedMemo) else None
+
+
 def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mapping[str, Any],
          digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None,
-         inputs: str | None = None) -> tuple[BuildState, list[Sequence[PageSpec]]]:
+         inputs: str | None = None, related: RelatedMemo | None = None
+         ) -> tuple[BuildState, list[Sequence[PageSpec]]]:
     """Save what the next build of ``plan`` compares with: the plan in chunks (those
     that differ from ``previous``, the chunks this session saved last), the
     plan index, which chunks show each entry, the duplicate identities.  The
     :class:`BuildState` itself is returned, to be saved once the output is
     complete; with the chunks saved.  ``inputs``: :func:`inputs_digest` as the
     build found them (a save made later must not take in a template changed
-    since); by default, now."""
+    since); by default, now.  ``related``: the plan's related lists, saved too."""
     chunks = chunks_of(plan.specs)
     # Chunk numbers come in ascending order: a list per entry, appended once per
     # chunk, is the sorted tuple saved (a set per entry was 4 times its size).
@@ -265,6 +277,7 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
         chunks=len(chunks))
     blobs = itertools.chain(
         blobs, [(INDEX, seal(PlanIndex(plan.urls, plan.paths)))],
+        [(RELATED, seal(related))] if related is not None else [],
         shards({k: tuple(v) for k, v in deps.items()}, deps_shard, "deps"),
         identity_shards(plan.sources.rows))
     stale = [chunk_name(n) for n in range(len(chunks), len(before))]

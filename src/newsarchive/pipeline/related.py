@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from newsarchive.model import Entry
+from newsarchive.pickling import by_constructor
 
-__all__ = ["DECAY_DAYS", "IGNORED", "NEIGHBOURS", "WINDOW_DAYS", "PlanMemory", "RelatedMemo",
-           "related_entries", "remembered_related"]
+__all__ = ["DECAY_DAYS", "IGNORED", "NEIGHBOURS", "RULE", "WINDOW_DAYS", "PlanMemory",
+           "RelatedMemo", "related_entries", "remembered_related"]
 
 #: Taxonomies that do not make two articles related.
 IGNORED: frozenset[str] = frozenset({"sources", "authors", "languages"})
@@ -125,12 +126,21 @@ def related_entries(entries: Sequence[Entry], limit: int,
     return remembered_related(entries, limit, None, ignored).found
 
 
+#: The rule the lists follow (its constants and a number to raise when the code
+#: changes it): a memo made by another rule, saved by an earlier version, is not reused.
+RULE = (1, NEIGHBOURS, WINDOW_DAYS, DECAY_DAYS)
+
+
+@by_constructor
 @dataclass(frozen=True, slots=True)
 class RelatedMemo:
     """The related lists of one plan (``found``, as :func:`related_entries` gives
     them) with what they were computed from, so that the next plan of the same
-    dated entries computes again only the lists a change of terms can reach."""
+    dated entries computes again only the lists a change of terms can reach.
+    Everything the lists depend on is in it: a memo is exact for what it was
+    made from, however old (the cache keeps the last full build's)."""
 
+    rule: tuple[float, ...]
     limit: int
     ignored: frozenset[str]
     keys: tuple[str, ...]
@@ -141,10 +151,10 @@ class RelatedMemo:
 
 @dataclass(slots=True)
 class PlanMemory:
-    """What one plan keeps for the next plan of the same archive (a session that
-    builds again: ``serve``): the related lists with what they were computed
-    from, so that an edit changing an article's terms computes again only the
-    lists it can reach (:func:`remembered_related`)."""
+    """What one plan keeps for the next plan of the same archive (the session's
+    next build, or, saved in the cache, the next build's): the related lists with
+    what they were computed from, so that an edit changing an article's terms
+    computes again only the lists it can reach (:func:`remembered_related`)."""
 
     related: RelatedMemo | None = None
 
@@ -161,22 +171,22 @@ def remembered_related(entries: Sequence[Entry], limit: int, last: RelatedMemo |
     terms = tuple(tuple(interned.setdefault(t, t) for t in _entry_terms(e, ignored))
                   for e in entries)
     if limit <= 0 or len(entries) < 2:
-        return RelatedMemo(limit, ignored, keys, days, terms, {})
+        return RelatedMemo(RULE, limit, ignored, keys, days, terms, {})
     index = _Index(keys, days, terms)
-    if last is None or (last.limit, last.ignored, last.keys, last.days) != (
-            limit, ignored, keys, days):
+    if last is None or (last.rule, last.limit, last.ignored, last.keys, last.days) != (
+            RULE, limit, ignored, keys, days):
         found: dict[str, tuple[str, ...]] = {}
         for i in index.terms_of:
             if best := index.related(i, limit):
                 found[keys[i]] = best
-        return RelatedMemo(limit, ignored, keys, days, terms, found)
+        return RelatedMemo(RULE, limit, ignored, keys, days, terms, found)
     found = dict(last.found)
     for i in sorted(_reached(index, last.terms, terms)):
         if best := index.related(i, limit):
             found[keys[i]] = best
         else:
             found.pop(keys[i], None)
-    return RelatedMemo(limit, ignored, keys, days, terms, found)
+    return RelatedMemo(RULE, limit, ignored, keys, days, terms, found)
 
 
 def _reached(index: _Index, before: Sequence[tuple[tuple[str, str], ...]],

@@ -66,8 +66,7 @@ class LastBuild:
     """
 
     sources: SourceIndex = field(default_factory=SourceIndex)
-    #: What the last plan kept for the next (see :class:`PlanMemory`).
-    planned: PlanMemory = field(default_factory=PlanMemory)
+    planned: PlanMemory = field(default_factory=PlanMemory)  # what the last plan kept
     manifest: dict[str, str] | None = None
     chunks: list[Sequence[PageSpec]] | None = None
     known: Table | None = None
@@ -111,8 +110,7 @@ class Session:
                                   entries, todo, None, sources), self._report)
 
     def close(self) -> None:
-        """Save what waits to be saved (:meth:`settle`), close the cache and stop
-        worker processes this session started."""
+        """Save what waits (:meth:`settle`), close the cache, stop this session's workers."""
         self.settle()
         self._store.close()
         if self._own_executor:
@@ -243,8 +241,10 @@ class Session:
             loaded = self._store_loaded(loaded)
         if progress:
             progress("planning", 0, 1)
-        plan, skipped, not_read = plan_all(self.config, self._last.sources,
-                                           self._last.planned if self._remember_last else None)
+        planned = self._last.planned
+        if planned.related is None and not dry_run:  # the last full build's, if saved
+            planned.related = memory.saved_related(cache, config.output_dir)
+        plan, skipped, not_read = plan_all(self.config, self._last.sources, planned)
         if progress:
             progress("planning", 1, 1)
         statics, images = site_files(self.config, plan)
@@ -364,7 +364,8 @@ class Session:
         """Save what the next build compares with, but the state itself, returned to
         be saved once the output is complete."""
         state, chunks = memory.save(self._store(), self.config, self._settings, plan, counts,
-                                    digests, self._last.chunks, inputs)
+                                    digests, self._last.chunks, inputs,
+                                    self._last.planned.related)
         self._last = dataclasses.replace(self._last, chunks=chunks)
         return state
 
