@@ -25,7 +25,6 @@ from newsarchive.urls import output_path
 __all__ = ["article_and_thread_pages", "thread_pages", "thread_url"]
 
 
-
 def thread_url(slug: str) -> str:
     """The URL of a thread's page: ``threads/<slug>/``."""
     return f"threads/{slug}/"
