@@ -234,3 +234,46 @@ def test_planning_pauses_the_cycle_collector_and_restores_it(
         assert not gc.isenabled(), "a collector the caller turned off stays off"
     finally:
         gc.enable()
+
+
+def test_a_full_build_keeps_what_it_holds_out_of_the_collectors_passes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading and planning leave the rows and the plan in the collector's
+    permanent generation until the build ends, and loading runs with the
+    collector off; cycles made meanwhile are still collected."""
+    import gc
+
+    from newsarchive.pipeline import plan as plan_module
+    from newsarchive.run import load as load_module
+    from newsarchive.run.heap import held_apart
+
+    real_plan, real_take = plan_module.plan_pages, load_module._take
+    frozen: list[int] = []
+    taking: list[bool] = []
+
+    def plan_spy(*args: object, **kwargs: object) -> object:
+        frozen.append(gc.get_freeze_count())
+        return real_plan(*args, **kwargs)  # type: ignore[arg-type]
+
+    def take_spy(*args: object, **kwargs: object) -> object:
+        taking.append(gc.isenabled())
+        return real_take(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plan_module, "plan_pages", plan_spy)
+    monkeypatch.setattr(load_module, "_take", take_spy)
+    config = make_site(tmp_path, {"a.md": md("One", "2001-02-03", "Text.")})
+    assert build_site(config).articles == 1
+    assert taking == [False] and frozen and frozen[0] > 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+    class Node:
+        other: object = None
+
+    with held_apart() as hold:
+        hold()
+        assert gc.get_freeze_count() > 0
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        del first, second
+        assert gc.collect() >= 2, "a cycle made after hold() is collected"
+    assert gc.get_freeze_count() == 0

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import random
+import struct
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.sitekit import build_site, make_site, md
+import pytest
+from tests.sitekit import build_site, full_build_of, make_site, md, snapshot
 
 from newsarchive.model import Article, Entry
+from newsarchive.pipeline import copies as copies_module
 from newsarchive.pipeline.copies import (
+    BANDS,
     BINS,
     THRESHOLD,
     band_keys,
     find_copies,
     link_copies,
+    remembered_copies,
     signature,
     similarity,
 )
@@ -100,9 +105,23 @@ def test_deterministic_whatever_the_order_and_signatures_are_stable() -> None:
     assert expected["0.md"] == tuple(sorted(f"{i}.md" for i in range(3, 30, 3)))
     sig = signature(Article("s", "T", STORY))
     assert sig is not None and len(sig) == 4 * BINS
-    # Pinned: a saved band key must mean the same thing in the next process.
+    # Pinned: a saved band key must mean the same thing in the next process
+    # (memory.IDENTITIES names the form the saved state holds).
     assert band_keys(sig) == band_keys(signature(Article("t", "U", STORY)) or b"")
-    assert band_keys(sig)[0] == 265578928191155666
+    assert band_keys(sig)[0] == 13237997044019043378
+
+
+def test_band_keys_tell_bands_and_their_words_apart() -> None:
+    """Equal bands at two places are two keys, and a band whose two words are swapped
+    is another band: neither is taken for a shared band (a copy candidate)."""
+    words = list(range(1, BINS // 2 + 1))
+    same = struct.pack(f"<{BINS // 2}Q", *([7, 9] * (BINS // 4)))
+    keys = band_keys(same)
+    assert len(keys) == BANDS and len(set(keys)) == BANDS
+    swapped = list(words)
+    swapped[0], swapped[1] = swapped[1], swapped[0]
+    first, second = (band_keys(struct.pack(f"<{BINS // 2}Q", *w)) for w in (words, swapped))
+    assert first[0] != second[0] and first[1:] == second[1:]
 
 
 def test_light_entries_find_exact_copies_or_use_given_signatures() -> None:
@@ -199,3 +218,65 @@ def test_a_lightly_edited_copy_stays_linked_after_an_edit(tmp_path: Path) -> Non
                          source="Coast Herald"), encoding="utf-8")
     build_site(config)
     assert "Also published by" not in page.read_text(encoding="utf-8")
+
+
+def test_remembered_copies_are_reused_only_for_the_same_inputs() -> None:
+    entries = [entry("a.md", STORY, "Velmora Gazette"), entry("b.md", STORY, "Coast Herald"),
+               entry("c.md", OTHER, "Coast Herald")]
+    signatures = {e.key: signature(e.article) for e in entries}
+    first = remembered_copies(entries, signatures, None)
+    assert first.found == find_copies(entries, signatures) == {"a.md": ("b.md",),
+                                                               "b.md": ("a.md",)}
+    assert remembered_copies(list(reversed(entries)), dict(signatures), first) is first
+    # Whatever copies depend on, changed, makes them again: a signature, a
+    # source, an entry more, a body when no signature is given.
+    changes = [
+        (entries, {**signatures, "c.md": signatures["a.md"]}),
+        ([entries[0], entry("b.md", STORY, "Velmora Gazette"), entries[2]], signatures),
+        ([*entries, entry("d.md", STORY, "Port Times")], signatures),
+        (entries, {}),
+    ]
+    found = [remembered_copies(changed, sigs, first) for changed, sigs in changes]
+    assert all(memo is not first and memo.digest != first.digest for memo in found)
+    assert [memo.found for memo in found] == [find_copies(*change) for change in changes]
+    assert found[0].found == {"a.md": ("b.md", "c.md"), "b.md": ("a.md",),
+                              "c.md": ("a.md",)}
+    assert found[1].found == {}
+
+
+def test_a_one_shot_build_reuses_the_copies_the_last_build_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsarchive build` after an edit that changes an article's terms (the full
+    path) takes the copies the last build found from the cache; an edit of a
+    body finds them again.  Either way the site is a full build's."""
+    config = make_site(tmp_path, {
+        "gazette.md": md("Ferry terminal to open", "2024-03-02", STORY, source="Velmora Gazette",
+                         subjects="[Transport]"),
+        "herald.md": md("Terminal opens", "2024-03-01", STORY, source="Coast Herald"),
+        "other.md": md("Concerts", "2024-03-03", OTHER, source="Coast Herald"),
+    })
+    real = copies_module.find_copies
+    calls: list[int] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(copies_module, "find_copies", counted)
+    build_site(config)
+    assert calls == [1]
+    gazette = config.source_dir / "gazette.md"
+    gazette.write_text(gazette.read_text(encoding="utf-8").replace(
+        "subjects: [Transport]", "subjects: [Transport, Weather]"), encoding="utf-8")
+    build_site(config)
+    assert calls == [1], "the saved copies were found from the same signatures"
+    page = config.output_dir / "2024/03/02/ferry-terminal-to-open/index.html"
+    assert ">Coast Herald</a>" in page.read_text(encoding="utf-8")
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)
+    herald = config.source_dir / "herald.md"
+    herald.write_text(md("Terminal opens", "2024-03-01", OTHER + " More words.",
+                         source="Coast Herald"), encoding="utf-8")
+    calls.clear()
+    build_site(config)
+    assert calls == [1] and "Also published by" not in page.read_text(encoding="utf-8")
+    assert snapshot(config.output_dir) == full_build_of(tmp_path, config)

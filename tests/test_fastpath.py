@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -448,3 +449,75 @@ def test_a_write_that_fails_leaves_nothing_to_settle(tmp_path: Path,
     report = build_site(config)
     assert report.sources_read == 0 and report.rendered > 0  # planned and written again
     assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]
+
+
+def test_a_one_shot_edit_saves_its_state_while_the_search_step_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `newsarchive build` after an edit that takes the full path and renders few
+    # pages: what the next build compares with is saved while Pagefind indexes
+    # (the search step waits on it), not before; the save still answers the next
+    # build, and the site is a full build's.
+    from newsarchive.run import search
+
+    config = _site(tmp_path / "site")
+    build_site(config)
+    searching, saved = threading.Event(), threading.Event()
+    seen: list[tuple[str, bool]] = []
+    real_save = memory.save
+
+    def save(*args: Any, **kwargs: Any) -> Any:
+        seen.append(("save after the search step began", searching.wait(5)))
+        try:
+            return real_save(*args, **kwargs)
+        finally:
+            saved.set()
+
+    def search_step(*_args: Any, **_kwargs: Any) -> search.IndexResult:
+        searching.set()
+        seen.append(("search step saw the save", saved.wait(5)))
+        return search.IndexResult("unchanged")
+
+    monkeypatch.setattr(memory, "save", save)
+    monkeypatch.setattr(search, "search_step", search_step)
+    _edit(config, "2001/1.md", "Story 2001 1", "Retitled story")  # the full path
+    report = build_site(config, search=True)
+    assert report.search == "unchanged"
+    assert sorted(seen) == [("save after the search step began", True),
+                            ("search step saw the save", True)]
+    monkeypatch.undo()
+    assert _saved_state(config) is not None
+    again = build_site(config)
+    assert (again.sources_read, again.rendered, again.written) == (0, 0, 0)
+    assert snapshot(config.output_dir) == _reference(tmp_path, config)[0]
+
+
+def test_alongside_returns_the_background_result_and_raises_either_failure() -> None:
+    from newsarchive.run.executor import alongside
+
+    order: list[str] = []
+
+    def background() -> int:
+        order.append("background")
+        return 7
+
+    assert alongside(background, lambda: order.append("here")) == 7
+    assert sorted(order) == ["background", "here"]
+
+    def fail() -> int:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        alongside(fail, lambda: None)
+    finished = threading.Event()
+
+    def slow() -> int:
+        finished.wait(5)
+        return 1
+
+    def broken() -> None:
+        finished.set()
+        raise ValueError("here first")
+
+    with pytest.raises(ValueError, match="here first"):
+        alongside(slow, broken)
+    assert not any(t.name == "newsarchive-alongside" for t in threading.enumerate())

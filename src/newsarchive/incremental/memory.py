@@ -36,21 +36,24 @@ from newsarchive.errors import Diagnostic
 from newsarchive.incremental.database import seal_bytes, unseal_bytes
 from newsarchive.incremental.keys import pickled_format
 from newsarchive.model import Entry
+from newsarchive.pipeline.copies import CopiesMemo
 from newsarchive.pipeline.plan import PageSpec
-from newsarchive.pipeline.related import RelatedMemo
+from newsarchive.pipeline.related import PlanMemory, RelatedMemo
 
 if TYPE_CHECKING:
     from newsarchive.incremental.store import Cache, SourceRow
     from newsarchive.pipeline.write import Plan
 
-__all__ = ["CHUNK", "INDEX", "RELATED", "SHARDS", "STATE", "BuildState", "PlanIndex", "chunk_name",
-           "deps_shard", "identities", "identity_shard", "identity_shards", "inputs_digest",
-           "save", "saved_related", "seal", "shape", "shards", "table_digest", "unseal"]
+__all__ = ["CHUNK", "COPIES", "INDEX", "RELATED", "SHARDS", "STATE", "BuildState", "PlanIndex",
+           "chunk_name", "deps_shard", "identities", "identity_shard", "identity_shards",
+           "inputs_digest", "load_planned", "save", "seal", "shape", "shards", "table_digest",
+           "unseal"]
 
 STATE = "build"
 INDEX = "index"
-#: The related lists of the last full build (see :func:`saved_related`).
+#: The related lists and the copies the last full build found (see :func:`load_planned`).
 RELATED = "related"
+COPIES = "copies"
 #: The entry -> plan chunks index and the duplicate identities are saved in this
 #: many shards, so an edit loads and rewrites only the few it touches (as one
 #: blob, the index of 100,000 articles took 0.2 s to unpickle).
@@ -151,10 +154,10 @@ def _file_parts(folder: Path, contents: bool) -> Iterable[str]:
 
 def inputs_digest(config: Config, settings: str) -> str:
     """Digest of everything besides the sources that shapes the pages: the whole
-    config, the version and source settings, the interface translations, every
-    template file (the default theme's and the user's) and the stat signature of
-    every static file."""
-    parts = [__version__, settings, repr(config),
+    config, the version and source settings, the form of the saved identities,
+    the interface translations, every template file (the default theme's and
+    the user's) and the stat signature of every static file."""
+    parts = [__version__, settings, repr(config), f"identities:{IDENTITIES}",
              repr(pickled_format(PageSpec, BuildState, PlanIndex)),
              f"catalogs:{i18n.catalogs_digest()}"]
     for folder in (theme.templates_dir(), config.templates_dir,
@@ -175,6 +178,11 @@ def table_digest(digests: Mapping[str, str]) -> str:
     for path in sorted(digests):
         hasher.update(f"{path}\0{digests[path]}\n".encode("utf-8", "surrogatepass"))
     return hasher.hexdigest()
+
+
+#: The form of the identities a state saves (:func:`identities`): a state saved with
+#: another is not compared with (2: band keys folded, not digested).
+IDENTITIES = 2
 
 
 def identities(entry: Entry) -> tuple[int, ...]:
@@ -233,17 +241,23 @@ def chunks_of(specs: Sequence[Any]) -> list[Sequence[Any]]:
     return [specs[i:i + CHUNK] for i in range(0, len(specs), CHUNK)]
 
 
-def saved_related(cache: Cache, output_dir: Path) -> RelatedMemo | None:
-    """The related lists the last full build of ``output_dir`` saved, for
-    :func:`~newsarchive.pipeline.related.remembered_related` (which reuses them
-    only for the same articles on the same days, under the same rule)."""
-    value = unseal(cache.load_state(output_dir, [RELATED]).get(RELATED))
-    return value if isinstance(value, RelatedMemo) else None
+def load_planned(cache: Cache, output_dir: Path, planned: PlanMemory) -> None:
+    """Fill ``planned`` with what the last full build of ``output_dir`` saved of it:
+    the related lists, for :func:`~newsarchive.pipeline.related.remembered_related`
+    (which reuses them only for the same articles on the same days, under the
+    same rule), and the copies, for
+    :func:`~newsarchive.pipeline.copies.remembered_copies` (only for the same
+    signatures and sources)."""
+    saved = {name: unseal(blob) for name, blob in cache.load_state(
+        output_dir, [RELATED, COPIES]).items()}
+    related, copies = saved.get(RELATED), saved.get(COPIES)
+    planned.related = related if isinstance(related, RelatedMemo) else None
+    planned.copies = copies if isinstance(copies, CopiesMemo) else None
 
 
 def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mapping[str, Any],
          digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None,
-         inputs: str | None = None, related: RelatedMemo | None = None
+         inputs: str | None = None, planned: PlanMemory | None = None
          ) -> tuple[BuildState, list[Sequence[PageSpec]]]:
     """Save what the next build of ``plan`` compares with: the plan in chunks (those
     that differ from ``previous``, the chunks this session saved last), the
@@ -251,7 +265,8 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
     :class:`BuildState` itself is returned, to be saved once the output is
     complete; with the chunks saved.  ``inputs``: :func:`inputs_digest` as the
     build found them (a save made later must not take in a template changed
-    since); by default, now.  ``related``: the plan's related lists, saved too."""
+    since); by default, now.  ``planned``: what the plan kept for the next one
+    (:class:`~newsarchive.pipeline.related.PlanMemory`), saved too."""
     chunks = chunks_of(plan.specs)
     # Chunk numbers come in ascending order: a list per entry, appended once per
     # chunk, is the sorted tuple saved (a set per entry was 4 times its size).
@@ -277,7 +292,8 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
         chunks=len(chunks))
     blobs = itertools.chain(
         blobs, [(INDEX, seal(PlanIndex(plan.urls, plan.paths)))],
-        [(RELATED, seal(related))] if related is not None else [],
+        [(RELATED, seal(planned.related))] if planned and planned.related else [],
+        [(COPIES, seal(planned.copies))] if planned and planned.copies else [],
         shards({k: tuple(v) for k, v in deps.items()}, deps_shard, "deps"),
         identity_shards(plan.sources.rows))
     stale = [chunk_name(n) for n in range(len(chunks), len(before))]

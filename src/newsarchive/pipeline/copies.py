@@ -52,13 +52,15 @@ import re
 import struct
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from newsarchive.model import Article, Entry
+from newsarchive.pickling import by_constructor
 from newsarchive.pipeline.plan.spec import PageSpec
 
-__all__ = ["BANDS", "BINS", "THRESHOLD", "band_keys", "find_copies", "link_copies",
-           "signature", "similarity"]
+__all__ = ["BANDS", "BINS", "THRESHOLD", "CopiesMemo", "band_keys", "find_copies",
+           "link_copies", "remembered_copies", "signature", "similarity"]
 
 SHINGLE = 5
 #: Only the start of a story is compared: papers that carry a wire story keep
@@ -145,17 +147,26 @@ def similarity(first: bytes, second: bytes) -> float:
     return same / BINS
 
 
-def _bands(sig: bytes) -> list[bytes]:
-    width = 4 * _ROWS
-    return [bytes((band,)) + sig[band * width:(band + 1) * width] for band in range(BANDS)]
+#: A signature read as 64-bit words: two to a band.
+_WORDS = struct.Struct(f"<{BINS // 2}Q")
+#: What tells the bands apart in their keys: the same values in two bands are two keys.
+_SALTS = tuple(int.from_bytes(hashlib.blake2b(bytes((band,)), digest_size=8).digest(), "big")
+               for band in range(BANDS))
 
 
 def band_keys(sig: bytes) -> tuple[int, ...]:
     """One 64-bit key per band of ``sig``: two articles are copy candidates when a
     key is shared (deterministic across runs and machines, so a build may save
-    them to tell whether an edit can change the copies)."""
-    return tuple(int.from_bytes(hashlib.blake2b(band, digest_size=8).digest(), "big")
-                 for band in _bands(sig))
+    them to tell whether an edit can change the copies).
+
+    A band's four minima are already hashes, uniform over 32 bits: its two
+    64-bit words folded together (the second turned by one bit, so that swapped
+    words differ) with the band's salt are as good a key as a digest of them,
+    in a third of the time (7 against 21 µs a signature here; a full build of
+    100,000 articles makes one per article for its saved state)."""
+    words = _WORDS.unpack(sig)
+    return tuple(salt ^ first ^ (((second << 1) & _MASK) | (second >> 63))
+                 for salt, first, second in zip(_SALTS, words[0::2], words[1::2], strict=True))
 
 
 def _source(article: Article) -> str:
@@ -216,6 +227,50 @@ def find_copies(entries: Iterable[Entry], signatures: Mapping[str, bytes | None]
             links.setdefault(a, set()).add(b)
             links.setdefault(b, set()).add(a)
     return {key: tuple(sorted(links[key])) for key in sorted(links)}
+
+
+@by_constructor
+@dataclass(frozen=True, slots=True)
+class CopiesMemo:
+    """The copies one plan found (``found``, as :func:`find_copies` gives them) with a
+    digest of everything they were found from: each entry's key, source and
+    signature (or body), and the rule.  The next plan of entries with the same
+    digest (an edit that changed an article's terms, or nothing the signatures
+    see) takes them as they are."""
+
+    digest: str
+    found: dict[str, tuple[str, ...]]
+
+
+#: What finds copies besides the entries: a memo made under another rule is not reused.
+_RULE = (1, SHINGLE, MAX_SHINGLES, BINS, BANDS, THRESHOLD, MIN_WORDS, BUCKET_LIMIT)
+
+
+def _inputs_digest(entries: Iterable[Entry], signatures: Mapping[str, bytes | None]) -> str:
+    hasher = hashlib.blake2b(repr(_RULE).encode("ascii"))
+    for entry in sorted(entries, key=lambda e: e.key):
+        key = entry.key
+        hasher.update(f"{len(key)}:{key}\0{_source(entry.article)}\0".encode(
+            "utf-8", "surrogatepass"))
+        if key in signatures:
+            sig = signatures[key] or b""
+            hasher.update(b"s%d:" % len(sig) + sig)
+        else:
+            body = entry.article.body.encode("utf-8", "surrogatepass")
+            hasher.update(b"b%d:" % len(body) + body)
+    return hasher.hexdigest()
+
+
+def remembered_copies(entries: Sequence[Entry], signatures: Mapping[str, bytes | None],
+                      last: CopiesMemo | None) -> CopiesMemo:
+    """:func:`find_copies` of ``entries`` and ``signatures``, or ``last`` (the memo of
+    an earlier plan) when it was found from the same.  Finding them looks at
+    every pair that shares a band: 2.2 s for 100,000 articles here, against
+    0.15 s for the digest that tells whether anything they depend on changed."""
+    digest = _inputs_digest(entries, signatures)
+    if last is not None and last.digest == digest:
+        return last
+    return CopiesMemo(digest, find_copies(entries, signatures))
 
 
 def link_copies(specs: Sequence[PageSpec], copies: Mapping[str, tuple[str, ...]],

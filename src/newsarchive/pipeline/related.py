@@ -32,9 +32,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from newsarchive.model import Entry
 from newsarchive.pickling import by_constructor
+
+if TYPE_CHECKING:
+    from newsarchive.pipeline.copies import CopiesMemo
 
 __all__ = ["DECAY_DAYS", "IGNORED", "NEIGHBOURS", "RULE", "WINDOW_DAYS", "PlanMemory",
            "RelatedMemo", "related_entries", "remembered_related"]
@@ -154,9 +158,11 @@ class PlanMemory:
     """What one plan keeps for the next plan of the same archive (the session's
     next build, or, saved in the cache, the next build's): the related lists with
     what they were computed from, so that an edit changing an article's terms
-    computes again only the lists it can reach (:func:`remembered_related`)."""
+    computes again only the lists it can reach (:func:`remembered_related`), and
+    the copies found (:func:`newsarchive.pipeline.copies.remembered_copies`)."""
 
     related: RelatedMemo | None = None
+    copies: CopiesMemo | None = None
 
 
 def remembered_related(entries: Sequence[Entry], limit: int, last: RelatedMemo | None,

@@ -157,13 +157,14 @@ class Writer:
 
     def write(self, plan: Plan, statics: Mapping[str, Path], previous: dict[str, str], *,
               full: bool, fresh: bool, force: bool, progress: Progress | None,
-              meanwhile: Callable[[dict[str, str]], None]) -> Written:
+              meanwhile: Callable[[dict[str, str], int], None]) -> Written:
         """Render the pages of ``plan`` whose fingerprint differs from ``previous`` (the
         last build's manifest), copy changed ``statics``, remove stale files.
 
         ``fresh``: the output was empty or absent when the session looked, so
         nothing in it can be in the way; ``force`` replaces files no build
-        wrote.  ``meanwhile(template digests)`` runs while the first pages render.
+        wrote.  ``meanwhile(template digests, pages to render)`` runs while the first
+        pages render.
         """
         from newsarchive.pipeline.render import template_digests
 
@@ -198,7 +199,7 @@ class Writer:
             write_owned(out, listed)
         forget_missing(self._store(), out, todo, manifest, previous)
         written = self.render(plan.entries, todo, progress, plan.sources,
-                              lambda: meanwhile(digests))
+                              lambda: meanwhile(digests, len(todo)))
         written += self._copy_statics(statics, manifest, previous, full)
         stale = sorted(set(previous) - set(manifest) - refused)
         removed = prune(out, stale)

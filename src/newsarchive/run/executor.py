@@ -34,8 +34,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 __all__ = ["ORPHANED_EXIT", "DaskExecutor", "Executor", "LocalExecutor", "SerialExecutor",
-           "WorkerLost", "exit_with_parent", "make_executor", "shares_files", "submit",
-           "uninterrupted"]
+           "WorkerLost", "alongside", "exit_with_parent", "make_executor", "shares_files",
+           "submit", "uninterrupted"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -193,6 +193,31 @@ def submit(executor: Executor, fn: Callable[[A], R], batches: Sequence[A]
         started: Callable[[], list[R]] = start(fn, batches)
         return started
     return lambda: executor.map(fn, batches)
+
+
+def alongside(background: Callable[[], R], here: Callable[[], None]) -> R:
+    """``background()`` in a thread while ``here()`` runs in this one; returns what
+    ``background`` returned, once both are done, or raises what either raised
+    (``here``'s first).  For work that waits on another process most of the
+    time (the search step waits on Pagefind) beside work of this process."""
+    outcome: list[R] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(background())
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="newsarchive-alongside", daemon=True)
+    thread.start()
+    try:
+        here()
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def uninterrupted() -> threading.Lock:

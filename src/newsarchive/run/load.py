@@ -30,11 +30,12 @@ from newsarchive.pipeline.discover import (
     utf8_name,
 )
 from newsarchive.run.executor import Executor, submit
+from newsarchive.run.heap import collector_paused
 
 if TYPE_CHECKING:
     from newsarchive.run import jobs
 
-__all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh", "share_values"]
+__all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh", "share_values", "store_loaded"]
 LOAD_BATCH = 32
 #: Load batches handed out at once (2,048 files).
 _WINDOW = 64
@@ -113,8 +114,9 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
     ``LoadOutcome.parsed`` counts them all."""
     shared: dict[Any, Any] = {}
     if not index.primed:
-        index.rows = {path: replace(row, loaded=share_values(row.loaded, shared))
-                      for path, row in cache.load_sources(settings).items()}
+        with collector_paused():  # millions of objects, no cycles (see heap.py)
+            index.rows = {path: replace(row, loaded=share_values(row.loaded, shared))
+                          for path, row in cache.load_sources(settings).items()}
         index.primed = True
         changed = None
     from newsarchive.run import jobs
@@ -155,7 +157,8 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
         if running is not None:
             taken = [r for batch_result in running() for r in batch_result]
             done += len(taken)
-            rows = _take(index, taken, signatures, stats, shared)
+            with collector_paused():
+                rows = _take(index, taken, signatures, stats, shared)
             parsed += len(rows)
             if save and cache.enabled:
                 cache.store_sources(settings, rows, others=False)
@@ -168,6 +171,21 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
                 progress("reading", done, len(items))
         running = started
     return LoadOutcome(parsed, tuple(fresh), tuple(removed), stats)
+
+
+def store_loaded(cache: Cache, settings: str, index: SourceIndex, loaded: LoadOutcome
+                 ) -> LoadOutcome:
+    """Save what loading did not (removed files, new stat signatures, rows when
+    a save failed) before planning, and drop the bodies and pickled results
+    that waited for the cache: 6 KiB per article (benchmarks/RESULTS.md).
+    The saved state names its source table: a build stopped after this
+    plans again."""
+    pending = index.pending
+    cache.store_sources(settings, [replace(r, bodies=pending.get(r.path, r.bodies))
+                                   for r in loaded.fresh], loaded.removed, loaded.stats)
+    if cache.enabled:
+        pending.clear()
+    return replace(loaded, fresh=())
 
 
 def _take(index: SourceIndex, results: Sequence[jobs.LoadResult], signatures: dict[str, str],

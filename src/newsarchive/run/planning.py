@@ -65,7 +65,7 @@ def plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None = N
 def _plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None
               ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     from newsarchive.pipeline.assets import plan_markers
-    from newsarchive.pipeline.copies import find_copies, link_copies
+    from newsarchive.pipeline.copies import find_copies, link_copies, remembered_copies
     from newsarchive.pipeline.index import build_archive
     from newsarchive.pipeline.plan import plan_pages
     from newsarchive.pipeline.plan.languages import page_languages
@@ -85,8 +85,12 @@ def _plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None
     specs, marker_warnings = plan_markers(specs, archive.entries, config.source_dir)
     by_key = {e.key: e for e in archive.entries}
     # The same story carried by other sources: linked from each article page.
-    copies = find_copies(archive.entries, {e.key: e.copy_sig or None
-                                           for e in archive.entries})
+    signatures = {e.key: e.copy_sig or None for e in archive.entries}
+    if memory is None:
+        copies = find_copies(archive.entries, signatures)
+    else:
+        memory.copies = remembered_copies(archive.entries, signatures, memory.copies)
+        copies = memory.copies.found
     specs = link_copies(specs, copies, by_key)
     specs += plan_site_files(specs, config)
     other = [Diagnostic(path, 0, 0, reason, refusal_hint(reason), "warning")

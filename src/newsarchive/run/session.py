@@ -40,8 +40,8 @@ from newsarchive.pipeline.related import PlanMemory
 from newsarchive.pipeline.write import Plan, Writer, Written
 from newsarchive.run.checks import base_url_check, check_output, site_files, size_check
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
-from newsarchive.run.heap import give_back_memory
-from newsarchive.run.load import LoadOutcome, Progress, SourceIndex, refresh
+from newsarchive.run.heap import give_back_memory, held_apart
+from newsarchive.run.load import Progress, SourceIndex, refresh, store_loaded
 from newsarchive.run.lock import DEFAULT_TIMEOUT, output_lock
 from newsarchive.run.planning import plan_all
 
@@ -51,6 +51,10 @@ __all__ = ["BuildReport", "LastBuild", "Progress", "Session", "build", "check_ou
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
+#: A one-shot build rendering at most this many pages saves its state while Pagefind
+#: runs (6 s and 2 s for an edit at 100,000 articles); a larger one, while its pages
+#: render, and gives its memory back before Pagefind starts.
+_SAVE_BESIDE_SEARCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +97,7 @@ class Session:
         #: True (the dev server): the full path's save waits for :meth:`settle`.
         self._defer_save = defer_save
         self._unsaved: tuple[Plan, dict[str, Any], dict[str, str], str] | None = None
-        #: False for a one-shot build: what the session remembers for its next build
-        #: is dropped before the search step, whose Pagefind runs need the memory.
+        #: False for a one-shot build: what it remembers goes before Pagefind runs.
         self._remember_last = remember
         self._force = force
         self._executor = executor or LocalExecutor()
@@ -145,7 +148,8 @@ class Session:
             clear_temp(self.config.output_dir)  # what writes cut short by a kill left
         report = None if (full or dry_run) else self._fast_path(changed, started, keep)
         if report is None:
-            report = self._full_path(changed, started, full, dry_run, progress, keep)
+            with held_apart() as hold:  # what the build holds, out of the collector's way
+                report = self._full_path(changed, started, full, dry_run, progress, keep, hold)
         if dry_run:
             return report
         return self._after_write(report, self.config.search if search is None else search,
@@ -229,22 +233,25 @@ class Session:
         self._last = dataclasses.replace(self._last, manifest=manifest, known=known)
 
     def _full_path(self, changed: Collection[str] | None, started: float, full: bool,
-                   dry_run: bool, progress: Progress | None, keep: Collection[str]
-                   ) -> BuildReport:
-        """Load, plan and (unless ``dry_run``) write."""
+                   dry_run: bool, progress: Progress | None, keep: Collection[str],
+                   hold: Callable[[], None]) -> BuildReport:
+        """Load, plan and (unless ``dry_run``) write; ``hold()`` once what was loaded,
+        then what was planned, stays to the end (see :func:`held_apart`)."""
         config = self.config
         cache = self._store()
         self._last = dataclasses.replace(self._last, known=None)
         loaded = refresh(self._last.sources, config, cache, self._settings, changed,
                          self._runner, shares_files, progress, keep, save=not dry_run)
         if not dry_run:
-            loaded = self._store_loaded(loaded)
+            loaded = store_loaded(cache, self._settings, self._last.sources, loaded)
+        hold()
         if progress:
             progress("planning", 0, 1)
         planned = self._last.planned
         if planned.related is None and not dry_run:  # the last full build's, if saved
-            planned.related = memory.saved_related(cache, config.output_dir)
+            memory.load_planned(cache, config.output_dir, planned)
         plan, skipped, not_read = plan_all(self.config, self._last.sources, planned)
+        hold()
         if progress:
             progress("planning", 1, 1)
         statics, images = site_files(self.config, plan)
@@ -264,21 +271,6 @@ class Session:
         return self._report(counts, [*plan.diagnostics, *written.problems],
                             dict(sources_read=loaded.parsed, **written.figures()), started)
 
-    def _store_loaded(self, loaded: LoadOutcome) -> LoadOutcome:
-        """Save what loading did not (removed files, new stat signatures, rows when
-        a save failed) before planning, and drop the bodies and pickled results
-        that waited for the cache: 6 KiB per article (benchmarks/RESULTS.md).
-        The saved state names its source table: a build stopped after this
-        plans again."""
-        cache = self._store()
-        pending = self._last.sources.pending
-        cache.store_sources(self._settings, [dataclasses.replace(
-            r, bodies=pending.get(r.path, r.bodies)) for r in loaded.fresh], loaded.removed,
-            loaded.stats)
-        if cache.enabled:
-            pending.clear()
-        return dataclasses.replace(loaded, fresh=())
-
     def _write(self, plan: Plan, statics: dict[str, Path], counts: Mapping[str, Any],
                full: bool, progress: Progress | None) -> Written:
         """Write the planned pages; save what the next build compares with."""
@@ -291,9 +283,12 @@ class Session:
         state: list[BuildState] = []
         kept: list[tuple[dict[str, str], str]] = []  # when the save waits
 
-        def meanwhile(digests: dict[str, str]) -> None:
-            """Cache work, done while the workers render the first pages."""
-            if saving and self._defer_save:  # the inputs as this build found them
+        def meanwhile(digests: dict[str, str], pages: int) -> None:
+            """Cache work, done while the workers render the first pages.  It waits
+            for the dev server (:meth:`settle`), and in a one-shot build of few
+            pages (an edit) for the search step, beside which it runs."""
+            if saving and (self._defer_save or (not self._remember_last
+                                                and pages <= _SAVE_BESIDE_SEARCH)):
                 kept.append((digests, memory.inputs_digest(self.config, self._settings)))
             elif saving:
                 state.append(self._save(plan, counts, digests))
@@ -314,10 +309,12 @@ class Session:
         return written
 
     def _after_write(self, report: BuildReport, search: bool, reindex: bool) -> BuildReport:
-        """The steps after a build wrote: search, the size check, plugins' hooks."""
+        """The steps after a build wrote: search (beside which a one-shot edit saves its
+        state), the size check, plugins' hooks."""
         diagnostics = list(report.diagnostics)
         figures: dict[str, Any] = {}
         if search:
+            from newsarchive.run.executor import alongside
             from newsarchive.run.search import search_step
 
             # Idle workers would hold their memory beside Pagefind's: the pool
@@ -325,16 +322,20 @@ class Session:
             release = getattr(self._executor, "release", None)
             if release is not None:
                 release()
-            if not self._remember_last:
+            waiting = not self._remember_last and self._unsaved is not None
+            if not self._remember_last and not waiting:
                 loaded = bool(self._last.sources.rows)  # the full path: the whole index
                 self._last = LastBuild()
                 if loaded:
                     give_back_memory()
-            result = search_step(self.config, report, reindex)
+            result = (alongside(lambda: search_step(self.config, report, reindex), self.settle)
+                      if waiting else search_step(self.config, report, reindex))
             figures = dict(search=result.status, search_pages=result.pages,
                            search_seconds=result.seconds)
             if result.diagnostic is not None:
                 diagnostics.append(result.diagnostic)
+        if not self._remember_last:
+            self.settle()  # within the output's lock
         diagnostics += size_check(self.config, report)
         diagnostics += hooks.after_write(report, self.config)
         return dataclasses.replace(report, diagnostics=tuple(diagnostics), **figures)
@@ -364,8 +365,7 @@ class Session:
         """Save what the next build compares with, but the state itself, returned to
         be saved once the output is complete."""
         state, chunks = memory.save(self._store(), self.config, self._settings, plan, counts,
-                                    digests, self._last.chunks, inputs,
-                                    self._last.planned.related)
+                                    digests, self._last.chunks, inputs, self._last.planned)
         self._last = dataclasses.replace(self._last, chunks=chunks)
         return state
 
