@@ -91,6 +91,14 @@ def test_light_entries_share_the_values_they_repeat(tmp_path: Path) -> None:
         assert first.article.terms["topics"] is first.terms["topics"]
 
 
+def _saved_state_count(config: Config) -> int:
+    cache, _ = open_cache(config.cache_dir)
+    try:
+        return len(cache.load_state(config.output_dir, [memory.STATE]))
+    finally:
+        cache.close()
+
+
 def _indexes_alive() -> int:
     """How many source indexes holding rows are alive."""
     import gc
@@ -104,7 +112,9 @@ def _indexes_alive() -> int:
 def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``build()`` runs once: its light entries, saved plan and manifest are gone when
-    Pagefind starts (they would count beside it); a session that builds again keeps them."""
+    Pagefind starts (they would count beside it); a session that builds again keeps them,
+    and so does a one-shot build of few pages (an edit), which saves its state beside
+    the search step."""
     from newsarchive.run import search
     from newsarchive.run.search import IndexResult
 
@@ -116,11 +126,20 @@ def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
 
     monkeypatch.setattr(search, "search_step", search_step)
     config = _site(tmp_path / "site")
-    report = session_module.build(config, executor=SerialExecutor(), search=True)
+    with monkeypatch.context() as patch:  # as large as a cold build of an archive
+        patch.setattr(session_module, "_SAVE_BESIDE_SEARCH", 0)
+        report = session_module.build(config, executor=SerialExecutor(), search=True)
     assert report.articles == 10 and alive == [0]
+    path = config.source_dir / "2001/2.md"  # other terms: the full path, a few pages
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "topics: [Alpha, Beta2]", "topics: [Alpha, Gamma]"), encoding="utf-8")
+    assert session_module.build(config, executor=SerialExecutor(), search=True).written > 0
+    assert alive == [0, 1]
+    assert _saved_state_count(config) == 1, "saved all the same"
+    alive.clear()
     session = Session(make_site(tmp_path / "kept", ARTICLES), SerialExecutor())
     try:
         session.build(search=True)
-        assert alive == [0, 1], "a session that builds again keeps its index"
+        assert alive == [1], "a session that builds again keeps its index"
     finally:
         session.close()

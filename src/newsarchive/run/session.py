@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +28,19 @@ from newsarchive import hooks
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.incremental import memory
-from newsarchive.incremental.delta import PATCH_MAX, Table
+from newsarchive.incremental.delta import PATCH_MAX
 from newsarchive.incremental.fastpath import Answer, FastPath
 from newsarchive.incremental.handle import StoreHandle
 from newsarchive.incremental.keys import settings_digest
 from newsarchive.incremental.memory import BuildState, seal
 from newsarchive.model import BuildReport
 from newsarchive.pipeline.output import clear_temp
-from newsarchive.pipeline.plan import PageSpec
-from newsarchive.pipeline.related import PlanMemory
 from newsarchive.pipeline.write import Plan, Writer, Written
 from newsarchive.run.checks import base_url_check, check_output, site_files, size_check
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
 from newsarchive.run.heap import give_back_memory, held_apart
-from newsarchive.run.load import Progress, SourceIndex, refresh, store_loaded
+from newsarchive.run.last import LastBuild
+from newsarchive.run.load import Progress, refresh, store_loaded
 from newsarchive.run.lock import DEFAULT_TIMEOUT, output_lock
 from newsarchive.run.planning import plan_all
 
@@ -55,25 +54,6 @@ _PARALLEL_MIN = 200
 #: runs (6 s and 2 s for an edit at 100,000 articles); a larger one, while its pages
 #: render, and gives its memory back before Pagefind starts.
 _SAVE_BESIDE_SEARCH = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class LastBuild:
-    """What a session remembers of its last build, replaced as a whole after each.
-
-    ``sources`` is the index of every source read (kept up to date in place
-    while loading: it holds every light entry of the archive); ``manifest``
-    the fingerprint of every output file (None: ask the cache); ``chunks`` the
-    saved plan chunks (None: none saved by this session); ``known`` the source
-    table when the build was answered from the saved state without loading
-    the sources (then a build given its changed paths compares only those).
-    """
-
-    sources: SourceIndex = field(default_factory=SourceIndex)
-    planned: PlanMemory = field(default_factory=PlanMemory)  # what the last plan kept
-    manifest: dict[str, str] | None = None
-    chunks: list[Sequence[PageSpec]] | None = None
-    known: Table | None = None
 
 
 class Session:
@@ -322,14 +302,14 @@ class Session:
             release = getattr(self._executor, "release", None)
             if release is not None:
                 release()
-            waiting = not self._remember_last and self._unsaved is not None
-            if not self._remember_last and not waiting:
-                loaded = bool(self._last.sources.rows)  # the full path: the whole index
-                self._last = LastBuild()
-                if loaded:
-                    give_back_memory()
-            result = (alongside(lambda: search_step(self.config, report, reindex), self.settle)
-                      if waiting else search_step(self.config, report, reindex))
+            step = partial(search_step, self.config, report, reindex)
+            if self._remember_last:
+                result = step()
+            elif self._unsaved is not None:  # an edit: saved while Pagefind runs
+                result = alongside(step, self.settle)
+            else:
+                self._forget()
+                result = step()
             figures = dict(search=result.status, search_pages=result.pages,
                            search_seconds=result.seconds)
             if result.diagnostic is not None:
@@ -339,6 +319,15 @@ class Session:
         diagnostics += size_check(self.config, report)
         diagnostics += hooks.after_write(report, self.config)
         return dataclasses.replace(report, diagnostics=tuple(diagnostics), **figures)
+
+    def _forget(self) -> None:
+        """Drop what a one-shot build remembers before Pagefind's runs, which need the
+        memory.  An edit keeps it to save beside the search step: the build held as
+        much while it planned, and one part of the index takes little."""
+        loaded = bool(self._last.sources.rows)  # the full path: the whole index
+        self._last = LastBuild()
+        if loaded:
+            give_back_memory()
 
     def _report(self, counts: Mapping[str, Any], diagnostics: list[Diagnostic],
                 result: Mapping[str, Any], started: float, dry_run: bool = False
