@@ -129,3 +129,44 @@ def test_a_missing_page_cut_short_while_made_again_is_whole_after_the_next_build
     assert page.read_bytes() == whole[:len(whole) // 2]  # what the kill left
     build_site(config)
     assert page.read_bytes() == whole
+
+
+def test_fingerprints_digest_each_pages_inputs_in_one_fixed_form() -> None:
+    """A page's fingerprint is the SHA-256 of its output path, template, template
+    digest, config digest, ``repr`` of its params and extra digest, then the digest
+    and URL of the entry it shows and of each it lists, then the title and URL of
+    each it links, joined by NULs: the form the saved manifests hold, so an
+    upgrade renders no page again.  What an entry adds is the same on every page."""
+    import hashlib
+
+    from newsarchive.model import Article, Entry
+    from newsarchive.pipeline.plan import PageSpec, fingerprints
+
+    def entry(key: str, title: str) -> Entry:
+        return Entry(Article(key, title, "Body."), key, f"2024/03/01/{key}/", "", "", {},
+                     f"digest-{key}")
+
+    entries = {"a": entry("a", "First"), "b": entry("b", "Second")}
+    specs = [PageSpec("2024/03/01/a/", "2024/03/01/a/index.html", "article.html",
+                      {"kind": "article"}, article="a", links=("b",)),
+             PageSpec("2024/03/01/", "2024/03/01/index.html", "period.html",
+                      {"kind": "period", "n": [1, 2]}, keys=("a", "b"), extra_digest="x"),
+             PageSpec("2024/03/01/b/", "2024/03/01/b/index.html", "article.html",
+                      {"kind": "article"}, article="b", links=("a", "b"))]
+    found = fingerprints(specs, entries, {"article.html": "T1", "period.html": "T2"}, "C")
+
+    def expected(*parts: str) -> str:
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+    a, b = entries["a"], entries["b"]
+    assert found == {
+        "2024/03/01/a/index.html": expected(
+            "2024/03/01/a/index.html", "article.html", "T1", "C", "{'kind': 'article'}", "",
+            a.digest, a.url, b.title, b.url),
+        "2024/03/01/index.html": expected(
+            "2024/03/01/index.html", "period.html", "T2", "C",
+            "{'kind': 'period', 'n': [1, 2]}", "x", a.digest, a.url, b.digest, b.url),
+        "2024/03/01/b/index.html": expected(
+            "2024/03/01/b/index.html", "article.html", "T1", "C", "{'kind': 'article'}", "",
+            b.digest, b.url, a.title, a.url, b.title, b.url),
+    }

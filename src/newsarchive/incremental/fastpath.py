@@ -37,7 +37,7 @@ from newsarchive.incremental.memory import BuildState, PlanIndex, seal, unseal
 from newsarchive.incremental.store import Cache, SourceRow
 from newsarchive.model import BuildReport, Entry
 from newsarchive.pipeline.discover import read_sources, stat_signature, survey
-from newsarchive.pipeline.plan import PageSpec, fingerprint
+from newsarchive.pipeline.plan import PageSpec, fingerprints
 from newsarchive.pipeline.write import forget_missing, guard_links, stale_pages
 from newsarchive.run.load import SourceIndex
 from newsarchive.urls import article_url
@@ -265,8 +265,7 @@ class FastPath:
         store = self._store()
         out = self.config.output_dir
         conf = config_digest(self.config)
-        prints = {s.output_path: fingerprint(s, entries, state.template_digests.get(s.template, ""),
-                                             conf) for s in specs}
+        prints = fingerprints(specs, entries, state.template_digests, conf)
         before = store.fingerprints(out, prints)
         todo = stale_pages(specs, prints, before, str(out))
         refused, problems = guard_links(out, [s.output_path for s in todo])

@@ -32,7 +32,7 @@ from newsarchive.pipeline.output import (
     write_bytes_atomic,
     write_owned,
 )
-from newsarchive.pipeline.plan import PageSpec, fingerprint
+from newsarchive.pipeline.plan import PageSpec, fingerprints
 from newsarchive.run.executor import Executor, shares_files, submit
 from newsarchive.run.load import Progress, SourceIndex, batches
 
@@ -177,9 +177,7 @@ class Writer:
             str(config.templates_dir) if config.templates_dir else None,
             {s.template for s in plan.specs if s.template}, config.plugins)
         conf = config_digest(config)
-        manifest = {spec.output_path: fingerprint(spec, plan.entries,
-                                                  digests.get(spec.template, ""), conf)
-                    for spec in plan.specs}
+        manifest = fingerprints(plan.specs, plan.entries, digests, conf)
         for path, source in statics.items():
             manifest[path] = file_digest(source)
         todo = stale_pages(plan.specs, manifest, previous, str(out), full)

@@ -30,13 +30,13 @@ from newsarchive.pipeline.plan.listing import front_pages, site_feed
 from newsarchive.pipeline.plan.onthisday import front_page_link, on_this_day_pages
 from newsarchive.pipeline.plan.overviews import archive_overview, fixed_pages, topics_overview
 from newsarchive.pipeline.plan.periods import period_pages, undated_pages
-from newsarchive.pipeline.plan.spec import PageSpec, fingerprint
+from newsarchive.pipeline.plan.spec import PageSpec, fingerprints
 from newsarchive.pipeline.plan.terms import taxonomy_pages
 from newsarchive.pipeline.plan.threads import article_and_thread_pages
 from newsarchive.pipeline.related import PlanMemory
 from newsarchive.taxonomy import localized
 
-__all__ = ["PageSpec", "PlanMemory", "fingerprint", "plan_pages"]
+__all__ = ["PageSpec", "PlanMemory", "fingerprints", "plan_pages"]
 
 
 def plan_pages(archive: Archive, config: Config, memory: PlanMemory | None = None

@@ -9,14 +9,14 @@ URLs of its entries, so a page is rendered again only when one of those changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsarchive.model import Entry
 from newsarchive.pickling import by_constructor
 
-__all__ = ["PageSpec", "fingerprint"]
+__all__ = ["PageSpec", "fingerprints"]
 
 
 @by_constructor
@@ -42,20 +42,37 @@ class PageSpec:
     links: tuple[str, ...] = ()
 
 
-def fingerprint(spec: PageSpec, entries: Mapping[str, Entry], template_digest: str,
-                config_digest: str) -> str:
-    """Digest of every input of ``spec``'s bytes."""
-    # repr, not json.dumps(sort_keys=True): params are plain data built in a fixed
-    # key order, and repr is four times faster on the 250,000 pages of a big archive.
-    parts = [spec.output_path, spec.template, template_digest, config_digest,
-             repr(spec.params), spec.extra_digest]
-    for key in (spec.article, *spec.keys):
-        if key:
-            entry = entries[key]
-            parts.append(entry.digest)
-            parts.append(entry.url)
-    for key in spec.links:
-        entry = entries[key]
-        parts.append(entry.title)
-        parts.append(entry.url)
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+def fingerprints(specs: Iterable[PageSpec], entries: Mapping[str, Entry],
+                 template_digests: Mapping[str, str], config_digest: str) -> dict[str, str]:
+    """The fingerprint of each of ``specs`` by output path: the SHA-256 of its output
+    path, template, template closure digest, the config digest, ``repr`` of its
+    params, its extra digest, then the digest and URL of the entry it shows and
+    of each it lists, then the title and URL of each it links, joined by NULs.
+
+    What each entry adds is made once for all the pages, not once per page that
+    shows it: a 100,000-article site lists 5.8 million entries on its pages."""
+    shown: dict[str, str] = {}
+    linked: dict[str, str] = {}
+    found: dict[str, str] = {}
+    sha256 = hashlib.sha256
+    for spec in specs:
+        # repr, not json.dumps(sort_keys=True): params are plain data built in a fixed
+        # key order, and repr is four times faster on the 250,000 pages of a big archive.
+        parts = [spec.output_path, spec.template, template_digests.get(spec.template, ""),
+                 config_digest, repr(spec.params), spec.extra_digest]
+        for key in (spec.article, *spec.keys):
+            if key:
+                part = shown.get(key)
+                if part is None:
+                    entry = entries[key]
+                    part = shown[key] = f"{entry.digest}\0{entry.url}"
+                parts.append(part)
+        for key in spec.links:
+            part = linked.get(key)
+            if part is None:
+                entry = entries[key]
+                part = linked[key] = f"{entry.title}\0{entry.url}"
+            parts.append(part)
+        found[spec.output_path] = sha256(
+            "\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return found
