@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -509,9 +510,12 @@ def test_alongside_returns_the_background_result_and_raises_either_failure() -> 
     with pytest.raises(OSError, match="No space"):
         alongside(fail, lambda: None)
     finished = threading.Event()
+    ended: list[str] = []
 
     def slow() -> int:
         finished.wait(5)
+        time.sleep(0.05)
+        ended.append("background")
         return 1
 
     def broken() -> None:
@@ -520,4 +524,5 @@ def test_alongside_returns_the_background_result_and_raises_either_failure() -> 
 
     with pytest.raises(ValueError, match="here first"):
         alongside(slow, broken)
+    assert ended == ["background"], "the failure is raised once the background ended"
     assert not any(t.name == "newsarchive-alongside" for t in threading.enumerate())

@@ -341,9 +341,10 @@ class Session:
                            dry_run=dry_run, seconds=time.perf_counter() - started)
 
     def settle(self) -> None:
-        """Save what the last full build of a ``defer_save`` session left for the next
-        build (the dev server calls this once the browser was told; builds and
-        :meth:`close` call it first).  Until then the cache holds no saved state."""
+        """Save what the last full build left for the next build when its save waited:
+        in a ``defer_save`` session (the dev server calls this once the browser was
+        told), and in a one-shot edit (beside the search step).  Builds and
+        :meth:`close` call it first.  Until then the cache holds no saved state."""
         unsaved, self._unsaved = self._unsaved, None
         if unsaved is not None:
             state = self._save(*unsaved)
