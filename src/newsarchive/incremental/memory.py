@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from newsarchive.pipeline.write import Plan
 
 __all__ = ["CHUNK", "COPIES", "INDEX", "RELATED", "SHARDS", "STATE", "BuildState", "PlanIndex",
+           "Update",
            "chunk_name", "deps_shard", "identities", "identity_shard", "identity_shards",
            "inputs_digest", "load_planned", "save", "seal", "shape", "shards", "table_digest",
            "unseal"]
@@ -72,9 +73,13 @@ def deps_shard(key: str) -> str:
     return f"deps:{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS}"
 
 
+#: What the names of the identity shards start with.
+IDENTITY_SHARDS = "identities:"
+
+
 def identity_shard(identity: int) -> str:
     """Name of the shard holding the count of articles with ``identity``."""
-    return f"identities:{identity % SHARDS}"
+    return f"{IDENTITY_SHARDS}{identity % SHARDS}"
 
 
 def shards(values: Mapping[Any, Any], name: Callable[[Any], str], prefix: str
@@ -217,7 +222,7 @@ def identity_shards(rows: Mapping[str, SourceRow]) -> list[tuple[str, bytes]]:
                 waiting[identity % SHARDS].append(identity)
     blobs = []
     for number in range(SHARDS):
-        blobs.append((f"identities:{number}", seal(dict(Counter(waiting[number])))))
+        blobs.append((f"{IDENTITY_SHARDS}{number}", seal(dict(Counter(waiting[number])))))
         waiting[number] = array("Q")
     return blobs
 
@@ -255,10 +260,46 @@ def load_planned(cache: Cache, output_dir: Path, planned: PlanMemory) -> None:
     planned.copies = copies if isinstance(copies, CopiesMemo) else None
 
 
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What a save may update in place of writing anew: the saved state the build
+    started from was found to hold for the sources in the cache, and loading
+    counted how each identity's count changed since (``recount``, from
+    :class:`~newsarchive.run.load.LoadOutcome`)."""
+
+    recount: Mapping[int, int]
+
+
+def _recounted(cache: Cache, output_dir: Path, recount: Mapping[int, int]
+               ) -> list[tuple[str, bytes]] | None:
+    """The saved identity shards ``recount`` touches, recounted; None when one is
+    missing or damaged, or a count would fall below zero (then all are counted
+    again)."""
+    touched: dict[str, dict[int, int]] = {}
+    for identity in recount:
+        touched.setdefault(identity_shard(identity), {})
+    saved = cache.load_state(output_dir, list(touched))
+    for name in touched:
+        counts = unseal(saved.get(name))
+        if not isinstance(counts, dict):
+            return None
+        touched[name] = counts
+    for identity, change in recount.items():
+        counts = touched[identity_shard(identity)]
+        count = counts.get(identity, 0) + change
+        if count < 0:
+            return None
+        if count:
+            counts[identity] = count
+        else:
+            counts.pop(identity, None)
+    return [(name, seal(counts)) for name, counts in sorted(touched.items())]
+
+
 def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mapping[str, Any],
          digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None,
-         inputs: str | None = None, planned: PlanMemory | None = None
-         ) -> tuple[BuildState, list[Sequence[PageSpec]]]:
+         inputs: str | None = None, planned: PlanMemory | None = None,
+         update: Update | None = None) -> tuple[BuildState, list[Sequence[PageSpec]]]:
     """Save what the next build of ``plan`` compares with: the plan in chunks (those
     that differ from ``previous``, the chunks this session saved last), the
     plan index, which chunks show each entry, the duplicate identities.  The
@@ -266,7 +307,9 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
     complete; with the chunks saved.  ``inputs``: :func:`inputs_digest` as the
     build found them (a save made later must not take in a template changed
     since); by default, now.  ``planned``: what the plan kept for the next one
-    (:class:`~newsarchive.pipeline.related.PlanMemory`), saved too."""
+    (:class:`~newsarchive.pipeline.related.PlanMemory`), saved too.  ``update``:
+    what the saved state, which this build started from, lets it keep (without
+    ``previous``: the identity shards loading did not touch)."""
     chunks = chunks_of(plan.specs)
     # Chunk numbers come in ascending order: a list per entry, appended once per
     # chunk, is the sorted tuple saved (a set per entry was 4 times its size).
@@ -290,14 +333,18 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
         counts=dict(counts), read_diagnostics=plan.read_diagnostics,
         other_diagnostics=plan.other_diagnostics, template_digests=digests,
         chunks=len(chunks))
+    recounted = None
+    if update is not None and previous is None:
+        recounted = _recounted(cache, config.output_dir, update.recount)
     blobs = itertools.chain(
         blobs, [(INDEX, seal(PlanIndex(plan.urls, plan.paths)))],
         [(RELATED, seal(planned.related))] if planned and planned.related else [],
         [(COPIES, seal(planned.copies))] if planned and planned.copies else [],
         shards({k: tuple(v) for k, v in deps.items()}, deps_shard, "deps"),
-        identity_shards(plan.sources.rows))
+        identity_shards(plan.sources.rows) if recounted is None else recounted)
     stale = [chunk_name(n) for n in range(len(chunks), len(before))]
     if stale:
         cache.forget_state(config.output_dir, stale)
-    cache.store_state(config.output_dir, blobs, clear=previous is None)
+    cache.store_state(config.output_dir, blobs, clear=previous is None,
+                      keep="" if recounted is None else IDENTITY_SHARDS)
     return state, chunks

@@ -55,7 +55,9 @@ def give_back_memory() -> None:
     """Collect what is unreachable and, with glibc, return the heap's free pages to
     the system (``malloc_trim``): freeing objects alone leaves most of their
     pages with the process, so they would count beside the Pagefind runs that
-    come next (benchmarks/RESULTS.md)."""
+    come next (benchmarks/RESULTS.md).  What :func:`held_apart` keeps from the
+    collector is given back to it first."""
+    gc.unfreeze()
     gc.collect()
     if not sys.platform.startswith("linux"):
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -35,11 +36,14 @@ from newsarchive.run.heap import collector_paused
 if TYPE_CHECKING:
     from newsarchive.run import jobs
 
-__all__ = ["LoadOutcome", "SourceIndex", "batches", "refresh", "share_values", "store_loaded"]
+__all__ = ["LoadOutcome", "SourceIndex", "Survey", "batches", "refresh", "share_values",
+           "store_loaded"]
 LOAD_BATCH = 32
 #: Load batches handed out at once (2,048 files).
 _WINDOW = 64
 Progress = Callable[[str, int, int], None]
+#: :func:`survey`'s answer: every source path with its stat signature, the refused ones.
+Survey = tuple[dict[str, str], dict[str, str]]
 
 
 def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -64,23 +68,59 @@ class SourceIndex:
 @dataclass(frozen=True, slots=True)
 class LoadOutcome:
     """What :func:`refresh` did: files parsed, fresh rows, removed paths, new stat
-    signatures of files found unchanged."""
+    signatures of files found unchanged; ``recount``: how the count of articles
+    with each identity (:func:`~newsarchive.incremental.memory.identities`)
+    changed, when at most :data:`RECOUNT_MAX` files came, went or changed
+    (else None)."""
 
     parsed: int
     fresh: tuple[SourceRow, ...]
     removed: tuple[str, ...]
     stats: dict[str, str]
+    recount: dict[int, int] | None = None
 
 
-def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
-           ) -> tuple[dict[str, str], list[str]]:
+#: Files loading may change and still count how identities changed (a 100,000-article
+#: build counts every identity again in 2.4 s; one file's change, in 0.1 ms).
+RECOUNT_MAX = 1000
+
+
+class _Recount:
+    """The change in each identity's count, while few files changed."""
+
+    def __init__(self) -> None:
+        self.change: Counter[int] | None = Counter()
+        self._left = RECOUNT_MAX
+
+    def swap(self, old: SourceRow | None, new: Loaded | None) -> None:
+        """The entries of ``old`` gone, those of ``new`` come."""
+        from newsarchive.incremental.memory import identities
+
+        if self.change is None:
+            return
+        self._left -= 1
+        if self._left < 0:
+            self.change = None
+            return
+        for entry in old.loaded[1] if old is not None else ():
+            self.change.subtract(identities(entry))
+        for entry in new[1] if new is not None else ():
+            self.change.update(identities(entry))
+
+    def result(self) -> dict[int, int] | None:
+        return None if self.change is None else {
+            identity: count for identity, count in self.change.items() if count}
+
+
+def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None,
+           surveyed: Survey | None = None) -> tuple[dict[str, str], list[str]]:
     """The present paths (all, or of ``changed``) with their stat signatures, and
-    the removed ones."""
+    the removed ones.  ``surveyed``: :func:`survey`'s answer, when it was just asked."""
     now = time.time_ns()
     if changed is None:
-        found, index.refused = survey(config.source_dir, None,
-                                      (config.output_dir, config.cache_dir), now,
-                                      config.follow_symlinks)
+        found, index.refused = surveyed or survey(
+            config.source_dir, None, (config.output_dir, config.cache_dir), now,
+            config.follow_symlinks)
         known = set(index.rows) | set(index.unreadable)
         return found, sorted(known - found.keys())
     root = str(config.source_dir)
@@ -106,12 +146,14 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None
 def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             changed: Collection[str] | None, runner: Callable[[int], Executor],
             shares_files: Callable[[Executor], bool], progress: Progress | None,
-            keep: Collection[str] = (), save: bool = True) -> LoadOutcome:
+            keep: Collection[str] = (), save: bool = True, surveyed: Survey | None = None
+            ) -> LoadOutcome:
     """Bring ``index`` up to date with the source folder (or only the ``changed``
     paths, relative to it).  ``runner(n)`` picks the executor for n files.
     Paths in ``keep`` that the index holds are not read again.  With ``save``
     (and a cache), fresh rows are saved as they come and not returned;
-    ``LoadOutcome.parsed`` counts them all."""
+    ``LoadOutcome.parsed`` counts them all.  ``surveyed``: the whole folder's
+    :func:`survey` made a moment ago by this build (0.5 s at 100,000 files)."""
     shared: dict[Any, Any] = {}
     if not index.primed:
         with collector_paused():  # millions of objects, no cycles (see heap.py)
@@ -121,8 +163,10 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
         changed = None
     from newsarchive.run import jobs
 
-    found, removed = _paths(config, index, changed)
+    found, removed = _paths(config, index, changed, surveyed)
+    recount = _Recount()
     for path in removed:
+        recount.swap(index.rows.get(path), None)
         index.rows.pop(path, None)
         index.unreadable.pop(path, None)
         index.pending.pop(path, None)
@@ -158,7 +202,7 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             taken = [r for batch_result in running() for r in batch_result]
             done += len(taken)
             with collector_paused():
-                rows = _take(index, taken, signatures, stats, shared)
+                rows = _take(index, taken, signatures, stats, shared, recount)
             parsed += len(rows)
             if save and cache.enabled:
                 cache.store_sources(settings, rows, others=False)
@@ -170,7 +214,7 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             if progress:
                 progress("reading", done, len(items))
         running = started
-    return LoadOutcome(parsed, tuple(fresh), tuple(removed), stats)
+    return LoadOutcome(parsed, tuple(fresh), tuple(removed), stats, recount.result())
 
 
 def store_loaded(cache: Cache, settings: str, index: SourceIndex, loaded: LoadOutcome
@@ -189,13 +233,14 @@ def store_loaded(cache: Cache, settings: str, index: SourceIndex, loaded: LoadOu
 
 
 def _take(index: SourceIndex, results: Sequence[jobs.LoadResult], signatures: dict[str, str],
-          stats: dict[str, str], shared: dict[Any, Any]) -> list[SourceRow]:
+          stats: dict[str, str], shared: dict[Any, Any], recount: _Recount) -> list[SourceRow]:
     """Bring ``index`` up to date with ``results``; the fresh rows (with their
     bodies and pickled results, the bodies also pending in ``index``)."""
     fresh: list[SourceRow] = []
     for path, digest, meta, bodies, unreadable in results:
         index.unreadable.pop(path, None)
         if unreadable:
+            recount.swap(index.rows.get(path), None)
             index.rows.pop(path, None)
             index.pending.pop(path, None)
             index.unreadable[path] = unreadable
@@ -207,6 +252,7 @@ def _take(index: SourceIndex, results: Sequence[jobs.LoadResult], signatures: di
             continue
         row = SourceRow(path, digest, signature, share_values(pickle.loads(meta), shared),
                         bodies, meta)
+        recount.swap(index.rows.get(path), row.loaded)
         fresh.append(row)
         index.rows[path] = replace(row, bodies=b"", meta=b"")
         index.pending[path] = bodies
@@ -214,31 +260,39 @@ def _take(index: SourceIndex, results: Sequence[jobs.LoadResult], signatures: di
 
 
 def share_values(loaded: Loaded, shared: dict[Any, Any]) -> Loaded:
-    """``loaded`` with the values its entries repeat from other files (term names
-    and their tuples, language, direction, body format, source, a slug the
-    article gave) replaced by one object each, kept in ``shared``.  Unpickled
-    file by file, every light entry had copies of its own: 0.8 KiB per
-    article of the build process's memory.  The values are equal, so
-    nothing else changes."""
-    read_result, entries = loaded
-    if not entries:
-        return loaded
+    """``loaded``, just unpickled, with the values its entries repeat from other
+    files (term names and their tuples, language, direction, body format,
+    source, a slug the article gave) replaced by one object each, kept in
+    ``shared``.  Unpickled file by file, every light entry had copies of its
+    own: 0.8 KiB per article of the build process's memory.  The values are
+    equal, so nothing else changes.
 
-    def one(value: Any) -> Any:
-        return shared.setdefault(value, value)
+    The entries are changed in place, though frozen: nothing else holds them
+    yet, and making new ones (``dataclasses.replace``) cost 16 µs per file
+    against 4 µs, 1.2 s of a build of 100,000 articles."""
+    entries = loaded[1]
+    one = shared.setdefault
+    put = object.__setattr__
 
     def terms(by_taxonomy: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        return {name: one(tuple(one(t) for t in values)) for name, values in by_taxonomy.items()}
+        found = {}
+        for name, values in by_taxonomy.items():
+            names = tuple([one(value, value) for value in values])
+            found[name] = one(names, names)
+        return found
 
-    found = []
     for entry in entries:
         article = entry.article
-        article = replace(article, terms=terms(article.terms), source=one(article.source),
-                          body_format=one(article.body_format), lang=one(article.lang))
-        found.append(replace(entry, article=article, terms=terms(entry.terms),
-                             lang=one(entry.lang), direction=one(entry.direction),
-                             slug=article.slug if entry.slug == article.slug else entry.slug))
-    return read_result, tuple(found)
+        put(article, "terms", terms(article.terms))
+        put(article, "source", one(article.source, article.source))
+        put(article, "body_format", one(article.body_format, article.body_format))
+        put(article, "lang", one(article.lang, article.lang))
+        put(entry, "terms", terms(entry.terms))
+        put(entry, "lang", one(entry.lang, entry.lang))
+        put(entry, "direction", one(entry.direction, entry.direction))
+        if entry.slug == article.slug:
+            put(entry, "slug", article.slug)
+    return loaded
 
 
 def _known(index: SourceIndex, path: str) -> str:

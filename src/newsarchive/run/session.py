@@ -29,10 +29,10 @@ from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.incremental import memory
 from newsarchive.incremental.delta import PATCH_MAX
-from newsarchive.incremental.fastpath import Answer, FastPath
+from newsarchive.incremental.fastpath import Answer, FastPath, Surveyed
 from newsarchive.incremental.handle import StoreHandle
 from newsarchive.incremental.keys import settings_digest
-from newsarchive.incremental.memory import BuildState, seal
+from newsarchive.incremental.memory import BuildState, Update, seal
 from newsarchive.model import BuildReport
 from newsarchive.pipeline.output import clear_temp
 from newsarchive.pipeline.write import Plan, Writer, Written
@@ -76,7 +76,7 @@ class Session:
         self.config = config
         #: True (the dev server): the full path's save waits for :meth:`settle`.
         self._defer_save = defer_save
-        self._unsaved: tuple[Plan, dict[str, Any], dict[str, str], str] | None = None
+        self._unsaved: tuple[Plan, dict[str, Any], dict[str, str], str, Update | None] | None = None
         #: False for a one-shot build: what it remembers goes before Pagefind runs.
         self._remember_last = remember
         self._force = force
@@ -127,13 +127,15 @@ class Session:
             self.check_output()
             clear_temp(self.config.output_dir)  # what writes cut short by a kill left
         report = None if (full or dry_run) else self._fast_path(changed, started, keep)
-        if report is None:
-            with held_apart() as hold:  # what the build holds, out of the collector's way
-                report = self._full_path(changed, started, full, dry_run, progress, keep, hold)
-        if dry_run:
-            return report
-        return self._after_write(report, self.config.search if search is None else search,
-                                 reindex)
+        with held_apart() as hold:  # kept from the collector, to the save beside search
+            if report is None:
+                surveyed, self._fast.surveyed = self._fast.surveyed, None
+                report = self._full_path(changed, started, full, dry_run, progress, keep, hold,
+                                         surveyed)
+            if dry_run:
+                return report
+            return self._after_write(report, self.config.search if search is None else search,
+                                     reindex)
 
     def preview(self, changed: Collection[str],
                 told: Callable[[BuildReport], None] | None = None) -> BuildReport | None:
@@ -214,14 +216,15 @@ class Session:
 
     def _full_path(self, changed: Collection[str] | None, started: float, full: bool,
                    dry_run: bool, progress: Progress | None, keep: Collection[str],
-                   hold: Callable[[], None]) -> BuildReport:
+                   hold: Callable[[], None], surveyed: Surveyed | None = None) -> BuildReport:
         """Load, plan and (unless ``dry_run``) write; ``hold()`` once what was loaded,
         then what was planned, stays to the end (see :func:`held_apart`)."""
         config = self.config
         cache = self._store()
         self._last = dataclasses.replace(self._last, known=None)
         loaded = refresh(self._last.sources, config, cache, self._settings, changed,
-                         self._runner, shares_files, progress, keep, save=not dry_run)
+                         self._runner, shares_files, progress, keep, save=not dry_run,
+                         surveyed=surveyed.folder if surveyed else None)
         if not dry_run:
             loaded = store_loaded(cache, self._settings, self._last.sources, loaded)
         hold()
@@ -247,15 +250,20 @@ class Session:
             problems = check_templates(config, plan.specs, plan.entries)
             return self._report(counts, [*plan.diagnostics, *problems],
                                 dict(sources_read=loaded.parsed), started, dry_run=True)
-        written = self._write(plan, statics, counts, full, progress)
+        update = None if surveyed is None or loaded.recount is None else Update(loaded.recount)
+        written = self._write(plan, statics, counts, full, progress, update)
         return self._report(counts, [*plan.diagnostics, *written.problems],
                             dict(sources_read=loaded.parsed, **written.figures()), started)
 
     def _write(self, plan: Plan, statics: dict[str, Path], counts: Mapping[str, Any],
-               full: bool, progress: Progress | None) -> Written:
-        """Write the planned pages; save what the next build compares with."""
+               full: bool, progress: Progress | None, update: Update | None) -> Written:
+        """Write the planned pages; save what the next build compares with (``update``:
+        see :func:`memory.save`)."""
         config = self.config
         cache = self._store()
+        last = self._fast.saved_state()
+        known = last.template_digests if last is not None and (
+            last.inputs == memory.inputs_digest(config, self._settings)) else None
         # Whatever happens from here, the saved state no longer describes the output.
         cache.forget_state(config.output_dir, [memory.STATE])
         sources = self._last.sources
@@ -271,19 +279,19 @@ class Session:
                                                 and pages <= _SAVE_BESIDE_SEARCH)):
                 kept.append((digests, memory.inputs_digest(self.config, self._settings)))
             elif saving:
-                state.append(self._save(plan, counts, digests))
+                state.append(self._save(plan, counts, digests, None, update))
 
         previous = self._last.manifest
         if previous is None:
             previous = cache.load_manifest(config.output_dir)
         written = self._writer.write(plan, statics, previous, full=full,
                                      fresh=bool(self._fresh_output), force=self._force,
-                                     progress=progress, meanwhile=meanwhile)
+                                     progress=progress, meanwhile=meanwhile, known=known)
         self._fresh_output = False
         self._last = dataclasses.replace(self._last, manifest=written.manifest)
         clear_temp(config.output_dir)
         if kept:  # the output is complete: the state may be saved from now on
-            self._unsaved = (plan, dict(counts), *kept[0])
+            self._unsaved = (plan, dict(counts), *kept[0], update)
         if state:  # last: the state says the output is complete
             cache.store_state(config.output_dir, [(memory.STATE, seal(state[0]))])
         return written
@@ -351,11 +359,12 @@ class Session:
             self._store().store_state(self.config.output_dir, [(memory.STATE, seal(state))])
 
     def _save(self, plan: Plan, counts: Mapping[str, Any], digests: dict[str, str],
-              inputs: str | None = None) -> BuildState:
+              inputs: str | None = None, update: Update | None = None) -> BuildState:
         """Save what the next build compares with, but the state itself, returned to
         be saved once the output is complete."""
         state, chunks = memory.save(self._store(), self.config, self._settings, plan, counts,
-                                    digests, self._last.chunks, inputs, self._last.planned)
+                                    digests, self._last.chunks, inputs, self._last.planned,
+                                    update)
         self._last = dataclasses.replace(self._last, chunks=chunks)
         return state
 

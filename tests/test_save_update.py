@@ -1,0 +1,101 @@
+"""A one-shot build that plans the archive again after an edit updates what the
+last build saved (``memory.Update``) instead of writing it all anew: it recounts
+only the identities of the files that changed.  What it leaves in the cache must
+equal what a build from scratch saves, blob for blob."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsarchive.config import Config
+from newsarchive.incremental import memory
+
+from sitekit import build_site, make_site, md
+
+ARTICLES: dict[str, str | bytes] = {
+    f"{year}/{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
+                         f"Paragraph about *item* {n} of {year}.\n\nSecond paragraph {year}.",
+                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
+    for year in (2001, 2002, 2003) for n in range(1, 8)
+}
+ARTICLES["undated.md"] = md("No date here", None, "Undated body.")
+ARTICLES["copy.md"] = ARTICLES["2001/1.md"]  # a duplicate: its identities count twice
+
+
+def _saved(config: Config) -> dict[str, Any]:
+    """Every blob the cache holds for the output folder, unsealed."""
+    db = sqlite3.connect(config.cache_dir / "cache.sqlite3")
+    try:
+        rows = db.execute("SELECT name, value FROM state WHERE output_dir = ?",
+                          (str(config.output_dir),)).fetchall()
+    finally:
+        db.close()
+    return {name: memory.unseal(bytes(value)) for name, value in rows}
+
+
+def _from_scratch(config: Config) -> dict[str, Any]:
+    """What a build of the same sources saves with an empty cache."""
+    shutil.rmtree(config.cache_dir)
+    build_site(config)
+    return _saved(config)
+
+
+def _keywords(source: Path) -> None:  # "paragraph" no longer repeats: the plan is made again
+    path = source / "2003/5.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Paragraph about", "Notes on"),
+                    encoding="utf-8")
+
+
+def _files(source: Path) -> None:  # a year gone, fewer pages: a plan chunk is left over
+    for year in ("2001", "2002"):
+        shutil.rmtree(source / year)
+    (source / "copy.md").unlink()
+    (source / "2004.md").write_text(md("New one", "2004-01-01", "Fresh words."),
+                                    encoding="utf-8")
+
+
+def _duplicate(source: Path) -> None:  # a new duplicate: an identity counted twice
+    (source / "again.md").write_text(ARTICLES["2002/4.md"], encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", [_keywords, _files, _duplicate])
+def test_a_plan_made_again_recounts_only_what_changed_and_saves_what_a_fresh_build_saves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None]) -> None:
+    config = make_site(tmp_path / "site", ARTICLES)
+    build_site(config)
+    before = _saved(config)
+    edit(config.source_dir)
+    counted: list[int] = []
+    every = memory.identity_shards
+
+    def spy(rows: Any) -> Any:
+        counted.append(len(rows))
+        return every(rows)
+
+    monkeypatch.setattr(memory, "identity_shards", spy)
+    build_site(config)
+    assert counted == []  # recounted from the files that changed
+    updated = _saved(config)
+    assert updated != before
+    monkeypatch.undo()
+    assert updated == _from_scratch(config)
+
+
+def test_a_damaged_identity_shard_is_counted_again(tmp_path: Path) -> None:
+    config = make_site(tmp_path / "site", ARTICLES)
+    build_site(config)
+    _keywords(config.source_dir)
+    db = sqlite3.connect(config.cache_dir / "cache.sqlite3")
+    try:  # every shard damaged: whichever the edit touches is
+        with db:
+            db.execute("UPDATE state SET value = X'00' WHERE name LIKE 'identities:%'")
+    finally:
+        db.close()
+    build_site(config)
+    assert _saved(config) == _from_scratch(config)
