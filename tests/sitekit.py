@@ -54,6 +54,18 @@ def md(title: str, date: str | None = None, body: str = "Body text.", **fields: 
     return "\n".join(lines)
 
 
+def stories(years: tuple[int, ...] = (2001, 2002, 2003), per_year: int = 7,
+            folders: bool = True) -> dict[str, str | bytes]:
+    """Small dated archive the incremental tests edit: ``YEAR/N.md`` (``YEAR-N.md``
+    without ``folders``), one source, topics Alpha and Beta0-2, two paragraphs
+    each (``Paragraph about *item* N.``, ``Second paragraph YEAR.``)."""
+    return {(f"{year}/{n}.md" if folders else f"{year}-{n}.md"): md(
+        f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
+        f"Paragraph about *item* {n}.\n\nSecond paragraph {year}.",
+        topics=f"[Alpha, Beta{n % 3}]", source="Daily")
+        for year in years for n in range(1, per_year + 1)}
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` by relative path, but Pagefind's search index
     (whose file names Pagefind varies from run to run)."""

@@ -13,14 +13,9 @@ import pytest
 from newsarchive.config import Config
 from newsarchive.incremental.store import open_cache
 
-from sitekit import build_site, make_site, md, snapshot
+from sitekit import build_site, make_site, snapshot, stories
 
-ARTICLES = {
-    f"{year}-{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
-                         f"Paragraph about *item* {n}.\n\nSecond paragraph {year}.",
-                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
-    for year in (2001, 2002, 2003) for n in range(1, 8)
-}
+ARTICLES = stories(folders=False)
 
 
 def _site(root: Path) -> Config:

@@ -24,14 +24,9 @@ from newsarchive.run import session as session_module
 from newsarchive.run.executor import SerialExecutor
 from newsarchive.run.session import BuildReport, Session
 
-from sitekit import build_site, make_site, md, snapshot
+from sitekit import build_site, make_site, md, snapshot, stories
 
-ARTICLES: dict[str, str | bytes] = {
-    f"{year}/{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
-                         f"Paragraph about *item* {n}.\n\nSecond paragraph {year}.",
-                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
-    for year in (2001, 2002, 2003) for n in range(1, 8)
-}
+ARTICLES = stories()
 ARTICLES["undated.md"] = md("No date here", None, "Undated body.")
 ARTICLES["copy.md"] = ARTICLES["2001/1.md"]  # a duplicate: a warning on every build
 ARTICLES["broken.md"] = "---\ntitle: [unclosed\n---\nBody.\n"  # skipped with an error

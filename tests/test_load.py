@@ -17,14 +17,9 @@ from newsarchive.run import session as session_module
 from newsarchive.run.executor import SerialExecutor
 from newsarchive.run.session import Session
 
-from sitekit import make_site, md
+from sitekit import make_site, stories
 
-ARTICLES: dict[str, str | bytes] = {
-    f"{year}/{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
-                         f"Paragraph about *item* {n}.\n\nSecond paragraph {year}.",
-                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
-    for year in (2001, 2002) for n in range(1, 6)
-}
+ARTICLES = stories((2001, 2002), 5)
 ARTICLES["copy.md"] = ARTICLES["2001/1.md"]  # a duplicate
 ARTICLES["broken.md"] = "---\ntitle: [unclosed\n---\nBody.\n"  # skipped with an error
 
@@ -143,10 +138,10 @@ def test_a_one_shot_build_drops_what_it_remembers_before_the_search_step(
     Pagefind starts (they would count beside it); a session that builds again keeps them,
     and so does a one-shot build of few pages (an edit), which saves its state beside
     the search step."""
+    import gc
+
     from newsarchive.run import search
     from newsarchive.run.search import IndexResult
-
-    import gc
 
     alive: list[int] = []
     held: list[bool] = []  # the build's objects kept from the collector meanwhile

@@ -16,14 +16,9 @@ import pytest
 from newsarchive.config import Config
 from newsarchive.incremental import memory
 
-from sitekit import build_site, make_site, md
+from sitekit import build_site, make_site, md, stories
 
-ARTICLES: dict[str, str | bytes] = {
-    f"{year}/{n}.md": md(f"Story {year} {n}", f"{year}-0{n}-1{n}T10:00:00Z",
-                         f"Paragraph about *item* {n} of {year}.\n\nSecond paragraph {year}.",
-                         topics=f"[Alpha, Beta{n % 3}]", source="Daily")
-    for year in (2001, 2002, 2003) for n in range(1, 8)
-}
+ARTICLES = stories()
 ARTICLES["undated.md"] = md("No date here", None, "Undated body.")
 ARTICLES["copy.md"] = ARTICLES["2001/1.md"]  # a duplicate: its identities count twice
 

@@ -296,10 +296,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     """The ``newsarchive`` command (and ``build.py``): :func:`main`, in a process
     that ends when it returns.
@@ -313,3 +309,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     status = main(argv)
     gc.freeze()
     return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -44,11 +44,10 @@ if TYPE_CHECKING:
     from newsarchive.incremental.store import Cache, SourceRow
     from newsarchive.pipeline.write import Plan
 
-__all__ = ["CHUNK", "COPIES", "INDEX", "RELATED", "SHARDS", "STATE", "BuildState", "PlanIndex",
-           "Update",
-           "chunk_name", "deps_shard", "identities", "identity_shard", "identity_shards",
-           "inputs_digest", "load_planned", "save", "seal", "shape", "shards", "table_digest",
-           "unseal"]
+__all__ = ["CHUNK", "COPIES", "IDENTITY_SHARDS", "INDEX", "RELATED", "SHARDS", "STATE",
+           "BuildState", "PlanIndex", "Update", "chunk_name", "deps_shard", "identities",
+           "identity_shard", "identity_shards", "inputs_digest", "load_planned", "save", "seal",
+           "shape", "shards", "table_digest", "unseal"]
 
 STATE = "build"
 INDEX = "index"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.config import Config
+from newsarchive.incremental.memory import identities
 from newsarchive.incremental.store import Cache, SourceRow
 from newsarchive.model import Loaded
 from newsarchive.pipeline.discover import (
@@ -94,8 +95,6 @@ class _Recount:
 
     def swap(self, old: SourceRow | None, new: Loaded | None) -> None:
         """The entries of ``old`` gone, those of ``new`` come."""
-        from newsarchive.incremental.memory import identities
-
         if self.change is None:
             return
         self._left -= 1
