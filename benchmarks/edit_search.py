@@ -21,10 +21,16 @@ The archive must be built first, search included; its source files are
 appended to (take a copy).  The archives of ``benchmarks/RESULTS.md`` are
 ``generate_corpus.py 10000`` and ``100000`` with a plain ``archive.yaml``.
 
+``--before DIR`` (build mode) compares with another checkout of newsarchive
+(e.g. ``git worktree add /tmp/before <commit>``): the two ``build.py`` take
+turns in blocks, and the first edit of each block is not counted.
+
 Usage::
 
     python benchmarks/edit_search.py --config /tmp/m100k/archive.yaml \\
         --files 050/050123.md 071/071777.md --mode build --repeats 5
+    python benchmarks/edit_search.py --config /tmp/m10k/archive.yaml \\
+        --files 007/007777.md --edit terms --repeats 3 --before /tmp/before
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,20 +106,41 @@ def _free_port() -> int:
 
 
 def _build_times(config: Path, files: list[Path], output: Path, repeats: int,
-                 edit: str) -> list[float]:
+                 edit: str, command: Sequence[str] = (str(NEWSARCHIVE), "build"),
+                 tag: str = "") -> list[float]:
     times = []
     for k in range(repeats):
-        word = _word(edit, k, "x")
+        word = _word(edit, k, "x", "".join(tag.split()))
         saved = _append(files[k % len(files)], word, edit)
         time.sleep(SETTLE)
         started = time.perf_counter()
-        subprocess.run([str(NEWSARCHIVE), "build", "--config", str(config), "--quiet"],
+        subprocess.run([*command, "--config", str(config), "--quiet"],
                        check=True, stdout=subprocess.DEVNULL)
         times.append(time.perf_counter() - started)
         if not _found(output, word, saved):
             sys.exit(f"edit {k}: the index does not hold {word}")
-        print(f"edit {k} ({files[k % len(files)].name}): {times[-1]:.2f} s", flush=True)
+        print(f"{tag}edit {k} ({files[k % len(files)].name}): {times[-1]:.2f} s", flush=True)
     return times
+
+
+def _compared_times(config: Path, files: list[Path], output: Path, repeats: int,
+                    edit: str, before: Path, blocks: int) -> None:
+    """``--before``: the other checkout's ``build.py`` and this one's take turns, a
+    block of ``repeats`` edits each, ``blocks`` times.  The first edit of each block
+    is not counted: the theme folder is part of what the saved state is compared
+    with, so the first build after the other code takes the full path."""
+    this = Path(__file__).resolve().parents[1]
+    sides = {"before": [sys.executable, str(before / "build.py"), "build"],
+             "now": [sys.executable, str(this / "build.py"), "build"]}
+    counted: dict[str, list[float]] = {side: [] for side in sides}
+    for block in range(blocks):
+        for side, command in sides.items():
+            times = _build_times(config, files, output, repeats + 1, edit, command,
+                                 f"{side} {block} ")
+            counted[side] += times[1:]
+    for side, times in counted.items():
+        print(f"{side}: median {statistics.median(times):.2f} s, "
+              f"{min(times):.2f}-{max(times):.2f} s over {len(times)} edits")
 
 
 @contextlib.contextmanager
@@ -139,8 +166,8 @@ def _serving(config: Path) -> Iterator[int]:
 
 def _serve_times(config: Path, files: list[Path], output: Path, repeats: int,
                  edit: str) -> list[float]:
-    times = []
-    shown = []
+    times: list[float] = []
+    shown: list[float] = []
     with _serving(config) as port:
         for k in range(repeats):
             word = _word(edit, k, "s")
@@ -207,6 +234,11 @@ def main() -> None:
     parser.add_argument("--edit", choices=sorted(EDITS), default="word",
                         help="what each edit appends (see above)")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--before", type=Path,
+                        help="build mode: another checkout of newsarchive, taking turns with "
+                             "this one (blocks of --repeats edits, the first of each not "
+                             "counted)")
+    parser.add_argument("--blocks", type=int, default=2, help="with --before: blocks per side")
     args = parser.parse_args()
     config = args.config.resolve()
     source, output = _folders(config)
@@ -215,6 +247,12 @@ def main() -> None:
     if missing or not (output / MANIFEST).is_file():
         sys.exit(f"build the archive of {config} first, search included; missing: "
                  + ", ".join(missing or [str(output / MANIFEST)]))
+    if args.before is not None:
+        if args.mode != "build" or not (args.before / "build.py").is_file():
+            sys.exit("--before takes a checkout of newsarchive (with build.py), in build mode")
+        _compared_times(config, files, output, args.repeats, args.edit, args.before.resolve(),
+                        args.blocks)
+        return
     run = {"build": _build_times, "serve": _serve_times, "burst": _burst_times}[args.mode]
     times = run(config, files, output, args.repeats, args.edit)
     print(f"{args.mode}: median {statistics.median(times):.2f} s, "
