@@ -71,8 +71,8 @@ class LoadOutcome:
     """What :func:`refresh` did: files parsed, fresh rows, removed paths, new stat
     signatures of files found unchanged; ``recount``: how the count of articles
     with each identity (:func:`~newsarchive.incremental.memory.identities`)
-    changed, when at most :data:`RECOUNT_MAX` files came, went or changed
-    (else None)."""
+    changed, when loading followed a survey (``refresh(surveyed=)``) and at
+    most :data:`RECOUNT_MAX` files came, went or changed (else None)."""
 
     parsed: int
     fresh: tuple[SourceRow, ...]
@@ -87,10 +87,11 @@ RECOUNT_MAX = 1000
 
 
 class _Recount:
-    """The change in each identity's count, while few files changed."""
+    """The change in each identity's count, while few files changed (only when
+    ``wanted``: nothing is counted otherwise)."""
 
-    def __init__(self) -> None:
-        self.change: Counter[int] | None = Counter()
+    def __init__(self, wanted: bool) -> None:
+        self.change: Counter[int] | None = Counter() if wanted else None
         self._left = RECOUNT_MAX
 
     def swap(self, old: SourceRow | None, new: Loaded | None) -> None:
@@ -163,7 +164,7 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
     from newsarchive.run import jobs
 
     found, removed = _paths(config, index, changed, surveyed)
-    recount = _Recount()
+    recount = _Recount(surveyed is not None)  # only a save after a survey uses it
     for path in removed:
         recount.swap(index.rows.get(path), None)
         index.rows.pop(path, None)

@@ -29,7 +29,7 @@ from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
 from newsarchive.incremental import memory
 from newsarchive.incremental.delta import PATCH_MAX
-from newsarchive.incremental.fastpath import Answer, FastPath, Surveyed
+from newsarchive.incremental.fastpath import Answer, FastPath
 from newsarchive.incremental.handle import StoreHandle
 from newsarchive.incremental.keys import settings_digest
 from newsarchive.incremental.memory import BuildState, Update, seal
@@ -40,7 +40,7 @@ from newsarchive.run.checks import base_url_check, check_output, site_files, siz
 from newsarchive.run.executor import Executor, LocalExecutor, SerialExecutor, shares_files
 from newsarchive.run.heap import give_back_memory, held_apart
 from newsarchive.run.last import LastBuild
-from newsarchive.run.load import Progress, refresh, store_loaded
+from newsarchive.run.load import Progress, Survey, refresh, store_loaded
 from newsarchive.run.lock import DEFAULT_TIMEOUT, output_lock
 from newsarchive.run.planning import plan_all
 
@@ -216,7 +216,7 @@ class Session:
 
     def _full_path(self, changed: Collection[str] | None, started: float, full: bool,
                    dry_run: bool, progress: Progress | None, keep: Collection[str],
-                   hold: Callable[[], None], surveyed: Surveyed | None = None) -> BuildReport:
+                   hold: Callable[[], None], surveyed: Survey | None = None) -> BuildReport:
         """Load, plan and (unless ``dry_run``) write; ``hold()`` once what was loaded,
         then what was planned, stays to the end (see :func:`held_apart`)."""
         config = self.config
@@ -224,7 +224,7 @@ class Session:
         self._last = dataclasses.replace(self._last, known=None)
         loaded = refresh(self._last.sources, config, cache, self._settings, changed,
                          self._runner, shares_files, progress, keep, save=not dry_run,
-                         surveyed=surveyed.folder if surveyed else None)
+                         surveyed=surveyed)
         if not dry_run:
             loaded = store_loaded(cache, self._settings, self._last.sources, loaded)
         hold()

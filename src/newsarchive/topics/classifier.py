@@ -45,23 +45,20 @@ def _parse_row(cells: str) -> _Row:
 
 
 class _Weights(Mapping[str, _Row]):
-    """Each feature's weights, parsed from its cells' text on first look-up (memoised).
+    """Each feature's weights, parsed from its cells' text when looked up (prediction
+    keeps what it read: :meth:`Model.row`).
 
     An article uses a few hundred of the model's ~21,000 features: parsing all ~86,000
     weights up front cost each process ~60-75 ms before its first article.
     """
 
-    __slots__ = ("_cells", "_parsed")
+    __slots__ = ("_cells",)
 
     def __init__(self, cells: dict[str, str]) -> None:
         self._cells = cells
-        self._parsed: dict[str, _Row] = {}
 
     def __getitem__(self, feature: str) -> _Row:
-        row = self._parsed.get(feature)
-        if row is None:
-            row = self._parsed[feature] = _parse_row(self._cells[feature])
-        return row
+        return _parse_row(self._cells[feature])
 
     def __contains__(self, feature: object) -> bool:
         return feature in self._cells
