@@ -108,6 +108,35 @@ def test_sharing_values_changes_no_value(tmp_path: Path) -> None:
     assert first.direction is second.direction and first.article.source is third.article.source
 
 
+def test_an_entry_keeps_its_key_through_pickling_and_replace() -> None:
+    """``Entry.key`` is a field made from the article (path, then ``#record``), made
+    again when the entry is unpickled or replaced, never pickled itself; a class
+    pickled by its constructor may have such a field only with a ``__post_init__``."""
+    import dataclasses
+    import pickle
+
+    from newsarchive.model import Article, Entry
+    from newsarchive.pickling import by_constructor
+
+    entry = Entry(Article("feeds/wire.jsonl", "T", "Body.", record="7"), "t", "t/", "", "",
+                  {}, "d")
+    assert entry.key == "feeds/wire.jsonl#7"
+    assert "feeds/wire.jsonl#7" not in repr(entry.__reduce__()[1])
+    again = pickle.loads(pickle.dumps(entry))
+    assert again == entry and again.key == entry.key
+    moved = dataclasses.replace(entry, article=Article("a.md", "T", "Body."))
+    assert moved.key == "a.md"
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Derived:
+        first: str
+        second: str
+        both: str = dataclasses.field(init=False)
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        by_constructor(Derived)
+
+
 def _saved_state_count(config: Config) -> int:
     cache, _ = open_cache(config.cache_dir)
     try:

@@ -133,11 +133,13 @@ def test_a_missing_page_cut_short_while_made_again_is_whole_after_the_next_build
 
 def test_fingerprints_digest_each_pages_inputs_in_one_fixed_form() -> None:
     """A page's fingerprint is the SHA-256 of its output path, template, template
-    digest, config digest, ``repr`` of its params and extra digest, then the digest
-    and URL of the entry it shows and of each it lists, then the title and URL of
-    each it links, joined by NULs: the form the saved manifests hold, so an
-    upgrade renders no page again.  What an entry adds is the same on every page."""
+    digest, config digest and extra digest, each followed by a NUL, then the
+    memo-less pickle of its params, then a NUL and the digest and URL of the entry
+    it shows and of each it lists, then the title and URL of each it links: the
+    form the saved manifests hold.  What an entry adds is the same on every page."""
     import hashlib
+    import io
+    import pickle
 
     from newsarchive.model import Article, Entry
     from newsarchive.pipeline.plan import PageSpec, fingerprints
@@ -155,18 +157,55 @@ def test_fingerprints_digest_each_pages_inputs_in_one_fixed_form() -> None:
                       {"kind": "article"}, article="b", links=("a", "b"))]
     found = fingerprints(specs, entries, {"article.html": "T1", "period.html": "T2"}, "C")
 
-    def expected(*parts: str) -> str:
-        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    def memo_less(params: object) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump(params)
+        return buffer.getvalue()
+
+    def expected(head: tuple[str, ...], params: object, *shown: str) -> str:
+        return hashlib.sha256("".join(f"{part}\0" for part in head).encode("utf-8")
+                              + b"p" + memo_less(params)
+                              + "".join(f"\0{part}" for part in shown).encode("utf-8")
+                              ).hexdigest()
 
     a, b = entries["a"], entries["b"]
     assert found == {
         "2024/03/01/a/index.html": expected(
-            "2024/03/01/a/index.html", "article.html", "T1", "C", "{'kind': 'article'}", "",
+            ("2024/03/01/a/index.html", "article.html", "T1", "C", ""), {"kind": "article"},
             a.digest, a.url, b.title, b.url),
         "2024/03/01/index.html": expected(
-            "2024/03/01/index.html", "period.html", "T2", "C",
-            "{'kind': 'period', 'n': [1, 2]}", "x", a.digest, a.url, b.digest, b.url),
+            ("2024/03/01/index.html", "period.html", "T2", "C", "x"),
+            {"kind": "period", "n": [1, 2]}, a.digest, a.url, b.digest, b.url),
         "2024/03/01/b/index.html": expected(
-            "2024/03/01/b/index.html", "article.html", "T1", "C", "{'kind': 'article'}", "",
+            ("2024/03/01/b/index.html", "article.html", "T1", "C", ""), {"kind": "article"},
             b.digest, b.url, a.title, a.url, b.title, b.url),
     }
+
+
+def test_a_fingerprint_holds_the_params_values_not_which_objects_they_share() -> None:
+    """Equal params give one fingerprint whether their strings are one shared object
+    (as values shared on loading are) or copies, and whatever their values are;
+    params that cannot be pickled (a plugin's own object) are digested by ``repr``."""
+    from newsarchive.model import Article, Entry
+    from newsarchive.pipeline.plan import PageSpec, fingerprints
+    from newsarchive.pipeline.plan.spec import params_bytes
+
+    def prints(params: dict[str, object]) -> str:
+        entries = {"a": Entry(Article("a", "A", "Body."), "a", "a/", "", "", {}, "d")}
+        spec = PageSpec("x/", "x/index.html", "period.html", params, keys=("a",))
+        return fingerprints([spec], entries, {}, "C")["x/index.html"]
+
+    word = "".join(["Bei", "jing"])  # made at run time: not the interned literal
+    shared = prints({"names": [word, word], "n": 1})
+    assert shared == prints({"names": ["".join(["Bei", "jing"]), "Beijing"], "n": 1})
+    assert shared != prints({"names": [word, word], "n": 2})
+    assert shared != prints({"names": [word, word], "n": True})
+
+    class Mark:  # a class inside a function does not pickle
+        def __repr__(self) -> str:
+            return "Mark()"
+
+    assert params_bytes({"mark": Mark()}) == b"r{'mark': Mark()}"
+    assert prints({"mark": Mark()}) == prints({"mark": Mark()})

@@ -22,11 +22,14 @@ T = TypeVar("T")
 
 
 def by_constructor(cls: type[T]) -> type[T]:
-    """Make the dataclass ``cls`` (every field set by ``__init__``, at least two)
-    pickle as a call of its constructor with its fields in order."""
-    found = fields(cls)  # type: ignore[arg-type]
-    if len(found) < 2 or not all(f.init for f in found):
-        raise TypeError(f"{cls.__name__}: needs two or more fields, all set by __init__")
+    """Make the dataclass ``cls`` (at least two fields set by ``__init__``; any
+    other made by its ``__post_init__``) pickle as a call of its constructor with
+    its ``__init__`` fields in order."""
+    found = [f for f in fields(cls) if f.init]  # type: ignore[arg-type]
+    derived = len(found) < len(fields(cls))  # type: ignore[arg-type]
+    if len(found) < 2 or (derived and not hasattr(cls, "__post_init__")):
+        raise TypeError(f"{cls.__name__}: needs two or more fields set by __init__, "
+                        "and a __post_init__ for any other")
     values = attrgetter(*(f.name for f in found))
 
     def __reduce__(self: Any) -> tuple[type[T], tuple[Any, ...]]:

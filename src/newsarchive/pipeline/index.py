@@ -7,6 +7,7 @@ avoided); only reading and rendering are incremental.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -93,11 +94,17 @@ def page_sizes(per_page: int) -> tuple[int, int, int]:
     return minimum, per_page - minimum + 1, 2 * per_page
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _key_hash(key: str) -> int:
+    """A stable hash of ``key``, kept: an article's key is tested once per listing
+    that holds it (its day, month, year, each term and the term's years and months)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def is_anchor(key: str, spacing: int) -> bool:
     """Whether the item of ``key`` may close a page: a stable hash of the key alone,
     so the same items make the same pages in every build and on every machine."""
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % spacing == 0
+    return _key_hash(key) % spacing == 0
 
 
 def _chunks(items: Sequence[T], keys: Sequence[str], per_page: int) -> list[Sequence[T]]:
@@ -152,7 +159,8 @@ def _assign_urls(entries: Iterable[Entry]) -> tuple[list[Entry], list[Diagnostic
     problems: list[Diagnostic] = []
     for url, group in groups.items():
         group.sort(key=lambda e: e.key)
-        placed.append(dataclasses.replace(group[0], url=url))
+        first = group[0]
+        placed.append(first if first.url == url else dataclasses.replace(first, url=url))
         for other in group[1:]:
             suffix = hashlib.sha1(other.key.encode("utf-8")).hexdigest()[:6]
             slug = f"{other.slug}-{suffix}"

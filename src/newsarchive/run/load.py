@@ -146,19 +146,24 @@ def _paths(config: Config, index: SourceIndex, changed: Collection[str] | None,
 def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
             changed: Collection[str] | None, runner: Callable[[int], Executor],
             shares_files: Callable[[Executor], bool], progress: Progress | None,
-            keep: Collection[str] = (), save: bool = True, surveyed: Survey | None = None
-            ) -> LoadOutcome:
+            keep: Collection[str] = (), save: bool = True, surveyed: Survey | None = None,
+            hold: Callable[[], None] | None = None) -> LoadOutcome:
     """Bring ``index`` up to date with the source folder (or only the ``changed``
     paths, relative to it).  ``runner(n)`` picks the executor for n files.
     Paths in ``keep`` that the index holds are not read again.  With ``save``
     (and a cache), fresh rows are saved as they come and not returned;
     ``LoadOutcome.parsed`` counts them all.  ``surveyed``: the whole folder's
-    :func:`survey` made a moment ago by this build (0.5 s at 100,000 files)."""
+    :func:`survey` made a moment ago by this build (0.5 s at 100,000 files).
+    ``hold`` (see :func:`~newsarchive.run.heap.held_apart`) is called once the
+    cached rows are loaded, before the collector runs again."""
     shared: dict[Any, Any] = {}
     if not index.primed:
         with collector_paused():  # millions of objects, no cycles (see heap.py)
-            index.rows = {path: replace(row, loaded=share_values(row.loaded, shared))
-                          for path, row in cache.load_sources(settings).items()}
+            index.rows = cache.load_sources(settings)
+            for row in index.rows.values():
+                share_values(row.loaded, shared)  # in place
+            if hold is not None:
+                hold()
         index.primed = True
         changed = None
     from newsarchive.run import jobs

@@ -5,6 +5,8 @@ site files)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from newsarchive import hooks
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
@@ -52,14 +54,21 @@ def _gather(sources: SourceIndex) -> tuple[list[Entry], list[Diagnostic], dict[s
     return entries, diagnostics, skipped, by_path, not_read
 
 
-def plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None = None
+def plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None = None,
+             hold: Callable[[], None] | None = None
              ) -> tuple[Plan, dict[str, str], dict[str, str]]:
     """Index the loaded entries and plan every page (with the plugins' families
     and hooks); with the skipped files.  ``memory``: what the last plan of a
     session that builds again kept (see :class:`PlanMemory`).  Runs with the
-    cycle collector paused (:func:`collector_paused`)."""
+    cycle collector paused (:func:`collector_paused`); ``hold`` (see
+    :func:`~newsarchive.run.heap.held_apart`) is called before it runs again, so
+    the first collection after planning does not walk the plan (0.07 s at
+    10,000 articles)."""
     with collector_paused():
-        return _plan_all(config, sources, memory)
+        planned = _plan_all(config, sources, memory)
+        if hold is not None:
+            hold()
+        return planned
 
 
 def _plan_all(config: Config, sources: SourceIndex, memory: PlanMemory | None

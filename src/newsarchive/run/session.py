@@ -224,7 +224,7 @@ class Session:
         self._last = dataclasses.replace(self._last, known=None)
         loaded = refresh(self._last.sources, config, cache, self._settings, changed,
                          self._runner, shares_files, progress, keep, save=not dry_run,
-                         surveyed=surveyed)
+                         surveyed=surveyed, hold=hold)
         if not dry_run:
             loaded = store_loaded(cache, self._settings, self._last.sources, loaded)
         hold()
@@ -233,8 +233,7 @@ class Session:
         planned = self._last.planned
         if planned.related is None and not dry_run:  # the last full build's, if saved
             memory.load_planned(cache, config.output_dir, planned)
-        plan, skipped, not_read = plan_all(self.config, self._last.sources, planned)
-        hold()
+        plan, skipped, not_read = plan_all(self.config, self._last.sources, planned, hold)
         if progress:
             progress("planning", 1, 1)
         statics, images = site_files(self.config, plan)
