@@ -160,8 +160,8 @@ def refresh(index: SourceIndex, config: Config, cache: Cache, settings: str,
     if not index.primed:
         with collector_paused():  # millions of objects, no cycles (see heap.py)
             index.rows = cache.load_sources(settings)
-            for row in index.rows.values():
-                share_values(row.loaded, shared)  # in place
+            for cached in index.rows.values():
+                share_values(cached.loaded, shared)  # in place
             if hold is not None:
                 hold()
         index.primed = True
