@@ -70,10 +70,14 @@ def stale_pages(specs: Sequence[PageSpec], prints: Mapping[str, str],
                 previous: Mapping[str, str], output_dir: str, full: bool = False
                 ) -> list[PageSpec]:
     """The pages to render: all when ``full``, else those whose fingerprint differs
-    from the last build's or whose file is missing."""
+    from the last build's or whose file is missing (output paths are relative)."""
+    if full:
+        return list(specs)
+    folder = os.path.join(output_dir, "")
+    isfile = os.path.isfile
     return [spec for spec in specs
-            if full or previous.get(spec.output_path) != prints[spec.output_path]
-            or not os.path.isfile(os.path.join(output_dir, spec.output_path))]
+            if previous.get(path := spec.output_path) != prints[path]
+            or not isfile(folder + path)]
 
 
 def forget_missing(store: Cache, output_dir: Path, todo: Sequence[PageSpec],

@@ -18,7 +18,7 @@ from typing import Any
 
 from newsarchive.i18n import N_, format_year, month_name, translations
 from newsarchive.model import Entry
-from newsarchive.pipeline.index import paginate
+from newsarchive.pipeline.index import ListingPage
 from newsarchive.pipeline.plan.listing import listing
 from newsarchive.pipeline.plan.spec import PageSpec
 from newsarchive.urls import page_url
@@ -48,40 +48,36 @@ def years_nav(base: str, years: Sequence[int], language: str) -> list[dict[str, 
              "url": term_year_url(base, year)} for year in years]
 
 
-def month_pages(url: str, entries: Sequence[Entry], per_page: int) -> dict[int, str]:
-    """Each month of one year's ``entries`` (oldest first): the page of the
-    year's listing at ``url`` (newest first) that holds the month's newest article."""
-    pages: dict[int, str] = {}
-    for page in paginate(entries, per_page):  # the newest page first, newest item first
+def month_pages(url: str, pages: Sequence[ListingPage]) -> dict[int, str]:
+    """Each month of one year's listing at ``url`` (its ``pages``, :func:`paginate`
+    of the year's entries): the page that holds the month's newest article."""
+    found: dict[int, str] = {}
+    for page in pages:  # the newest page first, newest item first
         for entry in page.items:
             assert entry.local is not None
-            pages.setdefault(entry.local.month, page_url(url, page.number))
-    return pages
+            found.setdefault(entry.local.month, page_url(url, page.number))
+    return found
 
 
-def _month_links(url: str, entries: Sequence[Entry], per_page: int, language: str
-                 ) -> list[dict[str, Any]]:
-    """The month links of a year's page: ``{label, url}`` (:func:`month_pages`)."""
-    return [{"label": month_name(month, language), "url": link}
-            for month, link in sorted(month_pages(url, entries, per_page).items())]
-
-
-def year_pages(base: str, params: Mapping[str, Any], years: Mapping[int, Sequence[Entry]],
-               per_page: int, language: str) -> list[PageSpec]:
-    """The listing of each year of the term at ``base``: ``params`` (the term
-    page's) titled "Iran in 2000", with ``parent`` (the term's page, for the
-    breadcrumbs); on the newest page, ``count`` and ``months`` (the year's
-    month links)."""
+def year_pages(base: str, params: Mapping[str, Any], years: Mapping[int, Sequence[ListingPage]],
+               language: str) -> list[PageSpec]:
+    """The listing of each year of the term at ``base`` (``years``: each year's
+    pages, :func:`paginate` of its entries): ``params`` (the term page's) titled
+    "Iran in 2000", with ``parent`` (the term's page, for the breadcrumbs); on
+    the newest page, ``count`` and ``months`` (the year's month links, each to
+    the page holding the month's newest article)."""
     term = {"label": params["title"], "url": base}
     title = translations(language).gettext(TERM_IN_YEAR)
     specs: list[PageSpec] = []
-    for year, entries in years.items():
+    for year, pages in years.items():
         url = term_year_url(base, year)
         p = {key: value for key, value in params.items()
              if key not in ("title_lang", "title_dir")}  # the title is no longer the name alone
         p.update(title=title % {"term": params["title"], "year": format_year(year, language)},
                  parent=term)
-        specs += listing(url, "term.html", p, paginate(entries, per_page),
-                         {"count": len(entries), "chart": None, "periods": None,
-                          "months": _month_links(url, entries, per_page, language)})
+        months = [{"label": month_name(month, language), "url": link}
+                  for month, link in sorted(month_pages(url, pages).items())]
+        specs += listing(url, "term.html", p, pages,
+                         {"count": sum(len(page.items) for page in pages), "chart": None,
+                          "periods": None, "months": months})
     return specs

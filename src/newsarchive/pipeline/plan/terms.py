@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from newsarchive.model import Entry
-from newsarchive.pipeline.index import TermIndex, paginate
+from newsarchive.pipeline.index import ListingPage, TermIndex, paginate
 from newsarchive.pipeline.plan.charts import Bars, UrlOf, sparkline, term_chart
 from newsarchive.pipeline.plan.languages import term_label
 from newsarchive.pipeline.plan.listing import feed_keys, listing
@@ -101,26 +100,27 @@ def _term_pages(taxonomy: Taxonomy, terms: Sequence[TermIndex], per_page: int,
         if "lang" in label:  # a language, named in itself
             params.update(title_lang=label["lang"], title_dir=label["dir"])
         pages = paginate(index.listed, per_page)
-        years = by_year(index.entries) if len(pages) > 1 else {}
+        years = ({year: paginate(entries, per_page)
+                  for year, entries in by_year(index.entries).items()}
+                 if len(pages) > 1 else {})
         nav = years_nav(base, list(years), language) if years else None
-        url_of = _year_link(base, years, per_page)
+        url_of = _year_link(base, years)
         specs += listing(base, "term.html", {**params, "parent": None}, pages,
                          {"count": len(index.entries), "periods": nav, "months": None,
                           "chart": term_chart(index.entries, url_of, language, bars)})
         if nav:
-            specs += year_pages(base, params, years, per_page, language)
+            specs += year_pages(base, params, years, language)
     return specs
 
 
-def _year_link(base: str, years: dict[int, list[Entry]], per_page: int) -> UrlOf:
+def _year_link(base: str, years: dict[int, tuple[ListingPage, ...]]) -> UrlOf:
     """Where a bar of a term's chart links: the term's year page (for a month,
     the page of it holding the month's newest article), or without year pages
-    the archive's year or month page."""
+    (``years``: each year's pages) the archive's year or month page."""
     if not years:
         return lambda year, month: month_url(year, month) if month else year_url(year)
-    months = {(year, month): link for year, entries in years.items()
-              for month, link in month_pages(term_year_url(base, year), entries,
-                                             per_page).items()}
+    months = {(year, month): link for year, pages in years.items()
+              for month, link in month_pages(term_year_url(base, year), pages).items()}
     return lambda year, month: months.get((year, month)) if month else term_year_url(base, year)
 
 
