@@ -209,3 +209,10 @@ def test_a_fingerprint_holds_the_params_values_not_which_objects_they_share() ->
 
     assert params_bytes({"mark": Mark()}) == b"r{'mark': Mark()}"
     assert prints({"mark": Mark()}) == prints({"mark": Mark()})
+
+    # An empty key (a plugin's page may list one) adds nothing, as before.
+    entries = {"a": Entry(Article("a", "A", "Body."), "a", "a/", "", "", {}, "d")}
+    listed = [PageSpec("x/", "x/index.html", "period.html", {}, keys=keys)
+              for keys in (("a",), ("", "a"))]
+    assert len(set(fingerprints(listed[:1], entries, {}, "C").values())
+               | set(fingerprints(listed[1:], entries, {}, "C").values())) == 1

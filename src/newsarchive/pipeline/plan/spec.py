@@ -75,6 +75,7 @@ def fingerprints(specs: Iterable[PageSpec], entries: Mapping[str, Entry],
     shows it: a 100,000-article site lists 5.8 million entries on its pages."""
     # What each entry adds, made for every entry at once: nearly all are shown.
     shown = {key: f"\0{entry.digest}\0{entry.url}" for key, entry in entries.items()}
+    shown[""] = ""  # an empty key (a plugin's page may list one) adds nothing
     linked: dict[str, str] = {}
     found: dict[str, str] = {}
     sha256 = hashlib.sha256
