@@ -175,8 +175,8 @@ class Entry:
     #: :func:`newsarchive.pipeline.threads.body_keywords`), made while the body is
     #: at hand: what story threads compare of two bodies.
     keywords: str = ""
-    #: The article's key (:attr:`Article.key`), kept: planning reads it a million
-    #: times at 10,000 articles, 0.15 s through two properties.
+    #: The article's key (:attr:`Article.key`), kept: an edit that plans 10,000
+    #: articles again read it 565,000 times, each through two properties.
     key: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
