@@ -25,8 +25,9 @@ def by_constructor(cls: type[T]) -> type[T]:
     """Make the dataclass ``cls`` (at least two fields set by ``__init__``; any
     other made by its ``__post_init__``) pickle as a call of its constructor with
     its ``__init__`` fields in order."""
-    found = [f for f in fields(cls) if f.init]  # type: ignore[arg-type]
-    derived = len(found) < len(fields(cls))  # type: ignore[arg-type]
+    every = fields(cls)  # type: ignore[arg-type]
+    found = [f for f in every if f.init]
+    derived = len(found) < len(every)
     if len(found) < 2 or (derived and not hasattr(cls, "__post_init__")):
         raise TypeError(f"{cls.__name__}: needs two or more fields set by __init__, "
                         "and a __post_init__ for any other")
