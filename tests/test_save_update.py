@@ -15,6 +15,7 @@ import pytest
 
 from newsarchive.config import Config
 from newsarchive.incremental import memory
+from newsarchive.incremental.store import Cache
 
 from sitekit import build_site, make_site, md, stories
 
@@ -92,5 +93,65 @@ def test_a_damaged_identity_shard_is_counted_again(tmp_path: Path) -> None:
             db.execute("UPDATE state SET value = X'00' WHERE name LIKE 'identities:%'")
     finally:
         db.close()
+    build_site(config)
+    assert _saved(config) == _from_scratch(config)
+
+
+def _terms(source: Path) -> None:  # a story changes its topics: term pages come and go
+    path = source / "2002/4.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Beta1]", "Gamma]"),
+                    encoding="utf-8")
+
+
+def _added(source: Path) -> None:  # a story more: its pages are planned among the others
+    (source / "1999/extra.md").write_text(md("Extra story", "1999-06-15T10:00:00Z",
+                                             "Paragraph about *item* 3."), encoding="utf-8")
+
+
+def _offered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the names of the blobs each save offers the cache."""
+    names: list[str] = []
+    store = Cache.store_state
+
+    def spy(self: Cache, output_dir: Path, blobs: Any, *args: Any, **kwargs: Any) -> None:
+        def listed() -> Any:
+            for name, value in blobs:
+                names.append(name)
+                yield name, value
+        store(self, output_dir, listed(), *args, **kwargs)
+
+    monkeypatch.setattr(Cache, "store_state", spy)
+    return names
+
+
+@pytest.mark.parametrize("edit", [_terms, _keywords, _added])
+def test_a_save_keeps_the_chunks_whose_key_is_unchanged_and_patches_their_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable[[Path], None]) -> None:
+    monkeypatch.setattr(memory, "CHUNK", 2)  # many chunks, few of them changed
+    config = make_site(tmp_path / "site", stories(years=tuple(range(1995, 2004))))
+    build_site(config)
+    chunks = sum(name.startswith("plan:") for name in _saved(config))
+    edit(config.source_dir)
+    offered = _offered(monkeypatch)
+    build_site(config)
+    written = [name for name in offered if name.startswith("plan:")]
+    shards = [name for name in offered if name.startswith("deps:")]
+    assert 0 < len(written) < chunks / 4, "only the chunks that changed are pickled"
+    assert 0 < len(shards) < memory.SHARDS / 2, "only the index shards they touch are written"
+    updated = _saved(config)
+    monkeypatch.setattr(Cache, "store_state", Cache.store_state)
+    assert updated == _from_scratch(config)
+
+
+def test_a_lost_chunk_makes_the_next_save_write_the_whole_plan(tmp_path: Path) -> None:
+    config = make_site(tmp_path / "site", ARTICLES)
+    build_site(config)
+    db = sqlite3.connect(config.cache_dir / "cache.sqlite3")
+    try:
+        with db:
+            assert db.execute("DELETE FROM state WHERE name LIKE 'plan:%'").rowcount > 0
+    finally:
+        db.close()
+    _keywords(config.source_dir)  # the patch tried first finds its chunks lost
     build_site(config)
     assert _saved(config) == _from_scratch(config)

@@ -144,6 +144,8 @@ class FastPath:
             return Answer(report, table, change.stats, {})
         answer = self._patch(state, table, change, started)
         if isinstance(answer, Full):
+            if answer.reason == "lost":  # so the full path's save writes the plan anew
+                self._store().forget_state(self.config.output_dir, [memory.STATE])
             return None
         return answer
 

@@ -25,7 +25,7 @@ import pickle
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from newsarchive import __version__, hooks, i18n, theme
 from newsarchive.config import Config
 from newsarchive.errors import Diagnostic
+from newsarchive.incremental import plankeys
 from newsarchive.incremental.database import seal_bytes, unseal_bytes
 from newsarchive.incremental.keys import pickled_format
 from newsarchive.model import Entry
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from newsarchive.pipeline.write import Plan
 
 __all__ = ["CHUNK", "COPIES", "IDENTITY_SHARDS", "INDEX", "RELATED", "SHARDS", "STATE",
-           "BuildState", "PlanIndex", "Update", "chunk_name", "deps_shard", "identities",
+           "BuildState", "PlanIndex", "Prints", "Update", "chunk_name", "deps_shard", "identities",
            "identity_shard", "identity_shards", "inputs_digest", "load_planned", "save", "seal",
            "shape", "shards", "table_digest", "unseal"]
 
@@ -58,13 +59,14 @@ COPIES = "copies"
 #: many shards, so an edit loads and rewrites only the few it touches (as one
 #: blob, the index of 100,000 articles took 0.2 s to unpickle).
 SHARDS = 256
-#: Pages per saved plan chunk: an edit unpickles the chunks listing the
+#: Pages per saved plan chunk, on average: an edit unpickles the chunks listing the
 #: article (a dozen or two), so small chunks keep that cheap.
 CHUNK = 64
 
 
 def chunk_name(number: int) -> str:
-    return f"plan:{number}"
+    """Name of the plan chunk ``number`` (its id: see :func:`plankeys.chunk_id`)."""
+    return f"plan:{number:x}"
 
 
 def deps_shard(key: str) -> str:
@@ -118,6 +120,8 @@ class BuildState:
     other_diagnostics: tuple[Diagnostic, ...]
     template_digests: dict[str, str]
     chunks: int
+    #: The name of each saved chunk (see :mod:`~newsarchive.incremental.plankeys`).
+    chunk_ids: tuple[int, ...] = ()
 
     def diagnostics(self) -> list[Diagnostic]:
         """The diagnostics in the order a full build reports them."""
@@ -241,10 +245,6 @@ def shape(entry: Entry) -> tuple[Any, ...]:
             tuple((kind, target) for kind, target, _, _ in entry.markers))
 
 
-def chunks_of(specs: Sequence[Any]) -> list[Sequence[Any]]:
-    return [specs[i:i + CHUNK] for i in range(0, len(specs), CHUNK)]
-
-
 def load_planned(cache: Cache, output_dir: Path, planned: PlanMemory) -> None:
     """Fill ``planned`` with what the last full build of ``output_dir`` saved of it:
     the related lists, for :func:`~newsarchive.pipeline.related.remembered_related`
@@ -296,54 +296,90 @@ def _recounted(cache: Cache, output_dir: Path, recount: Mapping[int, int]
 
 
 def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mapping[str, Any],
-         digests: dict[str, str], previous: Sequence[Sequence[PageSpec]] | None,
-         inputs: str | None = None, planned: PlanMemory | None = None,
-         update: Update | None = None) -> tuple[BuildState, list[Sequence[PageSpec]]]:
-    """Save what the next build of ``plan`` compares with: the plan in chunks (those
-    that differ from ``previous``, the chunks this session saved last), the
+         digests: dict[str, str], inputs: str | None = None, planned: PlanMemory | None = None,
+         update: Update | None = None, prints: Prints | None = None) -> BuildState:
+    """Save what the next build of ``plan`` compares with: the plan in chunks, the
     plan index, which chunks show each entry, the duplicate identities.  The
     :class:`BuildState` itself is returned, to be saved once the output is
-    complete; with the chunks saved.  ``inputs``: :func:`inputs_digest` as the
-    build found them (a save made later must not take in a template changed
-    since); by default, now.  ``planned``: what the plan kept for the next one
+    complete.  ``inputs``: :func:`inputs_digest` as the build found them (a save
+    made later must not take in a template changed since); by default, now.
+    ``planned``: what the plan kept for the next one
     (:class:`~newsarchive.pipeline.related.PlanMemory`), saved too.  ``update``:
-    what the saved state, which this build started from, lets it keep (without
-    ``previous``: the identity shards loading did not touch)."""
-    chunks = chunks_of(plan.specs)
-    # Chunk numbers come in ascending order: a list per entry, appended once per
-    # chunk, is the sorted tuple saved (a set per entry was 4 times its size).
-    deps: dict[str, list[int]] = {}
-    for number, chunk in enumerate(chunks):
-        for spec in chunk:
-            for key in (spec.article, *spec.keys, *spec.links):
-                if key:
-                    found = deps.setdefault(key, [])
-                    if not found or found[-1] != number:
-                        found.append(number)
-    before = previous or []
+    what the saved state, which this build started from, lets it keep (the
+    identity shards loading did not touch).  ``prints``: the pages'
+    fingerprints, which give each chunk its key: a chunk the cache holds
+    (``prints.saved``) is neither pickled nor written again, and the index of
+    the chunks is patched (:mod:`~newsarchive.incremental.plankeys`)."""
+    chunks = plankeys.chunks_of(plan.specs, CHUNK)
+    keys: list[str | None] = [None] * len(chunks)
+    if prints is not None:
+        keys = plankeys.chunk_keys(chunks, prints.found, prints.unsure)
+    ids = [plankeys.chunk_id(key, chunk) for key, chunk in zip(keys, chunks, strict=True)]
+    saved = () if prints is None or prints.saved is None else prints.saved
+    held = set(saved)
+    same = {n for n, key in enumerate(keys) if key is not None and ids[n] in held}
+    out = config.output_dir
+    deps = _deps_blobs(cache, out, chunks, ids, same, saved)
     # Sealed one by one as the cache takes them: the whole plan pickled at once
     # was held beside the plan while the pages rendered.
     blobs: Iterable[tuple[str, bytes]] = (
-        (chunk_name(n), seal(list(chunk))) for n, chunk in enumerate(chunks)
-        if n >= len(before) or before[n] != chunk)
+        (chunk_name(ids[n]), seal(list(chunk))) for n, chunk in enumerate(chunks)
+        if n not in same)
     state = BuildState(
         inputs=inputs or inputs_digest(config, settings),
         table=table_digest({p: r.digest for p, r in plan.sources.rows.items()}),
         counts=dict(counts), read_diagnostics=plan.read_diagnostics,
         other_diagnostics=plan.other_diagnostics, template_digests=digests,
-        chunks=len(chunks))
-    recounted = None
-    if update is not None and previous is None:
-        recounted = _recounted(cache, config.output_dir, update.recount)
+        chunks=len(chunks), chunk_ids=tuple(ids))
+    recounted = None if update is None else _recounted(cache, out, update.recount)
     blobs = itertools.chain(
         blobs, [(INDEX, seal(PlanIndex(plan.urls, plan.paths)))],
         [(RELATED, seal(planned.related))] if planned and planned.related else [],
         [(COPIES, seal(planned.copies))] if planned and planned.copies else [],
-        shards({k: tuple(v) for k, v in deps.items()}, deps_shard, "deps"),
-        identity_shards(plan.sources.rows) if recounted is None else recounted)
-    stale = [chunk_name(n) for n in range(len(chunks), len(before))]
-    if stale:
-        cache.forget_state(config.output_dir, stale)
-    cache.store_state(config.output_dir, blobs, clear=previous is None,
-                      keep="" if recounted is None else IDENTITY_SHARDS)
-    return state, chunks
+        deps.blobs, identity_shards(plan.sources.rows) if recounted is None else recounted)
+    cache.store_state(out, blobs, clear=True, keep="" if recounted is None else IDENTITY_SHARDS,
+                      kept=[*(chunk_name(ids[n]) for n in same), *deps.kept])
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class Prints:
+    """The pages' fingerprints by output path, those that do not say all their spec
+    holds (see :func:`~newsarchive.pipeline.plan.spec.fingerprints`), and the ids
+    of the chunks the cache holds (from the saved state the build started from;
+    None without one, or when it was made from other inputs)."""
+
+    found: Mapping[str, str]
+    unsure: Collection[str]
+    saved: Sequence[int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Deps:
+    """The ``deps`` shards to write (``blobs``) and those the cache keeps (``kept``)."""
+    blobs: list[tuple[str, bytes]]
+    kept: list[str]
+
+
+def _deps_blobs(cache: Cache, output_dir: Path, chunks: Sequence[Sequence[PageSpec]],
+                ids: Sequence[int], same: set[int], saved: Sequence[int]) -> _Deps:
+    """The index of which chunks show each entry: patched in the saved shards when
+    few chunks changed (all but those numbered in ``same``; the cache holds the
+    chunks ``saved``), else made again whole."""
+    kept = {ids[n] for n in same}
+    gone = [number for number in saved if number not in kept]
+    fresh = {ids[n]: chunks[n] for n in range(len(chunks)) if n not in same}
+    if same and max(len(gone), len(fresh)) <= plankeys.PATCH_SHARE * len(chunks):
+        blobs = cache.load_state(output_dir, [chunk_name(number) for number in gone])
+        old = {number: unseal(blobs.get(chunk_name(number))) for number in gone}
+        names = sorted({deps_shard(key) for chunk in (*old.values(), *fresh.values())
+                        for key in plankeys.entry_keys(chunk or ())})
+        loaded = {name: unseal(blob) for name, blob in cache.load_state(
+            output_dir, names).items()}
+        # A chunk or shard lost or damaged: the index is made again whole.
+        if all(isinstance(chunk, list) for chunk in old.values()) and all(
+                isinstance(loaded.get(name), dict) for name in names):
+            touched = plankeys.patched_deps(old, fresh, loaded, deps_shard)
+            return _Deps([(name, seal(shard)) for name, shard in sorted(touched.items())],
+                         [name for n in range(SHARDS) if (name := f"deps:{n}") not in touched])
+    return _Deps(shards(plankeys.full_deps(chunks, ids), deps_shard, "deps"), [])

@@ -23,7 +23,7 @@ import contextlib
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,8 @@ __all__ = ["Cache", "CacheWarning", "SourceRow", "open_cache"]
 
 _FILE = "cache.sqlite3"
 _CHUNK = 500  # SQLite's default limit on host parameters is 999
+#: Bytes compared first when checking a saved blob: sealed blobs start with their digest.
+_PREFIX = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,23 +288,54 @@ class Cache:
         return found
 
     def store_state(self, output_dir: Path, blobs: Iterable[tuple[str, bytes]],
-                    clear: bool = False, keep: str = "") -> None:
-        """Save named blobs for ``output_dir`` (``clear``: forget every other one first,
-        but those whose name starts with ``keep``, when given)."""
+                    clear: bool = False, keep: str = "", kept: Collection[str] = ()) -> None:
+        """Save named blobs for ``output_dir`` (``clear``: forget every other one,
+        but those whose name starts with ``keep``, when given, and those ``kept``).
+
+        With ``clear`` (a full build's save), a blob the cache already holds with
+        the same bytes is not written again: at 100,000 articles deleting and
+        writing again the 170 MB of unchanged plan chunks took 2.5 of an edit's
+        20 s.  The bytes are compared whole, so a damaged row is replaced."""
         if self._db is None:
             return
         where = str(output_dir)
         try:
             with self._db:
-                if clear:
-                    self._db.execute(
-                        "DELETE FROM state WHERE output_dir = ? AND (? = '' OR "
-                        "substr(name, 1, length(?)) != ?)", (where, keep, keep, keep))
+                if not clear:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO state(output_dir, name, value) VALUES (?, ?, ?)",
+                        ((where, name, value) for name, value in blobs))
+                    return
+                held = dict(self._db.execute(
+                    "SELECT name, rowid FROM state WHERE output_dir = ?", (where,)))
+                named: set[str] = set()
+                kept = set(kept)
+
+                def changed() -> Iterator[tuple[str, str, bytes]]:
+                    for name, value in blobs:
+                        named.add(name)
+                        rowid = held.get(name)
+                        if rowid is None or not self._holds(rowid, value):
+                            yield where, name, value
+
                 self._db.executemany(
                     "INSERT OR REPLACE INTO state(output_dir, name, value) VALUES (?, ?, ?)",
-                    ((where, name, value) for name, value in blobs))
+                    changed())
+                self._db.executemany(
+                    "DELETE FROM state WHERE output_dir = ? AND name = ?",
+                    ((where, name) for name in sorted(held) if name not in named
+                     and name not in kept and not (keep and name.startswith(keep))))
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
+
+    def _holds(self, rowid: int, value: bytes) -> bool:
+        """Whether the state row ``rowid`` holds exactly ``value``."""
+        assert self._db is not None
+        with self._db.blobopen("state", "value", rowid, readonly=True) as blob:
+            if len(blob) != len(value) or blob.read(_PREFIX) != value[:_PREFIX]:
+                return False
+            blob.seek(0)
+            return blob.read() == value
 
     def forget_state(self, output_dir: Path, names: Iterable[str]) -> None:
         """Delete the named blobs of ``output_dir``."""

@@ -161,17 +161,19 @@ class Writer:
 
     def write(self, plan: Plan, statics: Mapping[str, Path], previous: dict[str, str], *,
               full: bool, fresh: bool, force: bool, progress: Progress | None,
-              meanwhile: Callable[[dict[str, str], int], None],
+              meanwhile: Callable[[dict[str, str], int, Mapping[str, str], set[str]], None],
               known: Mapping[str, str] | None = None) -> Written:
         """Render the pages of ``plan`` whose fingerprint differs from ``previous`` (the
         last build's manifest), copy changed ``statics``, remove stale files.
 
         ``fresh``: the output was empty or absent when the session looked, so
         nothing in it can be in the way; ``force`` replaces files no build
-        wrote.  ``meanwhile(template digests, pages to render)`` runs while the first
-        pages render.  ``known``: the template digests of the last build, when
-        no template, translation or setting changed since (parsing the
-        templates again to digest them took 0.1 s of a one-shot edit).
+        wrote.  ``meanwhile(template digests, pages to render, fingerprints, unsure)``
+        runs while the first pages render (``unsure``: see
+        :func:`~newsarchive.pipeline.plan.spec.fingerprints`).  ``known``: the
+        template digests of the last build, when no template, translation or
+        setting changed since (parsing the templates again to digest them took
+        0.1 s of a one-shot edit).
         """
         from newsarchive.pipeline.render import template_digests
 
@@ -185,7 +187,8 @@ class Writer:
             names <= known.keys()) else template_digests(
             str(config.templates_dir) if config.templates_dir else None, names, config.plugins)
         conf = config_digest(config)
-        manifest = fingerprints(plan.specs, plan.entries, digests, conf)
+        unsure: set[str] = set()
+        manifest = fingerprints(plan.specs, plan.entries, digests, conf, unsure)
         for path, source in statics.items():
             manifest[path] = file_digest(source)
         todo = stale_pages(plan.specs, manifest, previous, str(out), full)
@@ -205,7 +208,7 @@ class Writer:
             write_owned(out, listed)
         forget_missing(self._store(), out, todo, manifest, previous)
         written = self.render(plan.entries, todo, progress, plan.sources,
-                              lambda: meanwhile(digests, len(todo)))
+                              lambda: meanwhile(digests, len(todo), manifest, unsure))
         written += self._copy_statics(statics, manifest, previous, full)
         stale = sorted(set(previous) - set(manifest) - refused)
         removed = prune(out, stale)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -47,6 +48,9 @@ ORPHANED_EXIT = 75
 _UNINTERRUPTED = threading.Lock()
 #: How often a watcher without a parent sentinel checks that the build process lives.
 _POLL_SECONDS = 0.5
+#: The interpreter's switch interval while :func:`alongside` runs two threads: a thread
+#: back from a system call waits at most this long for the other to let it run.
+_HANDOVER = 0.0005
 
 
 class WorkerLost(RuntimeError):
@@ -210,11 +214,14 @@ def alongside(background: Callable[[], R], here: Callable[[], None]) -> R:
             failure.append(exc)
 
     thread = threading.Thread(target=run, name="newsarchive-alongside", daemon=True)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(_HANDOVER)
     thread.start()
     try:
         here()
     finally:
         thread.join()
+        sys.setswitchinterval(interval)
     if failure:
         raise failure[0]
     return outcome[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,6 @@ from newsarchive.run.load import SourceIndex
 
 if TYPE_CHECKING:
     from newsarchive.incremental.delta import Table
-    from newsarchive.pipeline.plan import PageSpec
 
 __all__ = ["LastBuild"]
 
@@ -22,8 +20,7 @@ class LastBuild:
 
     ``sources`` is the index of every source read (kept up to date in place
     while loading: it holds every light entry of the archive); ``manifest``
-    the fingerprint of every output file (None: ask the cache); ``chunks`` the
-    saved plan chunks (None: none saved by this session); ``known`` the source
+    the fingerprint of every output file (None: ask the cache); ``known`` the source
     table when the build was answered from the saved state without loading
     the sources (then a build given its changed paths compares only those).
     """
@@ -31,5 +28,4 @@ class LastBuild:
     sources: SourceIndex = field(default_factory=SourceIndex)
     planned: PlanMemory = field(default_factory=PlanMemory)  # what the last plan kept
     manifest: dict[str, str] | None = None
-    chunks: list[Sequence[PageSpec]] | None = None
     known: Table | None = None

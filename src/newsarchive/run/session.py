@@ -50,10 +50,10 @@ __all__ = ["BuildReport", "LastBuild", "Progress", "Session", "build", "check_ou
 
 #: Below this many units of work, worker processes cost more than they save.
 _PARALLEL_MIN = 200
-#: A one-shot build rendering at most this many pages saves its state while Pagefind
-#: runs (6 s and 2 s for an edit at 100,000 articles); a larger one, while its pages
-#: render, and gives its memory back before Pagefind starts.
+#: A one-shot build rendering at most this many pages saves its state beside Pagefind;
+#: a larger one, while its pages render, and gives its memory back before Pagefind runs.
 _SAVE_BESIDE_SEARCH = 1000
+_Unsaved = tuple[Plan, dict[str, Any], dict[str, str], str, "Update | None", memory.Prints]
 
 
 class Session:
@@ -76,7 +76,7 @@ class Session:
         self.config = config
         #: True (the dev server): the full path's save waits for :meth:`settle`.
         self._defer_save = defer_save
-        self._unsaved: tuple[Plan, dict[str, Any], dict[str, str], str, Update | None] | None = None
+        self._unsaved: _Unsaved | None = None
         #: False for a one-shot build: what it remembers goes before Pagefind runs.
         self._remember_last = remember
         self._force = force
@@ -261,36 +261,36 @@ class Session:
         config = self.config
         cache = self._store()
         last = self._fast.saved_state()
-        known = last.template_digests if last is not None and (
-            last.inputs == memory.inputs_digest(config, self._settings)) else None
+        if last is not None and last.inputs != memory.inputs_digest(config, self._settings):
+            last = None  # made from other inputs: its template digests and chunks differ
         # Whatever happens from here, the saved state no longer describes the output.
         cache.forget_state(config.output_dir, [memory.STATE])
-        sources = self._last.sources
-        saving = cache.enabled and not sources.unreadable
+        saving = cache.enabled and not self._last.sources.unreadable
         state: list[BuildState] = []
-        kept: list[tuple[dict[str, str], str]] = []  # when the save waits
+        kept: list[_Unsaved] = []  # when the save waits
 
-        def meanwhile(digests: dict[str, str], pages: int) -> None:
-            """Cache work, done while the workers render the first pages.  It waits
-            for the dev server (:meth:`settle`), and in a one-shot build of few
-            pages (an edit) for the search step, beside which it runs."""
+        def meanwhile(digests: dict[str, str], pages: int, found: Mapping[str, str],
+                      unsure: set[str]) -> None:
+            """Cache work, done while the first pages render.  It waits for the dev server
+            (:meth:`settle`), and in a one-shot edit for the search step, beside it."""
+            prints = memory.Prints(found, unsure, last.chunk_ids if last else None)
             if saving and (self._defer_save or (not self._remember_last
                                                 and pages <= _SAVE_BESIDE_SEARCH)):
-                kept.append((digests, memory.inputs_digest(self.config, self._settings)))
+                kept.append((plan, dict(counts), digests,
+                             memory.inputs_digest(config, self._settings), update, prints))
             elif saving:
-                state.append(self._save(plan, counts, digests, None, update))
+                state.append(self._save(plan, counts, digests, None, update, prints))
 
-        previous = self._last.manifest
-        if previous is None:
-            previous = cache.load_manifest(config.output_dir)
+        previous = self._last.manifest or cache.load_manifest(config.output_dir)
         written = self._writer.write(plan, statics, previous, full=full,
                                      fresh=bool(self._fresh_output), force=self._force,
-                                     progress=progress, meanwhile=meanwhile, known=known)
+                                     progress=progress, meanwhile=meanwhile,
+                                     known=last.template_digests if last else None)
         self._fresh_output = False
         self._last = dataclasses.replace(self._last, manifest=written.manifest)
         clear_temp(config.output_dir)
         if kept:  # the output is complete: the state may be saved from now on
-            self._unsaved = (plan, dict(counts), *kept[0], update)
+            self._unsaved = kept[0]
         if state:  # last: the state says the output is complete
             cache.store_state(config.output_dir, [(memory.STATE, seal(state[0]))])
         return written
@@ -358,14 +358,12 @@ class Session:
             self._store().store_state(self.config.output_dir, [(memory.STATE, seal(state))])
 
     def _save(self, plan: Plan, counts: Mapping[str, Any], digests: dict[str, str],
-              inputs: str | None = None, update: Update | None = None) -> BuildState:
+              inputs: str | None = None, update: Update | None = None,
+              prints: memory.Prints | None = None) -> BuildState:
         """Save what the next build compares with, but the state itself, returned to
         be saved once the output is complete."""
-        state, chunks = memory.save(self._store(), self.config, self._settings, plan, counts,
-                                    digests, self._last.chunks, inputs, self._last.planned,
-                                    update)
-        self._last = dataclasses.replace(self._last, chunks=chunks)
-        return state
+        return memory.save(self._store(), self.config, self._settings, plan, counts, digests,
+                           inputs, self._last.planned, update, prints)
 
 
 def build(config: Config, *, full: bool = False, dry_run: bool = False,

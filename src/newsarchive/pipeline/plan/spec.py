@@ -64,7 +64,8 @@ def params_bytes(params: Mapping[str, Any]) -> bytes:
 
 
 def fingerprints(specs: Iterable[PageSpec], entries: Mapping[str, Entry],
-                 template_digests: Mapping[str, str], config_digest: str) -> dict[str, str]:
+                 template_digests: Mapping[str, str], config_digest: str,
+                 unsure: set[str] | None = None) -> dict[str, str]:
     """The fingerprint of each of ``specs`` by output path: the SHA-256 of its output
     path, template, template closure digest, the config digest and its extra
     digest joined by NULs, then its params (:func:`params_bytes`), then the digest
@@ -72,7 +73,10 @@ def fingerprints(specs: Iterable[PageSpec], entries: Mapping[str, Entry],
     each it links.
 
     What each entry adds is made once for all the pages, not once per page that
-    shows it: a 100,000-article site lists 5.8 million entries on its pages."""
+    shows it: a 100,000-article site lists 5.8 million entries on its pages.
+    ``unsure`` (when given) gets the output paths whose fingerprint does not say
+    all that their spec holds: params digested by ``repr``, an empty key listed
+    (see :mod:`newsarchive.incremental.plankeys`)."""
     # What each entry adds, made for every entry at once: nearly all are shown.
     shown = {key: f"\0{entry.digest}\0{entry.url}" for key, entry in entries.items()}
     shown[""] = ""  # an empty key (a plugin's page may list one) adds nothing
@@ -93,7 +97,10 @@ def fingerprints(specs: Iterable[PageSpec], entries: Mapping[str, Entry],
                 part = linked[key] = f"\0{entry.title}\0{entry.url}"
             parts += part
         digest = sha256(head.encode("utf-8", "surrogatepass"))
-        digest.update(params_bytes(spec.params))
+        params = params_bytes(spec.params)
+        if unsure is not None and (params[:1] == b"r" or "" in spec.keys):
+            unsure.add(spec.output_path)
+        digest.update(params)
         digest.update(parts.encode("utf-8", "surrogatepass"))
         found[spec.output_path] = digest.hexdigest()
     return found
