@@ -51,7 +51,20 @@ def test_a_chunk_key_changes_with_what_its_pickle_holds_and_a_page_unsure_has_no
     assert plankeys.chunk_keys([specs], prints, {"page2/index.html"}) == [None]
     del prints["page1/index.html"]  # a page not written (a link in its way)
     assert plankeys.chunk_keys([specs], prints, ()) == [None]
-    assert plankeys.chunk_id(None, specs) != plankeys.chunk_id(key, specs)
+    assert plankeys.chunk_id(specs) == plankeys.chunk_id([_spec("other"), specs[-1]])
+    assert plankeys.chunk_id(specs) != plankeys.chunk_id(specs[:-1])
+
+
+def test_an_entry_moves_only_when_it_comes_into_a_chunk_or_leaves_it() -> None:
+    listing = _spec("list", keys=("a", "b", "c"))
+    old = {1: [listing, _spec("x", article="x")], 2: [_spec("gone", keys=("a",))]}
+    new = {1: [_spec("list", keys=("a", "c", "d")), _spec("x", article="x")],
+           3: [_spec("came", links=("e",))]}
+    added, dropped = plankeys.moves(old, new)
+    assert (dict(added), dict(dropped)) == ({"d": {1}, "e": {3}}, {"b": {1}, "a": {2}})
+    shards = {"s": {"a": (1, 2), "b": (1,), "c": (1,), "x": (1,)}}
+    touched = plankeys.patched_deps((added, dropped), shards, lambda key: "s")
+    assert touched["s"] == {"a": (1,), "c": (1,), "x": (1,), "d": (1,), "e": (3,)}
 
 
 def test_fingerprints_name_the_pages_whose_print_does_not_say_all_their_spec_holds() -> None:

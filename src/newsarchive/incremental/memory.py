@@ -120,8 +120,13 @@ class BuildState:
     other_diagnostics: tuple[Diagnostic, ...]
     template_digests: dict[str, str]
     chunks: int
-    #: The name of each saved chunk (see :mod:`~newsarchive.incremental.plankeys`).
+    #: The name and the key of each saved chunk (see :mod:`.plankeys`).
     chunk_ids: tuple[int, ...] = ()
+    chunk_keys: tuple[int | None, ...] = ()
+
+    def saved_chunks(self) -> dict[int, int | None]:
+        """The key of each saved chunk, by its name."""
+        return dict(zip(self.chunk_ids, self.chunk_keys, strict=True))
 
     def diagnostics(self) -> list[Diagnostic]:
         """The diagnostics in the order a full build reports them."""
@@ -311,13 +316,12 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
     (``prints.saved``) is neither pickled nor written again, and the index of
     the chunks is patched (:mod:`~newsarchive.incremental.plankeys`)."""
     chunks = plankeys.chunks_of(plan.specs, CHUNK)
-    keys: list[str | None] = [None] * len(chunks)
+    keys: list[int | None] = [None] * len(chunks)
     if prints is not None:
         keys = plankeys.chunk_keys(chunks, prints.found, prints.unsure)
-    ids = [plankeys.chunk_id(key, chunk) for key, chunk in zip(keys, chunks, strict=True)]
-    saved = () if prints is None or prints.saved is None else prints.saved
-    held = set(saved)
-    same = {n for n, key in enumerate(keys) if key is not None and ids[n] in held}
+    ids = [plankeys.chunk_id(chunk) for chunk in chunks]
+    saved = {} if prints is None or prints.saved is None else prints.saved
+    same = {n for n, key in enumerate(keys) if key is not None and saved.get(ids[n]) == key}
     out = config.output_dir
     deps = _deps_blobs(cache, out, chunks, ids, same, saved)
     # Sealed one by one as the cache takes them: the whole plan pickled at once
@@ -330,7 +334,7 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
         table=table_digest({p: r.digest for p, r in plan.sources.rows.items()}),
         counts=dict(counts), read_diagnostics=plan.read_diagnostics,
         other_diagnostics=plan.other_diagnostics, template_digests=digests,
-        chunks=len(chunks), chunk_ids=tuple(ids))
+        chunks=len(chunks), chunk_ids=tuple(ids), chunk_keys=tuple(keys))
     recounted = None if update is None else _recounted(cache, out, update.recount)
     blobs = itertools.chain(
         blobs, [(INDEX, seal(PlanIndex(plan.urls, plan.paths)))],
@@ -345,13 +349,13 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
 @dataclass(frozen=True, slots=True)
 class Prints:
     """The pages' fingerprints by output path, those that do not say all their spec
-    holds (see :func:`~newsarchive.pipeline.plan.spec.fingerprints`), and the ids
-    of the chunks the cache holds (from the saved state the build started from;
-    None without one, or when it was made from other inputs)."""
+    holds (see :func:`~newsarchive.pipeline.plan.spec.fingerprints`), and the
+    chunks the cache holds, the key of each by its name (from the saved state the
+    build started from; None without one, or when it was made from other inputs)."""
 
     found: Mapping[str, str]
     unsure: Collection[str]
-    saved: Sequence[int] | None
+    saved: Mapping[int, int | None] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,24 +366,25 @@ class _Deps:
 
 
 def _deps_blobs(cache: Cache, output_dir: Path, chunks: Sequence[Sequence[PageSpec]],
-                ids: Sequence[int], same: set[int], saved: Sequence[int]) -> _Deps:
+                ids: Sequence[int], same: set[int], saved: Mapping[int, int | None]) -> _Deps:
     """The index of which chunks show each entry: patched in the saved shards when
     few chunks changed (all but those numbered in ``same``; the cache holds the
     chunks ``saved``), else made again whole."""
-    kept = {ids[n] for n in same}
-    gone = [number for number in saved if number not in kept]
-    fresh = {ids[n]: chunks[n] for n in range(len(chunks)) if n not in same}
-    if same and max(len(gone), len(fresh)) <= plankeys.PATCH_SHARE * len(chunks):
-        blobs = cache.load_state(output_dir, [chunk_name(number) for number in gone])
-        old = {number: unseal(blobs.get(chunk_name(number))) for number in gone}
-        names = sorted({deps_shard(key) for chunk in (*old.values(), *fresh.values())
-                        for key in plankeys.entry_keys(chunk or ())})
-        loaded = {name: unseal(blob) for name, blob in cache.load_state(
-            output_dir, names).items()}
-        # A chunk or shard lost or damaged: the index is made again whole.
-        if all(isinstance(chunk, list) for chunk in old.values()) and all(
-                isinstance(loaded.get(name), dict) for name in names):
-            touched = plankeys.patched_deps(old, fresh, loaded, deps_shard)
-            return _Deps([(name, seal(shard)) for name, shard in sorted(touched.items())],
-                         [name for n in range(SHARDS) if (name := f"deps:{n}") not in touched])
+    new = {ids[n]: chunks[n] for n in range(len(chunks)) if n not in same}
+    planned = set(ids)
+    gone = [number for number in saved if number not in planned]
+    if same and len(new) + len(gone) <= plankeys.PATCH_SHARE * len(chunks):
+        wanted = [number for number in (*new, *gone) if number in saved]
+        blobs = cache.load_state(output_dir, [chunk_name(number) for number in wanted])
+        old = {number: unseal(blobs.get(chunk_name(number))) for number in wanted}
+        # A chunk lost or damaged: the index is made again whole.
+        if all(isinstance(chunk, list) for chunk in old.values()):
+            moved = plankeys.moves(old, new)
+            names = sorted({deps_shard(key) for key in moved[0].keys() | moved[1].keys()})
+            loaded = {name: unseal(blob) for name, blob in cache.load_state(
+                output_dir, names).items()}
+            if all(isinstance(loaded.get(name), dict) for name in names):
+                touched = plankeys.patched_deps(moved, loaded, deps_shard)
+                return _Deps([(name, seal(shard)) for name, shard in sorted(touched.items())],
+                             [name for n in range(SHARDS) if (name := f"deps:{n}") not in touched])
     return _Deps(shards(plankeys.full_deps(chunks, ids), deps_shard, "deps"), [])

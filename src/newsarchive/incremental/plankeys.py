@@ -8,12 +8,12 @@ written again took 4 s of an edit that names a new company.  Now:
 - the plan is cut into chunks where the output paths of its pages say
   (:func:`chunks_of`), so a page planned or dropped changes one chunk, not
   every chunk after it;
-- each chunk has a **key**, a digest of what its pickle holds made from what
-  the build has at hand (:func:`chunk_keys`), and is saved under a name made
-  from it (:func:`chunk_id`); the saved state lists those names, and a chunk
-  the cache holds already is neither pickled nor written again;
-- the index (``deps`` shards) is patched for the chunks that came and went
-  (:func:`patched_deps`) when they are few.
+- each chunk is saved under a name made from where it was cut (:func:`chunk_id`)
+  and has a **key**, a digest of what its pickle holds made from what the
+  build has at hand (:func:`chunk_keys`); the saved state lists both, and a
+  chunk the cache holds with the same key is neither pickled nor written again;
+- the index (``deps`` shards) is patched, when few chunks changed, for the
+  entries that came into a chunk or left it (:func:`patched_deps`).
 
 A chunk's key digests, for each of its pages, its fingerprint (output path,
 template, config, params and the digest and URL of each entry it shows or
@@ -34,8 +34,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from newsarchive.pipeline.plan import PageSpec
 
-__all__ = ["PATCH_SHARE", "chunk_id", "chunk_keys", "chunks_of", "entry_keys",
-           "full_deps", "patched_deps"]
+__all__ = ["PATCH_SHARE", "Moves", "chunk_id", "chunk_keys", "chunks_of", "entry_keys",
+           "full_deps", "moves", "patched_deps"]
 
 #: When more than this share of the chunks changed, the index is made again whole.
 PATCH_SHARE = 0.25
@@ -58,20 +58,20 @@ def chunks_of(specs: Sequence[PageSpec], size: int) -> list[Sequence[PageSpec]]:
     return chunks
 
 
-def chunk_id(key: str | None, chunk: Sequence[PageSpec]) -> int:
-    """The id a chunk is saved under: 60 bits of its key; for a chunk without one, of
-    a digest of its output paths (it is written by every save)."""
-    if key is None:
-        key = hashlib.sha256("\0".join(["unsure", *(spec.output_path for spec in chunk)])
-                             .encode("utf-8", "surrogatepass")).hexdigest()
-    return int(key[:15], 16)
+def chunk_id(chunk: Sequence[PageSpec]) -> int:
+    """The id a chunk is saved under: 60 bits of a digest of its last page's output
+    path, where it was cut; so a chunk whose pages changed but not its cut keeps
+    its id, and the index of the chunks changes only for the entries that came
+    into it or left it."""
+    path = chunk[-1].output_path.encode("utf-8", "surrogatepass")
+    return int(hashlib.sha256(path).hexdigest()[:15], 16)
 
 
 def chunk_keys(chunks: Sequence[Sequence[PageSpec]], prints: Mapping[str, str],
-               unsure: Collection[str]) -> list[str | None]:
-    """The key of each of ``chunks`` (see the module docstring); None for a chunk with
-    a page that has no fingerprint in ``prints`` or is among ``unsure``."""
-    keys: list[str | None] = []
+               unsure: Collection[str]) -> list[int | None]:
+    """The key of each of ``chunks`` (see the module docstring; 60 bits of it); None for
+    a chunk with a page that has no fingerprint in ``prints`` or is among ``unsure``."""
+    keys: list[int | None] = []
     for chunk in chunks:
         parts = [""]
         for spec in chunk:
@@ -81,8 +81,8 @@ def chunk_keys(chunks: Sequence[Sequence[PageSpec]], prints: Mapping[str, str],
                 break
             parts.append(f"{found}\0{spec.url}\0{spec.in_sitemap:d}\0{spec.article}\0"
                          f"{len(spec.keys)}\0{len(spec.links)}")
-        keys.append(hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass"))
-                    .hexdigest() if parts else None)
+        keys.append(int(hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass"))
+                        .hexdigest()[:15], 16) if parts else None)
     return keys
 
 
@@ -111,20 +111,31 @@ def full_deps(chunks: Sequence[Sequence[PageSpec]], ids: Sequence[int]
     return {key: tuple(sorted(numbers)) for key, numbers in deps.items()}
 
 
-def patched_deps(old: Mapping[int, Sequence[PageSpec]], new: Mapping[int, Sequence[PageSpec]],
-                 shards: Mapping[str, dict[str, tuple[int, ...]]],
-                 shard_of: Callable[[str], str]) -> dict[str, dict[str, tuple[int, ...]]]:
-    """The saved index ``shards`` (name to shard: those ``shard_of(key)`` names for
-    the keys the chunks hold) patched in place: the chunks ``old`` (id to pages)
-    are gone, the chunks ``new`` came; returns the shards it changed."""
+Moves = tuple[dict[str, set[int]], dict[str, set[int]]]
+
+
+def moves(old: Mapping[int, Sequence[PageSpec]], new: Mapping[int, Sequence[PageSpec]]) -> Moves:
+    """The entries that came into a chunk or left it when the chunks ``old`` (id to
+    pages, as saved) became ``new`` (a chunk in only one of them came or went):
+    key to the chunks it came into, and key to the chunks it left."""
     added: dict[str, set[int]] = defaultdict(set)
     dropped: dict[str, set[int]] = defaultdict(set)
-    for number, chunk in old.items():
-        for key in entry_keys(chunk):
+    for number in old.keys() | new.keys():
+        before = entry_keys(old.get(number, ()))
+        after = entry_keys(new.get(number, ()))
+        for key in before - after:
             dropped[key].add(number)
-    for number, chunk in new.items():
-        for key in entry_keys(chunk):
+        for key in after - before:
             added[key].add(number)
+    return added, dropped
+
+
+def patched_deps(moved: Moves, shards: Mapping[str, dict[str, tuple[int, ...]]],
+                 shard_of: Callable[[str], str]) -> dict[str, dict[str, tuple[int, ...]]]:
+    """The saved index ``shards`` (name to shard: those ``shard_of(key)`` names for
+    the keys of ``moved``, from :func:`moves`) patched in place; returns the
+    shards it changed."""
+    added, dropped = moved
     changed: dict[str, dict[str, tuple[int, ...]]] = {}
     for key in sorted(added.keys() | dropped.keys()):
         name = shard_of(key)

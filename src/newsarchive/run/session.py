@@ -273,7 +273,7 @@ class Session:
                       unsure: set[str]) -> None:
             """Cache work, done while the first pages render.  It waits for the dev server
             (:meth:`settle`), and in a one-shot edit for the search step, beside it."""
-            prints = memory.Prints(found, unsure, last.chunk_ids if last else None)
+            prints = memory.Prints(found, unsure, last.saved_chunks() if last else None)
             if saving and (self._defer_save or (not self._remember_last
                                                 and pages <= _SAVE_BESIDE_SEARCH)):
                 kept.append((plan, dict(counts), digests,
