@@ -320,10 +320,12 @@ def save(cache: Cache, config: Config, settings: str, plan: Plan, counts: Mappin
     if prints is not None:
         keys = plankeys.chunk_keys(chunks, prints.found, prints.unsure)
     ids = [plankeys.chunk_id(chunk) for chunk in chunks]
-    saved = {} if prints is None or prints.saved is None else prints.saved
-    same = {n for n, key in enumerate(keys) if key is not None and saved.get(ids[n]) == key}
     out = config.output_dir
-    deps = _deps_blobs(cache, out, chunks, ids, same, saved)
+    saved = {} if prints is None or prints.saved is None else prints.saved
+    held = cache.state_names(out) if saved else set()  # a chunk lost is written again
+    same = {n for n, key in enumerate(keys) if key is not None
+            and saved.get(ids[n]) == key and chunk_name(ids[n]) in held}
+    deps = _deps_blobs(cache, out, chunks, ids, same, saved, held)
     # Sealed one by one as the cache takes them: the whole plan pickled at once
     # was held beside the plan while the pages rendered.
     blobs: Iterable[tuple[str, bytes]] = (
@@ -366,14 +368,16 @@ class _Deps:
 
 
 def _deps_blobs(cache: Cache, output_dir: Path, chunks: Sequence[Sequence[PageSpec]],
-                ids: Sequence[int], same: set[int], saved: Mapping[int, int | None]) -> _Deps:
+                ids: Sequence[int], same: set[int], saved: Mapping[int, int | None],
+                held: set[str]) -> _Deps:
     """The index of which chunks show each entry: patched in the saved shards when
-    few chunks changed (all but those numbered in ``same``; the cache holds the
-    chunks ``saved``), else made again whole."""
+    few chunks changed (all but those numbered in ``same``; the saved state lists
+    the chunks ``saved``; the cache holds the blobs ``held``), else made again whole."""
     new = {ids[n]: chunks[n] for n in range(len(chunks)) if n not in same}
     planned = set(ids)
     gone = [number for number in saved if number not in planned]
-    if same and len(new) + len(gone) <= plankeys.PATCH_SHARE * len(chunks):
+    if (same and len(new) + len(gone) <= plankeys.PATCH_SHARE * len(chunks)
+            and all(f"deps:{n}" in held for n in range(SHARDS))):
         wanted = [number for number in (*new, *gone) if number in saved]
         blobs = cache.load_state(output_dir, [chunk_name(number) for number in wanted])
         old = {number: unseal(blobs.get(chunk_name(number))) for number in wanted}
