@@ -85,12 +85,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.errors import Diagnostic, build_os_hint
 from newsarchive.run.search_bundle import BUNDLE_DIR, LANGUAGE_NAMES, MANIFEST, Refusal
-from newsarchive.run.search_install import check_bundle_folder, install, read_bundle
+from newsarchive.run.search_install import check_bundle_folder, digests, install, read_bundle
 from newsarchive.run.search_pages import pages_to_index
 from newsarchive.run.search_parts import (
     OTHER,
     PARTS_DIR,
     PARTS_INDEX,
+    is_part_file,
     move_run,
     part_record,
     part_size_for,
@@ -261,13 +262,15 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
         size = part_size or part_size_for(sum(map(is_article_path, pages)))
         plan = plan_parts(output_dir, pages, old_parts, changed, size)
 
-    def run(key: str, pages: Sequence[str]) -> tuple[str | None, dict[str, Any], str]:
+    def run(key: str, pages: Sequence[str]
+            ) -> tuple[str | None, dict[str, Any], str, dict[str, str]]:
         folder = temp / f"run-{key}"
         failure = run_service(output_dir, pages, folder, {}, timeout, language,
-                              reuse=bundle / PARTS_DIR / key)
+                              reuse=bundle / PARTS_DIR / key, keep=is_part_file)
         if failure is not None:
-            return failure, {}, ""
-        return None, *part_record(folder, key, pages, size)
+            return failure, {}, "", {}
+        # The digests the install needs, taken here while the other parts are indexed.
+        return None, *part_record(folder, key, pages, size), digests(folder, only=is_part_file)
 
     try:
         results = run_parts(plan.dirty, plan.pages, run)
@@ -285,7 +288,7 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
     warning: Diagnostic | None = None
     staged.mkdir(parents=True, exist_ok=True)
     for key in plan.dirty:
-        _, record, problem = results[key]
+        _, record, problem, _ = results[key]
         warning = warning or _unordered(bundle / PARTS_DIR / key, problem)
         records[key] = record
         move_run(temp / f"run-{key}", staged / PARTS_DIR / key, shared=False)
@@ -312,7 +315,8 @@ def _index_into(output_dir: Path, temp: Path, language: str, timeout: float,
             parts_index(records), ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
         warning = warning or _names_or_warning(staged, where, records)
         kept = install(staged, bundle, temp, records,
-                       {key: plan.pages[key] for key in plan.dirty}, plan.gone, keep)
+                       {key: plan.pages[key] for key in plan.dirty}, plan.gone, keep,
+                       {key: results[key][3] for key in plan.dirty})
     except Refusal as refusal:
         return IndexResult("failed", seconds=time.perf_counter() - started,
                            diagnostic=refusal.diagnostic)

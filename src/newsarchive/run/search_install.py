@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -35,7 +35,7 @@ from newsarchive.run.search_bundle import (
     Refusal,
 )
 
-__all__ = ["FORMAT", "check_bundle_folder", "install", "is_bundle_path", "read_bundle",
+__all__ = ["FORMAT", "check_bundle_folder", "digests", "install", "is_bundle_path", "read_bundle",
            "read_manifest", "read_part", "read_parts"]
 
 #: The format of the manifests: 3 since each part has its own.  A bundle of an
@@ -173,18 +173,23 @@ def _part_manifest_bytes(files: Mapping[str, str], members: Sequence[str]) -> by
     return (json.dumps(manifest, separators=(",", ":")) + "\n").encode("ascii")
 
 
-def _digests(folder: Path, skipped: str = "") -> dict[str, str]:
-    """Every file under ``folder`` but in its folder ``skipped``: relative posix path to
-    the sha256 of its bytes."""
-    digests: dict[str, str] = {}
+def digests(folder: Path, skipped: str = "", only: Callable[[str], bool] | None = None
+            ) -> dict[str, str]:
+    """Every file under ``folder`` but in its folder ``skipped`` (and, with ``only``,
+    under a name at its top that ``only`` accepts): relative posix path to the sha256
+    of its bytes."""
+    found: dict[str, str] = {}
+    top = os.fspath(folder)
     for root, folders, files in os.walk(folder):
-        if root == os.fspath(folder) and skipped in folders:
-            folders.remove(skipped)
+        if root == top:
+            folders[:] = [name for name in folders
+                          if name != skipped and (only is None or only(name))]
+            files = [name for name in files if only is None or only(name)]
         for name in files:
             path = Path(root) / name
-            digests[path.relative_to(folder).as_posix()] = hashlib.sha256(
+            found[path.relative_to(folder).as_posix()] = hashlib.sha256(
                 path.read_bytes()).hexdigest()
-    return digests
+    return found
 
 
 def _has_bytes(path: Path, data: bytes) -> bool:
@@ -253,7 +258,8 @@ def _remove(bundle: Path, relative: str) -> None:
 
 def install(staged: Path, bundle: Path, temp: Path, records: Mapping[str, Mapping[str, Any]],
             indexed: Mapping[str, Sequence[str]], gone: Collection[str] = (),
-            keep: Mapping[str, str] | None = None) -> list[str]:
+            keep: Mapping[str, str] | None = None,
+            known: Mapping[str, Mapping[str, str]] | None = None) -> list[str]:
     """Make ``bundle`` hold the index staged in ``staged``, touching only what this step
     wrote, and return the files of ``bundle`` no manifest lists (the user's), sorted.
 
@@ -263,6 +269,8 @@ def install(staged: Path, bundle: Path, temp: Path, records: Mapping[str, Mappin
     unread.  ``gone``: parts of the installed index to delete.  The files of
     ``staged`` outside ``parts/`` replace those of the installed bundle, but
     ``keep`` (relative path to sha256: files its manifest lists, left as they are).
+    ``known``: the :func:`digests` of parts of ``indexed`` already taken (each
+    in the thread that indexed it, while other parts were being indexed).
 
     On a fresh output ``staged`` (with its manifests) is renamed to ``bundle``.
     Otherwise each file whose bytes changed is moved in with
@@ -273,8 +281,9 @@ def install(staged: Path, bundle: Path, temp: Path, records: Mapping[str, Mappin
     unlisted, and the next indexes those parts again).
     Raises :class:`Refusal` (before writing anything) or :class:`OSError`.
     """
-    fresh = _digests(staged, PARTS_DIR)
-    part_files = {key: _digests(staged / PARTS_DIR / key) for key in indexed}
+    fresh = digests(staged, PARTS_DIR)
+    part_files = {key: dict((known or {})[key]) if key in (known or {})
+                  else digests(staged / PARTS_DIR / key) for key in indexed}
     top = {**(keep or {}), **fresh}
     manifest = _manifest_bytes(top, records)
     part_manifests = {key: _part_manifest_bytes(part_files[key], pages)

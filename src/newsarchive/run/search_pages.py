@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from html import escape, unescape
 from pathlib import Path
 
@@ -47,26 +48,52 @@ def pages_to_index(output_dir: Path, folders: Sequence[str] = ("",)) -> list[str
     Hidden files and folders, ``pagefind/`` and folders reached through a
     symbolic link are skipped.  ``folders`` (relative, each ending in ``/``;
     ``""`` for the whole output folder) limits the walk to those folders.
+    The folders below the first level are walked by a few threads at once:
+    listing a folder the kernel no longer has in memory waits on the disk,
+    which here made the walk of a 100,000-article site 22 s instead of 6 s.
     """
     found: list[str] = []
-    pending = [(os.path.join(output_dir, prefix), prefix) for prefix in folders
-               if not _through_link(output_dir, prefix)]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if prefix or name != BUNDLE_DIR:
-                    pending.append((entry.path, f"{prefix}{name}/"))
-            elif name.endswith(".html"):
-                found.append(prefix + name)
+    below: list[tuple[str, str]] = []
+    for prefix in folders:
+        if not _through_link(output_dir, prefix):
+            _scan(os.path.join(output_dir, prefix), prefix, found, below)
+    if len(below) > 1:
+        with ThreadPoolExecutor(min(_READERS, len(below))) as pool:
+            for pages in pool.map(_walk, below):
+                found.extend(pages)
+    elif below:
+        found.extend(_walk(below[0]))
     return sorted(found)
+
+
+#: How many threads read the output folder at once (:func:`pages_to_index`).
+_READERS = 4
+
+
+def _scan(folder: str, prefix: str, found: list[str], pending: list[tuple[str, str]]) -> None:
+    """The HTML files of one folder into ``found``, its folders to walk into ``pending``."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if prefix or name != BUNDLE_DIR:
+                pending.append((entry.path, f"{prefix}{name}/"))
+        elif name.endswith(".html"):
+            found.append(prefix + name)
+
+
+def _walk(start: tuple[str, str]) -> list[str]:
+    """The HTML files under the folder ``start`` (its path and relative prefix)."""
+    found: list[str] = []
+    pending = [start]
+    while pending:
+        _scan(*pending.pop(), found, pending)
+    return found
 
 
 def _through_link(output_dir: Path, prefix: str) -> bool:
@@ -128,7 +155,7 @@ def page_for_index(content: str, default_language: str = "") -> str:
     gets its missing language.
     """
     html = _HTML_TAG.search(content)
-    body = _BODY_TAG.search(content)
+    body = _body_tag(content)
     language = _lang_of(body.group()) if body else ""
     if html is not None and not language and not _lang_of(html.group()):
         language = default_language
@@ -139,7 +166,7 @@ def page_for_index(content: str, default_language: str = "") -> str:
         tag = _LANG.sub("", html.group())
         content = (content[:html.start()] + f'{tag[:-1].rstrip()} lang="{escape(language)}">'
                    + content[html.end():])
-        body = _BODY_TAG.search(content)
+        body = _body_tag(content)
     if body is None:
         return content
     inner = content[body.end():_end_of(content, body)]
@@ -155,6 +182,7 @@ def page_for_index(content: str, default_language: str = "") -> str:
 _ATTRIBUTE = re.compile(r"data-pagefind-(body|filter|meta|sort|ignore)\b")
 _START_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\b[^>]*>")
 _PREFIX = "data-pagefind-"
+_PREFIX_BYTES = _PREFIX.encode("ascii")
 _WORD = re.compile(r"\w")
 #: Pagefind's default title and image are the page's first heading and image.
 _HEADING_OR_IMAGE = re.compile(r"<(?:h1|img)\b", re.IGNORECASE)
@@ -187,8 +215,41 @@ def _marks(page: str) -> list[tuple[str, re.Match[str], int]]:
 
 
 def _lower_case(page: str) -> bool:
-    """Whether every Pagefind attribute of ``page`` is written in lower case."""
-    return page.count(_PREFIX) == page.lower().count(_PREFIX)
+    """Whether every Pagefind attribute of ``page`` is written in lower case.
+
+    Only ASCII letters are folded: ``str.lower`` turns no other character into
+    one of the prefix's (U+0130 becomes ``i`` and a combining dot, U+212A
+    ``k``), so the count is the same as in ``page.lower()``, in a sixth of the
+    time on a page with a few non-ASCII characters."""
+    return page.count(_PREFIX) == _ascii_folded(page).count(_PREFIX_BYTES)
+
+
+def _ascii_folded(text: str) -> bytes:
+    """``text`` in UTF-8 with its ASCII letters in lower case, every other byte as it is."""
+    return text.encode("utf-8", "surrogatepass").lower()
+
+
+#: Characters that a case-blind pattern matches to the ``i`` of the body mark.
+_DOTTED_I = ("\u0130", "\u0131")
+
+
+def _body_tag(content: str) -> re.Match[str] | None:
+    """``_BODY_TAG.search(content)``, without trying the pattern at every ``<``.
+
+    A match holds the mark and no ``>`` before it, so none starts before the
+    ``>`` that precedes the first place the mark is written in any case; the
+    pattern is tried from there.  Only ASCII letters are folded to find that
+    place: a case-blind pattern matches no other character to a letter of the
+    mark but U+0130 and U+0131 (capital I with a dot, small i without one) to
+    its ``i``, and a page holding either is searched whole."""
+    if any(letter in content for letter in _DOTTED_I):
+        return _BODY_TAG.search(content)
+    folded = _ascii_folded(content)
+    first = folded.find(BODY_MARK)
+    if first < 0:
+        return None
+    start = len(folded[:first].decode("utf-8", "surrogatepass"))
+    return _BODY_TAG.search(content, content.rfind(">", 0, start) + 1)
 
 
 def trimmed(page: str) -> str:

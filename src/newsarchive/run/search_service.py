@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,9 +48,11 @@ def _requests(output_dir: Path, pages: Sequence[str], index_id: int,
         yield {"type": "AddRecord", "index_id": index_id, "url": f"#{language}",
                "content": "newsarchive", "language": language, "meta": {"title": ""}}
     sent = 0
+    folder = os.fspath(output_dir)
     for only_marked in (True, False):
         for page in pages:
-            content = (output_dir / page).read_bytes()
+            with open(os.path.join(folder, page), "rb") as handle:
+                content = handle.read()
             if only_marked and BODY_MARK not in content:
                 continue
             sent += 1
@@ -96,26 +98,36 @@ def _responses(stdout: IO[bytes]) -> Iterator[dict[str, Any]]:
 _CONTENT_NAMED = ("fragment/", "index/")
 
 
-def _write_files(payload: Mapping[str, Any], staged: Path, reuse: Path | None = None
-                 ) -> str | None:
+def _write_files(payload: Mapping[str, Any], staged: Path, reuse: Path | None = None,
+                 keep: Callable[[str], bool] | None = None) -> str | None:
     """Write the files of a ``GetFiles`` response into ``staged``; None, else what is wrong.
 
     A page's fragment or an index chunk that ``reuse`` (the installed index of the
     same part) holds with the same bytes is linked from there instead of written:
     an edit gets back its part's 1,000 files or so, nearly all unchanged, and
     making a file costs far more than a link (0.75 s against 0.02 s for a
-    thousand, on a file system where many were just deleted).
+    thousand, on a file system where many were just deleted).  With ``keep``
+    only the files whose path it accepts are written: each part's run answers
+    with the scripts and language files too (650 KB), which only the index
+    loaded first needs.
     """
     files = payload.get("files")
     if not isinstance(files, list):
         return "no files in its answer"
+    if reuse is not None and not os.path.isdir(reuse):  # (a part indexed the first time)
+        reuse = None
+    made: set[Path] = set()
     for file in files:
         path = file.get("path") if isinstance(file, dict) else None
         content = file.get("content") if isinstance(file, dict) else None
         if not (isinstance(path, str) and is_bundle_path(path) and isinstance(content, str)):
             return f"an unexpected file in its answer: {str(path)[:80]!r}"
+        if keep is not None and not keep(path):
+            continue
         target = staged / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         data = base64.b64decode(content, validate=True)
         if not (reuse is not None and path.startswith(_CONTENT_NAMED)
                 and _linked(reuse / path, target, data)):
@@ -171,7 +183,8 @@ def pagefind_command() -> list[str]:
 def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
                 config: Mapping[str, str], timeout: float,
                 default_language: str = "", anchors: Sequence[str] = (),
-                reuse: Path | None = None) -> str | None:
+                reuse: Path | None = None, keep: Callable[[str], bool] | None = None
+                ) -> str | None:
     """Index ``pages`` of ``output_dir`` through ``python -m pagefind --service`` into ``staged``.
 
     The pages are sent in the given order, which is the order Pagefind numbers
@@ -185,8 +198,8 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
     pages whose ``<html>`` has none (see :func:`page_for_index`).  The
     extended binary (Chinese and Japanese segmented) runs when
     ``pagefind-bin-extended`` is installed, else the plain one
-    (:func:`pagefind_command`).  ``anchors``: see :func:`_requests`; ``reuse``: see
-    :func:`_write_files`.
+    (:func:`pagefind_command`).  ``anchors``: see :func:`_requests`; ``reuse`` and
+    ``keep``: see :func:`_write_files`.
     """
     command = [*pagefind_command(), "--service"]
     with tempfile.TemporaryFile() as stderr, subprocess.Popen(
@@ -201,7 +214,7 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
         timer.start()
         try:
             problem = _converse(process, output_dir, pages, staged, config,
-                                default_language, anchors, reuse)
+                                default_language, anchors, reuse, keep)
         finally:
             timer.cancel()
             status = process.wait()
@@ -216,7 +229,8 @@ def run_service(output_dir: Path, pages: Sequence[str], staged: Path,
 
 def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequence[str],
               staged: Path, config: Mapping[str, str], default_language: str,
-              anchors: Sequence[str] = (), reuse: Path | None = None) -> str | None:
+              anchors: Sequence[str] = (), reuse: Path | None = None,
+              keep: Callable[[str], bool] | None = None) -> str | None:
     """Send the requests of :func:`_requests` to the started service and read its answers.
 
     Returns ``None`` once the bundle is written, else what went wrong (``""``
@@ -258,7 +272,7 @@ def _converse(process: subprocess.Popen[bytes], output_dir: Path, pages: Sequenc
         writers[0].start()
         for payload in responses:
             if payload.get("type") == "GetFiles":
-                return _write_files(payload, staged, reuse)
+                return _write_files(payload, staged, reuse, keep)
             if payload.get("type") == "Error":
                 return _error_message(payload)
         return ""
