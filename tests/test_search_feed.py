@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.run import search_pages, search_parts, search_service
+from newsarchive.run import search_pages, search_service
 from newsarchive.run.search_install import digests
 from newsarchive.run.search_pages import _BODY_TAG, _body_tag, _lower_case, pages_to_index
 from newsarchive.run.search_parts import is_part_file, marked_pages, move_run

@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from browser_fixtures import BASE_URL, HOSTILE_TITLE, BuiltSite
 from newsarchive.pipeline.render import json_ld
 
@@ -150,6 +152,16 @@ def test_json_ld_filter_escapes_and_drops_empty_values() -> None:
                     '\\u0026 \\u2028","datePublished":"2000-12-28T02:00:00+00:00",'
                     '"position":0}')
     assert json.loads(text)["headline"] == "</script><!-- & \u2028"
+
+
+@pytest.mark.parametrize(("character", "escape"), [
+    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029")])
+def test_json_ld_escapes_each_unsafe_character_alone(character: str, escape: str) -> None:
+    text = str(json_ld({"headline": f"a{character}b", "about": "plain"}))
+    assert text == f'{{"headline":"a{escape}b","about":"plain"}}'
+    assert character not in text
+    assert str(json_ld({"headline": "a\u00b7b"})) == '{"headline":"a\u00b7b"}'
 
 
 def test_front_page_is_a_website_with_a_search_action(built_site: BuiltSite) -> None:
