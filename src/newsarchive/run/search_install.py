@@ -281,9 +281,10 @@ def install(staged: Path, bundle: Path, temp: Path, records: Mapping[str, Mappin
     unlisted, and the next indexes those parts again).
     Raises :class:`Refusal` (before writing anything) or :class:`OSError`.
     """
+    known = known or {}
     fresh = digests(staged, PARTS_DIR)
-    part_files = {key: dict((known or {})[key]) if key in (known or {})
-                  else digests(staged / PARTS_DIR / key) for key in indexed}
+    part_files = {key: dict(known[key]) if key in known else digests(staged / PARTS_DIR / key)
+                  for key in indexed}
     top = {**(keep or {}), **fresh}
     manifest = _manifest_bytes(top, records)
     part_manifests = {key: _part_manifest_bytes(part_files[key], pages)
