@@ -26,14 +26,17 @@ def seed_article() -> tuple[str, str]:
 
 
 def test_public_api() -> None:
-    assert topics.__all__ == ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
+    assert topics.__all__ == ["SUBJECTS", "TAXONOMIES", "CountryEvidence", "country_evidence",
+                              "extract_terms", "place_parent"]
     assert len(topics.SUBJECTS) == 17
 
 
 def test_seed_terms_pinned() -> None:
     title, body = seed_article()
     assert extract_terms(title, body, DEFAULT) == {
-        "places": ("Iran", "Russia", "United States", "Afghanistan"),
+        # Afghanistan, named once as a topic of the talks, is taken away by the
+        # second opinion on countries (topics/countries.py)
+        "places": ("Iran", "Russia", "United States"),
         "people": ("Igor Sergeyev", "Mohammad Khatami", "Ali Shamkhani", "Kamal Kharazi"),
         "organizations": ("NATO",),
         "subjects": ("politics", "conflict, war and peace"),

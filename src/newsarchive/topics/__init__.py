@@ -6,7 +6,8 @@ It is pure and deterministic; the word lists are loaded once per process
 ``salience`` (tokens, position weights, ranking), ``gazetteer`` (data files,
 longest-match lookup), ``places`` (with ``towns``: datelines and small towns;
 ``hierarchy``: city -> region -> country, ambiguous names; ``clauses`` and ``trade``:
-where a mention sits, markets and commenting countries),
+where a mention sits, markets and commenting countries; ``countries``: a learned
+second opinion on the countries the rules attach),
 ``people``, ``organizations`` (with ``org_mentions``: mentions in passing, in lists),
 ``subjects`` (with ``classifier``: the main subject
 from the whole article);
@@ -19,19 +20,23 @@ path of ``intl``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from operator import itemgetter
 
 from newsarchive.config import DERIVED_TAXONOMIES, TopicSettings
+from newsarchive.topics.countries import MIN_TOKENS, Row, country_rows, vetoed
+from newsarchive.topics.countries import load_model as load_countries_model
 from newsarchive.topics.gazetteer import Entity, Gazetteer, load_gazetteer, match_entities
 from newsarchive.topics.hierarchy import attach_ancestors, place_parent
 from newsarchive.topics.organizations import find_org_candidates, score_organizations
 from newsarchive.topics.people import find_people
 from newsarchive.topics.places import score_places
-from newsarchive.topics.salience import rank, split_words, tokenize
+from newsarchive.topics.salience import Document, rank, split_words, tokenize
 from newsarchive.topics.scripts import detect_group
 from newsarchive.topics.subjects import SUBJECTS, find_subjects
 
-__all__ = ["SUBJECTS", "TAXONOMIES", "extract_terms", "place_parent"]
+__all__ = ["SUBJECTS", "TAXONOMIES", "CountryEvidence", "country_evidence", "extract_terms",
+           "place_parent"]
 
 #: The taxonomies this package derives, in output order.
 TAXONOMIES: tuple[str, ...] = DERIVED_TAXONOMIES
@@ -85,6 +90,77 @@ def _intl_terms(title: str, text: str, group: str, settings: TopicSettings,
     return {t: places if t == "places" else () for t in enabled}
 
 
+@dataclass(frozen=True)
+class CountryEvidence:
+    """What the learned second opinion on countries reads (:mod:`.countries`): the
+    features of every country the article names or the rules attach, the countries
+    the rules attached, and those it may not take away."""
+
+    rows: dict[str, Row]
+    attached: tuple[str, ...]
+    guarded: frozenset[str]
+
+
+def _root(name: str) -> str:
+    """The end of ``name``'s chain of parents (a city's or region's country)."""
+    seen = {name}
+    parent = place_parent(name)
+    while parent is not None and parent not in seen:
+        seen.add(parent)
+        name, parent = parent, place_parent(parent)
+    return name
+
+
+def _entities(doc: Document, settings: TopicSettings, gazetteer: Gazetteer, dateline: str,
+              every: bool = False, judged: bool = True
+              ) -> tuple[dict[str, dict[str, float]], CountryEvidence]:
+    """Scores of the places, people and organizations of ``doc`` by the rules, and the
+    evidence on the countries among the places: the features of the countries the
+    model may take away (none unless ``judged``), or (``every``) of every country
+    named or attached."""
+    threshold = settings.min_salience
+    extra = _alias_surfaces(settings.aliases, gazetteer)
+    for first, candidates in find_org_candidates(doc, gazetteer).items():
+        extra.setdefault(first, []).extend(candidates)
+    extra_table = {k: tuple(sorted(v, key=lambda c: -len(c[0]))) for k, v in extra.items()}
+    words = tuple(map(itemgetter(0), doc.tokens))  # a C loop (hot)
+    matches = match_entities(words, gazetteer, extra_table)
+    entity_tokens = frozenset(k for m in matches if m.entity.name
+                              for k in range(m.start, m.end))
+    people = find_people(doc, gazetteer, entity_tokens)
+    sure: set[str] = set()  # the dateline's, and countries that act
+    places = score_places(doc, matches, entity_tokens, people, gazetteer, threshold, dateline,
+                          sure)
+    found = {
+        "places": places,
+        "people": dict(people.scores),
+        "organizations": score_organizations(doc, matches, people.covered, gazetteer),
+    }
+    known = gazetteer.places
+    kept = [name for name, score in places.items() if score >= threshold]
+    attached = tuple(name for name in kept
+                     if name in known and known[name].kind == "country")
+    # a country that acts, holds a city or region of the story, or is the dateline's
+    guarded = {_root(name) for name in kept if name not in attached} | sure
+    undecided = [name for name in attached if name not in guarded]
+    rows: dict[str, Row] = {}
+    if every and attached:  # training: every country named
+        rows = country_rows(doc.tokens, matches, known, attached)
+    elif judged and undecided and len(doc.tokens) >= MIN_TOKENS:  # it may take these away
+        rows = country_rows(doc.tokens, matches, known, (), undecided)
+    return found, CountryEvidence(rows, attached, frozenset(guarded))
+
+
+def country_evidence(title: str, text: str, settings: TopicSettings, dateline: str = ""
+                     ) -> CountryEvidence:
+    """The evidence :func:`extract_terms` gives the second opinion on countries, for
+    the training script (``benchmarks/train_countries.py``); empty for text in a
+    non-Latin script."""
+    if detect_group(title, text):
+        return CountryEvidence({}, (), frozenset())
+    return _entities(tokenize(title, text), settings, load_gazetteer(), dateline, True)[1]
+
+
 def extract_terms(title: str, text: str, settings: TopicSettings, dateline: str = ""
                   ) -> dict[str, tuple[str, ...]]:
     """Derive topic terms from an article.
@@ -118,21 +194,12 @@ def extract_terms(title: str, text: str, settings: TopicSettings, dateline: str 
         result["subjects"] = _rename(subjects, settings.aliases, blocked)
     if enabled == ["subjects"]:
         return result
-    extra = _alias_surfaces(settings.aliases, gazetteer)
-    for first, candidates in find_org_candidates(doc, gazetteer).items():
-        extra.setdefault(first, []).extend(candidates)
-    extra_table = {k: tuple(sorted(v, key=lambda c: -len(c[0]))) for k, v in extra.items()}
-    words = tuple(map(itemgetter(0), doc.tokens))  # a C loop (hot)
-    matches = match_entities(words, gazetteer, extra_table)
-    entity_tokens = frozenset(k for m in matches if m.entity.name
-                              for k in range(m.start, m.end))
-    people = find_people(doc, gazetteer, entity_tokens)
-    found = {
-        "places": score_places(doc, matches, entity_tokens, people, gazetteer, threshold,
-                               dateline),
-        "people": dict(people.scores),
-        "organizations": score_organizations(doc, matches, people.covered, gazetteer),
-    }
+    found, evidence = _entities(doc, settings, gazetteer, dateline,
+                                judged=settings.country_model)
+    if evidence.rows:  # the learned second opinion (countries.py)
+        for country in vetoed(evidence.rows, evidence.attached, evidence.guarded,
+                              load_countries_model()):
+            found["places"][country] = 0.0
     for taxonomy in ("places", "people", "organizations"):
         if taxonomy in enabled:
             ranked = rank(found[taxonomy], threshold, blocked)

@@ -139,11 +139,13 @@ def _anchor_group(group: list[int], kept: list[tuple[Match, bool, bool]],
 
 def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozenset[int],
                  people: People, gazetteer: Gazetteer, threshold: float,
-                 given_dateline: str = "") -> dict[str, float]:
+                 given_dateline: str = "", sure: set[str] | None = None
+                 ) -> dict[str, float]:
     """Final salience of each place; only names reaching ``threshold`` are kept.
 
     ``given_dateline``: one a reader took out of the body (``PARIS, Dec. 28``), else
-    the dateline is read at the start of the lead.
+    the dateline is read at the start of the lead.  ``sure`` (when given) receives the
+    dateline's place and country, and every country found to act (deeds, metonyms).
 
     ``entity_tokens`` are the tokens of ``matches`` that name an entity.  Cities
     need a locative mention and the threshold without the bonus; continents and
@@ -211,8 +213,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
                 scores[parent] = scores.get(parent, 0.0) + tokens[start].weight
                 named.add(parent)
             continue
-        if names_agreement(tokens, end):
-            continue  # "the Uruguay Round", "the Kyoto Protocol": a name, not a place
+        if names_agreement(tokens, end) or (end < len(tokens) and tokens[end].text == "$"):
+            continue  # "the Uruguay Round", "US$34.5 billion": a name or a currency
         if dateline_town and entity.name == dateline_town:
             continue  # "ATHENS, Ga.": the town, not the Greek capital
         if start < dateline_end and entity.name == qualifier:
@@ -368,6 +370,8 @@ def score_places(doc: Document, matches: Sequence[Match], entity_tokens: frozens
         elif name in acting:
             total = max(total, threshold)
         final[name] = total
+    if sure is not None:
+        sure.update(acting, metonyms, filter(None, (dateline_place, dateline_country)))
     for name in metonyms:  # "Moscow promised humanitarian aid": the country acts
         final[name] = max(final.get(name, 0.0), threshold)
     if dateline_place and (DATELINE_ALWAYS or not lead_sites - {dateline_country}):

@@ -110,11 +110,13 @@ _RESIDENCE = frozenset({"living", "live", "lives", "lived", "based", "born", "ra
                         "once", "staying", "stayed", "exile", "treatment", "holidaying",
                         "vacationing", "available"})
 #: Plural nouns before ``in`` naming others elsewhere: ``Operators in Germany and
-#: Britain``, ``Regulators in Europe, China and Canada``.
+#: Britain``, ``Regulators in Europe, China and Canada``, ``Markets in Tokyo, Singapore
+#: and Sydney also fell``.
 _OTHERS = frozenset({"operators", "regulators", "rivals", "peers", "users", "viewers",
                      "audiences", "fans", "listeners", "carriers", "companies", "firms",
                      "manufacturers", "makers", "retailers", "investors", "traders",
-                     "dealers", "brokers", "analysts", "economists"})
+                     "dealers", "brokers", "analysts", "economists", "markets", "bourses",
+                     "exchanges", "stocks"})
 #: A future meeting: an auxiliary before the place and a time after it in the sentence.
 _FUTURE = frozenset({"will", "due", "scheduled", "expected", "opens", "open"})
 _LATER = frozenset({"next", "later", "tomorrow", "scheduled", "January", "February",

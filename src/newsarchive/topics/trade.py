@@ -80,7 +80,8 @@ def abbreviated_adjective(tokens: Sequence[Token], start: int, end: int) -> bool
         return True
     word = following.text
     # "the UK pledged £5m": a deed's verb, not a noun
-    return word[:1].islower() and word.isalpha() and word not in _NOT_NOUNS and \
+    # "a U.S. short-seller's report": a hyphenated noun too
+    return word[:1].islower() and word.replace("-", "").isalpha() and word not in _NOT_NOUNS and \
         word not in DEED_VERBS
 
 
