@@ -34,12 +34,14 @@ ELECTION = ("SANTIAGO, Oct 24 - Chile's Congress elected Senator Pablo Ortega as
             "would respect the vote of Congress. Crowds gathered outside the presidential "
             "palace to celebrate, and the new president told them the country had chosen its "
             "own road. He takes office on Nov 3.\n\n{}")
-COMMENT = ("In Washington, the State Department said the United States would maintain correct "
-           "relations with the new government.")
+# Background the rules attach the United States for (a locative in the past), which
+# the model reads as passing; a deed it does not take away.
+COMMENT = ("Ortega studied medicine in the United States in the 1950s, and he told reporters "
+           "he admired American universities.")
 DEED = "The United States cut off all aid to Chile on Sunday and recalled its ambassador."
 
 
-def test_a_country_that_only_comments_is_taken_away_one_that_acts_is_not() -> None:
+def test_a_country_named_in_passing_is_taken_away_one_that_acts_is_not() -> None:
     comment, deed = ELECTION.format(COMMENT), ELECTION.format(DEED)
     assert "United States" not in places("Ortega confirmed", comment)
     assert "United States" in places("Ortega confirmed", deed)

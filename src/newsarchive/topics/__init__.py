@@ -93,8 +93,9 @@ def _intl_terms(title: str, text: str, group: str, settings: TopicSettings,
 @dataclass(frozen=True)
 class CountryEvidence:
     """What the learned second opinion on countries reads (:mod:`.countries`): the
-    features of every country the article names or the rules attach, the countries
-    the rules attached, and those it may not take away."""
+    features of the countries it may take away (for training, of every country the
+    article names or the rules attach), the countries the rules attached, and those
+    it may not take away."""
 
     rows: dict[str, Row]
     attached: tuple[str, ...]
@@ -169,7 +170,9 @@ def extract_terms(title: str, text: str, settings: TopicSettings, dateline: str 
     separated by blank lines; the first is the lead).  Returns one key per
     enabled taxonomy among places/people/organizations/subjects (in that
     order), each a tuple of canonical names, most salient first.  A term is
-    attached when its salience reaches ``settings.min_salience``;
+    attached when its salience reaches ``settings.min_salience`` (a country the rules
+    attach may be taken away by the second opinion of :mod:`.countries`, unless
+    ``settings.country_model`` is off);
     ``settings.aliases`` rename terms (alias -> canonical) and add surface forms;
     ``settings.block`` removes terms.  ``dateline`` is the dateline a reader took
     out of the body (``Article.dateline``: ``PARIS, Dec. 28``); it is always a place
