@@ -77,12 +77,11 @@ def second_countries(names: list[str]) -> tuple[set[str], list[str]]:
 
 
 def _tally(pairs: list[tuple[set[str], set[str]]]) -> dict[str, float | int]:
-    tp = sum(len(p & g) for p, g in pairs)
-    fp = sum(len(p - g) for p, g in pairs)
-    fn = sum(len(g - p) for p, g in pairs)
-    return {"precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
-            "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
-            "tp": tp, "fp": fp, "fn": fn}
+    tally = te.Tally()
+    for predicted, gold in pairs:
+        te._count(tally, "", "countries", predicted, gold)
+    return {"precision": round(tally.precision, 4), "recall": round(tally.recall, 4),
+            "tp": tally.tp, "fp": tally.fp, "fn": tally.fn}
 
 
 def measure(splits: list[str]) -> dict[str, Any]:

@@ -46,13 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-model", action="store_true",
                         help="cue words alone for subjects (topics.subject_model: false)")
+    parser.add_argument("--no-country-model", action="store_true",
+                        help="the place rules alone for countries (topics.country_model: false)")
     args = parser.parse_args(argv)
     print(f"$ python benchmarks/topics_speed.py --repeat {args.repeat}"
-          + (" --no-model" if args.no_model else ""))
+          + (" --no-model" if args.no_model else "")
+          + (" --no-country-model" if args.no_country_model else ""))
     start = time.perf_counter()
     load_gazetteer()
     print(f"data load (once per process): {(time.perf_counter() - start) * 1000:.1f} ms")
-    settings = TopicSettings(subject_model=not args.no_model)
+    settings = TopicSettings(subject_model=not args.no_model,
+                             country_model=not args.no_country_model)
     corpus = articles()
     words = statistics.mean(len(body.split()) for _, body in corpus)
     for title, body in corpus:

@@ -118,6 +118,7 @@ def loso(table: Sequence[Article]) -> None:
             ev = article.evidence
             # the rules' countries: those attached, and those of attached places
             ruled = evaluation.countries(set(ev.attached) | ev.guarded)
+            # (every labelled article is longer than MIN_TOKENS: the model judges all)
             kept = ruled - vetoed(ev.rows, ev.attached, ev.guarded, weights)
             for who, chosen in (("r", ruled), ("m", kept)):
                 counts[f"{who}tp"] += len(chosen & article.gold)

@@ -27,7 +27,7 @@ from newsarchive.config import DERIVED_TAXONOMIES, TopicSettings
 from newsarchive.topics.countries import MIN_TOKENS, Row, country_rows, vetoed
 from newsarchive.topics.countries import load_model as load_countries_model
 from newsarchive.topics.gazetteer import Entity, Gazetteer, load_gazetteer, match_entities
-from newsarchive.topics.hierarchy import attach_ancestors, place_parent
+from newsarchive.topics.hierarchy import attach_ancestors, place_chain, place_parent
 from newsarchive.topics.organizations import find_org_candidates, score_organizations
 from newsarchive.topics.people import find_people
 from newsarchive.topics.places import score_places
@@ -102,16 +102,6 @@ class CountryEvidence:
     guarded: frozenset[str]
 
 
-def _root(name: str) -> str:
-    """The end of ``name``'s chain of parents (a city's or region's country)."""
-    seen = {name}
-    parent = place_parent(name)
-    while parent is not None and parent not in seen:
-        seen.add(parent)
-        name, parent = parent, place_parent(parent)
-    return name
-
-
 def _entities(doc: Document, settings: TopicSettings, gazetteer: Gazetteer, dateline: str,
               every: bool = False, judged: bool = True
               ) -> tuple[dict[str, dict[str, float]], CountryEvidence]:
@@ -142,7 +132,8 @@ def _entities(doc: Document, settings: TopicSettings, gazetteer: Gazetteer, date
     attached = tuple(name for name in kept
                      if name in known and known[name].kind == "country")
     # a country that acts, holds a city or region of the story, or is the dateline's
-    guarded = {_root(name) for name in kept if name not in attached} | sure
+    guarded = {(place_chain(name) or (name,))[-1] for name in kept if name not in attached}
+    guarded |= sure
     undecided = [name for name in attached if name not in guarded]
     rows: dict[str, Row] = {}
     if every and attached:  # training: every country named
