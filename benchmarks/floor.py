@@ -17,14 +17,27 @@ does around it.  This script measures, in one run, the parts taking turns:
 - ``markdown``: every article's body rendered by markdown-it-py alone, in one
   process;
 - ``topics``: the automatic topics of every article (``extract_terms`` with
-  the default settings, the data loaded first and not timed), in one process.
+  the default settings, the data loaded first and not timed), in one process;
+- ``templates``: the time Jinja spends inside ``Template.render`` for every page
+  of a build of the same articles (the default settings without the search
+  step) run in this process on one core: the pages' contexts are built outside
+  the clock, the theme's filters and macros that the templates call inside it;
+- ``yaml``: the front matter of every source parsed with the C loader.
+
+With ``--build bare`` it measures instead what the bare build (topics and
+search off, ``compare.py``'s like-for-like row) cannot go below, against issue
+17's target 2 (half of Hugo's wall at 10,000 articles, Hugo's wall at 1,000):
+beside Hugo, ``markdown``, ``writes`` (every file of the bare build's output),
+``yaml`` and ``templates`` (of a bare build).  Each part is work that build
+must do whatever the code around it.
 
 Then it prints the bound that follows on ``os.cpu_count()`` cores: the default
-build does all four parts' work and more (reading the sources, YAML, planning,
-rendering every page with the templates), so its wall cannot be below the four
-parts' CPU divided by the cores, even if the rest were free and the cores never
-idle.  Against Hugo's wall in the same run, that is the least ratio any build
-of this design (Python, Pagefind, these pages) can reach here.
+build does the first four parts' work and more (reading the sources, YAML,
+planning, rendering every page with the templates), so its wall cannot be below
+the four parts' CPU divided by the cores, even if the rest were free and the
+cores never idle; and the bound with the templates and YAML added.  Against
+Hugo's wall in the same run, that is the least ratio any build of this design
+(Python, Pagefind, Jinja, these pages) can reach here.
 
 The corpus and the Hugo site are ``compare.py``'s (``benchmarks/work/n<N>``);
 the default build's output is ``site-default-r0`` there, built first when it
@@ -35,6 +48,7 @@ minute or so (see ``compare.py``), so wait that long before timing anything.
 Usage::
 
     python benchmarks/floor.py --tier 10000 --reps 3
+    python benchmarks/floor.py --tier 10000 --reps 3 --build bare
 """
 
 from __future__ import annotations
@@ -86,10 +100,12 @@ def pagefind_alone(site: Path, scratch: Path) -> tuple[float, float, int]:
             sum(len(plan.pages[key]) for key in plan.dirty))
 
 
-def writes(site: Path, target: Path) -> tuple[float, int]:
+def writes(site: Path, target: Path, every: bool = False) -> tuple[float, int]:
     """The CPU (seconds) one process spends copying the HTML files of ``site`` (the
-    search bundle left out) into ``target``, folders included; and the file count."""
-    pages = pages_to_index(site)
+    search bundle left out; ``every``: all its files) into ``target``, folders
+    included; and the file count."""
+    pages = (sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+             if every else pages_to_index(site))
     contents = [(page, (site / page).read_bytes()) for page in pages]
     started = time.process_time()
     for page, content in contents:
@@ -141,11 +157,74 @@ def topics(bodies: list[tuple[str, str]]) -> float:
     return time.process_time() - started
 
 
+def front_matters(sources: Path) -> list[str]:
+    """The YAML front matter of every article under ``sources``."""
+    found = []
+    for path in sorted(sources.rglob("*.md")):
+        front = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+        if front:
+            found.append(front.group(1))
+    return found
+
+
+def yaml_alone(fronts: list[str]) -> float:
+    """The CPU (seconds) the C loader takes to parse every front matter of ``fronts``."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    started = time.process_time()
+    for front in fronts:
+        yaml.load(front, Loader=loader)
+    return time.process_time() - started
+
+
+def templates(site: Path, scratch: Path, topics: bool = False) -> tuple[float, int]:
+    """The CPU (seconds) spent inside ``jinja2.Template.render`` by a build of the
+    articles of ``site`` (its ``src``) without the search step (and without automatic
+    topics unless ``topics``) run serially in this process into ``scratch``, and the
+    number of pages rendered."""
+    import jinja2
+
+    from newsarchive.config import load_config
+    from newsarchive.run.executor import make_executor
+    from newsarchive.run.session import build
+
+    config_path = site / "archive-floor.yaml"
+    config_path.write_text(
+        "title: Bench\nbase_url: https://bench.example.org/\nsource_dir: src\n"
+        f"output_dir: {scratch / 'site'}\ncache_dir: {scratch / 'cache'}\n"
+        + ("" if topics else "topics: {enabled: []}\n"), encoding="utf-8")
+    spent = [0.0, 0]
+    original = jinja2.Template.render
+
+    def timed(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        started = time.process_time()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - started
+            spent[1] += 1
+
+    jinja2.Template.render = timed  # type: ignore[method-assign]
+    executor = make_executor("serial")
+    try:
+        build(load_config(config_path, site), executor=executor, search=False)
+    finally:
+        executor.close()
+        jinja2.Template.render = original  # type: ignore[method-assign]
+        config_path.unlink()
+    return spent[0], int(spent[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tier", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--build", choices=("default", "bare"), default="default",
+                        help="which build's floor: the default one (topics and search) "
+                             "or the bare one (both off)")
     args = parser.parse_args()
+    if args.build == "bare":
+        bare(args.tier, args.reps)
+        return
     peers.install(compare.WORK, ["hugo"])
     root = compare.prepare(args.tier)
     edited = next(r for i, r in enumerate(corpus.records(args.tier))
@@ -156,23 +235,20 @@ def main() -> None:
         subprocess.run(default.command, cwd=default.site, check=True)
     site = default.output
     rows: dict[str, list[float]] = {"hugo wall": [], "hugo cpu": [], "pagefind cpu": [],
-                                    "topics cpu": [], "markdown cpu": [], "writes cpu": []}
+                                    "topics cpu": [], "markdown cpu": [], "writes cpu": [],
+                                    "templates cpu": [], "yaml cpu": []}
     scratch = Path(tempfile.mkdtemp(prefix="floor-", dir=root))
     bodies = articles(root / "newsarchive" / "src")
-    pages = files = 0
+    fronts = front_matters(root / "newsarchive" / "src")
+    pages = files = rendered = 0
     for rep in range(args.reps):
         hugo = compare.describe(root, edited, FIRST + rep)["hugo"]
-        steps = ["hugo", "pagefind", "writes", "markdown", "topics"]
-        for step in steps[rep % 5:] + steps[:rep % 5]:
+        steps = ["hugo", "pagefind", "writes", "markdown", "topics", "templates", "yaml"]
+        for step in steps[rep % 7:] + steps[:rep % 7]:
             if step == "hugo":
-                if hugo.output.exists() or hugo.caches[0].exists():
-                    raise SystemExit(f"{hugo.output} is left from an earlier run: delete it, "
-                                     "wait a minute, run again")
-                result = compare.measure(hugo, "cold", compare.PEER_LIMIT)
-                if result["status"] != 0:
-                    raise SystemExit(f"Hugo failed: {result}")
-                rows["hugo wall"].append(float(str(result["wall"])))
-                rows["hugo cpu"].append(float(str(result["cpu"])))
+                wall, cpu = _hugo(hugo)
+                rows["hugo wall"].append(wall)
+                rows["hugo cpu"].append(cpu)
             elif step == "pagefind":
                 cpu, _, pages = pagefind_alone(site, scratch / f"pagefind-{rep}")
                 rows["pagefind cpu"].append(cpu)
@@ -181,29 +257,108 @@ def main() -> None:
                 rows["writes cpu"].append(cpu)
             elif step == "markdown":
                 rows["markdown cpu"].append(markdown(bodies))
+            elif step == "templates":
+                cpu, rendered = templates(default.site, scratch / f"templates-{rep}",
+                                          topics=True)
+                rows["templates cpu"].append(cpu)
+            elif step == "yaml":
+                rows["yaml cpu"].append(yaml_alone(fronts))
             else:
                 rows["topics cpu"].append(topics(bodies))
             print(step, {key: [round(v, 2) for v in values] for key, values in rows.items()},
                   flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
-    for rep in range(args.reps):
-        hugo = compare.describe(root, edited, FIRST + rep)["hugo"]
-        shutil.rmtree(hugo.output, ignore_errors=True)
-        shutil.rmtree(hugo.caches[0], ignore_errors=True)
+    _clean_hugo(root, edited, args.reps)
     median = {key: statistics.median(values) for key, values in rows.items()}
     cores = os.cpu_count() or 1
     parts = sum(median[key] for key in ("pagefind cpu", "topics cpu", "markdown cpu",
                                         "writes cpu"))
+    every = parts + median["templates cpu"] + median["yaml cpu"]
     print(f"\n{args.tier:,} articles, {cores} cores, medians of {args.reps}:\n")
     print("| part | seconds | per article |\n|---|---:|---:|")
     for key, value in median.items():
         print(f"| {key} | {value:.2f} | {value / args.tier * 1000:.2f} ms |")
-    print(f"\nPagefind: {pages:,} pages; writes: {files:,} files; Markdown and topics: "
-          f"{len(bodies):,} articles.")
+    print(f"\nPagefind: {pages:,} pages; writes: {files:,} files; templates: {rendered:,} "
+          f"pages; Markdown, topics and YAML: {len(bodies):,} articles.")
     print(f"Pagefind alone: {median['pagefind cpu'] / median['hugo cpu']:.2f}× Hugo's CPU.")
     print(f"The four parts: {parts:.2f} CPU-s; the default build's wall ≥ that ÷ {cores} = "
           f"{parts / cores:.2f} s = {parts / cores / median['hugo wall']:.2f}× Hugo's wall "
           f"({median['hugo wall']:.2f} s).")
+    print(f"With the templates and YAML: {every:.2f} CPU-s; ÷ {cores} = {every / cores:.2f} s "
+          f"= {every / cores / median['hugo wall']:.2f}× Hugo's wall (target 1 asks ≤ 1.0×).")
+
+
+def bare(tier: int, reps: int) -> None:
+    """The bare build's floor (``--build bare``), against target 2."""
+    peers.install(compare.WORK, ["hugo"])
+    root = compare.prepare(tier)
+    edited = next(r for i, r in enumerate(corpus.records(tier))
+                  if i == min(compare.EDITED, tier - 1))
+    ours = compare.describe(root, edited, 0)["newsarchive"]
+    if not ours.output.is_dir():
+        print(f"building {ours.output} first", flush=True)
+        subprocess.run(ours.command, cwd=ours.site, check=True)
+    rows: dict[str, list[float]] = {"hugo wall": [], "hugo cpu": [], "templates cpu": [],
+                                    "yaml cpu": [], "markdown cpu": [], "writes cpu": []}
+    scratch = Path(tempfile.mkdtemp(prefix="floor-", dir=root))
+    bodies = articles(ours.site / "src")
+    fronts = front_matters(ours.site / "src")
+    files = rendered = 0
+    for rep in range(reps):
+        hugo = compare.describe(root, edited, FIRST + rep)["hugo"]
+        steps = ["hugo", "templates", "writes", "markdown", "yaml"]
+        for step in steps[rep % 5:] + steps[:rep % 5]:
+            if step == "hugo":
+                wall, cpu = _hugo(hugo)
+                rows["hugo wall"].append(wall)
+                rows["hugo cpu"].append(cpu)
+            elif step == "templates":
+                cpu, rendered = templates(ours.site, scratch / f"templates-{rep}")
+                rows["templates cpu"].append(cpu)
+            elif step == "writes":
+                cpu, files = writes(ours.output, scratch / f"writes-{rep}", every=True)
+                rows["writes cpu"].append(cpu)
+            elif step == "markdown":
+                rows["markdown cpu"].append(markdown(bodies))
+            else:
+                rows["yaml cpu"].append(yaml_alone(fronts))
+            print(step, {key: [round(v, 2) for v in values] for key, values in rows.items()},
+                  flush=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    _clean_hugo(root, edited, reps)
+    median = {key: statistics.median(values) for key, values in rows.items()}
+    cores = os.cpu_count() or 1
+    parts = sum(median[key] for key in ("templates cpu", "yaml cpu", "markdown cpu",
+                                        "writes cpu"))
+    share = 0.5 if tier >= 10_000 else 1.0  # target 2: ≤ 0.5× at 10,000, ≤ 1.0× at 1,000
+    target = median["hugo wall"] * share
+    print(f"\n{tier:,} articles, {cores} cores, medians of {reps}, the bare build:\n")
+    print("| part | seconds | per article |\n|---|---:|---:|")
+    for key, value in median.items():
+        print(f"| {key} | {value:.2f} | {value / tier * 1000:.2f} ms |")
+    print(f"\nTemplates: {rendered:,} pages; writes: {files:,} files; Markdown and YAML: "
+          f"{len(bodies):,} articles.")
+    print(f"The four parts: {parts:.2f} CPU-s; the bare build's wall ≥ that ÷ {cores} = "
+          f"{parts / cores:.2f} s = {parts / cores / median['hugo wall']:.2f}× Hugo's wall "
+          f"({median['hugo wall']:.2f} s; target 2 asks ≤ {share}×, {target:.2f} s).")
+
+
+def _hugo(hugo: compare.Tool) -> tuple[float, float]:
+    """Hugo's cold build into folders no build used before: wall and CPU seconds."""
+    if hugo.output.exists() or hugo.caches[0].exists():
+        raise SystemExit(f"{hugo.output} is left from an earlier run: delete it, "
+                         "wait a minute, run again")
+    result = compare.measure(hugo, "cold", compare.PEER_LIMIT)
+    if result["status"] != 0:
+        raise SystemExit(f"Hugo failed: {result}")
+    return float(str(result["wall"])), float(str(result["cpu"]))
+
+
+def _clean_hugo(root: Path, edited: corpus.Record, reps: int) -> None:
+    for rep in range(reps):
+        hugo = compare.describe(root, edited, FIRST + rep)["hugo"]
+        shutil.rmtree(hugo.output, ignore_errors=True)
+        shutil.rmtree(hugo.caches[0], ignore_errors=True)
 
 
 if __name__ == "__main__":
