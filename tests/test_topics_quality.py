@@ -87,11 +87,12 @@ def test_eleventh_round_blind_split_is_labelled_with_sections() -> None:
 @pytest.mark.parametrize(("split", "prefixes"), [
     ("holdout10", {"z0", "z1", "z2", "z3", "zb"}), ("holdout11", {"ya", "yb"}),
     ("holdout12", {"xa", "xb"}), ("holdout13", {"wa", "wb"}), ("holdout14", {"ta", "tb"}),
-    ("holdout15", {"sa", "sb"})])
-def test_twelfth_to_seventeenth_round_blind_splits_are_labelled(split: str,
-                                                               prefixes: set[str]) -> None:
+    ("holdout15", {"sa", "sb"}), ("holdout16", {"va", "vb"}), ("holdout17", {"ua", "ub"}),
+    ("holdout18", {"oa", "ob"}), ("holdout19", {"ra", "rb"})])
+def test_blind_splits_since_the_twelfth_round_are_labelled(split: str,
+                                                           prefixes: set[str]) -> None:
     # written and labelled before the extractor first ran on them
-    # (tests/data/topics/README.md, "Round 12" to "Round 17")
+    # (tests/data/topics/README.md, "Round 12" to "Round 20")
     chosen = [c for c in ALL_CASES if c.split == split]
     assert len(chosen) == 60
     assert all(c.text and c.section in EVAL.SECTIONS and c.gold["subjects"] for c in chosen)

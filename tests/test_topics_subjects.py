@@ -105,8 +105,11 @@ def test_main_subject_combines_cue_share_and_probability() -> None:
     scores = {"sport": 10.0, "science and technology": 2.0}
     assert main_subject(scores, {"sport": 0.2, "science and technology": 0.8},
                         frozenset()) == "science and technology"
-    assert main_subject(scores, {"sport": 0.5, "science and technology": 0.5},
+    assert main_subject(scores, {"sport": 0.6, "science and technology": 0.4},
                         frozenset()) == "sport"
+    # technology's prior (0.9): 1 + 3 * 0.5 against 0.2 + 3 * 0.5 + 0.9
+    assert main_subject(scores, {"sport": 0.5, "science and technology": 0.5},
+                        frozenset()) == "science and technology"
     # a blocked subject never wins, however probable
     assert main_subject(scores, {"science and technology": 1.0},
                         frozenset({"science and technology"})) == "sport"

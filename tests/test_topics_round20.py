@@ -1,0 +1,69 @@
+"""Topics, twentieth round (issue 16): technology company news, filed by readers and
+broadcasters under technology, went to business (benchmarks/TOPICS.md, "Round 20").
+
+Every article is a constructed example written for the test (invented people, companies
+and events); each asserts on the extractor's output, with a control.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.config import TopicSettings
+from newsarchive.topics import extract_terms, subjects
+
+NETWORK = ("Chatterly to charge for verified accounts",
+           "Chatterly, the social network, said on Wednesday it would start charging users "
+           "$8 a month for verified accounts and fewer advertisements, as it tries to make up "
+           "for falling advertising revenue.\n\n"
+           "The company's advertising sales fell 12 percent last quarter. It has 300 million "
+           "users.\n\n"
+           "The update to its app also lets users edit their posts.\n\n"
+           "Analysts said few users were likely to pay.")
+BANK = ("Harlow Bank profit rises as lending grows",
+        "Harlow Bank said on Tuesday its quarterly profit rose 12 percent as lending to "
+        "households and small firms grew and bad loans fell to their lowest level in six "
+        "years.\n\n"
+        "Net interest income climbed to 2.1 billion, and the bank raised its dividend by 10 "
+        "percent. Shares rose 3 percent in early trading.\n\n"
+        "Chief executive Tom Reyes said the bank expected mortgage demand to hold up next "
+        "year despite higher rates.")
+STORES = ("Brennan's sales fall as shoppers cut back",
+          "Brennan's, the department store chain, said on Thursday that sales fell 6 percent "
+          "in the quarter as shoppers cut spending on clothing and furniture, and it lowered "
+          "its profit forecast for the year.\n\n"
+          "Online sales rose 8 percent but did not make up for weaker trade in its stores. The "
+          "shares fell 11 percent.\n\n"
+          "Chief executive Paula Grant said the company would close 20 stores and cut costs "
+          "by $150 million.")
+
+
+def _main(article: tuple[str, str], settings: TopicSettings | None = None) -> str:
+    return extract_terms(*article, settings or TopicSettings())["subjects"][0]
+
+
+def test_technology_company_news_is_filed_under_technology() -> None:
+    assert _main(NETWORK) == "science and technology"
+    assert "economy, business and finance" in extract_terms(*NETWORK, TopicSettings())[
+        "subjects"]
+
+
+def test_without_the_prior_the_same_story_went_to_business(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(subjects, "PRIORS", {})
+    assert _main(NETWORK) == "economy, business and finance"
+
+
+@pytest.mark.parametrize("article", [BANK, STORES])
+def test_business_news_stays_business(article: tuple[str, str]) -> None:
+    assert _main(article) == "economy, business and finance"
+
+
+def test_the_prior_needs_the_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    # with the classifier off (``topics.subject_model: false``) the cue rules alone
+    # choose: no prior, however large, changes their choice
+    cues_only = TopicSettings(subject_model=False)
+    chosen = _main(NETWORK, cues_only), _main(BANK, cues_only)
+    monkeypatch.setattr(subjects, "PRIORS", {"science and technology": 100.0})
+    assert (_main(NETWORK, cues_only), _main(BANK, cues_only)) == chosen
+    assert _main(BANK) == "science and technology"  # while the classifier's choice moves
