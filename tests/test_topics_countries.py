@@ -66,7 +66,7 @@ def test_a_brief_is_left_to_the_rules() -> None:
     assert "United States" in places("Ortega confirmed", brief)
 
 
-def test_countries_that_act_date_the_story_or_hold_a_place_are_guarded() -> None:
+def test_countries_that_act_or_date_the_story_are_guarded() -> None:
     settings = TopicSettings()
     comment = country_evidence("Ortega confirmed", ELECTION.format(COMMENT), settings)
     deed = country_evidence("Ortega confirmed", ELECTION.format(DEED), settings)
@@ -76,10 +76,13 @@ def test_countries_that_act_date_the_story_or_hold_a_place_are_guarded() -> None
     march = country_evidence("Protest in Lagos", (
         "Thousands of workers marched in Lagos on Monday against a rise in fuel prices.\n\n"
         "Nigeria's labour unions called a general strike."), settings)
-    assert "Nigeria" in march.guarded  # no dateline: guarded by its city
-    assert vetoed(comment.rows, comment.attached, comment.guarded, {"bias": -10.0}) == {
+    # a city of the story no longer guards its country (round 20): the model judges
+    # it, and would take the city with it
+    assert "Nigeria" not in march.guarded and "Nigeria" in march.judged
+    assert "Lagos" in march.held["Nigeria"]
+    assert vetoed(comment.rows, comment.judged, comment.guarded, {"bias": -10.0}) == {
         "United States"}
-    assert vetoed(comment.rows, comment.attached, comment.guarded, {"bias": 10.0}) == set()
+    assert vetoed(comment.rows, comment.judged, comment.guarded, {"bias": 10.0}) == set()
 
 
 def test_training_evidence_covers_every_country_named() -> None:

@@ -88,7 +88,7 @@ def test_eleventh_round_blind_split_is_labelled_with_sections() -> None:
     ("holdout10", {"z0", "z1", "z2", "z3", "zb"}), ("holdout11", {"ya", "yb"}),
     ("holdout12", {"xa", "xb"}), ("holdout13", {"wa", "wb"}), ("holdout14", {"ta", "tb"}),
     ("holdout15", {"sa", "sb"}), ("holdout16", {"va", "vb"}), ("holdout17", {"ua", "ub"}),
-    ("holdout18", {"oa", "ob"}), ("holdout19", {"ra", "rb"})])
+    ("holdout18", {"oa", "ob"}), ("holdout19", {"ra", "rb"}), ("holdout20", {"ka", "kb"})])
 def test_blind_splits_since_the_twelfth_round_are_labelled(split: str,
                                                            prefixes: set[str]) -> None:
     # written and labelled before the extractor first ran on them
@@ -180,8 +180,10 @@ def test_no_regression_below_measured_floor() -> None:
     # tenth round: 0.791 -> 0.787, two dev labels (a07, d05) attach the United States
     # that only condemns below the lead, which the round-8 policy leaves out; round 18:
     # 0.787 -> 0.783, the second opinion on countries (trained on these articles) takes
-    # away 3 labelled places and 17 that are not (precision 0.922 -> 0.951)
-    assert TALLIES["places"].recall >= 0.78
+    # away 3 labelled places and 17 that are not (precision 0.922 -> 0.951); round 20:
+    # 0.786 -> 0.778, a country it takes away takes its cities and regions with it (5
+    # labelled places and 6 that are not; precision 0.952 -> 0.962)
+    assert TALLIES["places"].recall >= 0.775
     assert TALLIES["people"].precision >= 0.87
     assert TALLIES["organizations"].precision >= 0.855
     assert TALLIES["organizations"].recall >= 0.58  # 0.586 after the ninth round

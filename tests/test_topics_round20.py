@@ -1,5 +1,6 @@
 """Topics, twentieth round (issue 16): technology company news, filed by readers and
-broadcasters under technology, went to business (benchmarks/TOPICS.md, "Round 20").
+broadcasters under technology, went to business; a city of the story kept its country
+whatever the countries model said (benchmarks/TOPICS.md, "Round 20").
 
 Every article is a constructed example written for the test (invented people, companies
 and events); each asserts on the extractor's output, with a control.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+import newsarchive.topics
 from newsarchive.config import TopicSettings
 from newsarchive.topics import extract_terms, subjects
 
@@ -67,3 +69,32 @@ def test_the_prior_needs_the_classifier(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(subjects, "PRIORS", {"science and technology": 100.0})
     assert (_main(NETWORK, cues_only), _main(BANK, cues_only)) == chosen
     assert _main(BANK) == "science and technology"  # while the classifier's choice moves
+
+
+SMELTER = ("ADELAIDE, March 3 - Shares in Kestrel Mining rose 8 percent on Tuesday after the "
+           "company said it had found a rich seam of copper at its Mount Gunson project in the "
+           "state's north.\n\n"
+           "The find follows two years of drilling on a lease the company bought from a rival "
+           "in 2019. Kestrel said the seam ran for at least 400 metres and held ore grading 2.1 "
+           "percent copper, among the richest found in South Australia in a decade.\n\n"
+           "On Monday Kestrel signed an agreement to ship the ore to a smelter in Osaka, where "
+           "its chairman met buyers from three trading houses. The smelter in Osaka will take "
+           "the first cargo next year.\n\n"
+           "Kestrel's managing director, Ruth Calder, said the company would spend 30 million "
+           "dollars on further drilling this year and hoped to decide on a mine by 2026. Copper "
+           "prices have risen by a fifth this year on demand from makers of electric vehicles "
+           "and power cables.")
+
+
+@pytest.mark.parametrize(("bias", "japan"), [(-10.0, False), (10.0, True)])
+def test_a_country_taken_away_takes_its_cities_with_it(
+        monkeypatch: pytest.MonkeyPatch, bias: float, japan: bool) -> None:
+    # weights that take away (or keep) every country they may judge
+    monkeypatch.setattr(newsarchive.topics, "load_countries_model", lambda: {"bias": bias})
+    places = extract_terms("Kestrel finds copper", SMELTER, TopicSettings())["places"]
+    assert {"Australia", "Adelaide", "South Australia"} <= set(places)  # the dateline's
+    assert ("Japan" in places) is japan
+    assert ("Osaka" in places) is japan  # it goes with its country
+    rules = extract_terms("Kestrel finds copper", SMELTER,
+                          TopicSettings(country_model=False))["places"]
+    assert {"Japan", "Osaka"} <= set(rules)

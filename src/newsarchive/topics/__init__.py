@@ -20,7 +20,7 @@ path of ``intl``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from newsarchive.config import DERIVED_TAXONOMIES, TopicSettings
@@ -94,12 +94,20 @@ def _intl_terms(title: str, text: str, group: str, settings: TopicSettings,
 class CountryEvidence:
     """What the learned second opinion on countries reads (:mod:`.countries`): the
     features of the countries it may take away (for training, of every country the
-    article names or the rules attach), the countries the rules attached, and those
-    it may not take away."""
+    article names or the rules attach), the countries the rules attached, those it may
+    not take away (they act, or are the dateline's), and the cities and regions the
+    rules attached under each country (taken away with it)."""
 
     rows: dict[str, Row]
     attached: tuple[str, ...]
     guarded: frozenset[str]
+    held: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def judged(self) -> tuple[str, ...]:
+        """The countries the model may take away: those attached, then those only
+        holding an attached city or region (sorted)."""
+        return (*self.attached, *sorted(set(self.held).difference(self.attached)))
 
 
 def _entities(doc: Document, settings: TopicSettings, gazetteer: Gazetteer, dateline: str,
@@ -131,16 +139,21 @@ def _entities(doc: Document, settings: TopicSettings, gazetteer: Gazetteer, date
     kept = [name for name, score in places.items() if score >= threshold]
     attached = tuple(name for name in kept
                      if name in known and known[name].kind == "country")
-    # a country that acts, holds a city or region of the story, or is the dateline's
-    guarded = {(place_chain(name) or (name,))[-1] for name in kept if name not in attached}
-    guarded |= sure
-    undecided = [name for name in attached if name not in guarded]
-    rows: dict[str, Row] = {}
+    # the cities and regions of the story, by country: a country whose model says it is
+    # not of the story takes them with it (a London-listed miner's story in Australia)
+    held: dict[str, list[str]] = {}
+    for name in kept:
+        root = (place_chain(name) or (name,))[-1]
+        if name not in attached and root in known and known[root].kind == "country":
+            held.setdefault(root, []).append(name)
+    evidence = CountryEvidence({}, attached, frozenset(sure),  # acting, or the dateline's
+                               {country: tuple(names) for country, names in held.items()})
+    undecided = [name for name in evidence.judged if name not in sure]
     if every and attached:  # training: every country named
-        rows = country_rows(doc.tokens, matches, known, attached)
+        evidence.rows.update(country_rows(doc.tokens, matches, known, attached))
     elif judged and undecided and len(doc.tokens) >= MIN_TOKENS:  # it may take these away
-        rows = country_rows(doc.tokens, matches, known, (), undecided)
-    return found, CountryEvidence(rows, attached, frozenset(guarded))
+        evidence.rows.update(country_rows(doc.tokens, matches, known, (), undecided))
+    return found, evidence
 
 
 def country_evidence(title: str, text: str, settings: TopicSettings, dateline: str = ""
@@ -191,9 +204,11 @@ def extract_terms(title: str, text: str, settings: TopicSettings, dateline: str 
     found, evidence = _entities(doc, settings, gazetteer, dateline,
                                 judged=settings.country_model)
     if evidence.rows:  # the learned second opinion (countries.py)
-        for country in vetoed(evidence.rows, evidence.attached, evidence.guarded,
+        for country in vetoed(evidence.rows, evidence.judged, evidence.guarded,
                               load_countries_model()):
-            found["places"][country] = 0.0
+            for name in (country, *evidence.held.get(country, ())):
+                if name in found["places"]:
+                    found["places"][name] = 0.0
     for taxonomy in ("places", "people", "organizations"):
         if taxonomy in enabled:
             ranked = rank(found[taxonomy], threshold, blocked)

@@ -13,11 +13,12 @@ counted over the mentions (``log(1 + count)``).  The weights are trained by
 ``benchmarks/train_countries.py`` on the project's labelled articles
 (``tests/data/topics``) and shipped as ``data/countries_model.tsv``.
 
-The model only takes away: a country the rules attached is dropped when the model
-gives it a probability below one half, unless the rules found it acting, the story
-is datelined in it or one of its cities or regions is a place of the story
-(:func:`vetoed`), and only in an article of at least :data:`MIN_TOKENS` tokens.  It
-never adds a country.  Measured in ``benchmarks/TOPICS.md`` ("Round 18").
+The model only takes away: a country the rules attached, or one holding a city or
+region they attached, is dropped with those cities and regions when the model gives it
+a probability below one half, unless the rules found it acting or the story is
+datelined in it (:func:`vetoed`), and only in an article of at least
+:data:`MIN_TOKENS` tokens.  It never adds a country.  Measured in
+``benchmarks/TOPICS.md`` ("Round 18", "Round 20").
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ def probability(weights: Mapping[str, float], row: Row) -> float:
 def vetoed(rows: Mapping[str, Row], attached: Iterable[str], guarded: Collection[str],
            weights: Mapping[str, float]) -> set[str]:
     """The ``attached`` countries the model takes away: those below :data:`THRESHOLD`,
-    except the ``guarded`` ones (the dateline's, those holding a place of the story)."""
+    except the ``guarded`` ones (those that act, the dateline's)."""
     return {country for country in attached
             if country not in guarded and country in rows
             and probability(weights, rows[country]) < THRESHOLD}
