@@ -63,6 +63,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -214,6 +215,67 @@ def templates(site: Path, scratch: Path, topics: bool = False) -> tuple[float, i
     return spent[0], int(spent[1])
 
 
+Step = Callable[[int], tuple[float, int]]
+
+
+def _take_turns(root: Path, edited: corpus.Record, reps: int, steps: dict[str, Step]
+                ) -> tuple[dict[str, float], dict[str, int]]:
+    """Hugo's cold build and each of ``steps`` (the CPU seconds and a count, given the
+    repetition), taking turns ``reps`` times, each repetition starting one step later;
+    the medians (Hugo's wall and CPU included) and each step's last count."""
+    def hugo(rep: int) -> tuple[float, int]:
+        wall, cpu = _hugo(compare.describe(root, edited, FIRST + rep)["hugo"])
+        rows["hugo wall"].append(wall)
+        return cpu, 0
+
+    order: dict[str, Step] = {"hugo": hugo, **steps}
+    rows: dict[str, list[float]] = {"hugo wall": []}
+    rows.update({f"{name} cpu": [] for name in order})
+    counts: dict[str, int] = {}
+    names = list(order)
+    for rep in range(reps):
+        for name in names[rep % len(names):] + names[:rep % len(names)]:
+            cpu, counts[name] = order[name](rep)
+            rows[f"{name} cpu"].append(cpu)
+            print(name, {key: [round(v, 2) for v in values] for key, values in rows.items()},
+                  flush=True)
+    _clean_hugo(root, edited, reps)
+    return {key: statistics.median(values) for key, values in rows.items()}, counts
+
+
+def _cpu_and_pages(run: tuple[float, float, int]) -> tuple[float, int]:
+    return run[0], run[2]
+
+
+def _print_medians(median: dict[str, float], tier: int, reps: int, which: str) -> None:
+    print(f"\n{tier:,} articles, {os.cpu_count() or 1} cores, medians of {reps}, {which}:\n")
+    print("| part | seconds | per article |\n|---|---:|---:|")
+    for key, value in median.items():
+        print(f"| {key} | {value:.2f} | {value / tier * 1000:.2f} ms |")
+
+
+def _bound(median: dict[str, float], keys: tuple[str, ...]) -> tuple[float, float, float]:
+    """The CPU seconds of the parts ``keys``, that ÷ the cores, and that ÷ Hugo's wall."""
+    cpu = sum(median[f"{key} cpu"] for key in keys)
+    wall = cpu / (os.cpu_count() or 1)
+    return cpu, wall, wall / median["hugo wall"]
+
+
+def _prepared(tier: int, tool: str, ready: Callable[[compare.Tool], bool]
+              ) -> tuple[Path, corpus.Record, compare.Tool]:
+    """``compare.py``'s corpus of ``tier`` articles, its edited record, and ``tool``'s
+    build of it (built first unless ``ready``)."""
+    peers.install(compare.WORK, ["hugo"])
+    root = compare.prepare(tier)
+    edited = next(r for i, r in enumerate(corpus.records(tier))
+                  if i == min(compare.EDITED, tier - 1))
+    ours = compare.describe(root, edited, 0)[tool]
+    if not ready(ours):
+        print(f"building {ours.output} first", flush=True)
+        subprocess.run(ours.command, cwd=ours.site, check=True)
+    return root, edited, ours
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tier", type=int, default=10_000)
@@ -225,122 +287,58 @@ def main() -> None:
     if args.build == "bare":
         bare(args.tier, args.reps)
         return
-    peers.install(compare.WORK, ["hugo"])
-    root = compare.prepare(args.tier)
-    edited = next(r for i, r in enumerate(corpus.records(args.tier))
-                  if i == min(compare.EDITED, args.tier - 1))
-    default = compare.describe(root, edited, 0)["default"]
-    if not (default.output / "pagefind" / "pagefind-entry.json").is_file():
-        print(f"building {default.output} first", flush=True)
-        subprocess.run(default.command, cwd=default.site, check=True)
+    root, edited, default = _prepared(
+        args.tier, "default",
+        lambda tool: (tool.output / "pagefind" / "pagefind-entry.json").is_file())
     site = default.output
-    rows: dict[str, list[float]] = {"hugo wall": [], "hugo cpu": [], "pagefind cpu": [],
-                                    "topics cpu": [], "markdown cpu": [], "writes cpu": [],
-                                    "templates cpu": [], "yaml cpu": []}
     scratch = Path(tempfile.mkdtemp(prefix="floor-", dir=root))
-    bodies = articles(root / "newsarchive" / "src")
-    fronts = front_matters(root / "newsarchive" / "src")
-    pages = files = rendered = 0
-    for rep in range(args.reps):
-        hugo = compare.describe(root, edited, FIRST + rep)["hugo"]
-        steps = ["hugo", "pagefind", "writes", "markdown", "topics", "templates", "yaml"]
-        for step in steps[rep % 7:] + steps[:rep % 7]:
-            if step == "hugo":
-                wall, cpu = _hugo(hugo)
-                rows["hugo wall"].append(wall)
-                rows["hugo cpu"].append(cpu)
-            elif step == "pagefind":
-                cpu, _, pages = pagefind_alone(site, scratch / f"pagefind-{rep}")
-                rows["pagefind cpu"].append(cpu)
-            elif step == "writes":
-                cpu, files = writes(site, scratch / f"writes-{rep}")
-                rows["writes cpu"].append(cpu)
-            elif step == "markdown":
-                rows["markdown cpu"].append(markdown(bodies))
-            elif step == "templates":
-                cpu, rendered = templates(default.site, scratch / f"templates-{rep}",
-                                          topics=True)
-                rows["templates cpu"].append(cpu)
-            elif step == "yaml":
-                rows["yaml cpu"].append(yaml_alone(fronts))
-            else:
-                rows["topics cpu"].append(topics(bodies))
-            print(step, {key: [round(v, 2) for v in values] for key, values in rows.items()},
-                  flush=True)
+    bodies = articles(default.site / "src")
+    fronts = front_matters(default.site / "src")
+    median, counts = _take_turns(root, edited, args.reps, {
+        "pagefind": lambda rep: _cpu_and_pages(pagefind_alone(site, scratch / f"pagefind-{rep}")),
+        "writes": lambda rep: writes(site, scratch / f"writes-{rep}"),
+        "markdown": lambda rep: (markdown(bodies), len(bodies)),
+        "topics": lambda rep: (topics(bodies), len(bodies)),
+        "templates": lambda rep: templates(default.site, scratch / f"templates-{rep}",
+                                           topics=True),
+        "yaml": lambda rep: (yaml_alone(fronts), len(fronts)),
+    })
     shutil.rmtree(scratch, ignore_errors=True)
-    _clean_hugo(root, edited, args.reps)
-    median = {key: statistics.median(values) for key, values in rows.items()}
-    cores = os.cpu_count() or 1
-    parts = sum(median[key] for key in ("pagefind cpu", "topics cpu", "markdown cpu",
-                                        "writes cpu"))
-    every = parts + median["templates cpu"] + median["yaml cpu"]
-    print(f"\n{args.tier:,} articles, {cores} cores, medians of {args.reps}:\n")
-    print("| part | seconds | per article |\n|---|---:|---:|")
-    for key, value in median.items():
-        print(f"| {key} | {value:.2f} | {value / args.tier * 1000:.2f} ms |")
-    print(f"\nPagefind: {pages:,} pages; writes: {files:,} files; templates: {rendered:,} "
-          f"pages; Markdown, topics and YAML: {len(bodies):,} articles.")
+    _print_medians(median, args.tier, args.reps, "the default build")
+    print(f"\nPagefind: {counts['pagefind']:,} pages; writes: {counts['writes']:,} files; "
+          f"templates: {counts['templates']:,} pages; Markdown, topics and YAML: "
+          f"{len(bodies):,} articles.")
     print(f"Pagefind alone: {median['pagefind cpu'] / median['hugo cpu']:.2f}× Hugo's CPU.")
-    print(f"The four parts: {parts:.2f} CPU-s; the default build's wall ≥ that ÷ {cores} = "
-          f"{parts / cores:.2f} s = {parts / cores / median['hugo wall']:.2f}× Hugo's wall "
-          f"({median['hugo wall']:.2f} s).")
-    print(f"With the templates and YAML: {every:.2f} CPU-s; ÷ {cores} = {every / cores:.2f} s "
-          f"= {every / cores / median['hugo wall']:.2f}× Hugo's wall (target 1 asks ≤ 1.0×).")
+    cpu, wall, ratio = _bound(median, ("pagefind", "topics", "markdown", "writes"))
+    print(f"The four parts: {cpu:.2f} CPU-s; the default build's wall ≥ that ÷ the cores = "
+          f"{wall:.2f} s = {ratio:.2f}× Hugo's wall ({median['hugo wall']:.2f} s).")
+    cpu, wall, ratio = _bound(median, ("pagefind", "topics", "markdown", "writes",
+                                       "templates", "yaml"))
+    print(f"With the templates and YAML: {cpu:.2f} CPU-s; ÷ the cores = {wall:.2f} s "
+          f"= {ratio:.2f}× Hugo's wall (target 1 asks ≤ 1.0×).")
 
 
 def bare(tier: int, reps: int) -> None:
     """The bare build's floor (``--build bare``), against target 2."""
-    peers.install(compare.WORK, ["hugo"])
-    root = compare.prepare(tier)
-    edited = next(r for i, r in enumerate(corpus.records(tier))
-                  if i == min(compare.EDITED, tier - 1))
-    ours = compare.describe(root, edited, 0)["newsarchive"]
-    if not ours.output.is_dir():
-        print(f"building {ours.output} first", flush=True)
-        subprocess.run(ours.command, cwd=ours.site, check=True)
-    rows: dict[str, list[float]] = {"hugo wall": [], "hugo cpu": [], "templates cpu": [],
-                                    "yaml cpu": [], "markdown cpu": [], "writes cpu": []}
+    root, edited, ours = _prepared(tier, "newsarchive", lambda tool: tool.output.is_dir())
     scratch = Path(tempfile.mkdtemp(prefix="floor-", dir=root))
     bodies = articles(ours.site / "src")
     fronts = front_matters(ours.site / "src")
-    files = rendered = 0
-    for rep in range(reps):
-        hugo = compare.describe(root, edited, FIRST + rep)["hugo"]
-        steps = ["hugo", "templates", "writes", "markdown", "yaml"]
-        for step in steps[rep % 5:] + steps[:rep % 5]:
-            if step == "hugo":
-                wall, cpu = _hugo(hugo)
-                rows["hugo wall"].append(wall)
-                rows["hugo cpu"].append(cpu)
-            elif step == "templates":
-                cpu, rendered = templates(ours.site, scratch / f"templates-{rep}")
-                rows["templates cpu"].append(cpu)
-            elif step == "writes":
-                cpu, files = writes(ours.output, scratch / f"writes-{rep}", every=True)
-                rows["writes cpu"].append(cpu)
-            elif step == "markdown":
-                rows["markdown cpu"].append(markdown(bodies))
-            else:
-                rows["yaml cpu"].append(yaml_alone(fronts))
-            print(step, {key: [round(v, 2) for v in values] for key, values in rows.items()},
-                  flush=True)
+    median, counts = _take_turns(root, edited, reps, {
+        "templates": lambda rep: templates(ours.site, scratch / f"templates-{rep}"),
+        "writes": lambda rep: writes(ours.output, scratch / f"writes-{rep}", every=True),
+        "markdown": lambda rep: (markdown(bodies), len(bodies)),
+        "yaml": lambda rep: (yaml_alone(fronts), len(fronts)),
+    })
     shutil.rmtree(scratch, ignore_errors=True)
-    _clean_hugo(root, edited, reps)
-    median = {key: statistics.median(values) for key, values in rows.items()}
-    cores = os.cpu_count() or 1
-    parts = sum(median[key] for key in ("templates cpu", "yaml cpu", "markdown cpu",
-                                        "writes cpu"))
+    _print_medians(median, tier, reps, "the bare build")
     share = 0.5 if tier >= 10_000 else 1.0  # target 2: ≤ 0.5× at 10,000, ≤ 1.0× at 1,000
-    target = median["hugo wall"] * share
-    print(f"\n{tier:,} articles, {cores} cores, medians of {reps}, the bare build:\n")
-    print("| part | seconds | per article |\n|---|---:|---:|")
-    for key, value in median.items():
-        print(f"| {key} | {value:.2f} | {value / tier * 1000:.2f} ms |")
-    print(f"\nTemplates: {rendered:,} pages; writes: {files:,} files; Markdown and YAML: "
-          f"{len(bodies):,} articles.")
-    print(f"The four parts: {parts:.2f} CPU-s; the bare build's wall ≥ that ÷ {cores} = "
-          f"{parts / cores:.2f} s = {parts / cores / median['hugo wall']:.2f}× Hugo's wall "
-          f"({median['hugo wall']:.2f} s; target 2 asks ≤ {share}×, {target:.2f} s).")
+    print(f"\nTemplates: {counts['templates']:,} pages; writes: {counts['writes']:,} files; "
+          f"Markdown and YAML: {len(bodies):,} articles.")
+    cpu, wall, ratio = _bound(median, ("templates", "yaml", "markdown", "writes"))
+    print(f"The four parts: {cpu:.2f} CPU-s; the bare build's wall ≥ that ÷ the cores = "
+          f"{wall:.2f} s = {ratio:.2f}× Hugo's wall ({median['hugo wall']:.2f} s; target 2 "
+          f"asks ≤ {share}×, {median['hugo wall'] * share:.2f} s).")
 
 
 def _hugo(hugo: compare.Tool) -> tuple[float, float]:

@@ -139,8 +139,8 @@ def _entities(doc: Document, settings: TopicSettings, gazetteer: Gazetteer, date
     kept = [name for name, score in places.items() if score >= threshold]
     attached = tuple(name for name in kept
                      if name in known and known[name].kind == "country")
-    # the cities and regions of the story, by country: a country whose model says it is
-    # not of the story takes them with it (a London-listed miner's story in Australia)
+    # the cities and regions of the story, by country: a country the model says is not
+    # of the story takes them with it (talks held in Geneva about another country)
     held: dict[str, list[str]] = {}
     for name in kept:
         root = (place_chain(name) or (name,))[-1]

@@ -122,11 +122,12 @@ def probability(weights: Mapping[str, float], row: Row) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def vetoed(rows: Mapping[str, Row], attached: Iterable[str], guarded: Collection[str],
+def vetoed(rows: Mapping[str, Row], judged: Iterable[str], guarded: Collection[str],
            weights: Mapping[str, float]) -> set[str]:
-    """The ``attached`` countries the model takes away: those below :data:`THRESHOLD`,
-    except the ``guarded`` ones (those that act, the dateline's)."""
-    return {country for country in attached
+    """The ``judged`` countries (attached, or holding an attached city or region) the
+    model takes away: those below :data:`THRESHOLD`, except the ``guarded`` ones (those
+    that act, the dateline's)."""
+    return {country for country in judged
             if country not in guarded and country in rows
             and probability(weights, rows[country]) < THRESHOLD}
 
