@@ -1,6 +1,7 @@
 """Topics, twentieth round (issue 16): technology company news, filed by readers and
 broadcasters under technology, went to business; a city of the story kept its country
-whatever the countries model said (benchmarks/TOPICS.md, "Round 20").
+whatever the countries model said; the last words of a minister's portfolio became a
+given name (benchmarks/TOPICS.md, "Round 20").
 
 Every article is a constructed example written for the test (invented people, companies
 and events); each asserts on the extractor's output, with a control.
@@ -98,3 +99,28 @@ def test_a_country_taken_away_takes_its_cities_with_it(
     rules = extract_terms("Kestrel finds copper", SMELTER,
                           TopicSettings(country_model=False))["places"]
     assert {"Japan", "Osaka"} <= set(rules)
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("\"The rocket reached orbit,\" Minister of Education, Science and Technology Lee "
+     "Ju-ho told reporters at the launch site on Tuesday.\n\nLee said the data would be "
+     "confirmed by evening.", "Lee Ju-ho"),
+    ("State Minister for Labour and Employment Monnujan Sufian announced the new minimum "
+     "wage on Sunday.\n\nSufian said factory owners had agreed to it.", "Monnujan Sufian"),
+    ("Minister of Foreign Trade and Economic Cooperation Shi Guangsheng signed the accord "
+     "on Monday.\n\nShi said tariffs would fall.", "Shi Guangsheng"),
+])
+def test_a_portfolio_after_and_is_no_part_of_the_name(text: str, person: str) -> None:
+    assert extract_terms("Accord", text, TopicSettings())["people"] == (person,)
+
+
+def test_names_joined_by_and_after_a_title_stay_whole() -> None:
+    both = ("The Minister of Trade and Industry Ahmad Rahim and Maria Lopes, the chief "
+            "executive of Lopes Foods, signed the agreement on Monday.\n\nRahim said "
+            "exports would double.")
+    visit = ("Health Minister Ahmad Rahim and John Smith, a doctor, visited the hospital on "
+             "Monday.\n\nSmith said the ward would reopen.")
+    assert set(extract_terms("Deal", both, TopicSettings())["people"]) == {
+        "Ahmad Rahim", "Maria Lopes"}
+    assert set(extract_terms("Visit", visit, TopicSettings())["people"]) == {
+        "Ahmad Rahim", "John Smith"}

@@ -118,6 +118,21 @@ def _title_of(lower: str, titles: frozenset[str]) -> str:
     return ""
 
 
+def _portfolio_title(tokens: Sequence[Token], i: int, titles: frozenset[str]) -> str:
+    """The title (lower-case) whose portfolio the run of capitalized words at ``i``
+    ends, after ``and``: ``Minister of Education, Science and Technology Lee Ju-ho``,
+    ``State Minister for Labour and Employment Monnujan Sufian``; else ""."""
+    k = i - 1
+    if k < 3 or tokens[k].text not in ("and", "&"):
+        return ""
+    k -= 1
+    while k > 1 and (tokens[k].text == "," or (
+            tokens[k].capitalized and not tokens[k].starts_sentence)):
+        k -= 1
+    title = tokens[k - 1].text.lower()
+    return title if tokens[k].text in ("of", "for") and k < i - 2 and title in titles else ""
+
+
 def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[int]
                 ) -> People:
     """Find people in ``doc``; ``entity_tokens`` are tokens already matched as places/orgs."""
@@ -160,6 +175,13 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
                 not tokens[i].text.endswith(".") and (
                     tokens[i].starts_sentence or tokens[i - 1].text in ("for", "of")):
             i += 1  # "Teller Jana Whitlock said", "Minister for Jobs Richard Bruton": a role
+        elif end - i >= 3 and (portfolio := _portfolio_title(tokens, i, titles)):
+            # "Minister of Education, Science and Technology Lee Ju-ho", "... of Foreign
+            # Trade and Economic Cooperation Shi Guangsheng": the portfolio's last words
+            stripped_title = portfolio
+            i += 1
+            while end - i > 2 and tokens[i].text not in gazetteer.given_names:
+                i += 1
         given = i < end and tokens[i].text in gazetteer.given_names
         j = end
         while j > i and (tokens[j - 1].text in gazetteer.non_names or (
