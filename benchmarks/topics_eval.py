@@ -347,7 +347,7 @@ def score(cases: list[Case], settings: TopicSettings | None = None) -> Result:
                with_ancestors(gold_places))
         _count(tallies["countries"], case.id, "countries", countries(places),
                countries(gold_places))
-        _count(tallies["people"], case.id, "people", set(map(unaccented, got["people"])),
+        _count(tallies["people"], case.id, "people", set(map(unaccented, got.get("people", ()))),
                set(map(unaccented, case.gold["people"])))
         for taxonomy in ("organizations", "subjects"):
             _count(tallies[taxonomy], case.id, taxonomy, set(got.get(taxonomy, ())),
