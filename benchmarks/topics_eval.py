@@ -59,14 +59,16 @@ ENTITY_TAXONOMIES = ("places", "people", "organizations")
 #: holdout3 and holdout4 (tuning splits since the sixth and seventh rounds),
 #: holdout5 (never tuned on), dev2 (eighth-round wire copy and features, tuned on),
 #: holdout6 (the eighth round's blind split), holdout7 (the ninth round's blind split),
-#: holdout8 (the tenth round's blind split), holdout9 to holdout21 (the eleventh to
-#: twentieth rounds' blind splits; holdout18 to holdout21 all of the twentieth),
+#: holdout8 (the tenth round's blind split), holdout9 to holdout23 (the eleventh to
+#: twenty-first rounds' blind splits; holdout18 to holdout21 all of the twentieth,
+#: holdout22 and holdout23 of the twenty-first),
 #: first100 (dev + holdout + holdout2, the set the targets were first measured on),
 #: first180 (the seven rounds before dev2), all.
 SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "dev2",
           "holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11",
           "holdout12", "holdout13", "holdout14", "holdout15", "holdout16", "holdout17",
-          "holdout18", "holdout19", "holdout20", "holdout21", "first100", "first180", "all")
+          "holdout18", "holdout19", "holdout20", "holdout21", "holdout22", "holdout23",
+          "first100", "first180", "all")
 FIRST_180 = frozenset({"dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"})
 #: Places are scored at term level (``places``) and country level (``countries``);
 #: ``intergov`` is organizations restricted to :data:`INTERGOVERNMENTAL` bodies.

@@ -89,11 +89,12 @@ def test_eleventh_round_blind_split_is_labelled_with_sections() -> None:
     ("holdout12", {"xa", "xb"}), ("holdout13", {"wa", "wb"}), ("holdout14", {"ta", "tb"}),
     ("holdout15", {"sa", "sb"}), ("holdout16", {"va", "vb"}), ("holdout17", {"ua", "ub"}),
     ("holdout18", {"oa", "ob"}), ("holdout19", {"ra", "rb"}), ("holdout20", {"ka", "kb"}),
-    ("holdout21", {"ja", "jb"})])
+    ("holdout21", {"ja", "jb"}), ("holdout22", {"ha", "hb"}),
+    ("holdout23", {"ea", "eb"})])
 def test_blind_splits_since_the_twelfth_round_are_labelled(split: str,
                                                            prefixes: set[str]) -> None:
     # written and labelled before the extractor first ran on them
-    # (tests/data/topics/README.md, "Round 12" to "Round 20")
+    # (tests/data/topics/README.md, "Round 12" to "Round 21")
     chosen = [c for c in ALL_CASES if c.split == split]
     assert len(chosen) == 60
     assert all(c.text and c.section in EVAL.SECTIONS and c.gold["subjects"] for c in chosen)
@@ -183,8 +184,12 @@ def test_no_regression_below_measured_floor() -> None:
     assert TALLIES_100["places"].precision >= 0.905
     # Since the eighth round places are scored with gold and predicted sets closed
     # under place_parent (benchmarks/topics_eval.py): first 100 P 0.923 R 0.830 with
-    # the same predictions (e.g. a gold Simi Valley now implies California).
-    assert TALLIES_100["places"].recall >= 0.825
+    # the same predictions (e.g. a gold Simi Valley now implies California).  Round 21:
+    # 0.829 -> 0.815, the countries model trained on 1,320 articles (the first 100 are
+    # among them) takes away countries listed in a story of many (Italy and the United
+    # States in d01's pandemic story, Thailand, Nigeria, Indonesia); left out in turn,
+    # each blind split gains precision and recall (benchmarks/TOPICS.md, "Round 21").
+    assert TALLIES_100["places"].recall >= 0.81
     assert TALLIES_100["people"].precision >= 0.89
     # ninth round (people named once, more given names): first 100 R 0.940, all 180 R 0.949
     assert TALLIES_100["people"].recall >= 0.93
@@ -197,8 +202,9 @@ def test_no_regression_below_measured_floor() -> None:
     # 0.787 -> 0.783, the second opinion on countries (trained on these articles) takes
     # away 3 labelled places and 17 that are not (precision 0.922 -> 0.951); round 20:
     # 0.786 -> 0.778, a country it takes away takes its cities and regions with it (5
-    # labelled places and 6 that are not; precision 0.952 -> 0.962)
-    assert TALLIES["places"].recall >= 0.775
+    # labelled places and 6 that are not; precision 0.952 -> 0.962); round 21: 0.778 ->
+    # 0.768, the model trained on 1,320 articles (6 labelled places, 1 that is not)
+    assert TALLIES["places"].recall >= 0.765
     assert TALLIES["people"].precision >= 0.87
     assert TALLIES["organizations"].precision >= 0.855
     assert TALLIES["organizations"].recall >= 0.58  # 0.586 after the ninth round

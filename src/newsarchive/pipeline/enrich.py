@@ -27,7 +27,7 @@ __all__ = ["ENRICH_VERSION", "TRANSLATION_TERMS", "body_html", "enrich", "langua
            "plain_text", "summarize"]
 
 #: Bump when the enrichment of an unchanged article would change (invalidates caches).
-ENRICH_VERSION = "19"  # 6: topics with datelines, place chains, one name per person;
+ENRICH_VERSION = "20"  # 6: topics with datelines, place chains, one name per person;
 # a body's highest heading is h2; 7: a body's keywords (story threads); 8: places a
 # quoted speaker names, same-named towns, France's and Germany's regions; front-matter
 # places with their region and country; 9: market and commenting countries; 10:
@@ -37,7 +37,8 @@ ENRICH_VERSION = "19"  # 6: topics with datelines, place chains, one name per pe
 # a future that is no deed is a stance; 15: currency signs, hyphenated nouns after an
 # abbreviation, markets elsewhere, the countries model; 16: that model retrained; 17:
 # technology's prior in the main subject; 18: a country taken away takes its cities;
-# 19: a minister's portfolio before the name
+# 19: a minister's portfolio before the name; 20: places and companies are no people,
+# the countries model reads each country beside the others and is retrained
 #: The hidden "taxonomy" whose one term names an entry's translation group: a
 #: digest of its ``translation_key``, else of its original URL.  Not a URL
 #: folder (no taxonomy name starts with ``_``), never planned as pages; kept

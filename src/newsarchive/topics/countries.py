@@ -9,7 +9,9 @@ logistic regression reads: for every country the article names, features of each
 mention (title, lead or below; the word before it; a possessive, a demonym, a city
 of it; the rules' role tests: a deed, a stance, a place passed by, a comparison, a
 background event) and the words within :data:`WINDOW` tokens on either side, each
-counted over the mentions (``log(1 + count)``).  The weights are trained by
+counted over the mentions (``log(1 + count)``), and where it stands among the countries
+the story names (its share of their mentions, whether it is the most named).  The
+weights are trained by
 ``benchmarks/train_countries.py`` on the project's labelled articles
 (``tests/data/topics``) and shipped as ``data/countries_model.tsv``.
 
@@ -18,7 +20,7 @@ region they attached, is dropped with those cities and regions when the model gi
 a probability below one half, unless the rules found it acting or the story is
 datelined in it (:func:`vetoed`), and only in an article of at least
 :data:`MIN_TOKENS` tokens.  It never adds a country.  Measured in
-``benchmarks/TOPICS.md`` ("Round 18", "Round 20").
+``benchmarks/TOPICS.md`` ("Round 18", "Round 20", "Round 21").
 """
 
 from __future__ import annotations
@@ -94,24 +96,33 @@ def country_rows(tokens: Sequence[Token], matches: Iterable[Match],
     countries in ``only`` alone when it is given."""
     found: dict[str, Counter[str]] = {}
     first: dict[str, int] = {}
+    mentions: Counter[str] = Counter()  # of every country, for the shares
     for match in matches:
         entity = match.entity
         place = places.get(entity.name) if entity.taxonomy == "places" else None
         if place is None:
             continue
         country = entity.name if place.kind == "country" else place.parent
-        if not country or (only is not None and country not in only):
+        if not country:
+            continue
+        mentions[country] += 1
+        if only is not None and country not in only:
             continue
         counts = found.setdefault(country, Counter())
         counts.update(_mention(tokens, match.start, match.end, place.kind, entity.adjective))
         counts["mentions"] += 1
         first.setdefault(country, tokens[match.start].paragraph)
+    total, most = sum(mentions.values()) or 1, max(mentions.values(), default=0)
     rows: dict[str, Row] = {}
     for country in sorted(set(found).union(extra if only is None else only)):
         counts = found.get(country, Counter())
         row = {f"log {name}": math.log1p(value) for name, value in counts.items()}
         row["bias"] = 1.0
         row["first paragraph"] = 1.0 / (2 + first.get(country, 20))
+        # beside the other countries the story names: its share of their mentions, and
+        # whether none is named more often
+        row["share"] = mentions[country] / total
+        row["most named"] = 1.0 if mentions[country] == most > 0 else 0.0
         rows[country] = row
     return rows
 

@@ -3,9 +3,10 @@
 A run of capitalized words in the body is a person's name when, after leading
 titles, roles, demonyms and place or organization names are stripped
 (``Iranian President Mohammad Khatami`` -> ``Mohammad Khatami``), two to five
-name words remain, none of them a calendar, organization or place word, and
-the text says it is a person: a title or role before it, a known given name
-first, or a speech verb or appositive next to it.  Single-word mentions
+name words remain, none of them a calendar, organization or place word (nor
+the run a place's whole name: ``Ann Arbor``), and the text says it is a person:
+a title or role before it, a known given name first, or a speech verb or
+appositive next to it.  Single-word mentions
 (``Shamkhani added``, ``Mr. Vajpayee``) count for the full name introduced
 earlier whose family name they are; a lone surname never becomes a term.
 One person, one name: middle initials and generational suffixes are dropped
@@ -52,7 +53,12 @@ _THING_WORDS = frozenset({
     "Ventures", "Logistics", "Shipping", "Airlines", "Airways", "Motors", "Chemicals",
     "Pharmaceuticals", "Minerals", "Mining", "Petroleum", "Resources", "Properties",
     "Outlook", "Fellowship", "Tournament", "Bog", "Basin", "County", "Sabha", "Aid",
-    "Slam", "Nights", "Mother",
+    "Slam", "Nights", "Mother", "Electronics", "Microsystems", "Technology", "Networks",
+    "Communications", "Labs", "Laboratories", "Platforms", "Engineering", "Dynamics",
+    "Software", "Semiconductor", "Semiconductors", "Robotics", "Biotech", "Therapeutics",
+    "Interactive", "Enterprises", "Brothers", "Records", "Mines", "Consolidated",
+    "Bancorporation", "Management", "Markets", "Motor", "Heavy", "Mobile", "Phones",
+    "Precision", "Media", "Music", "Quantum", "Shipbuilding",
 })
 #: The same as a lower-case word right after the name ("BL's Austin Morris division").
 _NAMED_AFTER_LOWER = frozenset({"division", "laws", "brand", "stadium", "cup", "trophy",
@@ -218,6 +224,9 @@ def find_people(doc: Document, gazetteer: Gazetteer, entity_tokens: frozenset[in
         if not (role or given or speech):
             continue
         name = " ".join(words)
+        if len(words) > 1 and (gazetteer.lookup(words, "places") is not None
+                               or name in gazetteer.towns):
+            continue  # "Ann Arbor", "Alice Springs", "Ciudad Real": a place, not a person
         if royal:
             name = f"{stripped_title.title()} {name}"
         for other, other_words in names.items():
