@@ -11,9 +11,8 @@ of it; the rules' role tests: a deed, a stance, a place passed by, a comparison,
 background event) and the words within :data:`WINDOW` tokens on either side, each
 counted over the mentions (``log(1 + count)``), and where it stands among the countries
 the story names (its share of their mentions, whether it is the most named).  The
-weights are trained by
-``benchmarks/train_countries.py`` on the project's labelled articles
-(``tests/data/topics``) and shipped as ``data/countries_model.tsv``.
+weights are trained by ``benchmarks/train_countries.py`` on the project's labelled
+articles (``tests/data/topics``) and shipped as ``data/countries_model.tsv``.
 
 The model only takes away: a country the rules attached, or one holding a city or
 region they attached, is dropped with those cities and regions when the model gives it
