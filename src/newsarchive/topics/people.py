@@ -6,9 +6,9 @@ titles, roles, demonyms and place or organization names are stripped
 name words remain, none of them a calendar, organization or place word (nor
 the run a place's whole name: ``Ann Arbor``), and the text says it is a person:
 a title or role before it, a known given name first, or a speech verb or
-appositive next to it.  Single-word mentions
-(``Shamkhani added``, ``Mr. Vajpayee``) count for the full name introduced
-earlier whose family name they are; a lone surname never becomes a term.
+appositive next to it.  Single-word mentions (``Shamkhani added``, ``Mr.
+Vajpayee``) count for the full name introduced earlier whose family name they
+are; a lone surname never becomes a term.
 One person, one name: middle initials and generational suffixes are dropped
 (``Donald J. Trump`` and ``Donald Trump`` are one term,
 :func:`newsarchive.topics.names.person_words`), and a title inside the run
